@@ -1,0 +1,30 @@
+//! Runtime support for livegen-generated Alibaba Cloud clients.
+//!
+//! Generated crates describe operations (shapes, errors, limits) and hand them to
+//! [`Client::call`]; everything operations share lives here once:
+//!
+//! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
+//! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
+//! - [`endpoint`]: region → host resolution from the spec's endpoint table,
+//! - [`limiter`]: client-side QPS limiting from each operation's published limit,
+//! - [`retry`]: backoff with jitter for transient failures,
+//! - [`error`]: the service error envelope and the outer [`SdkError`].
+
+pub mod client;
+pub mod config;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
+pub mod limiter;
+pub mod operation;
+pub mod params;
+pub mod retry;
+pub mod signing;
+
+pub use client::Client;
+pub use config::Config;
+pub use credentials::Credentials;
+pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
+pub use operation::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
+pub use params::{Params, ToParams};
+pub use signing::SignatureVersion;

@@ -1,0 +1,1 @@
+//! Integration tests and the local fake Live service.
