@@ -26,5 +26,5 @@ pub use config::Config;
 pub use credentials::Credentials;
 pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
 pub use operation::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
-pub use params::{Params, ToParams};
+pub use params::{InvalidInput, Params, ToParams};
 pub use signing::SignatureVersion;

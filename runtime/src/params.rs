@@ -45,10 +45,28 @@ impl Params {
         &mut self,
         name: &str,
         value: &T,
-    ) -> Result<&mut Self, serde_json::Error> {
-        let encoded = serde_json::to_string(value)?;
+    ) -> Result<&mut Self, InvalidInput> {
+        let encoded = serde_json::to_string(value)
+            .map_err(|e| InvalidInput::new(name, format!("cannot encode as JSON: {e}")))?;
         self.pairs.push((name.to_owned(), encoded));
         Ok(self)
+    }
+
+    /// Adds an integer after checking the spec's inclusive bounds.
+    pub fn put_int(
+        &mut self,
+        name: &str,
+        value: i64,
+        minimum: Option<i64>,
+        maximum: Option<i64>,
+    ) -> Result<&mut Self, InvalidInput> {
+        if let Some(min) = minimum.filter(|min| value < *min) {
+            return Err(InvalidInput::new(name, format!("{value} is below the minimum {min}")));
+        }
+        if let Some(max) = maximum.filter(|max| value > *max) {
+            return Err(InvalidInput::new(name, format!("{value} is above the maximum {max}")));
+        }
+        Ok(self.put(name, value))
     }
 
     /// The pairs in insertion order.
@@ -64,8 +82,28 @@ impl Params {
 
 /// A request input that can write itself as RPC parameters.
 pub trait ToParams {
-    /// Appends this input's parameters to `params`.
-    fn to_params(&self, params: &mut Params) -> Result<(), serde_json::Error>;
+    /// Appends this input's parameters to `params`, checking the spec's constraints.
+    fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput>;
+}
+
+/// An input value the spec does not allow (out of range, not encodable).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid value for parameter `{parameter}`: {reason}")]
+pub struct InvalidInput {
+    /// The wire name of the parameter.
+    pub parameter: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// An error about `parameter`.
+    pub fn new(parameter: &str, reason: impl Into<String>) -> Self {
+        Self {
+            parameter: parameter.to_owned(),
+            reason: reason.into(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,6 +131,17 @@ mod tests {
             .put_json("Tags", &serde_json::json!({"k": "v"}))
             .expect("serializable");
         assert_eq!(params.pairs()[0].1, r#"{"k":"v"}"#);
+    }
+
+    #[test]
+    fn bounds_are_inclusive_and_named() {
+        let mut params = Params::new();
+        assert!(params.put_int("PageSize", 10, Some(1), Some(10)).is_ok());
+        let err = params
+            .put_int("PageSize", 11, Some(1), Some(10))
+            .expect_err("above max");
+        assert_eq!(err.parameter, "PageSize");
+        assert!(err.reason.contains("maximum 10"), "{err}");
     }
 
     #[test]
