@@ -102,6 +102,16 @@ pub struct CommonError {
     pub error: ServiceError,
 }
 
+impl CommonError {
+    /// Wraps `error` if its code is one every API shares; gives it back otherwise.
+    pub fn classify(error: ServiceError) -> Result<Self, ServiceError> {
+        match CommonErrorKind::classify(error.status, &error.code) {
+            Some(kind) => Ok(Self { kind, error }),
+            None => Err(error),
+        }
+    }
+}
+
 impl fmt::Display for CommonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.error.fmt(f)
@@ -118,8 +128,33 @@ pub trait OperationError: std::error::Error + Sized + Send + Sync + 'static {
     /// The service answer behind this error.
     fn service_error(&self) -> &ServiceError;
 
-    /// Whether sending the same request again later may succeed.
-    fn is_retryable(&self) -> bool;
+    /// The error code, e.g. `CodeTaskNotExist`.
+    fn code(&self) -> &str {
+        &self.service_error().code
+    }
+
+    /// The error message.
+    fn message(&self) -> &str {
+        &self.service_error().message
+    }
+
+    /// The request id; quote it when asking Alibaba Cloud support.
+    fn request_id(&self) -> Option<&str> {
+        self.service_error().request_id.as_deref()
+    }
+
+    /// The HTTP status.
+    fn status(&self) -> u16 {
+        self.service_error().status
+    }
+
+    /// Whether sending the same request again later may succeed: server-side failures
+    /// (HTTP 5xx) and shared retryable codes such as throttling.
+    fn is_retryable(&self) -> bool {
+        let error = self.service_error();
+        error.status >= 500
+            || CommonErrorKind::classify(error.status, &error.code).is_some_and(CommonErrorKind::is_retryable)
+    }
 }
 
 /// Everything that can go wrong with one call, from building the request to reading the answer.
