@@ -10,6 +10,8 @@
 //! - [`retry`]: backoff with jitter for transient failures,
 //! - [`error`]: the service error envelope and the outer [`SdkError`].
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod credentials;

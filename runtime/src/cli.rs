@@ -1,0 +1,1 @@
+//! Command-line plumbing shared by generated CLIs. (Being written.)
