@@ -1,1 +1,75 @@
-//! x
+//! livegen's engine: an OpenAPI 3.1 spec with Alibaba `x-acs-*` extensions in, the files of a
+//! typed Rust client crate out.
+//!
+//! ```text
+//! text ──load──▶ YAML tree ──validate──▶ Spec ──lower──▶ Api (IR) ──emit──▶ files
+//! ```
+//!
+//! The library never touches the file system: [`generate`] takes the spec's text and returns
+//! a sorted map of relative paths to contents. `xtask` reads and writes.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod spec;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// Marker that every generated file carries; `xtask` only deletes files that have it.
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// The command that regenerates the output, quoted in headers and error messages.
+pub const REGENERATE_COMMAND: &str = "cargo xtask codegen";
+
+/// Generated files: path relative to the output directory → contents.
+pub type Files = BTreeMap<PathBuf, String>;
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The spec has problems; every one is listed.
+    #[error("{0}")]
+    Spec(Diagnostics),
+    /// The generator produced Rust that does not parse: a bug in livegen, not in the spec.
+    #[error("internal error: generated `{path}` does not parse: {message}")]
+    Render {
+        /// The file being rendered.
+        path: String,
+        /// The parser's complaint.
+        message: String,
+    },
+}
+
+/// Runs the whole pipeline on one spec.
+///
+/// `spec_path` is used only for messages and headers; pass it relative to the repository
+/// root so output does not depend on the machine.
+pub fn generate(spec_path: &str, text: &str) -> Result<Files, Error> {
+    let api = check(spec_path, text)?;
+    emit::emit(&api)
+}
+
+/// Loads, validates and lowers a spec without emitting anything.
+pub fn check(spec_path: &str, text: &str) -> Result<model::Api, Error> {
+    let fail = |items: Vec<Diagnostic>, positions: Option<&load::Positions>| {
+        let items = items
+            .into_iter()
+            .map(|mut d| {
+                if d.location.is_none() {
+                    d.location = positions.and_then(|p| p.locate(&d.pointer));
+                }
+                d
+            })
+            .collect();
+        Error::Spec(Diagnostics::new(spec_path, items))
+    };
+    let loaded = load::load(text).map_err(|d| fail(d, None))?;
+    let spec = validate::validate(&loaded.root).map_err(|d| fail(d, Some(&loaded.positions)))?;
+    model::lower(&spec, spec_path).map_err(|d| fail(d, Some(&loaded.positions)))
+}

@@ -1,0 +1,39 @@
+//! Stage 4: IR → files. Rust goes through `quote` and `render::rust`; everything else
+//! through `docs`.
+
+mod cli;
+mod crate_root;
+mod docs;
+mod operation;
+mod tokens;
+mod types;
+
+use proc_macro2::TokenStream;
+
+use crate::model::Api;
+use crate::{Error, Files, render};
+
+/// Every file of the generated crate. Nothing is returned unless everything rendered.
+pub fn emit(api: &Api) -> Result<Files, Error> {
+    let mut files = Files::new();
+    let mut rust = |path: String, tokens: TokenStream| -> Result<(), Error> {
+        let text = render::rust(&path, &api.spec_path, tokens)?;
+        files.insert(path.into(), text);
+        Ok(())
+    };
+    rust("src/lib.rs".into(), crate_root::lib_rs(api))?;
+    rust("src/service.rs".into(), crate_root::service_rs(api))?;
+    rust("src/operations.rs".into(), crate_root::operations_rs(api))?;
+    rust("src/client.rs".into(), crate_root::client_rs(api))?;
+    rust("src/types.rs".into(), types::types_rs(api))?;
+    rust("src/cli.rs".into(), cli::cli_rs(api))?;
+    rust(format!("src/bin/{}.rs", api.package), cli::bin_rs(api))?;
+    for op in &api.operations {
+        rust(format!("src/operations/{}.rs", op.fn_name), operation::operation_rs(op))?;
+    }
+    let template = |path: &str, e: askama::Error| Error::Render { path: path.to_owned(), message: e.to_string() };
+    files.insert("Cargo.toml".into(), docs::cargo_toml(api).map_err(|e| template("Cargo.toml", e))?);
+    files.insert("README.md".into(), docs::readme(api).map_err(|e| template("README.md", e))?);
+    files.insert("ram-policy.json".into(), docs::ram_policy(api));
+    Ok(files)
+}

@@ -1,0 +1,281 @@
+//! Stage 1: text → YAML tree, plus a JSON-pointer → `line:col` index for diagnostics.
+//!
+//! `serde_yaml` builds the tree; it keeps no positions for values it accepted, so a second,
+//! streaming pass with `saphyr-parser` records where every node starts. The same pass
+//! enforces the limits that keep hostile input cheap: file size, nesting depth and the
+//! number of nodes aliases expand to (the "billion laughs" document).
+
+use std::collections::BTreeMap;
+
+use saphyr_parser::{Event, Parser, Span};
+
+use crate::diagnostics::{Diagnostic, Location, child};
+
+/// Largest spec accepted, in bytes.
+pub const MAX_SPEC_BYTES: usize = 8 * 1024 * 1024;
+/// Deepest nesting of mappings and sequences accepted.
+pub const MAX_DEPTH: usize = 64;
+/// Most nodes a document may hold once its aliases are expanded.
+pub const MAX_EXPANDED_NODES: u64 = 1_000_000;
+
+/// A parsed spec: its YAML tree and where each node sits in the file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The document.
+    pub root: serde_yaml::Value,
+    /// Where each node starts: mapping entries point at their key.
+    pub positions: Positions,
+}
+
+/// JSON pointer → where that node (or, for mapping entries, its key) starts.
+#[derive(Debug, Clone, Default)]
+pub struct Positions(BTreeMap<String, Location>);
+
+impl Positions {
+    /// The location of `pointer`, or of its nearest ancestor that has one.
+    pub fn locate(&self, pointer: &str) -> Option<Location> {
+        let mut p = pointer;
+        loop {
+            if let Some(loc) = self.0.get(p) {
+                return Some(*loc);
+            }
+            p = &p[..p.rfind('/')?];
+        }
+    }
+}
+
+/// Parses `text`; on failure the diagnostics carry their locations already.
+pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(vec![
+            Diagnostic::new(
+                "",
+                format!(
+                    "the spec is {} bytes; livegen reads at most {MAX_SPEC_BYTES} bytes",
+                    text.len()
+                ),
+            )
+            .with_hint("split the spec or remove unused material")
+            .at(Location { line: 1, column: 1 }),
+        ]);
+    }
+    let positions = scan(text).map_err(|d| vec![d])?;
+    let root: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let location = e.location().map(|l| Location {
+            line: l.line(),
+            column: l.column(),
+        });
+        let mut d = Diagnostic::new("", format!("YAML: {e}"));
+        d.location = location;
+        vec![d]
+    })?;
+    Ok(Loaded { root, positions })
+}
+
+fn location(span: &Span) -> Location {
+    Location {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+enum Frame {
+    Mapping {
+        pointer: String,
+        key: Option<String>,
+        nodes: u64,
+        anchor: usize,
+    },
+    Sequence {
+        pointer: String,
+        index: usize,
+        nodes: u64,
+        anchor: usize,
+    },
+}
+
+impl Frame {
+    fn nodes(&mut self) -> &mut u64 {
+        match self {
+            Frame::Mapping { nodes, .. } | Frame::Sequence { nodes, .. } => nodes,
+        }
+    }
+}
+
+/// One streaming pass: positions, syntax errors with their marks, and the limits.
+fn scan(text: &str) -> Result<Positions, Diagnostic> {
+    let mut positions = BTreeMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    // Nodes per anchor id, so an alias costs what it expands to.
+    let mut anchored: BTreeMap<usize, u64> = BTreeMap::new();
+    let mut total: u64 = 0;
+    let mut documents = 0;
+
+    for item in Parser::new_from_str(text) {
+        let (event, span) = item.map_err(|e| {
+            Diagnostic::new("", format!("YAML syntax: {}", e.info())).at(Location {
+                line: e.marker().line(),
+                column: e.marker().col() + 1,
+            })
+        })?;
+        let here = location(&span);
+        // Which pointer a node starting now gets, and whether it is a mapping key.
+        let (pointer, is_key) = match stack.last_mut() {
+            None => (String::new(), false),
+            Some(Frame::Mapping { pointer, key, .. }) => match key.take() {
+                None => (pointer.clone(), true),
+                Some(k) => (child(pointer, &k), false),
+            },
+            Some(Frame::Sequence { pointer, index, .. }) => {
+                let p = child(pointer, &index.to_string());
+                (p, false)
+            }
+        };
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_)
+        );
+        if starts_node {
+            if let Some(Frame::Sequence { index, .. }) = stack.last_mut() {
+                *index += 1;
+            }
+            if !is_key && !stack.is_empty() {
+                positions.entry(pointer.clone()).or_insert(here);
+            }
+        }
+        let cost = match &event {
+            Event::Alias(id) => anchored.get(id).copied().unwrap_or(1),
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) => 1,
+            _ => 0,
+        };
+        total = total.saturating_add(cost);
+        if let Some(frame) = stack.last_mut() {
+            *frame.nodes() = frame.nodes().saturating_add(cost);
+        }
+        if total > MAX_EXPANDED_NODES {
+            return Err(Diagnostic::new(
+                pointer,
+                format!("YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
+            )
+            .with_hint("this looks like an alias bomb; OpenAPI specs share definitions with `$ref`, not YAML aliases")
+            .at(here));
+        }
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Diagnostic::new("", "the file holds more than one YAML document")
+                        .with_hint("keep one OpenAPI document per file")
+                        .at(here));
+                }
+            }
+            Event::Scalar(value, _, anchor, _) => {
+                if anchor > 0 {
+                    anchored.insert(anchor, 1);
+                }
+                if is_key {
+                    // Keys are recorded where they stand: that is where a reader looks.
+                    if let Some(Frame::Mapping { pointer, key, .. }) = stack.last_mut() {
+                        positions.entry(child(pointer, &value)).or_insert(here);
+                        *key = Some(value.into_owned());
+                    }
+                }
+            }
+            Event::Alias(_) if is_key => {
+                if let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
+                    *key = Some("<alias>".to_owned());
+                }
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if is_key {
+                    if let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
+                        *key = Some("<complex key>".to_owned());
+                    }
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Diagnostic::new(
+                        pointer,
+                        format!("the spec nests deeper than {MAX_DEPTH} levels"),
+                    )
+                    .with_hint("flatten the schema or move nested parts to components/schemas")
+                    .at(here));
+                }
+                let frame = if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Sequence { pointer, index: 0, nodes: 1, anchor }
+                } else {
+                    Frame::Mapping { pointer, key: None, nodes: 1, anchor }
+                };
+                stack.push(frame);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(mut frame) = stack.pop() {
+                    let nodes = *frame.nodes();
+                    let anchor = match frame {
+                        Frame::Mapping { anchor, .. } | Frame::Sequence { anchor, .. } => anchor,
+                    };
+                    if anchor > 0 {
+                        anchored.insert(anchor, nodes);
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        // The container itself was counted once on entry already.
+                        *parent.nodes() = parent.nodes().saturating_add(nodes - 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Positions(positions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_point_at_keys_and_items() {
+        let loaded = load("a:\n  b: 1\n  list:\n    - x\n    - y: 2\n").expect("valid");
+        let at = |p: &str| loaded.positions.locate(p).map(|l| (l.line, l.column));
+        assert_eq!(at("/a"), Some((1, 1)));
+        assert_eq!(at("/a/b"), Some((2, 3)));
+        assert_eq!(at("/a/list/0"), Some((4, 7)));
+        assert_eq!(at("/a/list/1/y"), Some((5, 7)));
+        assert_eq!(at("/a/list/1/y/nothing/here"), Some((5, 7)));
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        let loaded = load("paths:\n  /Stop~x:\n    get: {}\n").expect("valid");
+        assert_eq!(
+            loaded.positions.locate("/paths/~1Stop~0x/get").map(|l| l.line),
+            Some(3)
+        );
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_early() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let prev = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = load(&text).expect_err("bomb");
+        assert!(err[0].message.contains("aliases expand"), "{:?}", err[0]);
+    }
+
+    #[test]
+    fn syntax_error_has_a_location() {
+        let err = load("a: [1, 2\nb: c\n").expect_err("unclosed");
+        assert!(err[0].location.is_some());
+        assert!(err[0].message.starts_with("YAML syntax"));
+    }
+
+    #[test]
+    fn depth_is_limited() {
+        let text = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        let err = load(&text).expect_err("too deep");
+        assert!(err[0].message.contains("nests deeper"));
+    }
+}

@@ -1,0 +1,201 @@
+//! Stage 3: the IR. Operations, types and errors with every Rust name decided.
+//!
+//! Emitters read this and never invent names; `naming` is the only place that does.
+
+mod lower;
+pub mod naming;
+
+pub use lower::lower;
+
+use crate::spec::Style;
+
+/// The API as the emitters see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Spec file path as given (for `@generated` headers).
+    pub spec_path: String,
+    /// Product title, e.g. `ApsaraVideo Live`.
+    pub title: String,
+    /// Product description.
+    pub description: Option<String>,
+    /// Product code, e.g. `live`.
+    pub product_code: String,
+    /// API version.
+    pub version: String,
+    /// Cargo package name of the generated crate, e.g. `aliyun-live`.
+    pub package: String,
+    /// Rust crate name, e.g. `aliyun_live`.
+    pub crate_name: String,
+    /// Host without a region id.
+    pub default_endpoint: String,
+    /// Host pattern for unlisted regions.
+    pub endpoint_pattern: String,
+    /// Region id → host, sorted.
+    pub regional_endpoints: Vec<(String, String)>,
+    /// Operations, sorted by action.
+    pub operations: Vec<Operation>,
+    /// Named types shared by operations (enums and structs), sorted by name.
+    pub types: Vec<TypeDef>,
+}
+
+/// One RPC action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `StopLivePullToPush`.
+    pub action: String,
+    /// `stop_live_pull_to_push`: module and client method.
+    pub fn_name: String,
+    /// `StopLivePullToPushInput`.
+    pub input: String,
+    /// `StopLivePullToPushOutput`.
+    pub output: String,
+    /// `StopLivePullToPushError`.
+    pub error: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+    /// Wire path.
+    pub path: String,
+    /// Methods, default first (`GET`/`POST`).
+    pub methods: Vec<String>,
+    /// Rate limit.
+    pub qps: Option<Qps>,
+    /// RAM authorization.
+    pub ram: Ram,
+    /// Input fields, in spec order.
+    pub params: Vec<Field>,
+    /// Output fields, in spec order.
+    pub output_fields: Vec<Field>,
+    /// Documentation of the output type.
+    pub output_doc: Option<String>,
+    /// Documented errors, in spec order.
+    pub errors: Vec<ErrorVariant>,
+}
+
+/// A published rate limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qps {
+    /// Calls per window.
+    pub limit: u32,
+    /// Window length in seconds.
+    pub per_seconds: u64,
+    /// `account` or `api`.
+    pub scope: String,
+    /// What the service does with excess calls.
+    pub on_exceed: String,
+}
+
+/// RAM authorization.
+pub type Ram = crate::spec::Ram;
+
+/// A struct field or input parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Name on the wire / in JSON.
+    pub wire: String,
+    /// Rust field name.
+    pub ident: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Rust type, without `Option`.
+    pub ty: Ty,
+    /// Required fields are plain, others `Option`.
+    pub required: bool,
+    /// Wire layout (inputs only).
+    pub style: Style,
+    /// Example value.
+    pub example: Option<String>,
+}
+
+/// A Rust type of a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`, with inclusive bounds.
+    I32(Option<i64>, Option<i64>),
+    /// `i64`, with inclusive bounds.
+    I64(Option<i64>, Option<i64>),
+    /// `f64`.
+    F64,
+    /// A generated enum.
+    Enum(String),
+    /// A generated struct.
+    Struct(String),
+    /// `Vec<T>`.
+    List(Box<Ty>),
+    /// `serde_json::Value`, for objects without declared properties.
+    Json,
+}
+
+/// A named generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A string enumeration.
+    Enum(EnumDef),
+    /// An object.
+    Struct(StructDef),
+}
+
+impl TypeDef {
+    /// The Rust type name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Struct(s) => &s.name,
+        }
+    }
+}
+
+/// A string enumeration with an `Unknown(String)` catch-all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Values in spec order.
+    pub values: Vec<EnumValue>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// Wire value, e.g. `ap-southeast-1`.
+    pub wire: String,
+    /// Rust variant, e.g. `ApSoutheast1`.
+    pub variant: String,
+    /// Documentation (`x-acs-enum-docs`).
+    pub doc: Option<String>,
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Rust name.
+    pub name: String,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorVariant {
+    /// Wire code.
+    pub code: String,
+    /// Rust variant.
+    pub variant: String,
+    /// HTTP status.
+    pub http_status: u16,
+    /// Message template.
+    pub message: String,
+    /// Meaning.
+    pub description: Option<String>,
+}

@@ -1,0 +1,269 @@
+//! Typed spec → IR: resolves references, names every type, field and variant.
+
+use std::collections::BTreeMap;
+
+use super::naming::{Case, Scope, ident};
+use super::{Api, EnumDef, EnumValue, ErrorVariant, Field, Operation, Qps, StructDef, Ty, TypeDef};
+use crate::diagnostics::Diagnostic;
+use crate::spec::{self, Schema, SchemaKind, Spec, Style};
+
+/// Names everything; reports every naming problem at once.
+pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
+    let mut cx = Lower {
+        spec,
+        diags: Vec::new(),
+        types: BTreeMap::new(),
+        type_scope: Scope::new("generated type names"),
+    };
+    for reserved in ["Client", "Config", "SdkError"] {
+        cx.type_scope.reserve(reserved, "the crate's own API");
+    }
+    let mut operations = Vec::new();
+    for op in &spec.operations {
+        if let Some(op) = cx.operation(op) {
+            operations.push(op);
+        }
+    }
+    operations.sort_by(|a, b| a.action.cmp(&b.action));
+    if !cx.diags.is_empty() {
+        return Err(cx.diags);
+    }
+    let code = &spec.product.code;
+    Ok(Api {
+        spec_path: spec_path.to_owned(),
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        product_code: code.clone(),
+        version: spec.product.version.clone(),
+        package: format!("aliyun-{code}"),
+        crate_name: format!("aliyun_{}", code.replace('-', "_")),
+        default_endpoint: spec.endpoints.default.clone(),
+        endpoint_pattern: spec.endpoints.pattern.clone(),
+        regional_endpoints: spec.endpoints.regional.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        operations,
+        types: cx.types.into_values().map(|(def, _)| def).collect(),
+    })
+}
+
+struct Lower<'a> {
+    spec: &'a Spec,
+    diags: Vec<Diagnostic>,
+    /// Type name → (definition, pointer of the schema that defines it).
+    types: BTreeMap<String, (TypeDef, String)>,
+    type_scope: Scope<'static>,
+}
+
+impl<'a> Lower<'a> {
+    fn operation(&mut self, op: &spec::Operation) -> Option<Operation> {
+        let base = match ident(&op.action, Case::Type) {
+            Ok(name) => name,
+            Err(why) => {
+                self.diags.push(Diagnostic::new(&op.pointer, why));
+                return None;
+            }
+        };
+        let fn_name = ident(&op.action, Case::Snake).ok()?;
+        let [input, output, error] = ["Input", "Output", "Error"].map(|s| format!("{base}{s}"));
+        for name in [&input, &output, &error] {
+            self.type_scope.name(name, Case::Type, &op.pointer, &mut self.diags);
+        }
+
+        let what = format!("parameters of `{}`", op.action);
+        let mut scope = Scope::new(&what);
+        let mut params = Vec::new();
+        for p in &op.params {
+            let Some(ident) = scope.name(&p.name, Case::Snake, &p.pointer, &mut self.diags) else { continue };
+            let owner = format!("{base}{}", self::ident(&p.name, Case::Type).unwrap_or_default());
+            let Some(ty) = self.ty(&p.schema, &owner) else { continue };
+            let doc = p.description.clone().or_else(|| self.described(&p.schema));
+            params.push(Field { wire: p.name.clone(), ident, doc, ty, required: p.required, style: p.style, example: p.example.clone() });
+        }
+
+        let (output_fields, output_doc) = match self.resolve(&op.output) {
+            Some(Schema { kind: SchemaKind::Object { properties, required }, description, .. }) => {
+                let fields = self.fields(&output, properties, required);
+                (fields, description.clone().or_else(|| op.output.description.clone()))
+            }
+            Some(other) => {
+                self.diags.push(
+                    Diagnostic::new(&other.pointer, "the 200 response body must be an object")
+                        .with_hint("RPC actions answer a JSON object with at least `RequestId`"),
+                );
+                (Vec::new(), None)
+            }
+            None => (Vec::new(), None),
+        };
+
+        let what = format!("errors of `{}`", op.action);
+        let mut scope = Scope::new(&what);
+        scope.reserve("Common", "the shared-errors variant");
+        scope.reserve("Unhandled", "the catch-all variant");
+        let errors = op
+            .errors
+            .iter()
+            .filter_map(|e| {
+                let variant = scope.name(&e.code, Case::Type, &e.pointer, &mut self.diags)?;
+                Some(ErrorVariant {
+                    code: e.code.clone(),
+                    variant,
+                    http_status: e.http_status,
+                    message: e.message.clone(),
+                    description: e.description.clone(),
+                })
+            })
+            .collect();
+
+        Some(Operation {
+            action: op.action.clone(),
+            fn_name,
+            input,
+            output,
+            error,
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            path: op.path.clone(),
+            methods: op.methods.clone(),
+            qps: op.qps.as_ref().map(|q| Qps {
+                limit: q.limit,
+                per_seconds: if q.per == "minute" { 60 } else { 1 },
+                scope: q.scope.clone(),
+                on_exceed: q.on_exceed.clone(),
+            }),
+            ram: op.ram.clone(),
+            params,
+            output_fields,
+            output_doc,
+            errors,
+        })
+    }
+
+    /// Follows a `$ref` to the schema it names (validation has checked it resolves).
+    fn resolve<'s>(&self, s: &'s Schema) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match &s.kind {
+            SchemaKind::Ref(name) => self.spec.schemas.get(name),
+            _ => Some(s),
+        }
+    }
+
+    fn described(&self, s: &Schema) -> Option<String> {
+        s.description.clone().or_else(|| self.resolve(s).and_then(|r| r.description.clone()))
+    }
+
+    fn fields(&mut self, owner: &str, properties: &[(String, Schema)], required: &[String]) -> Vec<Field> {
+        let what = format!("fields of `{owner}`");
+        let mut scope = Scope::new(&what);
+        let mut fields = Vec::new();
+        for (name, s) in properties {
+            let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else { continue };
+            let nested = format!("{owner}{}", self::ident(name, Case::Type).unwrap_or_default());
+            let Some(ty) = self.ty(s, &nested) else { continue };
+            fields.push(Field {
+                wire: name.clone(),
+                ident,
+                doc: self.described(s),
+                ty,
+                required: required.contains(name),
+                style: Style::Simple,
+                example: None,
+            });
+        }
+        fields
+    }
+
+    /// The Rust type of `s`; inline enums and objects are named `owner`.
+    fn ty(&mut self, s: &Schema, owner: &str) -> Option<Ty> {
+        match &s.kind {
+            SchemaKind::Ref(name) => {
+                let target = self.spec.schemas.get(name)?;
+                if is_named(target) {
+                    let rust = match self.type_scope_name(name, &target.pointer) {
+                        Some(r) => r,
+                        None => return None,
+                    };
+                    self.define(&rust, target);
+                    Some(if matches!(target.kind, SchemaKind::String { .. }) { Ty::Enum(rust) } else { Ty::Struct(rust) })
+                } else {
+                    self.ty(target, owner)
+                }
+            }
+            SchemaKind::String { values, .. } if values.is_empty() => Some(Ty::String),
+            SchemaKind::String { .. } | SchemaKind::Object { .. } => {
+                if let SchemaKind::Object { properties, .. } = &s.kind {
+                    if properties.is_empty() {
+                        return Some(Ty::Json);
+                    }
+                }
+                let rust = self.type_scope_name(owner, &s.pointer)?;
+                self.define(&rust, s);
+                Some(if matches!(s.kind, SchemaKind::String { .. }) { Ty::Enum(rust) } else { Ty::Struct(rust) })
+            }
+            SchemaKind::Integer { format, minimum, maximum } => Some(match format.as_deref() {
+                Some("int32") => Ty::I32(*minimum, *maximum),
+                _ => Ty::I64(*minimum, *maximum),
+            }),
+            SchemaKind::Number => Some(Ty::F64),
+            SchemaKind::Boolean => Some(Ty::Bool),
+            SchemaKind::Array(items) => Some(Ty::List(Box::new(self.ty(items, &format!("{owner}Item"))?))),
+        }
+    }
+
+    /// Claims a type name for the schema at `pointer` (the same schema may claim it again).
+    fn type_scope_name(&mut self, raw: &str, pointer: &str) -> Option<String> {
+        let name = match ident(raw, Case::Type) {
+            Ok(n) => n,
+            Err(why) => {
+                self.diags.push(Diagnostic::new(pointer, why));
+                return None;
+            }
+        };
+        if let Some((_, origin)) = self.types.get(&name) {
+            return (origin == pointer).then_some(name);
+        }
+        self.type_scope.name(raw, Case::Type, pointer, &mut self.diags)
+    }
+
+    fn define(&mut self, name: &str, s: &Schema) {
+        if self.types.contains_key(name) {
+            return;
+        }
+        // Insert a placeholder first so recursive field types see the name as taken.
+        let placeholder = TypeDef::Struct(StructDef { name: name.to_owned(), doc: None, fields: Vec::new() });
+        self.types.insert(name.to_owned(), (placeholder, s.pointer.clone()));
+        let def = match &s.kind {
+            SchemaKind::String { values, value_docs, .. } => {
+                let what = format!("variants of `{name}`");
+                let mut scope = Scope::new(&what);
+                scope.reserve("Unknown", "the catch-all variant for values this client does not know");
+                let values = values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        let pointer = format!("{}/enum/{i}", s.pointer);
+                        let variant = scope.name(v, Case::Type, &pointer, &mut self.diags)?;
+                        Some(EnumValue { wire: v.clone(), variant, doc: value_docs.get(v).cloned() })
+                    })
+                    .collect();
+                TypeDef::Enum(EnumDef { name: name.to_owned(), doc: s.description.clone(), values })
+            }
+            SchemaKind::Object { properties, required } => {
+                let fields = self.fields(name, properties, required);
+                TypeDef::Struct(StructDef { name: name.to_owned(), doc: s.description.clone(), fields })
+            }
+            _ => return,
+        };
+        self.types.insert(name.to_owned(), (def, s.pointer.clone()));
+    }
+}
+
+/// Schemas that become named Rust types when referenced.
+fn is_named(s: &Schema) -> bool {
+    match &s.kind {
+        SchemaKind::String { values, .. } => !values.is_empty(),
+        SchemaKind::Object { properties, .. } => !properties.is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,68 @@
+//! Stage 5: TokenStreams and text → file contents with an `@generated` header.
+//!
+//! `prettyplease` turns tokens into readable Rust; it prints items back to back, so
+//! `space_items` adds the blank lines a person would, which keeps diffs readable.
+//! (`xtask` then runs rustfmt once over the output so `cargo fmt --check` agrees with it.)
+
+use proc_macro2::TokenStream;
+
+use crate::{Error, GENERATED_MARKER, REGENERATE_COMMAND};
+
+/// The header line every generated file starts with, in the file's comment syntax.
+pub fn header(comment: &str, spec_path: &str) -> String {
+    format!(
+        "{comment} {GENERATED_MARKER} by livegen from {spec_path}. Do not edit: change the spec and run `{REGENERATE_COMMAND}`.\n"
+    )
+}
+
+/// Pretty-prints Rust tokens as a file.
+pub fn rust(path: &str, spec_path: &str, tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(format!("{}\n{}", header("//", spec_path), space_items(&prettyplease::unparse(&file))))
+}
+
+/// Inserts a blank line after each item or block that closes at its own indentation, and
+/// after the module's doc comment and `use` block.
+fn space_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        if next.trim().is_empty() || line.trim().is_empty() {
+            continue;
+        }
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let same_level = indent(line) == indent(next);
+        let t = line.trim();
+        let n = next.trim();
+        let closes_block = (t == "}" || t == "};") && !n.starts_with(['}', ')', ']', ',']) && !n.starts_with("else");
+        let ends_doc = t.starts_with("//!") && !n.starts_with("//!");
+        let ends_uses = t.ends_with(';') && first_word(t) != first_word(n) && indent(line) == 0;
+        if same_level && (closes_block || ends_uses) || ends_doc {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn first_word(line: &str) -> &str {
+    let line = line.strip_prefix("pub ").unwrap_or(line);
+    line.split_whitespace().next().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn items_get_one_blank_line_between_them() {
+        let text = "//! Doc.\nuse a::b;\nuse c::d;\npub struct A {\n    x: u8,\n}\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n    fn h() {}\n}\n";
+        let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n\n    fn h() {}\n}\n";
+        assert_eq!(space_items(text), want);
+    }
+}

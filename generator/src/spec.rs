@@ -1,0 +1,193 @@
+//! The typed spec: what `validate` accepts, before names are decided.
+//!
+//! Every node keeps its JSON pointer so later stages can still point at the source.
+
+use std::collections::BTreeMap;
+
+/// A validated spec document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `x-acs-product`.
+    pub product: Product,
+    /// `x-acs-endpoints`.
+    pub endpoints: Endpoints,
+    /// One per RPC action, in file order.
+    pub operations: Vec<Operation>,
+    /// `components/schemas`, by name.
+    pub schemas: BTreeMap<String, Schema>,
+}
+
+/// `x-acs-product`: the product code, API version and call style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// Product code, e.g. `live`.
+    pub code: String,
+    /// API version, e.g. `2016-11-01`.
+    pub version: String,
+}
+
+/// `x-acs-endpoints`: how a region id becomes a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    /// Host used without a region id.
+    pub default: String,
+    /// Host pattern with `{regionId}` for unlisted regions.
+    pub pattern: String,
+    /// Region id → host.
+    pub regional: BTreeMap<String, String>,
+}
+
+/// One RPC action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Pointer to the operation object.
+    pub pointer: String,
+    /// `x-acs-rpc.action` (equal to `operationId`).
+    pub action: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Wire path, `/` for RPC.
+    pub path: String,
+    /// Accepted HTTP methods, upper case, default first.
+    pub methods: Vec<String>,
+    /// `x-acs-qps`.
+    pub qps: Option<Qps>,
+    /// `x-acs-ram`.
+    pub ram: Ram,
+    /// Query parameters, in file order.
+    pub params: Vec<Parameter>,
+    /// Schema of the 200 response body.
+    pub output: Schema,
+    /// `x-acs-errors`, in file order.
+    pub errors: Vec<ErrorCode>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// `x-acs-qps`: the published rate limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qps {
+    /// Calls allowed per window.
+    pub limit: u32,
+    /// `second` or `minute`.
+    pub per: String,
+    /// `account` or `api`.
+    pub scope: String,
+    /// What the service does with excess calls (`drop`, `throttle`).
+    pub on_exceed: String,
+}
+
+/// `x-acs-ram`: the authorization an operation needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ram {
+    /// e.g. `live:StopLivePullToPush`.
+    pub action: String,
+    /// `read`, `list`, `get`, `create`, `update` or `delete`.
+    pub access_level: String,
+    /// Resource patterns.
+    pub resources: Vec<String>,
+    /// Condition keys.
+    pub condition_keys: Vec<String>,
+    /// Actions the caller must also be allowed.
+    pub dependent_actions: Vec<String>,
+}
+
+/// How a parameter is laid out on the wire (`x-acs-style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `Name=value`.
+    Simple,
+    /// `Name.1=a&Name.2=b`.
+    RepeatList,
+    /// `Name=<JSON>`.
+    Json,
+}
+
+/// A query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Pointer to the parameter object.
+    pub pointer: String,
+    /// Wire name.
+    pub name: String,
+    /// `required: true`.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Value schema.
+    pub schema: Schema,
+    /// Wire layout.
+    pub style: Style,
+    /// `example`, as text.
+    pub example: Option<String>,
+}
+
+/// A documented error code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// Pointer to the entry in `x-acs-errors`.
+    pub pointer: String,
+    /// e.g. `CodeTaskNotExist`.
+    pub code: String,
+    /// HTTP status the service answers with.
+    pub http_status: u16,
+    /// Message template (`%s` marks a variable part).
+    pub message: String,
+    /// What it means.
+    pub description: Option<String>,
+}
+
+/// A JSON schema, restricted to what RPC APIs use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// Pointer to the schema object.
+    pub pointer: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The shape.
+    pub kind: SchemaKind,
+}
+
+/// The shapes livegen knows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemaKind {
+    /// `$ref: '#/components/schemas/Name'`.
+    Ref(String),
+    /// A string; with `enum` it becomes a Rust enum.
+    String {
+        /// `format` (e.g. `date-time`).
+        format: Option<String>,
+        /// `enum` values, in file order.
+        values: Vec<String>,
+        /// `x-acs-enum-docs`: value → doc.
+        value_docs: BTreeMap<String, String>,
+    },
+    /// An integer; `format: int32` narrows it.
+    Integer {
+        /// `int32` or `int64`.
+        format: Option<String>,
+        /// Inclusive lower bound.
+        minimum: Option<i64>,
+        /// Inclusive upper bound.
+        maximum: Option<i64>,
+    },
+    /// A floating-point number.
+    Number,
+    /// A boolean.
+    Boolean,
+    /// An array of `items`.
+    Array(Box<Schema>),
+    /// An object; properties in file order.
+    Object {
+        /// Property name → schema.
+        properties: Vec<(String, Schema)>,
+        /// Names of required properties.
+        required: Vec<String>,
+    },
+}

@@ -1,0 +1,66 @@
+//! A pinned Python toolchain under `target/`, for the checks that need the official tools:
+//! the OpenAPI validator and the Alibaba Cloud SDKs used by the interop tests.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+/// Requirement files installed into the shared venv, relative to the repository root.
+const REQUIREMENTS: &[&str] = &["tests/python/requirements.txt"];
+
+/// The venv's Python, installing or updating the pinned packages first when needed.
+pub fn venv() -> Result<PathBuf> {
+    let root = crate::root();
+    let dir = root.join("target/pyvenv");
+    let python = dir.join("bin/python");
+    let mut wanted = String::new();
+    for req in REQUIREMENTS {
+        let path = root.join(req);
+        if path.exists() {
+            wanted += &fs::read_to_string(&path).with_context(|| format!("cannot read {req}"))?;
+        }
+    }
+    let stamp = dir.join("livegen-requirements.txt");
+    if python.exists() && fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(python);
+    }
+    if !python.exists() {
+        eprintln!("xtask: creating the Python venv in target/pyvenv");
+        run(Command::new("python3").args(["-m", "venv"]).arg(&dir), "python3 -m venv (is python3 with venv installed?)")?;
+    }
+    let mut pip = Command::new(&python);
+    pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]);
+    for req in REQUIREMENTS {
+        pip.arg("-r").arg(root.join(req));
+    }
+    run(&mut pip, "pip install of the pinned test requirements")?;
+    fs::write(&stamp, wanted).context("cannot record the installed requirements")?;
+    Ok(python)
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("cannot start {what}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+/// Runs `openapi-spec-validator` on the spec.
+pub fn validate_spec(spec: &Path) -> Result<()> {
+    let python = venv()?;
+    let path = crate::root().join(spec);
+    let output = Command::new(&python)
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&path)
+        .output()
+        .context("cannot start openapi-spec-validator")?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        bail!("{} is not valid OpenAPI:\n{text}", spec.display());
+    }
+    println!("validate-spec: {}: {}", spec.display(), text.trim());
+    Ok(())
+}
