@@ -61,8 +61,10 @@ pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
         Command::StopLivePullToPush { region, task_id } => {
             let build =
                 || -> Result<crate::StopLivePullToPushInput, livegen_runtime::cli::ArgError> {
-                    let input =
-                        crate::StopLivePullToPushInput::new(region.as_str().into(), task_id);
+                    let input = crate::StopLivePullToPushInput::new(
+                        crate::types::Region::from(region.as_str()),
+                        task_id,
+                    );
                     Ok(input)
                 };
 

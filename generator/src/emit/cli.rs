@@ -120,10 +120,17 @@ fn arg_type(f: &Field) -> (TokenStream, TokenStream) {
 /// Converts one argument into the input field's type.
 fn convert(f: &Field, value: TokenStream) -> TokenStream {
     match (&f.ty, f.style) {
-        (Ty::Enum(_), _) => quote!(#value.as_str().into()),
-        (Ty::List(item), Style::RepeatList) if matches!(item.as_ref(), Ty::Enum(_)) => {
-            quote!(#value.iter().map(|v| v.as_str().into()).collect())
+        (Ty::Enum(name), _) => {
+            let e = ident(name);
+            quote!(crate::types::#e::from(#value.as_str()))
         }
+        (Ty::List(item), Style::RepeatList) => match item.as_ref() {
+            Ty::Enum(name) => {
+                let e = ident(name);
+                quote!(#value.iter().map(|v| crate::types::#e::from(v.as_str())).collect())
+            }
+            _ => value,
+        },
         (Ty::Json | Ty::Struct(_) | Ty::List(_), Style::Json) => {
             quote!(livegen_runtime::cli::from_json(&#value)?)
         }
