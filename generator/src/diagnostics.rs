@@ -75,10 +75,18 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.items {
             match d.location {
-                Some(l) => write!(f, "{}:{}:{}: error: {}", self.file, l.line, l.column, d.message)?,
+                Some(l) => write!(
+                    f,
+                    "{}:{}:{}: error: {}",
+                    self.file, l.line, l.column, d.message
+                )?,
                 None => write!(f, "{}: error: {}", self.file, d.message)?,
             }
-            let pointer = if d.pointer.is_empty() { "(document root)" } else { &d.pointer };
+            let pointer = if d.pointer.is_empty() {
+                "(document root)"
+            } else {
+                &d.pointer
+            };
             write!(f, "\n    at {pointer}")?;
             if let Some(hint) = &d.hint {
                 write!(f, "\n    hint: {hint}")?;
@@ -86,7 +94,12 @@ impl fmt::Display for Diagnostics {
             writeln!(f)?;
         }
         let n = self.items.len();
-        write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.file)
+        write!(
+            f,
+            "{n} problem{} in {}",
+            if n == 1 { "" } else { "s" },
+            self.file
+        )
     }
 }
 

@@ -29,11 +29,23 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
     rust("src/cli.rs".into(), cli::cli_rs(api))?;
     rust(format!("src/bin/{}.rs", api.package), cli::bin_rs(api))?;
     for op in &api.operations {
-        rust(format!("src/operations/{}.rs", op.fn_name), operation::operation_rs(op))?;
+        rust(
+            format!("src/operations/{}.rs", op.fn_name),
+            operation::operation_rs(op),
+        )?;
     }
-    let template = |path: &str, e: askama::Error| Error::Render { path: path.to_owned(), message: e.to_string() };
-    files.insert("Cargo.toml".into(), docs::cargo_toml(api).map_err(|e| template("Cargo.toml", e))?);
-    files.insert("README.md".into(), docs::readme(api).map_err(|e| template("README.md", e))?);
+    let template = |path: &str, e: askama::Error| Error::Render {
+        path: path.to_owned(),
+        message: e.to_string(),
+    };
+    files.insert(
+        "Cargo.toml".into(),
+        docs::cargo_toml(api).map_err(|e| template("Cargo.toml", e))?,
+    );
+    files.insert(
+        "README.md".into(),
+        docs::readme(api).map_err(|e| template("README.md", e))?,
+    );
     files.insert("ram-policy.json".into(), docs::ram_policy(api));
     Ok(files)
 }

@@ -62,7 +62,13 @@ pub fn check(spec_path: &str, text: &str) -> Result<model::Api, Error> {
             .into_iter()
             .map(|mut d| {
                 if d.location.is_none() {
-                    d.location = positions.and_then(|p| p.locate(&d.pointer));
+                    // The document's first line stands for problems of the whole document.
+                    let start = Location { line: 1, column: 1 };
+                    d.location = Some(
+                        positions
+                            .and_then(|p| p.locate(&d.pointer))
+                            .unwrap_or(start),
+                    );
                 }
                 d
             })

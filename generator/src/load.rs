@@ -102,6 +102,19 @@ impl Frame {
     }
 }
 
+/// The pointer of the node being read, for syntax errors.
+fn innermost(stack: &[Frame]) -> String {
+    match stack.last() {
+        None => String::new(),
+        Some(Frame::Mapping {
+            pointer,
+            key: Some(k),
+            ..
+        }) => child(pointer, k),
+        Some(Frame::Mapping { pointer, .. } | Frame::Sequence { pointer, .. }) => pointer.clone(),
+    }
+}
+
 /// One streaming pass: positions, syntax errors with their marks, and the limits.
 fn scan(text: &str) -> Result<Positions, Diagnostic> {
     let mut positions = BTreeMap::new();
@@ -113,7 +126,7 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
 
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
-            Diagnostic::new("", format!("YAML syntax: {}", e.info())).at(Location {
+            Diagnostic::new(innermost(&stack), format!("YAML syntax: {}", e.info())).at(Location {
                 line: e.marker().line(),
                 column: e.marker().col() + 1,
             })
@@ -133,7 +146,10 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
         };
         let starts_node = matches!(
             event,
-            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(_)
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_)
         );
         if starts_node {
             if let Some(Frame::Sequence { index, .. }) = stack.last_mut() {
@@ -164,9 +180,11 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(Diagnostic::new("", "the file holds more than one YAML document")
-                        .with_hint("keep one OpenAPI document per file")
-                        .at(here));
+                    return Err(
+                        Diagnostic::new("", "the file holds more than one YAML document")
+                            .with_hint("keep one OpenAPI document per file")
+                            .at(here),
+                    );
                 }
             }
             Event::Scalar(value, _, anchor, _) => {
@@ -187,10 +205,8 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
                 }
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                if is_key {
-                    if let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
-                        *key = Some("<complex key>".to_owned());
-                    }
+                if is_key && let Some(Frame::Mapping { key, .. }) = stack.last_mut() {
+                    *key = Some("<complex key>".to_owned());
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(Diagnostic::new(
@@ -201,9 +217,19 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
                     .at(here));
                 }
                 let frame = if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Sequence { pointer, index: 0, nodes: 1, anchor }
+                    Frame::Sequence {
+                        pointer,
+                        index: 0,
+                        nodes: 1,
+                        anchor,
+                    }
                 } else {
-                    Frame::Mapping { pointer, key: None, nodes: 1, anchor }
+                    Frame::Mapping {
+                        pointer,
+                        key: None,
+                        nodes: 1,
+                        anchor,
+                    }
                 };
                 stack.push(frame);
             }
@@ -247,7 +273,10 @@ mod tests {
     fn pointer_tokens_are_escaped() {
         let loaded = load("paths:\n  /Stop~x:\n    get: {}\n").expect("valid");
         assert_eq!(
-            loaded.positions.locate("/paths/~1Stop~0x/get").map(|l| l.line),
+            loaded
+                .positions
+                .locate("/paths/~1Stop~0x/get")
+                .map(|l| l.line),
             Some(3)
         );
     }

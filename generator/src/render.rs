@@ -21,7 +21,11 @@ pub fn rust(path: &str, spec_path: &str, tokens: TokenStream) -> Result<String, 
         path: path.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(format!("{}\n{}", header("//", spec_path), space_items(&prettyplease::unparse(&file))))
+    Ok(format!(
+        "{}\n{}",
+        header("//", spec_path),
+        space_items(&prettyplease::unparse(&file))
+    ))
 }
 
 /// Inserts a blank line after each item or block that closes at its own indentation, and
@@ -40,7 +44,9 @@ fn space_items(text: &str) -> String {
         let same_level = indent(line) == indent(next);
         let t = line.trim();
         let n = next.trim();
-        let closes_block = (t == "}" || t == "};") && !n.starts_with(['}', ')', ']', ',']) && !n.starts_with("else");
+        let closes_block = (t == "}" || t == "};")
+            && !n.starts_with(['}', ')', ']', ','])
+            && !n.starts_with("else");
         let ends_doc = t.starts_with("//!") && !n.starts_with("//!");
         let ends_uses = t.ends_with(';') && first_word(t) != first_word(n) && indent(line) == 0;
         if same_level && (closes_block || ends_uses) || ends_doc {

@@ -33,8 +33,22 @@ fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
     let doc = Obj::of(root, "", "the document", p)?;
     doc.check_keys(
         "the document",
-        &["openapi", "info", "servers", "paths", "components", "x-acs-product", "x-acs-endpoints"],
-        &["jsonSchemaDialect", "security", "tags", "externalDocs", "webhooks"],
+        &[
+            "openapi",
+            "info",
+            "servers",
+            "paths",
+            "components",
+            "x-acs-product",
+            "x-acs-endpoints",
+        ],
+        &[
+            "jsonSchemaDialect",
+            "security",
+            "tags",
+            "externalDocs",
+            "webhooks",
+        ],
         p,
     );
     match doc.required_string("openapi", "the document", p) {
@@ -60,7 +74,16 @@ fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
         components.check_keys(
             "`components`",
             &["schemas", "responses"],
-            &["parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks", "pathItems"],
+            &[
+                "parameters",
+                "examples",
+                "requestBodies",
+                "headers",
+                "securitySchemes",
+                "links",
+                "callbacks",
+                "pathItems",
+            ],
             p,
         );
         if let Some(v) = components.get("schemas") {
@@ -108,12 +131,27 @@ fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
                 format!("the first definition is at {first}"),
             );
         }
-        for s in op.params.iter().map(|x| &x.schema).chain([&op.output]) {
-            check_ref_targets(s, &schemas, p);
+    }
+    for (name, pointer) in std::mem::take(&mut p.1) {
+        if !schemas.contains_key(&name) {
+            let defined: Vec<String> = schemas.keys().map(|k| format!("`{k}`")).collect();
+            p.hinted(
+                &pointer,
+                format!("reference to `{SCHEMA_PREFIX}{name}` does not resolve"),
+                if defined.is_empty() {
+                    "`components/schemas` is empty".to_owned()
+                } else {
+                    format!("defined schemas: {}", defined.join(", "))
+                },
+            );
         }
     }
     if operations.is_empty() && p.0.is_empty() {
-        p.hinted("/paths", "the spec defines no operations", "add a path item per RPC action");
+        p.hinted(
+            "/paths",
+            "the spec defines no operations",
+            "add a path item per RPC action",
+        );
     }
     Some(Spec {
         title: title?,
@@ -132,9 +170,17 @@ fn info(doc: &Obj<'_>, p: &mut Problems) -> (Option<String>, Option<String>) {
     let Some(info) = Obj::of(v, "/info", "`info`", p) else {
         return (None, None);
     };
-    info.check_keys("`info`", &["title", "version", "description"], &["summary", "termsOfService", "contact", "license"], p);
+    info.check_keys(
+        "`info`",
+        &["title", "version", "description"],
+        &["summary", "termsOfService", "contact", "license"],
+        p,
+    );
     info.required_string("version", "`info`", p);
-    (info.required_string("title", "`info`", p), info.string("description", p))
+    (
+        info.required_string("title", "`info`", p),
+        info.string("description", p),
+    )
 }
 
 fn product(doc: &Obj<'_>, p: &mut Problems) -> Option<Product> {
@@ -142,13 +188,20 @@ fn product(doc: &Obj<'_>, p: &mut Problems) -> Option<Product> {
     let obj = Obj::of(v, "/x-acs-product", "`x-acs-product`", p)?;
     obj.check_keys("`x-acs-product`", &["code", "version", "style"], &[], p);
     if let Some(style) = obj.string("style", p).filter(|s| s != "RPC") {
-        p.hinted(&obj.at("style"), format!("style {style:?} is not supported"), "livegen generates RPC-style APIs: `style: RPC`");
+        p.hinted(
+            &obj.at("style"),
+            format!("style {style:?} is not supported"),
+            "livegen generates RPC-style APIs: `style: RPC`",
+        );
     }
     let code = obj.required_string("code", "`x-acs-product`", p);
-    if let Some(c) = &code {
-        if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
-            p.error(&obj.at("code"), format!("product code {c:?} must be ASCII letters, digits or `-`"));
-        }
+    if let Some(c) = &code
+        && (c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+    {
+        p.error(
+            &obj.at("code"),
+            format!("product code {c:?} must be ASCII letters, digits or `-`"),
+        );
     }
     Some(Product {
         code: code?,
@@ -159,13 +212,22 @@ fn product(doc: &Obj<'_>, p: &mut Problems) -> Option<Product> {
 fn endpoints(doc: &Obj<'_>, p: &mut Problems) -> Option<Endpoints> {
     let v = doc.required("x-acs-endpoints", "the document", p)?;
     let obj = Obj::of(v, "/x-acs-endpoints", "`x-acs-endpoints`", p)?;
-    obj.check_keys("`x-acs-endpoints`", &["default", "pattern", "regional"], &[], p);
+    obj.check_keys(
+        "`x-acs-endpoints`",
+        &["default", "pattern", "regional"],
+        &[],
+        p,
+    );
     let default = obj.required_string("default", "`x-acs-endpoints`", p);
     let pattern = obj.required_string("pattern", "`x-acs-endpoints`", p);
-    if let Some(pat) = &pattern {
-        if !pat.contains("{regionId}") {
-            p.hinted(&obj.at("pattern"), format!("pattern {pat:?} does not mention `{{regionId}}`"), "e.g. `live.{regionId}.aliyuncs.com`");
-        }
+    if let Some(pat) = &pattern
+        && !pat.contains("{regionId}")
+    {
+        p.hinted(
+            &obj.at("pattern"),
+            format!("pattern {pat:?} does not mention `{{regionId}}`"),
+            "e.g. `live.{regionId}.aliyuncs.com`",
+        );
     }
     for (key, host) in [("default", &default), ("pattern", &pattern)] {
         if let Some(h) = host {
@@ -184,14 +246,24 @@ fn endpoints(doc: &Obj<'_>, p: &mut Problems) -> Option<Endpoints> {
             }
         }
     }
-    Some(Endpoints { default: default?, pattern: pattern?, regional })
+    Some(Endpoints {
+        default: default?,
+        pattern: pattern?,
+        regional,
+    })
 }
 
 fn check_host(host: &str, pointer: &str, p: &mut Problems) {
     let ok = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.{}:".contains(c));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.{}:".contains(c));
     if !ok {
-        p.hinted(pointer, format!("{host:?} is not a host name"), "give a bare host such as `live.aliyuncs.com`, without scheme or path");
+        p.hinted(
+            pointer,
+            format!("{host:?} is not a host name"),
+            "give a bare host such as `live.aliyuncs.com`, without scheme or path",
+        );
     }
 }
 
@@ -203,13 +275,28 @@ fn path_item(
     p: &mut Problems,
 ) -> Option<Operation> {
     let obj = Obj::of(item, pointer, &format!("path item `{key}`"), p)?;
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-    obj.check_keys(&format!("path item `{key}`"), &METHODS, &["summary", "description", "servers", "parameters"], p);
-    let present: Vec<&str> = METHODS.iter().copied().filter(|m| obj.get(m).is_some()).collect();
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    obj.check_keys(
+        &format!("path item `{key}`"),
+        &METHODS,
+        &["summary", "description", "servers", "parameters"],
+        p,
+    );
+    let present: Vec<&str> = METHODS
+        .iter()
+        .copied()
+        .filter(|m| obj.get(m).is_some())
+        .collect();
     let method = match present.as_slice() {
         [one] => *one,
         [] => {
-            p.hinted(pointer, format!("path item `{key}` has no operation"), "add `get:` with the action; list accepted methods in `x-acs-rpc.methods`");
+            p.hinted(
+                pointer,
+                format!("path item `{key}` has no operation"),
+                "add `get:` with the action; list accepted methods in `x-acs-rpc.methods`",
+            );
             return None;
         }
         [_, second, ..] => {
@@ -228,28 +315,52 @@ fn path_item(
         p.hinted(
             pointer,
             format!("path key `{key}` does not match action `{}`", op.action),
-            format!("RPC actions are keyed as `{expected}`; the wire path comes from `x-acs-rpc.path`"),
+            format!(
+                "RPC actions are keyed as `{expected}`; the wire path comes from `x-acs-rpc.path`"
+            ),
         );
     }
     Some(op)
 }
 
-fn operation(v: &Value, pointer: &str, responses: &BTreeSet<String>, p: &mut Problems) -> Option<Operation> {
+fn operation(
+    v: &Value,
+    pointer: &str,
+    responses: &BTreeSet<String>,
+    p: &mut Problems,
+) -> Option<Operation> {
     let obj = Obj::of(v, pointer, "an operation", p)?;
     obj.check_keys(
         "an operation",
-        &["operationId", "summary", "description", "parameters", "responses", "deprecated", "x-acs-rpc", "x-acs-qps", "x-acs-ram", "x-acs-errors"],
+        &[
+            "operationId",
+            "summary",
+            "description",
+            "parameters",
+            "responses",
+            "deprecated",
+            "x-acs-rpc",
+            "x-acs-qps",
+            "x-acs-ram",
+            "x-acs-errors",
+        ],
         &["tags", "externalDocs", "security", "servers", "callbacks"],
         p,
     );
     let id = obj.required_string("operationId", "the operation", p);
     let rpc = rpc(&obj, p);
-    if let (Some(id), Some((action, ..))) = (&id, &rpc) {
-        if id != action {
-            p.hinted(&obj.at("operationId"), format!("operationId `{id}` differs from `x-acs-rpc.action` `{action}`"), "use the action name as operationId");
-        }
+    if let (Some(id), Some((action, ..))) = (&id, &rpc)
+        && id != action
+    {
+        p.hinted(
+            &obj.at("operationId"),
+            format!("operationId `{id}` differs from `x-acs-rpc.action` `{action}`"),
+            "use the action name as operationId",
+        );
     }
-    let qps = obj.get("x-acs-qps").and_then(|v| qps(v, &obj.at("x-acs-qps"), p));
+    let qps = obj
+        .get("x-acs-qps")
+        .and_then(|v| qps(v, &obj.at("x-acs-qps"), p));
     let ram = ram(&obj, p);
     let params = parameters(&obj, p);
     let errors = errors(&obj, p);
@@ -278,24 +389,42 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
     let obj = Obj::of(v, &pointer, "`x-acs-rpc`", p)?;
     obj.check_keys("`x-acs-rpc`", &["action", "path", "methods"], &[], p);
     let action = obj.required_string("action", "`x-acs-rpc`", p);
-    if let Some(a) = &action {
-        if a.is_empty() || !a.chars().all(|c| c.is_ascii_alphanumeric()) || !a.starts_with(|c: char| c.is_ascii_uppercase()) {
-            p.hinted(&obj.at("action"), format!("action {a:?} is not an RPC action name"), "actions are PascalCase ASCII, e.g. `StopLivePullToPush`");
-        }
+    if let Some(a) = &action
+        && (a.is_empty()
+            || !a.chars().all(|c| c.is_ascii_alphanumeric())
+            || !a.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        p.hinted(
+            &obj.at("action"),
+            format!("action {a:?} is not an RPC action name"),
+            "actions are PascalCase ASCII, e.g. `StopLivePullToPush`",
+        );
     }
     let path = obj.required_string("path", "`x-acs-rpc`", p);
-    if let Some(path) = &path {
-        if !path.starts_with('/') {
-            p.error(&obj.at("path"), format!("wire path {path:?} must start with `/`"));
-        }
+    if let Some(path) = &path
+        && !path.starts_with('/')
+    {
+        p.error(
+            &obj.at("path"),
+            format!("wire path {path:?} must start with `/`"),
+        );
     }
-    let methods = obj.strings("methods", p).unwrap_or_else(|| vec!["GET".to_owned()]);
+    let methods = obj
+        .strings("methods", p)
+        .unwrap_or_else(|| vec!["GET".to_owned()]);
     if methods.is_empty() {
-        p.error(&obj.at("methods"), "`methods` must list at least one HTTP method");
+        p.error(
+            &obj.at("methods"),
+            "`methods` must list at least one HTTP method",
+        );
     }
     for (i, m) in methods.iter().enumerate() {
         if m != "GET" && m != "POST" {
-            p.hinted(&child(&obj.at("methods"), &i.to_string()), format!("method {m:?} is not supported"), "RPC actions accept `GET` and `POST`");
+            p.hinted(
+                &child(&obj.at("methods"), &i.to_string()),
+                format!("method {m:?} is not supported"),
+                "RPC actions accept `GET` and `POST`",
+            );
         }
     }
     Some((action?, path?, methods))
@@ -303,11 +432,22 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
 
 fn qps(v: &Value, pointer: &str, p: &mut Problems) -> Option<Qps> {
     let obj = Obj::of(v, pointer, "`x-acs-qps`", p)?;
-    obj.check_keys("`x-acs-qps`", &["limit", "per", "scope", "onExceed"], &[], p);
-    let limit = match obj.required("limit", "`x-acs-qps`", p).map(|v| (v.as_u64(), v)) {
+    obj.check_keys(
+        "`x-acs-qps`",
+        &["limit", "per", "scope", "onExceed"],
+        &[],
+        p,
+    );
+    let limit = match obj
+        .required("limit", "`x-acs-qps`", p)
+        .map(|v| (v.as_u64(), v))
+    {
         Some((Some(n), _)) if n > 0 && n <= u64::from(u32::MAX) => u32::try_from(n).ok(),
         Some((_, v)) => {
-            p.error(&obj.at("limit"), format!("`limit` must be a positive integer, found {}", describe(v)));
+            p.error(
+                &obj.at("limit"),
+                format!("`limit` must be a positive integer, found {}", describe(v)),
+            );
             None
         }
         None => None,
@@ -315,10 +455,21 @@ fn qps(v: &Value, pointer: &str, p: &mut Problems) -> Option<Qps> {
     let per = one_of(&obj, "per", &["second", "minute"], "second", p);
     let scope = one_of(&obj, "scope", &["account", "api"], "account", p);
     let on_exceed = one_of(&obj, "onExceed", &["drop", "throttle"], "throttle", p);
-    Some(Qps { limit: limit?, per: per?, scope: scope?, on_exceed: on_exceed? })
+    Some(Qps {
+        limit: limit?,
+        per: per?,
+        scope: scope?,
+        on_exceed: on_exceed?,
+    })
 }
 
-fn one_of(obj: &Obj<'_>, key: &str, allowed: &[&str], default: &str, p: &mut Problems) -> Option<String> {
+fn one_of(
+    obj: &Obj<'_>,
+    key: &str,
+    allowed: &[&str],
+    default: &str,
+    p: &mut Problems,
+) -> Option<String> {
     match obj.get(key) {
         None => Some(default.to_owned()),
         Some(v) => {
@@ -326,7 +477,11 @@ fn one_of(obj: &Obj<'_>, key: &str, allowed: &[&str], default: &str, p: &mut Pro
             if allowed.contains(&s.as_str()) {
                 Some(s)
             } else {
-                p.hinted(&obj.at(key), format!("`{key}` is {s:?}"), format!("expected one of {}", decode::list(allowed.iter())));
+                p.hinted(
+                    &obj.at(key),
+                    format!("`{key}` is {s:?}"),
+                    format!("expected one of {}", decode::list(allowed.iter())),
+                );
                 None
             }
         }
@@ -337,22 +492,50 @@ fn ram(op: &Obj<'_>, p: &mut Problems) -> Option<Ram> {
     let v = op.required("x-acs-ram", "the operation", p)?;
     let pointer = op.at("x-acs-ram");
     let obj = Obj::of(v, &pointer, "`x-acs-ram`", p)?;
-    obj.check_keys("`x-acs-ram`", &["action", "accessLevel", "resources", "conditionKeys", "dependentActions"], &[], p);
+    obj.check_keys(
+        "`x-acs-ram`",
+        &[
+            "action",
+            "accessLevel",
+            "resources",
+            "conditionKeys",
+            "dependentActions",
+        ],
+        &[],
+        p,
+    );
     let action = obj.required_string("action", "`x-acs-ram`", p);
     if let Some(a) = &action {
-        let ok = a.split_once(':').is_some_and(|(svc, act)| !svc.is_empty() && !act.is_empty());
+        let ok = a
+            .split_once(':')
+            .is_some_and(|(svc, act)| !svc.is_empty() && !act.is_empty());
         if !ok {
-            p.hinted(&obj.at("action"), format!("RAM action {a:?} is not `product:Action`"), "e.g. `live:StopLivePullToPush`");
+            p.hinted(
+                &obj.at("action"),
+                format!("RAM action {a:?} is not `product:Action`"),
+                "e.g. `live:StopLivePullToPush`",
+            );
         }
     }
-    let level = one_of(&obj, "accessLevel", &["read", "list", "get", "create", "update", "delete"], "", p);
+    let level = one_of(
+        &obj,
+        "accessLevel",
+        &["read", "list", "get", "create", "update", "delete"],
+        "",
+        p,
+    );
     if obj.get("accessLevel").is_none() {
-        p.error(&pointer, "`x-acs-ram` is missing required field `accessLevel`");
+        p.error(
+            &pointer,
+            "`x-acs-ram` is missing required field `accessLevel`",
+        );
     }
     Some(Ram {
         action: action?,
         access_level: level?,
-        resources: obj.strings("resources", p).unwrap_or_else(|| vec!["*".to_owned()]),
+        resources: obj
+            .strings("resources", p)
+            .unwrap_or_else(|| vec!["*".to_owned()]),
         condition_keys: obj.strings("conditionKeys", p).unwrap_or_default(),
         dependent_actions: obj.strings("dependentActions", p).unwrap_or_default(),
     })
@@ -364,7 +547,10 @@ fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
     };
     let pointer = op.at("parameters");
     let Value::Sequence(items) = v else {
-        p.error(&pointer, format!("`parameters` must be a list, found {}", kind(v)));
+        p.error(
+            &pointer,
+            format!("`parameters` must be a list, found {}", kind(v)),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -375,7 +561,11 @@ fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
         match parameter(item, &ptr, p) {
             Some(param) => {
                 if let Some(first) = names.insert(param.name.clone(), ptr.clone()) {
-                    p.hinted(&ptr, format!("parameter `{}` is listed twice", param.name), format!("first listed at {first}"));
+                    p.hinted(
+                        &ptr,
+                        format!("parameter `{}` is listed twice", param.name),
+                        format!("first listed at {first}"),
+                    );
                 }
                 out.push(param);
             }
@@ -388,28 +578,68 @@ fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
 fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
     let obj = Obj::of(v, pointer, "a parameter", p)?;
     if obj.get("$ref").is_some() {
-        p.hinted(pointer, "parameter references are not supported", "write the parameter inline; share its schema through `components/schemas`");
+        p.hinted(
+            pointer,
+            "parameter references are not supported",
+            "write the parameter inline; share its schema through `components/schemas`",
+        );
         return None;
     }
     obj.check_keys(
         "a parameter",
-        &["name", "in", "required", "description", "schema", "example", "x-acs-style"],
-        &["deprecated", "allowEmptyValue", "style", "explode", "examples"],
+        &[
+            "name",
+            "in",
+            "required",
+            "description",
+            "schema",
+            "example",
+            "x-acs-style",
+        ],
+        &[
+            "deprecated",
+            "allowEmptyValue",
+            "style",
+            "explode",
+            "examples",
+        ],
         p,
     );
     let name = obj.required_string("name", "the parameter", p);
     match obj.required_string("in", "the parameter", p).as_deref() {
         Some("query") | None => {}
-        Some(other) => p.hinted(&obj.at("in"), format!("parameter location {other:?} is not supported"), "RPC actions take every parameter `in: query`"),
+        Some(other) => p.hinted(
+            &obj.at("in"),
+            format!("parameter location {other:?} is not supported"),
+            "RPC actions take every parameter `in: query`",
+        ),
+    }
+    // OpenAPI defaults `required` to false; a forgotten flag would silently turn a required
+    // parameter into an optional one, so livegen asks for it explicitly.
+    if obj.get("required").is_none() {
+        p.hinted(
+            pointer,
+            format!(
+                "parameter {} does not say whether it is required",
+                name.as_deref().map_or(String::new(), |n| format!("`{n}`"))
+            ),
+            "add `required: true` or `required: false`; livegen does not guess",
+        );
     }
     let required = obj.bool("required", p).unwrap_or(false);
-    let schema = obj.required("schema", "the parameter", p).and_then(|s| schema(s, &obj.at("schema"), p));
+    let schema = obj
+        .required("schema", "the parameter", p)
+        .and_then(|s| schema(s, &obj.at("schema"), p));
     let style = match obj.string("x-acs-style", p).as_deref() {
         None | Some("simple") => Some(Style::Simple),
         Some("repeatList") => Some(Style::RepeatList),
         Some("json") => Some(Style::Json),
         Some(other) => {
-            p.hinted(&obj.at("x-acs-style"), format!("`x-acs-style` {other:?} is not known"), "expected `simple`, `repeatList` or `json`");
+            p.hinted(
+                &obj.at("x-acs-style"),
+                format!("`x-acs-style` {other:?} is not known"),
+                "expected `simple`, `repeatList` or `json`",
+            );
             None
         }
     };
@@ -417,11 +647,23 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
         let is_array = matches!(s.kind, SchemaKind::Array(_));
         let is_object = matches!(s.kind, SchemaKind::Object { .. });
         if is_array && style == Style::Simple {
-            p.hinted(pointer, "a list parameter needs a wire style", "set `x-acs-style: repeatList` (Name.1=a&Name.2=b) or `json`");
+            p.hinted(
+                pointer,
+                "a list parameter needs a wire style",
+                "set `x-acs-style: repeatList` (Name.1=a&Name.2=b) or `json`",
+            );
         } else if is_object && style != Style::Json {
-            p.hinted(pointer, "an object parameter must be sent as JSON", "set `x-acs-style: json`");
+            p.hinted(
+                pointer,
+                "an object parameter must be sent as JSON",
+                "set `x-acs-style: json`",
+            );
         } else if style == Style::RepeatList && !is_array {
-            p.hinted(&obj.at("x-acs-style"), "`repeatList` applies to lists only", "give the parameter `type: array` or drop the style");
+            p.hinted(
+                &obj.at("x-acs-style"),
+                "`repeatList` applies to lists only",
+                "give the parameter `type: array` or drop the style",
+            );
         }
     }
     let example = obj.get("example").and_then(|v| match v {
@@ -447,21 +689,41 @@ fn errors(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<ErrorCode>> {
     };
     let pointer = op.at("x-acs-errors");
     let Value::Sequence(items) = v else {
-        p.error(&pointer, format!("`x-acs-errors` must be a list, found {}", kind(v)));
+        p.error(
+            &pointer,
+            format!("`x-acs-errors` must be a list, found {}", kind(v)),
+        );
         return None;
     };
     let mut out = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
         let ptr = child(&pointer, &i.to_string());
-        let Some(obj) = Obj::of(item, &ptr, "an error entry", p) else { continue };
-        obj.check_keys("an error entry", &["code", "httpStatus", "message", "description"], &[], p);
+        let Some(obj) = Obj::of(item, &ptr, "an error entry", p) else {
+            continue;
+        };
+        obj.check_keys(
+            "an error entry",
+            &["code", "httpStatus", "message", "description"],
+            &[],
+            p,
+        );
         let code = obj.required_string("code", "the error entry", p);
         let status = match obj.required("httpStatus", "the error entry", p) {
-            Some(v) => match v.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (400..600).contains(n)) {
+            Some(v) => match v
+                .as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| (400..600).contains(n))
+            {
                 Some(n) => Some(n),
                 None => {
-                    p.error(&obj.at("httpStatus"), format!("`httpStatus` must be an HTTP error status (400-599), found {}", describe(v)));
+                    p.error(
+                        &obj.at("httpStatus"),
+                        format!(
+                            "`httpStatus` must be an HTTP error status (400-599), found {}",
+                            describe(v)
+                        ),
+                    );
                     None
                 }
             },
@@ -470,15 +732,32 @@ fn errors(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<ErrorCode>> {
         let message = obj.required_string("message", "the error entry", p);
         let description = obj.string("description", p);
         if let Some(c) = &code {
-            if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-') {
-                p.error(&obj.at("code"), format!("error code {c:?} must be ASCII letters, digits, `.`, `_` or `-`"));
+            if c.is_empty()
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-')
+            {
+                p.error(
+                    &obj.at("code"),
+                    format!("error code {c:?} must be ASCII letters, digits, `.`, `_` or `-`"),
+                );
             }
             if let Some(first) = seen.insert(c.clone(), ptr.clone()) {
-                p.hinted(&ptr, format!("error code `{c}` is listed twice"), format!("first listed at {first}"));
+                p.hinted(
+                    &ptr,
+                    format!("error code `{c}` is listed twice"),
+                    format!("first listed at {first}"),
+                );
             }
         }
         if let (Some(code), Some(http_status), Some(message)) = (code, status, message) {
-            out.push(ErrorCode { pointer: ptr, code, http_status, message, description });
+            out.push(ErrorCode {
+                pointer: ptr,
+                code,
+                http_status,
+                message,
+                description,
+            });
         }
     }
     Some(out)
@@ -506,7 +785,11 @@ fn responses_of(
         } else if status == "200" {
             output = response_object(value, &ptr, p);
             if output.is_none() && value.is_mapping() {
-                p.hinted(&ptr, "the 200 response has no `application/json` schema", "describe the response body under `content.application/json.schema`");
+                p.hinted(
+                    &ptr,
+                    "the 200 response has no `application/json` schema",
+                    "describe the response body under `content.application/json.schema`",
+                );
             }
         } else {
             response_object(value, &ptr, p);
@@ -514,14 +797,24 @@ fn responses_of(
         statuses.insert(status.to_owned());
     }
     if !statuses.contains("200") {
-        p.hinted(&pointer, "`responses` has no `200` entry", "describe the success body under `'200'`");
+        p.hinted(
+            &pointer,
+            "`responses` has no `200` entry",
+            "describe the success body under `'200'`",
+        );
     }
     for e in errors.iter().flatten() {
         if !statuses.contains(&e.http_status.to_string()) {
             p.hinted(
                 &child(&e.pointer, "httpStatus"),
-                format!("error `{}` answers HTTP {}, which `responses` does not list", e.code, e.http_status),
-                format!("add `'{}': {{$ref: '{RESPONSE_PREFIX}Error'}}` to the operation's responses", e.http_status),
+                format!(
+                    "error `{}` answers HTTP {}, which `responses` does not list",
+                    e.code, e.http_status
+                ),
+                format!(
+                    "add `'{}': {{$ref: '{RESPONSE_PREFIX}Error'}}` to the operation's responses",
+                    e.http_status
+                ),
             );
         }
     }
@@ -531,7 +824,12 @@ fn responses_of(
 /// A response object; returns its JSON schema if it has one.
 fn response_object(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
     let obj = Obj::of(v, pointer, "a response", p)?;
-    obj.check_keys("a response", &["description", "content"], &["headers", "links"], p);
+    obj.check_keys(
+        "a response",
+        &["description", "content"],
+        &["headers", "links"],
+        p,
+    );
     obj.required_string("description", "the response", p);
     let content = obj.get("content")?;
     let content_ptr = obj.at("content");
@@ -539,17 +837,47 @@ fn response_object(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema>
     let json = content.get("application/json")?;
     let json_ptr = content.at("application/json");
     let media = Obj::of(json, &json_ptr, "a media type", p)?;
-    media.check_keys("a media type", &["schema", "example"], &["examples", "encoding"], p);
+    media.check_keys(
+        "a media type",
+        &["schema", "example"],
+        &["examples", "encoding"],
+        p,
+    );
     let s = media.required("schema", "the media type", p)?;
     schema(s, &media.at("schema"), p)
 }
 
 const SCHEMA_KEYS: &[&str] = &[
-    "$ref", "type", "format", "description", "enum", "minimum", "maximum", "items", "properties", "required", "x-acs-enum-docs",
+    "$ref",
+    "type",
+    "format",
+    "description",
+    "enum",
+    "minimum",
+    "maximum",
+    "items",
+    "properties",
+    "required",
+    "x-acs-enum-docs",
 ];
 const SCHEMA_IGNORED: &[&str] = &[
-    "title", "example", "examples", "default", "deprecated", "readOnly", "writeOnly", "pattern", "minLength", "maxLength",
-    "minItems", "maxItems", "uniqueItems", "additionalProperties", "exclusiveMinimum", "exclusiveMaximum", "const",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "additionalProperties",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "const",
 ];
 
 fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
@@ -560,10 +888,19 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
         let r = string_value(r, &obj.at("$ref"), p)?;
         return match r.strip_prefix(SCHEMA_PREFIX) {
             Some(name) if !name.is_empty() && !name.contains('/') => {
-                Some(Schema { pointer: pointer.to_owned(), description, kind: SchemaKind::Ref(name.to_owned()) })
+                p.1.push((name.to_owned(), obj.at("$ref")));
+                Some(Schema {
+                    pointer: pointer.to_owned(),
+                    description,
+                    kind: SchemaKind::Ref(name.to_owned()),
+                })
             }
             _ => {
-                p.hinted(&obj.at("$ref"), format!("reference {r:?} is not supported"), format!("refer to local schemas as `{SCHEMA_PREFIX}Name`"));
+                p.hinted(
+                    &obj.at("$ref"),
+                    format!("reference {r:?} is not supported"),
+                    format!("refer to local schemas as `{SCHEMA_PREFIX}Name`"),
+                );
                 None
             }
         };
@@ -574,7 +911,11 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             return None;
         }
         Some(Value::Sequence(_)) => {
-            p.hinted(&obj.at("type"), "type lists are not supported", "use one type; optional values are expressed by leaving them out of `required`");
+            p.hinted(
+                &obj.at("type"),
+                "type lists are not supported",
+                "use one type; optional values are expressed by leaving them out of `required`",
+            );
             return None;
         }
         Some(t) => string_value(t, &obj.at("type"), p)?,
@@ -599,21 +940,36 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                     }
                 }
             }
-            SchemaKind::String { format: obj.string("format", p), values, value_docs }
+            SchemaKind::String {
+                format: obj.string("format", p),
+                values,
+                value_docs,
+            }
         }
         "integer" => {
             let format = obj.string("format", p);
             if let Some(f) = format.as_deref().filter(|f| *f != "int32" && *f != "int64") {
-                p.hinted(&obj.at("format"), format!("integer format {f:?} is not known"), "use `int32` or `int64`");
+                p.hinted(
+                    &obj.at("format"),
+                    format!("integer format {f:?} is not known"),
+                    "use `int32` or `int64`",
+                );
             }
             let minimum = obj.integer("minimum", p);
             let maximum = obj.integer("maximum", p);
-            if let (Some(lo), Some(hi)) = (minimum, maximum) {
-                if lo > hi {
-                    p.error(&obj.at("minimum"), format!("`minimum` {lo} is above `maximum` {hi}"));
-                }
+            if let (Some(lo), Some(hi)) = (minimum, maximum)
+                && lo > hi
+            {
+                p.error(
+                    &obj.at("minimum"),
+                    format!("`minimum` {lo} is above `maximum` {hi}"),
+                );
             }
-            SchemaKind::Integer { format, minimum, maximum }
+            SchemaKind::Integer {
+                format,
+                minimum,
+                maximum,
+            }
         }
         "number" => SchemaKind::Number,
         "boolean" => SchemaKind::Boolean,
@@ -636,20 +992,38 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             let required = obj.strings("required", p).unwrap_or_default();
             for (i, r) in required.iter().enumerate() {
                 if !properties.iter().any(|(n, _)| n == r) {
-                    p.error(&child(&obj.at("required"), &i.to_string()), format!("required property `{r}` is not among `properties`"));
+                    p.error(
+                        &child(&obj.at("required"), &i.to_string()),
+                        format!("required property `{r}` is not among `properties`"),
+                    );
                 }
             }
-            SchemaKind::Object { properties, required }
+            SchemaKind::Object {
+                properties,
+                required,
+            }
         }
         other => {
-            p.hinted(&obj.at("type"), format!("type {other:?} is not known"), "expected `string`, `integer`, `number`, `boolean`, `array` or `object`");
+            p.hinted(
+                &obj.at("type"),
+                format!("type {other:?} is not known"),
+                "expected `string`, `integer`, `number`, `boolean`, `array` or `object`",
+            );
             return None;
         }
     };
     if obj.get("enum").is_some() && ty != "string" {
-        p.hinted(&obj.at("enum"), format!("`enum` on a {ty} schema is not supported"), "only string enumerations become Rust enums");
+        p.hinted(
+            &obj.at("enum"),
+            format!("`enum` on a {ty} schema is not supported"),
+            "only string enumerations become Rust enums",
+        );
     }
-    Some(Schema { pointer: pointer.to_owned(), description, kind })
+    Some(Schema {
+        pointer: pointer.to_owned(),
+        description,
+        kind,
+    })
 }
 
 fn enum_values(v: &Value, pointer: &str, p: &mut Problems) -> Option<Vec<String>> {
@@ -674,42 +1048,26 @@ fn enum_values(v: &Value, pointer: &str, p: &mut Problems) -> Option<Vec<String>
     Some(out)
 }
 
-/// Every `$ref` inside `s` must name a schema.
-fn check_ref_targets(s: &Schema, schemas: &BTreeMap<String, Schema>, p: &mut Problems) {
-    match &s.kind {
-        SchemaKind::Ref(name) if !schemas.contains_key(name) => p.hinted(
-            &child(&s.pointer, "$ref"),
-            format!("reference to `{SCHEMA_PREFIX}{name}` does not resolve"),
-            match schemas.keys().next() {
-                Some(_) => format!("defined schemas: {}", schemas.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
-                None => "`components/schemas` is empty".to_owned(),
-            },
-        ),
-        SchemaKind::Array(items) => check_ref_targets(items, schemas, p),
-        SchemaKind::Object { properties, .. } => {
-            for (_, prop) in properties {
-                check_ref_targets(prop, schemas, p);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Component schemas: references resolve and no schema contains itself.
+/// No component schema contains itself.
 fn check_refs(schemas: &BTreeMap<String, Schema>, p: &mut Problems) {
-    for s in schemas.values() {
-        check_ref_targets(s, schemas, p);
-    }
     // A cycle would make an infinitely sized Rust type; RPC responses never need one.
     for (name, s) in schemas {
         let mut path = vec![name.as_str()];
         if let Some(cycle) = find_cycle(s, schemas, &mut path) {
-            p.hinted(&s.pointer, format!("schema `{name}` refers to itself: {cycle}"), "break the cycle; livegen generates plain structs");
+            p.hinted(
+                &s.pointer,
+                format!("schema `{name}` refers to itself: {cycle}"),
+                "break the cycle; livegen generates plain structs",
+            );
         }
     }
 }
 
-fn find_cycle<'a>(s: &'a Schema, schemas: &'a BTreeMap<String, Schema>, path: &mut Vec<&'a str>) -> Option<String> {
+fn find_cycle<'a>(
+    s: &'a Schema,
+    schemas: &'a BTreeMap<String, Schema>,
+    path: &mut Vec<&'a str>,
+) -> Option<String> {
     match &s.kind {
         SchemaKind::Ref(target) => {
             if path.first() == Some(&target.as_str()) {
@@ -727,7 +1085,9 @@ fn find_cycle<'a>(s: &'a Schema, schemas: &'a BTreeMap<String, Schema>, path: &m
             found
         }
         SchemaKind::Array(items) => find_cycle(items, schemas, path),
-        SchemaKind::Object { properties, .. } => properties.iter().find_map(|(_, prop)| find_cycle(prop, schemas, path)),
+        SchemaKind::Object { properties, .. } => properties
+            .iter()
+            .find_map(|(_, prop)| find_cycle(prop, schemas, path)),
         _ => None,
     }
 }

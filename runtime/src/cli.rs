@@ -15,13 +15,13 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::Client;
 use crate::config::{Config, RateLimit};
 use crate::error::{OperationError, SdkError};
 use crate::operation::Operation;
 use crate::params::ToParams;
 use crate::retry::RetryConfig;
 use crate::signing::SignatureVersion;
-use crate::Client;
 
 /// Exit code when the service answered with an error.
 pub const EXIT_SERVICE_ERROR: u8 = 1;
@@ -54,7 +54,12 @@ pub struct GlobalArgs {
     #[arg(long = "region-id", global = true, value_name = "ID")]
     pub region_id: Option<String>,
     /// Signature algorithm.
-    #[arg(long = "signature-version", global = true, value_enum, default_value = "v3")]
+    #[arg(
+        long = "signature-version",
+        global = true,
+        value_enum,
+        default_value = "v3"
+    )]
     pub signature_version: SignatureArg,
     /// Print the signed request instead of sending it.
     #[arg(long = "dry-run", global = true)]
@@ -111,12 +116,18 @@ pub type ArgError = Problem;
 impl Problem {
     /// A bad argument.
     pub fn usage(message: impl Into<String>) -> Self {
-        Self { message: message.into(), exit: EXIT_USAGE }
+        Self {
+            message: message.into(),
+            exit: EXIT_USAGE,
+        }
     }
 
     /// A configuration or credentials problem.
     pub fn config(message: impl Into<String>) -> Self {
-        Self { message: message.into(), exit: EXIT_CONFIG }
+        Self {
+            message: message.into(),
+            exit: EXIT_CONFIG,
+        }
     }
 
     /// Prints the problem to `err` and returns its exit code.
@@ -135,14 +146,19 @@ pub fn json_arg(text: &str) -> Result<String, String> {
 
 /// Decodes a JSON argument into the input field's type.
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, Problem> {
-    serde_json::from_str(text).map_err(|e| Problem::usage(format!("JSON argument does not fit: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| Problem::usage(format!("JSON argument does not fit: {e}")))
 }
 
 /// Runs a CLI's async main on a fresh runtime.
 pub fn block_on(future: impl Future<Output = ExitCode>) -> ExitCode {
-    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime.block_on(future),
-        Err(e) => Problem::config(format!("cannot start the async runtime: {e}")).report(&mut std::io::stderr()),
+        Err(e) => Problem::config(format!("cannot start the async runtime: {e}"))
+            .report(&mut std::io::stderr()),
     }
 }
 

@@ -104,6 +104,10 @@ pub struct CommonError {
 
 impl CommonError {
     /// Wraps `error` if its code is one every API shares; gives it back otherwise.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the error is handed back by value for the caller to wrap"
+    )]
     pub fn classify(error: ServiceError) -> Result<Self, ServiceError> {
         match CommonErrorKind::classify(error.status, &error.code) {
             Some(kind) => Ok(Self { kind, error }),
@@ -153,7 +157,8 @@ pub trait OperationError: std::error::Error + Sized + Send + Sync + 'static {
     fn is_retryable(&self) -> bool {
         let error = self.service_error();
         error.status >= 500
-            || CommonErrorKind::classify(error.status, &error.code).is_some_and(CommonErrorKind::is_retryable)
+            || CommonErrorKind::classify(error.status, &error.code)
+                .is_some_and(CommonErrorKind::is_retryable)
     }
 }
 

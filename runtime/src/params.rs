@@ -35,7 +35,8 @@ impl Params {
     /// Adds a list in Alibaba's `repeatList` style: `Name.1=a&Name.2=b`.
     pub fn put_list<T: Display>(&mut self, name: &str, values: &[T]) -> &mut Self {
         for (index, value) in values.iter().enumerate() {
-            self.pairs.push((format!("{name}.{}", index + 1), value.to_string()));
+            self.pairs
+                .push((format!("{name}.{}", index + 1), value.to_string()));
         }
         self
     }
@@ -61,10 +62,16 @@ impl Params {
         maximum: Option<i64>,
     ) -> Result<&mut Self, InvalidInput> {
         if let Some(min) = minimum.filter(|min| value < *min) {
-            return Err(InvalidInput::new(name, format!("{value} is below the minimum {min}")));
+            return Err(InvalidInput::new(
+                name,
+                format!("{value} is below the minimum {min}"),
+            ));
         }
         if let Some(max) = maximum.filter(|max| value > *max) {
-            return Err(InvalidInput::new(name, format!("{value} is above the maximum {max}")));
+            return Err(InvalidInput::new(
+                name,
+                format!("{value} is above the maximum {max}"),
+            ));
         }
         Ok(self.put(name, value))
     }
@@ -147,7 +154,9 @@ mod tests {
     #[test]
     fn optional_absent_is_skipped() {
         let mut params = Params::new();
-        params.put_opt::<u32>("Limit", None).put_opt("Page", Some(2));
+        params
+            .put_opt::<u32>("Limit", None)
+            .put_opt("Page", Some(2));
         assert_eq!(params.pairs(), &[("Page".to_owned(), "2".to_owned())]);
     }
 }

@@ -70,14 +70,18 @@ pub fn run(args: &Args) -> Result<bool> {
         plan.extra.len()
     );
     for f in &plan.foreign {
-        println!("note: {} has no {GENERATED_MARKER} marker; left alone", args.out.join(f).display());
+        println!(
+            "note: {} has no {GENERATED_MARKER} marker; left alone",
+            args.out.join(f).display()
+        );
     }
     Ok(true)
 }
 
 /// Reads the spec and runs the generator; spec problems come back as one error listing all.
 pub fn generate(root: &Path, spec: &Path) -> Result<Files> {
-    let text = fs::read_to_string(root.join(spec)).with_context(|| format!("cannot read the spec {}", spec.display()))?;
+    let text = fs::read_to_string(root.join(spec))
+        .with_context(|| format!("cannot read the spec {}", spec.display()))?;
     // Forward slashes keep headers identical on every platform.
     let shown = spec.to_string_lossy().replace('\\', "/");
     let mut files = match livegen_generator::generate(&shown, &text) {
@@ -92,14 +96,20 @@ pub fn generate(root: &Path, spec: &Path) -> Result<Files> {
 /// Runs rustfmt once over every generated Rust file, so the checked-in crate is exactly
 /// what `cargo fmt` wants. The files go through a scratch directory under `target/`.
 fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
-    let scratch = root.join("target/xtask-rustfmt").join(std::process::id().to_string());
+    let scratch = root
+        .join("target/xtask-rustfmt")
+        .join(std::process::id().to_string());
     let _ = fs::remove_dir_all(&scratch);
     let result = (|| -> Result<()> {
         let mut paths = Vec::new();
-        for (rel, text) in files.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "rs")) {
+        for (rel, text) in files
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs"))
+        {
             let path = scratch.join(rel);
             if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
             }
             fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
             paths.push((rel.clone(), path));
@@ -111,10 +121,14 @@ fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
             .output()
             .context("cannot run rustfmt (install it with `rustup component add rustfmt`)")?;
         if !output.status.success() {
-            bail!("rustfmt rejected the generated code (a livegen bug):\n{}", String::from_utf8_lossy(&output.stderr));
+            bail!(
+                "rustfmt rejected the generated code (a livegen bug):\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         for (rel, path) in paths {
-            let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             files.insert(rel, text);
         }
         Ok(())
@@ -130,8 +144,12 @@ pub fn plan(out: &Path, files: &Files) -> Result<Plan> {
         match fs::read_to_string(out.join(path)) {
             Ok(old) if &old == new => plan.unchanged += 1,
             Ok(old) => plan.stale.push((path.clone(), old, new.clone())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => plan.missing.push((path.clone(), new.clone())),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", out.join(path).display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                plan.missing.push((path.clone(), new.clone()))
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", out.join(path).display()));
+            }
         }
     }
     let expected: BTreeSet<&PathBuf> = files.keys().collect();
@@ -162,7 +180,9 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
         let entries = match fs::read_dir(dir.join(&rel)) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot list {}", dir.join(&rel).display())),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot list {}", dir.join(&rel).display()));
+            }
         };
         for entry in entries {
             let entry = entry?;
@@ -189,7 +209,11 @@ pub fn check_report(out: &Path, plan: &Plan) -> String {
         report += &format!("stale: {}\n{}", show(path), diff(old, new, &show(path)));
     }
     for (path, old) in &plan.extra {
-        report += &format!("extra: {} (the spec no longer produces it)\n{}", show(path), diff(old, "", &show(path)));
+        report += &format!(
+            "extra: {} (the spec no longer produces it)\n{}",
+            show(path),
+            diff(old, "", &show(path))
+        );
     }
     let n = plan.missing.len() + plan.stale.len() + plan.extra.len();
     report += &format!(
@@ -222,13 +246,19 @@ fn apply(out: &Path, plan: &Plan) -> Result<()> {
             let target = out.join(rel);
             let dir = target.parent().unwrap_or(out);
             fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let temp = dir.join(format!(".{name}.livegen-tmp"));
             staged.push((temp.clone(), target.clone()));
-            let mut file = fs::File::create(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+            let mut file = fs::File::create(&temp)
+                .with_context(|| format!("cannot write {}", temp.display()))?;
             file.write_all(contents.as_bytes())
                 .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write {} (disk full or read-only?)", temp.display()))?;
+                .with_context(|| {
+                    format!("cannot write {} (disk full or read-only?)", temp.display())
+                })?;
         }
         Ok(())
     })();
@@ -243,7 +273,8 @@ fn apply(out: &Path, plan: &Plan) -> Result<()> {
     }
     for (rel, _) in &plan.extra {
         let path = out.join(rel);
-        fs::remove_file(&path).with_context(|| format!("cannot remove stale {}", path.display()))?;
+        fs::remove_file(&path)
+            .with_context(|| format!("cannot remove stale {}", path.display()))?;
     }
     Ok(())
 }
@@ -258,7 +289,11 @@ mod tests {
         let root = crate::root();
         let files = generate(&root, Path::new(DEFAULT_SPEC)).expect("the spec generates");
         let plan = plan(&root.join(DEFAULT_OUT), &files).expect("output readable");
-        assert!(plan.is_clean(), "{}", check_report(Path::new(DEFAULT_OUT), &plan));
+        assert!(
+            plan.is_clean(),
+            "{}",
+            check_report(Path::new(DEFAULT_OUT), &plan)
+        );
     }
 
     fn scratch(name: &str) -> PathBuf {
@@ -269,7 +304,10 @@ mod tests {
     }
 
     fn files(entries: &[(&str, &str)]) -> Files {
-        entries.iter().map(|(p, c)| (PathBuf::from(p), (*c).to_owned())).collect()
+        entries
+            .iter()
+            .map(|(p, c)| (PathBuf::from(p), (*c).to_owned()))
+            .collect()
     }
 
     #[test]
@@ -279,18 +317,44 @@ mod tests {
         fs::write(dir.join("old.rs"), "// @generated\nold\n").expect("write");
         fs::write(dir.join("gone.rs"), "// @generated\ngone\n").expect("write");
         fs::write(dir.join("mine.rs"), "hand written\n").expect("write");
-        let want = files(&[("same.rs", "// @generated\nsame\n"), ("old.rs", "// @generated\nnew\n"), ("sub/new.rs", "// @generated\n")]);
+        let want = files(&[
+            ("same.rs", "// @generated\nsame\n"),
+            ("old.rs", "// @generated\nnew\n"),
+            ("sub/new.rs", "// @generated\n"),
+        ]);
         let plan = plan(&dir, &want).expect("plan");
-        assert_eq!((plan.missing.len(), plan.stale.len(), plan.extra.len(), plan.unchanged), (1, 1, 1, 1));
+        assert_eq!(
+            (
+                plan.missing.len(),
+                plan.stale.len(),
+                plan.extra.len(),
+                plan.unchanged
+            ),
+            (1, 1, 1, 1)
+        );
         assert_eq!(plan.foreign, vec![PathBuf::from("mine.rs")]);
         let report = check_report(Path::new("out"), &plan);
-        assert!(report.contains("stale: out/old.rs") && report.contains("-old") && report.contains("+new"), "{report}");
-        assert!(report.ends_with("run `cargo xtask codegen` and commit the result\n"), "{report}");
+        assert!(
+            report.contains("stale: out/old.rs")
+                && report.contains("-old")
+                && report.contains("+new"),
+            "{report}"
+        );
+        assert!(
+            report.ends_with("run `cargo xtask codegen` and commit the result\n"),
+            "{report}"
+        );
         apply(&dir, &plan).expect("apply");
-        assert_eq!(fs::read_to_string(dir.join("old.rs")).expect("read"), "// @generated\nnew\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("old.rs")).expect("read"),
+            "// @generated\nnew\n"
+        );
         assert!(dir.join("sub/new.rs").exists());
         assert!(!dir.join("gone.rs").exists());
-        assert!(dir.join("mine.rs").exists(), "hand-written files are never removed");
+        assert!(
+            dir.join("mine.rs").exists(),
+            "hand-written files are never removed"
+        );
         assert!(super::plan(&dir, &want).expect("plan").is_clean());
         let _ = fs::remove_dir_all(&dir);
     }
@@ -302,13 +366,28 @@ mod tests {
         // A directory where a's temporary file must go makes that write fail after c's
         // temporary file was already written.
         fs::create_dir_all(dir.join(".a.rs.livegen-tmp")).expect("dir");
-        let want = files(&[("a.rs", "// @generated\nnew a\n"), ("c.rs", "// @generated\nc\n")]);
+        let want = files(&[
+            ("a.rs", "// @generated\nnew a\n"),
+            ("c.rs", "// @generated\nc\n"),
+        ]);
         let plan = plan(&dir, &want).expect("plan");
         let err = apply(&dir, &plan).expect_err("must fail");
-        assert!(format!("{err:#}").contains("nothing was changed"), "{err:#}");
-        assert_eq!(fs::read_to_string(dir.join("a.rs")).expect("read"), "// @generated\nold a\n");
-        assert!(!dir.join("c.rs").exists(), "no file is written unless all are");
-        assert!(!dir.join(".c.rs.livegen-tmp").exists(), "temporary files are cleaned up");
+        assert!(
+            format!("{err:#}").contains("nothing was changed"),
+            "{err:#}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("a.rs")).expect("read"),
+            "// @generated\nold a\n"
+        );
+        assert!(
+            !dir.join("c.rs").exists(),
+            "no file is written unless all are"
+        );
+        assert!(
+            !dir.join(".c.rs.livegen-tmp").exists(),
+            "temporary files are cleaned up"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -28,10 +28,19 @@ pub fn venv() -> Result<PathBuf> {
     }
     if !python.exists() {
         eprintln!("xtask: creating the Python venv in target/pyvenv");
-        run(Command::new("python3").args(["-m", "venv"]).arg(&dir), "python3 -m venv (is python3 with venv installed?)")?;
+        run(
+            Command::new("python3").args(["-m", "venv"]).arg(&dir),
+            "python3 -m venv (is python3 with venv installed?)",
+        )?;
     }
     let mut pip = Command::new(&python);
-    pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]);
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
     for req in REQUIREMENTS {
         pip.arg("-r").arg(root.join(req));
     }
@@ -41,7 +50,9 @@ pub fn venv() -> Result<PathBuf> {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<()> {
-    let status = cmd.status().with_context(|| format!("cannot start {what}"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {what}"))?;
     if !status.success() {
         bail!("{what} failed ({status})");
     }
@@ -57,7 +68,8 @@ pub fn validate_spec(spec: &Path) -> Result<()> {
         .arg(&path)
         .output()
         .context("cannot start openapi-spec-validator")?;
-    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         bail!("{} is not valid OpenAPI:\n{text}", spec.display());
     }

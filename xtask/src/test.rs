@@ -13,16 +13,31 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<bool> {
     let root = crate::root();
-    step("rustfmt", Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    step(
+        "rustfmt",
+        Command::new("cargo").args(["fmt", "--all", "--check"]),
+    )?;
     step(
         "clippy",
-        Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]),
+        Command::new("cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     println!("==> codegen --check");
-    let files = crate::codegen::generate(&root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
+    let files =
+        crate::codegen::generate(&root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
     let plan = crate::codegen::plan(&root.join(crate::codegen::DEFAULT_OUT), &files)?;
     if !plan.is_clean() {
-        eprint!("{}", crate::codegen::check_report(std::path::Path::new(crate::codegen::DEFAULT_OUT), &plan));
+        eprint!(
+            "{}",
+            crate::codegen::check_report(std::path::Path::new(crate::codegen::DEFAULT_OUT), &plan)
+        );
         bail!("generated/ is stale");
     }
     let mut test = Command::new("cargo");
@@ -44,7 +59,9 @@ pub fn run(args: &Args) -> Result<bool> {
 
 fn step(name: &str, cmd: &mut Command) -> Result<()> {
     println!("==> {name}");
-    let status = cmd.status().with_context(|| format!("cannot start {name}"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {name}"))?;
     if !status.success() {
         bail!("{name} failed ({status})");
     }

@@ -12,7 +12,10 @@ use crate::model::{Api, Field, Operation, Ty};
 use crate::spec::Style;
 
 pub fn cli_rs(api: &Api) -> TokenStream {
-    let about = format!("Calls the {} API ({}) from the command line.", api.title, api.version);
+    let about = format!(
+        "Calls the {} API ({}) from the command line.",
+        api.title, api.version
+    );
     let bin = &api.package;
     let variants = api.operations.iter().map(variant);
     let arms = api.operations.iter().map(arm);
@@ -74,9 +77,18 @@ fn variant(op: &Operation) -> TokenStream {
     let args = op.params.iter().map(|f| {
         let n = ident(&f.ident);
         let wire = &f.wire;
-        let help = f.doc.as_deref().and_then(|d| d.lines().next()).unwrap_or(&f.wire).to_owned();
+        let help = f
+            .doc
+            .as_deref()
+            .and_then(|d| d.lines().next())
+            .unwrap_or(&f.wire)
+            .to_owned();
         let (t, parser) = arg_type(f);
-        let t = if f.required || matches!(f.ty, Ty::List(_)) { t } else { quote!(Option<#t>) };
+        let t = if f.required || matches!(f.ty, Ty::List(_)) {
+            t
+        } else {
+            quote!(Option<#t>)
+        };
         quote! {
             #[doc = #help]
             #[arg(long = #wire, #parser)]
@@ -101,17 +113,29 @@ fn arg_type(f: &Field) -> (TokenStream, TokenStream) {
     let (t, parser) = match item {
         Ty::Enum(name) => {
             let e = ident(name);
-            (quote!(String), quote!(value_parser = clap::builder::PossibleValuesParser::new(crate::types::#e::VALUES)))
+            (
+                quote!(String),
+                quote!(value_parser = clap::builder::PossibleValuesParser::new(crate::types::#e::VALUES)),
+            )
         }
-        Ty::Json | Ty::Struct(_) => (quote!(String), quote!(value_parser = livegen_runtime::cli::json_arg)),
+        Ty::Json | Ty::Struct(_) => (
+            quote!(String),
+            quote!(value_parser = livegen_runtime::cli::json_arg),
+        ),
         Ty::Bool => (quote!(bool), quote!(action = clap::ArgAction::Set)),
         other => (ty(other, true), quote!()),
     };
     if matches!(f.ty, Ty::List(_)) && f.style == Style::RepeatList {
-        (quote!(Vec<#t>), quote!(#parser, num_args = 1.., action = clap::ArgAction::Append))
+        (
+            quote!(Vec<#t>),
+            quote!(#parser, num_args = 1.., action = clap::ArgAction::Append),
+        )
     } else if matches!(f.ty, Ty::List(_)) {
         // A JSON-encoded list: one argument holding the JSON text.
-        (quote!(String), quote!(value_parser = livegen_runtime::cli::json_arg))
+        (
+            quote!(String),
+            quote!(value_parser = livegen_runtime::cli::json_arg),
+        )
     } else {
         (t, parser)
     }
@@ -158,7 +182,11 @@ fn arm(op: &Operation) -> TokenStream {
         }
     });
     let has_optional = op.params.iter().any(|f| !f.required);
-    let binding = if has_optional { quote!(let mut input) } else { quote!(let input) };
+    let binding = if has_optional {
+        quote!(let mut input)
+    } else {
+        quote!(let input)
+    };
     quote! {
         Command::#name { #(#fields),* } => {
             let build = || -> Result<crate::#input, livegen_runtime::cli::ArgError> {
@@ -185,7 +213,10 @@ fn arm(op: &Operation) -> TokenStream {
 
 pub fn bin_rs(api: &Api) -> TokenStream {
     let krate = ident(&api.crate_name);
-    let d = format!("The `{}` command line; see [`{}::cli`].", api.package, api.crate_name);
+    let d = format!(
+        "The `{}` command line; see [`{}::cli`].",
+        api.package, api.crate_name
+    );
     quote! {
         #![doc = #d]
 

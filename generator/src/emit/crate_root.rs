@@ -63,7 +63,9 @@ pub fn service_rs(api: &Api) -> TokenStream {
     let default = &api.default_endpoint;
     let pattern = &api.endpoint_pattern;
     let regions = api.regional_endpoints.iter().map(|(r, h)| quote!((#r, #h)));
-    let d = doc(&format!("The `{code}` product, API version {version}, and its endpoints."));
+    let d = doc(&format!(
+        "The `{code}` product, API version {version}, and its endpoints."
+    ));
     quote! {
         //! The service: API version and endpoints.
 
@@ -107,14 +109,25 @@ pub fn client_rs(api: &Api) -> TokenStream {
         let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
         let mut notes = Vec::new();
         if let Some(q) = &op.qps {
-            let per = if q.per_seconds == 60 { "minute" } else { "second" };
-            notes.push(format!("Rate limit: {} calls per {per} per {}; calls wait their turn.", q.limit, q.scope));
+            let per = if q.per_seconds == 60 {
+                "minute"
+            } else {
+                "second"
+            };
+            notes.push(format!(
+                "Rate limit: {} calls per {per} per {}; calls wait their turn.",
+                q.limit, q.scope
+            ));
         }
         notes.push(format!("RAM action: `{}`.", op.ram.action));
         if op.deprecated {
             notes.push("Deprecated by the service.".to_owned());
         }
-        let d = docs([op.summary.as_deref(), op.description.as_deref(), Some(notes.join("\n\n").as_str())]);
+        let d = docs([
+            op.summary.as_deref(),
+            op.description.as_deref(),
+            Some(notes.join("\n\n").as_str()),
+        ]);
         quote! {
             #d
             pub async fn #m(

@@ -35,22 +35,36 @@ impl Readme<'_> {
 }
 
 pub fn cargo_toml(api: &Api) -> Result<String, askama::Error> {
-    CargoToml { api, header: header("#", &api.spec_path) }.render().map(|s| s + "\n")
+    CargoToml {
+        api,
+        header: header("#", &api.spec_path),
+    }
+    .render()
+    .map(|s| s + "\n")
 }
 
 pub fn readme(api: &Api) -> Result<String, askama::Error> {
     let header = header("<!--", &api.spec_path).trim_end().to_owned() + " -->";
-    Readme { api, header }.render().map(|s| s.trim_end().to_owned() + "\n")
+    Readme { api, header }
+        .render()
+        .map(|s| s.trim_end().to_owned() + "\n")
 }
 
 /// A RAM policy granting exactly the spec's actions. JSON has no comments, so this file
 /// carries no `@generated` header; `xtask` knows it by name.
 pub fn ram_policy(api: &Api) -> String {
-    let mut actions: Vec<&str> = api.operations.iter().map(|op| op.ram.action.as_str()).collect();
+    let mut actions: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|op| op.ram.action.as_str())
+        .collect();
     actions.sort_unstable();
     actions.dedup();
-    let mut resources: Vec<&str> =
-        api.operations.iter().flat_map(|op| op.ram.resources.iter().map(String::as_str)).collect();
+    let mut resources: Vec<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.ram.resources.iter().map(String::as_str))
+        .collect();
     resources.sort_unstable();
     resources.dedup();
     let policy = serde_json::json!({

@@ -13,7 +13,11 @@ pub fn operation_rs(op: &Operation) -> TokenStream {
     let input = input(op);
     let output = output(op);
     let error = error(op);
-    let title = inner_doc(&format!("`{}`: {}", op.action, op.summary.as_deref().unwrap_or("").trim()));
+    let title = inner_doc(&format!(
+        "`{}`: {}",
+        op.action,
+        op.summary.as_deref().unwrap_or("").trim()
+    ));
     quote! {
         #title
         use livegen_runtime::{CommonError, InvalidInput, OperationError, Params, ServiceError, ToParams};
@@ -50,17 +54,35 @@ fn metadata(op: &Operation) -> TokenStream {
     let resources = &ram.resources;
     let conditions = &ram.condition_keys;
     let dependents = &ram.dependent_actions;
-    let mut facts = vec![format!("Action `{action}`, sent to `{path}` with {}.", op.methods.join(" or "))];
+    let mut facts = vec![format!(
+        "Action `{action}`, sent to `{path}` with {}.",
+        op.methods.join(" or ")
+    )];
     if let Some(q) = &op.qps {
-        let per = if q.per_seconds == 60 { "minute" } else { "second" };
-        let whom = if q.scope == "api" { "for all callers together" } else { "per account" };
-        let excess = if q.on_exceed == "drop" { "excess calls are dropped" } else { "excess calls are throttled" };
+        let per = if q.per_seconds == 60 {
+            "minute"
+        } else {
+            "second"
+        };
+        let whom = if q.scope == "api" {
+            "for all callers together"
+        } else {
+            "per account"
+        };
+        let excess = if q.on_exceed == "drop" {
+            "excess calls are dropped"
+        } else {
+            "excess calls are throttled"
+        };
         facts.push(format!(
             "The service allows {} calls per {per} {whom}; {excess}. The runtime spaces calls to stay within it.",
             q.limit
         ));
     }
-    facts.push(format!("RAM: action `{ram_action}`, access level `{level}`, resources `{}`.", resources.join("`, `")));
+    facts.push(format!(
+        "RAM: action `{ram_action}`, access level `{level}`, resources `{}`.",
+        resources.join("`, `")
+    ));
     let d = doc(&facts.join("\n\n"));
     quote! {
         #d
@@ -137,7 +159,11 @@ fn input(op: &Operation) -> TokenStream {
         let n = ident(&f.ident);
         let setter = ident(&format!("with_{}", f.ident.trim_end_matches('_')));
         let t = arg_ty(&f.ty);
-        let value = if converts(&f.ty) { quote!(value.into()) } else { quote!(value) };
+        let value = if converts(&f.ty) {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         let d = doc(&format!("Sets `{}`.", f.wire));
         quote! {
             #d
@@ -179,7 +205,11 @@ fn converts(t: &Ty) -> bool {
 
 fn arg_ty(t: &Ty) -> TokenStream {
     let bare = ty(t, true);
-    if converts(t) { quote!(impl Into<#bare>) } else { bare }
+    if converts(t) {
+        quote!(impl Into<#bare>)
+    } else {
+        bare
+    }
 }
 
 /// How one field is written to the query.
@@ -221,7 +251,10 @@ fn output(op: &Operation) -> TokenStream {
     let name = ident(&op.output);
     let d = docs([
         op.output_doc.as_deref(),
-        Some(&format!("Fields the service adds later are ignored; missing optional fields are `None`. Answer of [`{}`](crate::Client::{}).", op.action, op.fn_name)),
+        Some(&format!(
+            "Fields the service adds later are ignored; missing optional fields are `None`. Answer of [`{}`](crate::Client::{}).",
+            op.action, op.fn_name
+        )),
     ]);
     let fields = op.output_fields.iter().map(serde_field);
     let default = defaultable(&op.output_fields).then(|| quote!(Default,));
@@ -244,7 +277,15 @@ fn error(op: &Operation) -> TokenStream {
     let variants = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let d = docs([
-            Some(format!("`{}` (HTTP {}): {}", e.code, e.http_status, e.description.as_deref().unwrap_or("no description")).as_str()),
+            Some(
+                format!(
+                    "`{}` (HTTP {}): {}",
+                    e.code,
+                    e.http_status,
+                    e.description.as_deref().unwrap_or("no description")
+                )
+                .as_str(),
+            ),
             Some(format!("Message template: `{}`", e.message).as_str()),
         ]);
         quote!(#d #v(ServiceError),)

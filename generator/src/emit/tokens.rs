@@ -13,7 +13,11 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = "…"]` lines for `text`, one attribute per line so they print as `///`.
 pub fn doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|l| {
-        let line = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        let line = if l.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.trim_end())
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -22,7 +26,11 @@ pub fn doc(text: &str) -> TokenStream {
 /// `#![doc = "…"]` lines: documentation of the enclosing module or crate.
 pub fn inner_doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|l| {
-        let line = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        let line = if l.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.trim_end())
+        };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -30,14 +38,23 @@ pub fn inner_doc(text: &str) -> TokenStream {
 
 /// Paragraphs joined by blank doc lines; empty paragraphs are skipped.
 pub fn docs<'a>(paragraphs: impl IntoIterator<Item = Option<&'a str>>) -> TokenStream {
-    let text: Vec<&str> = paragraphs.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect();
+    let text: Vec<&str> = paragraphs
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
     doc(&text.join("\n\n"))
 }
 
 /// The Rust type of a field; optional fields are wrapped in `Option`.
 pub fn ty(ty: &Ty, required: bool) -> TokenStream {
     let inner = bare(ty);
-    if required { inner } else { quote!(Option<#inner>) }
+    if required {
+        inner
+    } else {
+        quote!(Option<#inner>)
+    }
 }
 
 fn bare(ty: &Ty) -> TokenStream {

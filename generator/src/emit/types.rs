@@ -21,7 +21,9 @@ fn enum_def(e: &EnumDef) -> TokenStream {
     let name = ident(&e.name);
     let type_doc = docs([
         e.doc.as_deref(),
-        Some("Values the service may add later parse as [`Self::Unknown`], so a new value never breaks a client."),
+        Some(
+            "Values the service may add later parse as [`Self::Unknown`], so a new value never breaks a client.",
+        ),
     ]);
     let variants = e.values.iter().map(|v| {
         let variant = ident(&v.variant);
@@ -117,7 +119,9 @@ fn struct_def(s: &StructDef) -> TokenStream {
 
 /// Whether `#[derive(Default)]` works: generated enums and structs may lack `Default`.
 pub fn defaultable(fields: &[Field]) -> bool {
-    fields.iter().all(|f| !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::Struct(_)))
+    fields
+        .iter()
+        .all(|f| !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::Struct(_)))
 }
 
 /// A field of a JSON-mapped struct (outputs and nested objects).
@@ -126,7 +130,8 @@ pub fn serde_field(f: &Field) -> TokenStream {
     let wire = &f.wire;
     let t = ty(&f.ty, f.required);
     let d = docs([f.doc.as_deref()]);
-    let skip = (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+    let skip =
+        (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
     quote! {
         #d
         #[serde(rename = #wire)]

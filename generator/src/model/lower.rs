@@ -39,7 +39,12 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
         crate_name: format!("aliyun_{}", code.replace('-', "_")),
         default_endpoint: spec.endpoints.default.clone(),
         endpoint_pattern: spec.endpoints.pattern.clone(),
-        regional_endpoints: spec.endpoints.regional.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        regional_endpoints: spec
+            .endpoints
+            .regional
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         operations,
         types: cx.types.into_values().map(|(def, _)| def).collect(),
     })
@@ -64,25 +69,54 @@ impl<'a> Lower<'a> {
         };
         let fn_name = ident(&op.action, Case::Snake).ok()?;
         let [input, output, error] = ["Input", "Output", "Error"].map(|s| format!("{base}{s}"));
-        for name in [&input, &output, &error] {
-            self.type_scope.name(name, Case::Type, &op.pointer, &mut self.diags);
+        for (name, what) in [(&input, "input"), (&output, "output"), (&error, "error")] {
+            self.type_scope
+                .reserve(name, &format!("the {what} type of `{}`", op.action));
         }
 
         let what = format!("parameters of `{}`", op.action);
         let mut scope = Scope::new(&what);
         let mut params = Vec::new();
         for p in &op.params {
-            let Some(ident) = scope.name(&p.name, Case::Snake, &p.pointer, &mut self.diags) else { continue };
-            let owner = format!("{base}{}", self::ident(&p.name, Case::Type).unwrap_or_default());
-            let Some(ty) = self.ty(&p.schema, &owner) else { continue };
+            let Some(ident) = scope.name(&p.name, Case::Snake, &p.pointer, &mut self.diags) else {
+                continue;
+            };
+            let owner = format!(
+                "{base}{}",
+                self::ident(&p.name, Case::Type).unwrap_or_default()
+            );
+            let Some(ty) = self.ty(&p.schema, &owner) else {
+                continue;
+            };
             let doc = p.description.clone().or_else(|| self.described(&p.schema));
-            params.push(Field { wire: p.name.clone(), ident, doc, ty, required: p.required, style: p.style, example: p.example.clone() });
+            params.push(Field {
+                wire: p.name.clone(),
+                ident,
+                doc,
+                ty,
+                required: p.required,
+                style: p.style,
+                example: p.example.clone(),
+            });
         }
 
         let (output_fields, output_doc) = match self.resolve(&op.output) {
-            Some(Schema { kind: SchemaKind::Object { properties, required }, description, .. }) => {
+            Some(Schema {
+                kind:
+                    SchemaKind::Object {
+                        properties,
+                        required,
+                    },
+                description,
+                ..
+            }) => {
                 let fields = self.fields(&output, properties, required);
-                (fields, description.clone().or_else(|| op.output.description.clone()))
+                (
+                    fields,
+                    description
+                        .clone()
+                        .or_else(|| op.output.description.clone()),
+                )
             }
             Some(other) => {
                 self.diags.push(
@@ -150,17 +184,31 @@ impl<'a> Lower<'a> {
     }
 
     fn described(&self, s: &Schema) -> Option<String> {
-        s.description.clone().or_else(|| self.resolve(s).and_then(|r| r.description.clone()))
+        s.description
+            .clone()
+            .or_else(|| self.resolve(s).and_then(|r| r.description.clone()))
     }
 
-    fn fields(&mut self, owner: &str, properties: &[(String, Schema)], required: &[String]) -> Vec<Field> {
+    fn fields(
+        &mut self,
+        owner: &str,
+        properties: &[(String, Schema)],
+        required: &[String],
+    ) -> Vec<Field> {
         let what = format!("fields of `{owner}`");
         let mut scope = Scope::new(&what);
         let mut fields = Vec::new();
         for (name, s) in properties {
-            let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else { continue };
-            let nested = format!("{owner}{}", self::ident(name, Case::Type).unwrap_or_default());
-            let Some(ty) = self.ty(s, &nested) else { continue };
+            let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else {
+                continue;
+            };
+            let nested = format!(
+                "{owner}{}",
+                self::ident(name, Case::Type).unwrap_or_default()
+            );
+            let Some(ty) = self.ty(s, &nested) else {
+                continue;
+            };
             fields.push(Field {
                 wire: name.clone(),
                 ident,
@@ -180,34 +228,45 @@ impl<'a> Lower<'a> {
             SchemaKind::Ref(name) => {
                 let target = self.spec.schemas.get(name)?;
                 if is_named(target) {
-                    let rust = match self.type_scope_name(name, &target.pointer) {
-                        Some(r) => r,
-                        None => return None,
-                    };
+                    let rust = self.type_scope_name(name, &target.pointer)?;
                     self.define(&rust, target);
-                    Some(if matches!(target.kind, SchemaKind::String { .. }) { Ty::Enum(rust) } else { Ty::Struct(rust) })
+                    Some(if matches!(target.kind, SchemaKind::String { .. }) {
+                        Ty::Enum(rust)
+                    } else {
+                        Ty::Struct(rust)
+                    })
                 } else {
                     self.ty(target, owner)
                 }
             }
             SchemaKind::String { values, .. } if values.is_empty() => Some(Ty::String),
             SchemaKind::String { .. } | SchemaKind::Object { .. } => {
-                if let SchemaKind::Object { properties, .. } = &s.kind {
-                    if properties.is_empty() {
-                        return Some(Ty::Json);
-                    }
+                if let SchemaKind::Object { properties, .. } = &s.kind
+                    && properties.is_empty()
+                {
+                    return Some(Ty::Json);
                 }
                 let rust = self.type_scope_name(owner, &s.pointer)?;
                 self.define(&rust, s);
-                Some(if matches!(s.kind, SchemaKind::String { .. }) { Ty::Enum(rust) } else { Ty::Struct(rust) })
+                Some(if matches!(s.kind, SchemaKind::String { .. }) {
+                    Ty::Enum(rust)
+                } else {
+                    Ty::Struct(rust)
+                })
             }
-            SchemaKind::Integer { format, minimum, maximum } => Some(match format.as_deref() {
+            SchemaKind::Integer {
+                format,
+                minimum,
+                maximum,
+            } => Some(match format.as_deref() {
                 Some("int32") => Ty::I32(*minimum, *maximum),
                 _ => Ty::I64(*minimum, *maximum),
             }),
             SchemaKind::Number => Some(Ty::F64),
             SchemaKind::Boolean => Some(Ty::Bool),
-            SchemaKind::Array(items) => Some(Ty::List(Box::new(self.ty(items, &format!("{owner}Item"))?))),
+            SchemaKind::Array(items) => {
+                Some(Ty::List(Box::new(self.ty(items, &format!("{owner}Item"))?)))
+            }
         }
     }
 
@@ -223,7 +282,8 @@ impl<'a> Lower<'a> {
         if let Some((_, origin)) = self.types.get(&name) {
             return (origin == pointer).then_some(name);
         }
-        self.type_scope.name(raw, Case::Type, pointer, &mut self.diags)
+        self.type_scope
+            .name(raw, Case::Type, pointer, &mut self.diags)
     }
 
     fn define(&mut self, name: &str, s: &Schema) {
@@ -231,27 +291,52 @@ impl<'a> Lower<'a> {
             return;
         }
         // Insert a placeholder first so recursive field types see the name as taken.
-        let placeholder = TypeDef::Struct(StructDef { name: name.to_owned(), doc: None, fields: Vec::new() });
-        self.types.insert(name.to_owned(), (placeholder, s.pointer.clone()));
+        let placeholder = TypeDef::Struct(StructDef {
+            name: name.to_owned(),
+            doc: None,
+            fields: Vec::new(),
+        });
+        self.types
+            .insert(name.to_owned(), (placeholder, s.pointer.clone()));
         let def = match &s.kind {
-            SchemaKind::String { values, value_docs, .. } => {
+            SchemaKind::String {
+                values, value_docs, ..
+            } => {
                 let what = format!("variants of `{name}`");
                 let mut scope = Scope::new(&what);
-                scope.reserve("Unknown", "the catch-all variant for values this client does not know");
+                scope.reserve(
+                    "Unknown",
+                    "the catch-all variant for values this client does not know",
+                );
                 let values = values
                     .iter()
                     .enumerate()
                     .filter_map(|(i, v)| {
                         let pointer = format!("{}/enum/{i}", s.pointer);
                         let variant = scope.name(v, Case::Type, &pointer, &mut self.diags)?;
-                        Some(EnumValue { wire: v.clone(), variant, doc: value_docs.get(v).cloned() })
+                        Some(EnumValue {
+                            wire: v.clone(),
+                            variant,
+                            doc: value_docs.get(v).cloned(),
+                        })
                     })
                     .collect();
-                TypeDef::Enum(EnumDef { name: name.to_owned(), doc: s.description.clone(), values })
+                TypeDef::Enum(EnumDef {
+                    name: name.to_owned(),
+                    doc: s.description.clone(),
+                    values,
+                })
             }
-            SchemaKind::Object { properties, required } => {
+            SchemaKind::Object {
+                properties,
+                required,
+            } => {
                 let fields = self.fields(name, properties, required);
-                TypeDef::Struct(StructDef { name: name.to_owned(), doc: s.description.clone(), fields })
+                TypeDef::Struct(StructDef {
+                    name: name.to_owned(),
+                    doc: s.description.clone(),
+                    fields,
+                })
             }
             _ => return,
         };

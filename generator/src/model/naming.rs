@@ -12,10 +12,11 @@ use crate::diagnostics::Diagnostic;
 
 /// Words Rust reserves (strict and reserved keywords of edition 2024).
 const KEYWORDS: &[&str] = &[
-    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super",
-    "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// What kind of identifier to make.
@@ -35,7 +36,9 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
         return Err("an empty name cannot become a Rust identifier".to_owned());
     }
     if !raw.is_ascii() {
-        return Err(format!("{raw:?} has non-ASCII characters; livegen only names ASCII identifiers"));
+        return Err(format!(
+            "{raw:?} has non-ASCII characters; livegen only names ASCII identifiers"
+        ));
     }
     let converted = match case {
         Case::Type => raw.to_upper_camel_case(),
@@ -43,7 +46,9 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
         Case::Const => raw.to_shouty_snake_case(),
     };
     if converted.is_empty() {
-        return Err(format!("{raw:?} has no letters or digits to build a Rust identifier from"));
+        return Err(format!(
+            "{raw:?} has no letters or digits to build a Rust identifier from"
+        ));
     }
     let mut name = if converted.starts_with(|c: char| c.is_ascii_digit()) {
         // A leading digit is legal on the wire only; prefix a letter that reads naturally.
@@ -71,16 +76,26 @@ pub struct Scope<'a> {
 impl<'a> Scope<'a> {
     /// A scope named for messages, e.g. "fields of `StopLivePullToPushInput`".
     pub fn new(what: &'a str) -> Self {
-        Self { what, taken: BTreeMap::new() }
+        Self {
+            what,
+            taken: BTreeMap::new(),
+        }
     }
 
     /// Reserves an identifier the generator itself uses in this scope.
     pub fn reserve(&mut self, ident: &str, reason: &str) {
-        self.taken.insert(ident.to_owned(), (reason.to_owned(), String::new()));
+        self.taken
+            .insert(ident.to_owned(), (reason.to_owned(), String::new()));
     }
 
     /// Names `raw` (found at `pointer`) in this scope.
-    pub fn name(&mut self, raw: &str, case: Case, pointer: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    pub fn name(
+        &mut self,
+        raw: &str,
+        case: Case,
+        pointer: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
         let name = match ident(raw, case) {
             Ok(name) => name,
             Err(why) => {
@@ -89,19 +104,29 @@ impl<'a> Scope<'a> {
             }
         };
         if let Some((other, other_pointer)) = self.taken.get(&name) {
-            let mut d = Diagnostic::new(
-                pointer,
-                format!("{raw:?} and {other:?} both become `{name}` among the {}", self.what),
-            );
-            d = if other_pointer.is_empty() {
-                d.with_hint(format!("`{name}` is reserved by the generator ({other}); rename the spec entry"))
+            let d = if other_pointer.is_empty() {
+                Diagnostic::new(
+                    pointer,
+                    format!("{raw:?} becomes `{name}`, which the generator already uses for {other} (among the {})", self.what),
+                )
+                .with_hint("rename the spec entry")
             } else {
-                d.with_hint(format!("the other one is at {other_pointer}; rename one of them"))
+                Diagnostic::new(
+                    pointer,
+                    format!(
+                        "{raw:?} and {other:?} both become `{name}` among the {}",
+                        self.what
+                    ),
+                )
+                .with_hint(format!(
+                    "the other one is at {other_pointer}; rename one of them"
+                ))
             };
             diags.push(d);
             return None;
         }
-        self.taken.insert(name.clone(), (raw.to_owned(), pointer.to_owned()));
+        self.taken
+            .insert(name.clone(), (raw.to_owned(), pointer.to_owned()));
         Some(name)
     }
 }
@@ -112,10 +137,19 @@ mod tests {
 
     #[test]
     fn names_from_the_live_api() {
-        assert_eq!(ident("InvalidParam.CodeIllegalDuration", Case::Type).as_deref(), Ok("InvalidParamCodeIllegalDuration"));
-        assert_eq!(ident("ap-southeast-1", Case::Type).as_deref(), Ok("ApSoutheast1"));
+        assert_eq!(
+            ident("InvalidParam.CodeIllegalDuration", Case::Type).as_deref(),
+            Ok("InvalidParamCodeIllegalDuration")
+        );
+        assert_eq!(
+            ident("ap-southeast-1", Case::Type).as_deref(),
+            Ok("ApSoutheast1")
+        );
         assert_eq!(ident("TaskId", Case::Snake).as_deref(), Ok("task_id"));
-        assert_eq!(ident("StopLivePullToPush", Case::Const).as_deref(), Ok("STOP_LIVE_PULL_TO_PUSH"));
+        assert_eq!(
+            ident("StopLivePullToPush", Case::Const).as_deref(),
+            Ok("STOP_LIVE_PULL_TO_PUSH")
+        );
     }
 
     #[test]
@@ -133,9 +167,21 @@ mod tests {
     fn collisions_name_both_sides() {
         let mut scope = Scope::new("fields of `X`");
         let mut diags = Vec::new();
-        assert!(scope.name("TaskId", Case::Snake, "/a", &mut diags).is_some());
-        assert!(scope.name("task_id", Case::Snake, "/b", &mut diags).is_none());
-        assert!(diags[0].message.contains("both become `task_id`"), "{:?}", diags[0]);
+        assert!(
+            scope
+                .name("TaskId", Case::Snake, "/a", &mut diags)
+                .is_some()
+        );
+        assert!(
+            scope
+                .name("task_id", Case::Snake, "/b", &mut diags)
+                .is_none()
+        );
+        assert!(
+            diags[0].message.contains("both become `task_id`"),
+            "{:?}",
+            diags[0]
+        );
         assert!(diags[0].hint.as_deref().unwrap_or_default().contains("/a"));
     }
 }

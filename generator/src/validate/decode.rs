@@ -4,9 +4,10 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Diagnostic, child};
 
-/// Collects problems while decoding.
+/// Collects problems while decoding, and every `$ref` seen so they can be checked once all
+/// schemas are known.
 #[derive(Debug, Default)]
-pub struct Problems(pub Vec<Diagnostic>);
+pub struct Problems(pub Vec<Diagnostic>, pub Vec<(String, String)>);
 
 impl Problems {
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
@@ -14,7 +15,8 @@ impl Problems {
     }
 
     pub fn hinted(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
-        self.0.push(Diagnostic::new(pointer, message).with_hint(hint));
+        self.0
+            .push(Diagnostic::new(pointer, message).with_hint(hint));
     }
 }
 
@@ -44,7 +46,10 @@ impl<'a> Obj<'a> {
         match value {
             Value::Mapping(map) => Some(Self { map, pointer }),
             other => {
-                p.error(pointer, format!("{what} must be a mapping, found {}", kind(other)));
+                p.error(
+                    pointer,
+                    format!("{what} must be a mapping, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -64,7 +69,10 @@ impl<'a> Obj<'a> {
         for (k, v) in self.map {
             match k.as_str() {
                 Some(k) => out.push((k, v)),
-                None => p.error(self.pointer, format!("mapping keys must be strings, found {}", kind(k))),
+                None => p.error(
+                    self.pointer,
+                    format!("mapping keys must be strings, found {}", kind(k)),
+                ),
             }
         }
         out
@@ -80,13 +88,19 @@ impl<'a> Obj<'a> {
                 p.hinted(
                     &self.at(key),
                     format!("unknown extension `{key}` on {what}"),
-                    format!("livegen knows {}; see spec/README.md", list(known.iter().filter(|k| k.starts_with("x-acs-")))),
+                    format!(
+                        "livegen knows {}; see spec/README.md",
+                        list(known.iter().filter(|k| k.starts_with("x-acs-")))
+                    ),
                 );
             } else if !key.starts_with("x-") {
                 p.hinted(
                     &self.at(key),
                     format!("unknown field `{key}` on {what}"),
-                    format!("expected one of {}", list(known.iter().filter(|k| !k.starts_with("x-")))),
+                    format!(
+                        "expected one of {}",
+                        list(known.iter().filter(|k| !k.starts_with("x-")))
+                    ),
                 );
             }
         }
@@ -95,7 +109,10 @@ impl<'a> Obj<'a> {
     pub fn required(&self, key: &str, what: &str, p: &mut Problems) -> Option<&'a Value> {
         let v = self.get(key);
         if v.is_none() {
-            p.error(self.pointer, format!("{what} is missing required field `{key}`"));
+            p.error(
+                self.pointer,
+                format!("{what} is missing required field `{key}`"),
+            );
         }
         v
     }
@@ -114,7 +131,10 @@ impl<'a> Obj<'a> {
         match self.get(key)? {
             Value::Bool(b) => Some(*b),
             other => {
-                p.error(&self.at(key), format!("`{key}` must be true or false, found {}", kind(other)));
+                p.error(
+                    &self.at(key),
+                    format!("`{key}` must be true or false, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -125,7 +145,10 @@ impl<'a> Obj<'a> {
         match v.as_i64() {
             Some(n) => Some(n),
             None => {
-                p.error(&self.at(key), format!("`{key}` must be an integer, found {}", describe(v)));
+                p.error(
+                    &self.at(key),
+                    format!("`{key}` must be an integer, found {}", describe(v)),
+                );
                 None
             }
         }
@@ -135,7 +158,10 @@ impl<'a> Obj<'a> {
         let v = self.get(key)?;
         let pointer = self.at(key);
         let Value::Sequence(items) = v else {
-            p.error(&pointer, format!("`{key}` must be a list of strings, found {}", kind(v)));
+            p.error(
+                &pointer,
+                format!("`{key}` must be a list of strings, found {}", kind(v)),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -154,7 +180,10 @@ pub fn string_value(v: &Value, pointer: &str, p: &mut Problems) -> Option<String
     match v {
         Value::String(s) => Some(s.clone()),
         other => {
-            p.error(pointer, format!("expected a string, found {}", describe(other)));
+            p.error(
+                pointer,
+                format!("expected a string, found {}", describe(other)),
+            );
             None
         }
     }
