@@ -1,0 +1,256 @@
+//! The rate limiter on a paused clock: bursts are spread to the limit, keys are separate,
+//! clones share, and the configured mode is honoured. No wall-clock sleeps.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use livegen_runtime::config::RateLimit;
+use livegen_runtime::limiter::RateLimiter;
+use livegen_runtime::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
+use tokio::time::Instant;
+
+static LIVE: Service = Service {
+    code: "live",
+    version: "2016-11-01",
+    default_endpoint: "live.aliyuncs.com",
+    endpoint_pattern: "live.{regionId}.aliyuncs.com",
+    regional_endpoints: &[],
+};
+
+const RAM: RamAuthorization = RamAuthorization {
+    action: "live:Any",
+    access_level: "update",
+    resources: &["*"],
+    condition_keys: &[],
+    dependent_actions: &[],
+};
+
+const fn per_second(limit: u32, scope: QpsScope) -> Option<QpsLimit> {
+    Some(QpsLimit {
+        limit,
+        per: Duration::from_secs(1),
+        scope,
+    })
+}
+
+static STOP: Operation = Operation {
+    service: &LIVE,
+    action: "StopLivePullToPush",
+    path: "/",
+    methods: &[HttpMethod::Get],
+    qps: per_second(10, QpsScope::Account),
+    ram: RAM,
+};
+
+static DESCRIBE: Operation = Operation {
+    service: &LIVE,
+    action: "DescribeLivePullToPush",
+    path: "/",
+    methods: &[HttpMethod::Get],
+    qps: per_second(10, QpsScope::Account),
+    ram: RAM,
+};
+
+static GLOBAL: Operation = Operation {
+    service: &LIVE,
+    action: "DescribeLiveRegions",
+    path: "/",
+    methods: &[HttpMethod::Get],
+    qps: per_second(10, QpsScope::Api),
+    ram: RAM,
+};
+
+static UNLIMITED: Operation = Operation {
+    service: &LIVE,
+    action: "Unlimited",
+    path: "/",
+    methods: &[HttpMethod::Get],
+    qps: None,
+    ram: RAM,
+};
+
+const INTERVAL: Duration = Duration::from_millis(100);
+
+/// Acquires `count` times in a row, returning the virtual instant of each grant.
+async fn grants(
+    limiter: &RateLimiter,
+    op: &'static Operation,
+    key: &str,
+    count: usize,
+) -> Vec<Instant> {
+    let mut times = Vec::with_capacity(count);
+    for _ in 0..count {
+        limiter.acquire(op, key).await;
+        times.push(Instant::now());
+    }
+    times
+}
+
+/// The timer wheel has millisecond ticks, so a wake-up may land up to a tick late.
+fn about(actual: Duration, expected: Duration) -> bool {
+    actual >= expected && actual <= expected + Duration::from_millis(2)
+}
+
+fn assert_spaced(times: &[Instant], gap: Duration) {
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= gap,
+            "two grants {:?} apart, expected at least {gap:?}",
+            pair[1] - pair[0]
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_of_fifty_is_spread_to_ten_per_second() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+
+    let times = grants(&limiter, &STOP, "LTAI-fake-a", 50).await;
+
+    assert!(
+        start.elapsed() >= Duration::from_millis(4900),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(times[0], start, "the first request does not wait");
+    assert_spaced(&times, INTERVAL);
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_callers_queue_in_order() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let limiter = limiter.clone();
+            tokio::spawn(async move {
+                limiter.acquire(&STOP, "LTAI-fake-a").await;
+                Instant::now()
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    for task in tasks {
+        times.push(task.await.expect("task"));
+    }
+    times.sort();
+
+    assert!(times[49] - start >= Duration::from_millis(4900));
+    assert_spaced(&times, INTERVAL);
+}
+
+#[tokio::test(start_paused = true)]
+async fn different_keys_and_actions_do_not_share() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+
+    let (a, b, c) = tokio::join!(
+        grants(&limiter, &STOP, "LTAI-fake-a", 10),
+        grants(&limiter, &STOP, "LTAI-fake-b", 10),
+        grants(&limiter, &DESCRIBE, "LTAI-fake-a", 10),
+    );
+
+    // Each stream alone needs 0.9 s; shared, the three would need 2.9 s.
+    for times in [&a, &b, &c] {
+        assert_spaced(times, INTERVAL);
+        assert!(
+            about(times[9] - start, 9 * INTERVAL),
+            "{:?}",
+            times[9] - start
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn api_scope_is_shared_across_access_keys() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+
+    let (a, b) = tokio::join!(
+        grants(&limiter, &GLOBAL, "LTAI-fake-a", 5),
+        grants(&limiter, &GLOBAL, "LTAI-fake-b", 5),
+    );
+
+    let mut all: Vec<_> = a.into_iter().chain(b).collect();
+    all.sort();
+    assert_spaced(&all, INTERVAL);
+    assert!(all[9] - start >= Duration::from_millis(900));
+}
+
+#[tokio::test(start_paused = true)]
+async fn clones_share_one_schedule() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let clone = limiter.clone();
+    let start = Instant::now();
+
+    let (a, b) = tokio::join!(
+        grants(&limiter, &STOP, "LTAI-fake-a", 5),
+        grants(&clone, &STOP, "LTAI-fake-a", 5),
+    );
+
+    let mut all: Vec<_> = a.into_iter().chain(b).collect();
+    all.sort();
+    assert_spaced(&all, INTERVAL);
+    assert!(all[9] - start >= Duration::from_millis(900));
+}
+
+#[tokio::test(start_paused = true)]
+async fn disabled_never_waits() {
+    let limiter = RateLimiter::new(RateLimit::Disabled);
+    let start = Instant::now();
+    grants(&limiter, &STOP, "LTAI-fake-a", 100).await;
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert_eq!(limiter.limit_for(&STOP), None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn operations_without_a_published_limit_are_not_limited() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+    grants(&limiter, &UNLIMITED, "LTAI-fake-a", 100).await;
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_override_replaces_every_limit() {
+    let limiter = RateLimiter::new(RateLimit::Override(QpsLimit {
+        limit: 2,
+        per: Duration::from_secs(1),
+        scope: QpsScope::Account,
+    }));
+    let start = Instant::now();
+
+    let stop = grants(&limiter, &STOP, "LTAI-fake-a", 3).await;
+    let unlimited = grants(&limiter, &UNLIMITED, "LTAI-fake-a", 3).await;
+
+    assert_spaced(&stop, Duration::from_millis(500));
+    assert_spaced(&unlimited, Duration::from_millis(500));
+    assert!(start.elapsed() >= Duration::from_secs(2));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_larger_burst_lets_that_many_through_at_once() {
+    let burst = NonZeroU32::new(3).expect("non-zero");
+    let limiter = RateLimiter::with_burst(RateLimit::FromSpec, burst);
+    let start = Instant::now();
+
+    let times = grants(&limiter, &STOP, "LTAI-fake-a", 5).await;
+
+    assert_eq!(&times[..3], &[start, start, start]);
+    assert!(about(times[3] - start, INTERVAL));
+    assert!(about(times[4] - start, 2 * INTERVAL));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_period_does_not_bank_a_burst() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    grants(&limiter, &STOP, "LTAI-fake-a", 3).await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+
+    let resumed = Instant::now();
+    let times = grants(&limiter, &STOP, "LTAI-fake-a", 3).await;
+
+    assert_eq!(times[0], resumed);
+    assert_spaced(&times, INTERVAL);
+}
