@@ -59,20 +59,35 @@ fn run(cmd: &mut Command, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Runs `openapi-spec-validator` on the spec.
+/// A spec the validator must reject; proves the check can fail.
+const KNOWN_INVALID: &str = "tests/fixtures/invalid-openapi.yaml";
+
+/// Runs `openapi-spec-validator` on the spec (and, as a self-test, on a known-invalid one).
 pub fn validate_spec(spec: &Path) -> Result<()> {
     let python = venv()?;
-    let path = crate::root().join(spec);
-    let output = Command::new(&python)
+    let (ok, text) = openapi_spec_validator(&python, spec)?;
+    if !ok {
+        bail!("{} is not valid OpenAPI 3.1:\n{text}", spec.display());
+    }
+    println!("validate-spec: {}", text.trim());
+    let (ok, text) = openapi_spec_validator(&python, Path::new(KNOWN_INVALID))?;
+    if ok {
+        bail!(
+            "the validator accepted {KNOWN_INVALID}, which is invalid on purpose: is it really running?\n{text}"
+        );
+    }
+    println!("validate-spec: self-test: {KNOWN_INVALID} is rejected, as it should be");
+    Ok(())
+}
+
+fn openapi_spec_validator(python: &Path, spec: &Path) -> Result<(bool, String)> {
+    let output = Command::new(python)
         .args(["-m", "openapi_spec_validator"])
-        .arg(&path)
+        .arg(spec)
+        .current_dir(crate::root())
         .output()
         .context("cannot start openapi-spec-validator")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
-    if !output.status.success() {
-        bail!("{} is not valid OpenAPI:\n{text}", spec.display());
-    }
-    println!("validate-spec: {}: {}", spec.display(), text.trim());
-    Ok(())
+    Ok((output.status.success(), text))
 }
