@@ -23,8 +23,9 @@ pub mod params;
 pub mod retry;
 pub mod signing;
 
-pub use client::Client;
-pub use config::Config;
+pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
+pub use config::{Config, ConfigError, RateLimit};
+pub use retry::RetryConfig;
 pub use credentials::Credentials;
 pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
 pub use operation::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
