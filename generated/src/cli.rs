@@ -7,7 +7,7 @@ use livegen_runtime::cli::GlobalArgs;
 use std::io::Write;
 use std::process::ExitCode;
 
-///Calls the ApsaraVideo Live API (2016-11-01) from the command line.
+/// Calls the ApsaraVideo Live API (2016-11-01) from the command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "aliyun-live",

@@ -16,6 +16,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         "Calls the {} API ({}) from the command line.",
         api.title, api.version
     );
+    let about_doc = doc(&about);
     let bin = &api.package;
     let variants = api.operations.iter().map(variant);
     let arms = api.operations.iter().map(arm);
@@ -28,7 +29,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         use clap::Parser;
         use livegen_runtime::cli::GlobalArgs;
 
-        #[doc = #about]
+        #about_doc
         #[derive(Debug, Parser)]
         #[command(name = #bin, version, about = #about)]
         pub struct Cli {

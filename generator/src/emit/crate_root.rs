@@ -158,7 +158,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
             /// A client configured from the environment: credentials from
             /// `ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET` or the aliyun CLI
             /// profile, region from `ALIBABA_CLOUD_REGION_ID`.
-            pub fn from_env() -> Result<Self, livegen_runtime::config::ConfigError> {
+            pub fn from_env() -> Result<Self, livegen_runtime::ConfigError> {
                 Ok(Self::new(Config::from_env()?))
             }
 

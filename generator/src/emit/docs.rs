@@ -50,8 +50,9 @@ pub fn readme(api: &Api) -> Result<String, askama::Error> {
         .map(|s| s.trim_end().to_owned() + "\n")
 }
 
-/// A RAM policy granting exactly the spec's actions. JSON has no comments, so this file
-/// carries no `@generated` header; `xtask` knows it by name.
+/// A RAM policy granting exactly the spec's actions, keys in the order RAM's documentation
+/// uses. JSON has no comments, so this file carries no `@generated` header; it is always
+/// part of the output, so `xtask` never mistakes it for a stale file.
 pub fn ram_policy(api: &Api) -> String {
     let mut actions: Vec<&str> = api
         .operations
@@ -67,14 +68,17 @@ pub fn ram_policy(api: &Api) -> String {
         .collect();
     resources.sort_unstable();
     resources.dedup();
-    let policy = serde_json::json!({
-        "Version": "1",
-        "Statement": [{
-            "Effect": "Allow",
-            "Action": actions,
-            "Resource": resources,
-        }],
-    });
-    // Serializing a `Value` built from strings cannot fail.
-    serde_json::to_string_pretty(&policy).unwrap_or_default() + "\n"
+    let list = |items: &[&str]| {
+        // serde_json escapes each string; serializing a &str cannot fail.
+        let items: Vec<String> = items
+            .iter()
+            .map(|s| format!("        {}", serde_json::to_string(s).unwrap_or_default()))
+            .collect();
+        items.join(",\n")
+    };
+    format!(
+        "{{\n  \"Version\": \"1\",\n  \"Statement\": [\n    {{\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": [\n{}\n      ]\n    }}\n  ]\n}}\n",
+        list(&actions),
+        list(&resources)
+    )
 }
