@@ -29,7 +29,7 @@ pub enum Command {
     /// Stops a pulled-stream relay task.
     #[command(name = "StopLivePullToPush")]
     StopLivePullToPush {
-        ///The region of the live center.
+        /// The region of the live center.
         #[arg(
             long = "Region",
             value_parser = clap::builder::PossibleValuesParser::new(
@@ -37,7 +37,7 @@ pub enum Command {
             )
         )]
         region: String,
-        ///The task ID.
+        /// The task ID.
         #[arg(long = "TaskId")]
         task_id: String,
     },

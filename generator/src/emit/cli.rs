@@ -84,15 +84,21 @@ fn variant(op: &Operation) -> TokenStream {
             .and_then(|d| d.lines().next())
             .unwrap_or(&f.wire)
             .to_owned();
-        let (t, parser) = arg_type(f);
-        let t = if f.required || matches!(f.ty, Ty::List(_)) {
+        let (t, mut settings) = arg_type(f);
+        let t = if f.required || repeated(f) {
             t
         } else {
             quote!(Option<#t>)
         };
+        settings.insert(0, quote!(long = #wire));
+        if f.required && repeated(f) {
+            // clap treats a `Vec` as optional; a required list must still be given once.
+            settings.insert(1, quote!(required = true));
+        }
+        let help = doc(&help);
         quote! {
-            #[doc = #help]
-            #[arg(long = #wire, #parser)]
+            #help
+            #[arg(#(#settings),*)]
             #n: #t,
         }
     });
@@ -105,40 +111,47 @@ fn variant(op: &Operation) -> TokenStream {
     }
 }
 
-/// The clap-side type of an argument and its value parser.
-fn arg_type(f: &Field) -> (TokenStream, TokenStream) {
+/// A list sent as `Name.1`, `Name.2`, …: on the command line, a repeatable flag.
+fn repeated(f: &Field) -> bool {
+    matches!(f.ty, Ty::List(_)) && f.style == Style::RepeatList
+}
+
+/// The clap-side type of an argument and its `#[arg]` settings beyond `long`.
+fn arg_type(f: &Field) -> (TokenStream, Vec<TokenStream>) {
     let item = match &f.ty {
         Ty::List(item) => item.as_ref(),
         other => other,
     };
-    let (t, parser) = match item {
+    let (t, mut settings) = match item {
         Ty::Enum(name) => {
             let e = ident(name);
             (
                 quote!(String),
-                quote!(value_parser = clap::builder::PossibleValuesParser::new(crate::types::#e::VALUES)),
+                vec![
+                    quote!(value_parser = clap::builder::PossibleValuesParser::new(crate::types::#e::VALUES)),
+                ],
             )
         }
         Ty::Json | Ty::Struct(_) => (
             quote!(String),
-            quote!(value_parser = livegen_runtime::cli::json_arg),
+            vec![quote!(value_parser = livegen_runtime::cli::json_arg)],
         ),
-        Ty::Bool => (quote!(bool), quote!(action = clap::ArgAction::Set)),
-        other => (ty(other, true), quote!()),
+        // `Set` makes a flag take `true`/`false`, as the service does; a repeated flag appends.
+        Ty::Bool if !repeated(f) => (quote!(bool), vec![quote!(action = clap::ArgAction::Set)]),
+        other => (ty(other, true), Vec::new()),
     };
-    if matches!(f.ty, Ty::List(_)) && f.style == Style::RepeatList {
-        (
-            quote!(Vec<#t>),
-            quote!(#parser, num_args = 1.., action = clap::ArgAction::Append),
-        )
+    if repeated(f) {
+        settings.push(quote!(num_args = 1..));
+        settings.push(quote!(action = clap::ArgAction::Append));
+        (quote!(Vec<#t>), settings)
     } else if matches!(f.ty, Ty::List(_)) {
         // A JSON-encoded list: one argument holding the JSON text.
         (
             quote!(String),
-            quote!(value_parser = livegen_runtime::cli::json_arg),
+            vec![quote!(value_parser = livegen_runtime::cli::json_arg)],
         )
     } else {
-        (t, parser)
+        (t, settings)
     }
 }
 
@@ -174,7 +187,7 @@ fn arm(op: &Operation) -> TokenStream {
     });
     let optional = op.params.iter().filter(|f| !f.required).map(|f| {
         let n = ident(&f.ident);
-        if matches!(f.ty, Ty::List(_)) && f.style == Style::RepeatList {
+        if repeated(f) {
             let v = convert(f, quote!(#n));
             quote!(if !#n.is_empty() { input.#n = Some(#v); })
         } else {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{doc, docs, ident, inner_doc};
-use crate::model::Api;
+use crate::model::{Api, Field, Ty, TypeDef};
 
 pub fn lib_rs(api: &Api) -> TokenStream {
     let krate = &api.crate_name;
@@ -17,13 +17,17 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         intro.push_str(d.trim());
     }
     let intro = inner_doc(&intro);
-    let example = api.operations.first().map(|op| {
-        let required: Vec<String> = op
+    // The first operation whose required arguments can all be written as literals.
+    let example = api.operations.iter().find_map(|op| {
+        let required: Option<Vec<String>> = op
             .params
             .iter()
             .filter(|p| p.required)
-            .map(|p| format!("{:?}", p.example.clone().unwrap_or_else(|| p.wire.clone())))
+            .map(|p| example_arg(api, p))
             .collect();
+        Some((op, required?))
+    });
+    let example = example.map(|(op, required)| {
         let text = format!(
             "# Example\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{Client, {input}}};\n\n// Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET or ~/.aliyun/config.json.\nlet client = Client::from_env()?;\nlet output = client\n    .{method}({input}::new({args}))\n    .await?;\nprintln!(\"{{:?}}\", output);\n# Ok(())\n# }}\n```",
             input = op.input,
@@ -55,6 +59,54 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#ops)*
         pub use types::{#(#type_names),*};
     }
+}
+
+/// A Rust expression for `f` in the crate docs' example, from the spec's `example` where
+/// it fits the type; `None` for types that need more than a literal (nested objects).
+fn example_arg(api: &Api, f: &Field) -> Option<String> {
+    let example = f.example.as_deref();
+    Some(match &f.ty {
+        Ty::String => format!("{:?}", example.unwrap_or(&f.wire)),
+        Ty::Enum(name) => {
+            // A listed value reads better than a placeholder that parses as `Unknown`.
+            let first = api.types.iter().find_map(|t| match t {
+                TypeDef::Enum(e) if e.name == *name => e.values.first().map(|v| v.wire.as_str()),
+                _ => None,
+            });
+            format!("{:?}", example.or(first).unwrap_or(&f.wire))
+        }
+        Ty::Bool => example
+            .filter(|e| *e == "true" || *e == "false")
+            .unwrap_or("false")
+            .to_owned(),
+        Ty::I32(min, max) | Ty::I64(min, max) => {
+            let (lo, hi) = match f.ty {
+                Ty::I32(..) => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                _ => (i64::MIN, i64::MAX),
+            };
+            let lo = min.unwrap_or(lo).max(lo);
+            let hi = max.unwrap_or(hi).min(hi).max(lo);
+            let value = example.and_then(|e| e.parse::<i64>().ok()).unwrap_or(0);
+            value.clamp(lo, hi).to_string()
+        }
+        Ty::F64 => example
+            .and_then(|e| e.parse::<f64>().ok())
+            .map_or_else(|| "1.0".to_owned(), |v| format!("{v:?}")),
+        Ty::List(item) if **item == Ty::String => {
+            let items = match example {
+                // A JSON-style list's example is usually the JSON text itself.
+                Some(e) => {
+                    serde_json::from_str::<Vec<String>>(e).unwrap_or_else(|_| vec![e.to_owned()])
+                }
+                None => Vec::new(),
+            };
+            let items: Vec<String> = items.iter().map(|i| format!("{i:?}.to_owned()")).collect();
+            format!("vec![{}]", items.join(", "))
+        }
+        Ty::List(_) => "Vec::new()".to_owned(),
+        Ty::Json => "serde_json::json!({})".to_owned(),
+        Ty::Struct(_) => return None,
+    })
 }
 
 pub fn service_rs(api: &Api) -> TokenStream {
@@ -123,6 +175,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
         if op.deprecated {
             notes.push("Deprecated by the service.".to_owned());
         }
+        // The compiler then tells callers, which a doc line alone does not.
+        let deprecated = op
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
         let d = docs([
             op.summary.as_deref(),
             op.description.as_deref(),
@@ -130,6 +186,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         ]);
         quote! {
             #d
+            #deprecated
             pub async fn #m(
                 &self,
                 input: crate::#i,

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tokens::{doc, docs, ident, inner_doc, int, is_eq, ty};
-use super::types::{defaultable, serde_field};
+use super::types::{builder, defaultable, serde_field};
 use crate::model::{Field, Operation, Ty};
 use crate::spec::Style;
 
@@ -139,40 +139,10 @@ fn input(op: &Operation) -> TokenStream {
         let d = param_doc(f);
         quote!(#d pub #n: #t,)
     });
-    let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
-    let args = required.iter().map(|f| {
-        let n = ident(&f.ident);
-        let t = arg_ty(&f.ty);
-        quote!(#n: #t)
-    });
-    let inits = op.params.iter().map(|f| {
-        let n = ident(&f.ident);
-        if !f.required {
-            quote!(#n: None)
-        } else if converts(&f.ty) {
-            quote!(#n: #n.into())
-        } else {
-            quote!(#n)
-        }
-    });
-    let setters = op.params.iter().filter(|f| !f.required).map(|f| {
-        let n = ident(&f.ident);
-        let setter = ident(&format!("with_{}", f.ident.trim_end_matches('_')));
-        let t = arg_ty(&f.ty);
-        let value = if converts(&f.ty) {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
-        let d = doc(&format!("Sets `{}`.", f.wire));
-        quote! {
-            #d
-            pub fn #setter(mut self, value: #t) -> Self {
-                self.#n = Some(#value);
-                self
-            }
-        }
-    });
+    let builder = builder(
+        &op.params,
+        "Creates the input from its required parameters.",
+    );
     let puts = op.params.iter().map(put);
     quote! {
         #type_doc
@@ -182,11 +152,7 @@ fn input(op: &Operation) -> TokenStream {
         }
 
         impl #name {
-            /// Creates the input from its required parameters.
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
-            }
-            #(#setters)*
+            #builder
         }
 
         impl ToParams for #name {
@@ -195,20 +161,6 @@ fn input(op: &Operation) -> TokenStream {
                 Ok(())
             }
         }
-    }
-}
-
-/// Strings and enums are taken as `impl Into<…>` so `"cn-shanghai"` works where a `Region` is due.
-fn converts(t: &Ty) -> bool {
-    matches!(t, Ty::String | Ty::Enum(_))
-}
-
-fn arg_ty(t: &Ty) -> TokenStream {
-    let bare = ty(t, true);
-    if converts(t) {
-        quote!(impl Into<#bare>)
-    } else {
-        bare
     }
 }
 
@@ -229,7 +181,12 @@ fn put(f: &Field) -> TokenStream {
                 None => quote!(None),
             };
             let (lo, hi) = (bound(min), bound(max));
-            quote!(params.put_int(#wire, i64::from(*#value), #lo, #hi)?;)
+            let wide = if matches!(f.ty, Ty::I32(..)) {
+                quote!(i64::from(*#value))
+            } else {
+                quote!(*#value)
+            };
+            quote!(params.put_int(#wire, #wide, #lo, #hi)?;)
         }
         _ => quote!(params.put(#wire, #value);),
     };

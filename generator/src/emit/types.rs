@@ -104,9 +104,13 @@ fn enum_def(e: &EnumDef) -> TokenStream {
 
 fn struct_def(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
-    let d = docs([s.doc.as_deref()]);
+    let fallback = format!("The `{}` object.", s.name);
+    let d = docs([s.doc.as_deref().or(Some(&fallback))]);
     let fields = s.fields.iter().map(serde_field);
     let default = defaultable(&s.fields).then(|| quote!(Default,));
+    // `#[non_exhaustive]` forbids struct literals outside this crate, so a value sent as a
+    // JSON parameter could not be built at all without a constructor.
+    let builder = builder(&s.fields, "Creates the value from its required fields.");
     quote! {
         #d
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -114,6 +118,69 @@ fn struct_def(s: &StructDef) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+
+        impl #name {
+            #builder
+        }
+    }
+}
+
+/// `new(required…)` plus a `with_<field>` setter per optional field.
+pub fn builder(fields: &[Field], new_doc: &str) -> TokenStream {
+    let args = fields.iter().filter(|f| f.required).map(|f| {
+        let n = ident(&f.ident);
+        let t = arg_ty(&f.ty);
+        quote!(#n: #t)
+    });
+    let inits = fields.iter().map(|f| {
+        let n = ident(&f.ident);
+        if !f.required {
+            quote!(#n: None)
+        } else if converts(&f.ty) {
+            quote!(#n: #n.into())
+        } else {
+            quote!(#n)
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let n = ident(&f.ident);
+        let setter = ident(&format!("with_{}", f.ident.trim_end_matches('_')));
+        let t = arg_ty(&f.ty);
+        let value = if converts(&f.ty) {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        let d = doc(&format!("Sets `{}`.", f.wire));
+        quote! {
+            #d
+            pub fn #setter(mut self, value: #t) -> Self {
+                self.#n = Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = doc(new_doc);
+    quote! {
+        #new_doc
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits),* }
+        }
+        #(#setters)*
+    }
+}
+
+/// Strings and enums are taken as `impl Into<…>` so `"cn-shanghai"` works where a `Region` is due.
+fn converts(t: &Ty) -> bool {
+    matches!(t, Ty::String | Ty::Enum(_))
+}
+
+fn arg_ty(t: &Ty) -> TokenStream {
+    let bare = ty(t, true);
+    if converts(t) {
+        quote!(impl Into<#bare>)
+    } else {
+        bare
     }
 }
 
@@ -129,7 +196,8 @@ pub fn serde_field(f: &Field) -> TokenStream {
     let name = ident(&f.ident);
     let wire = &f.wire;
     let t = ty(&f.ty, f.required);
-    let d = docs([f.doc.as_deref()]);
+    let fallback = format!("Wire name: `{wire}`.");
+    let d = docs([f.doc.as_deref().or(Some(&fallback))]);
     let skip =
         (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
     quote! {

@@ -15,7 +15,7 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
         types: BTreeMap::new(),
         type_scope: Scope::new("generated type names"),
     };
-    for reserved in ["Client", "Config", "SdkError"] {
+    for reserved in ["Client", "Config", "OperationError", "SdkError"] {
         cx.type_scope.reserve(reserved, "the crate's own API");
     }
     let mut operations = Vec::new();
@@ -68,7 +68,11 @@ impl<'a> Lower<'a> {
             }
         };
         let fn_name = ident(&op.action, Case::Snake).ok()?;
-        let [input, output, error] = ["Input", "Output", "Error"].map(|s| format!("{base}{s}"));
+        // Named from the whole word, so action `Self` gives `SelfInput`, not `Self_Input`.
+        let [input, output, error] = ["Input", "Output", "Error"].map(|s| {
+            ident(&format!("{}{s}", op.action), Case::TypeDef)
+                .unwrap_or_else(|_| format!("{base}{s}"))
+        });
         for (name, what) in [(&input, "input"), (&output, "output"), (&error, "error")] {
             self.type_scope
                 .reserve(name, &format!("the {what} type of `{}`", op.action));
@@ -85,7 +89,7 @@ impl<'a> Lower<'a> {
                 "{base}{}",
                 self::ident(&p.name, Case::Type).unwrap_or_default()
             );
-            let Some(ty) = self.ty(&p.schema, &owner) else {
+            let Some(ty) = self.ty(&p.schema, &owner, p.description.as_deref()) else {
                 continue;
             };
             let doc = p.description.clone().or_else(|| self.described(&p.schema));
@@ -197,6 +201,8 @@ impl<'a> Lower<'a> {
     ) -> Vec<Field> {
         let what = format!("fields of `{owner}`");
         let mut scope = Scope::new(&what);
+        let required: std::collections::BTreeSet<&str> =
+            required.iter().map(String::as_str).collect();
         let mut fields = Vec::new();
         for (name, s) in properties {
             let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else {
@@ -206,7 +212,7 @@ impl<'a> Lower<'a> {
                 "{owner}{}",
                 self::ident(name, Case::Type).unwrap_or_default()
             );
-            let Some(ty) = self.ty(s, &nested) else {
+            let Some(ty) = self.ty(s, &nested, None) else {
                 continue;
             };
             fields.push(Field {
@@ -214,7 +220,7 @@ impl<'a> Lower<'a> {
                 ident,
                 doc: self.described(s),
                 ty,
-                required: required.contains(name),
+                required: required.contains(name.as_str()),
                 style: Style::Simple,
                 example: None,
             });
@@ -223,20 +229,23 @@ impl<'a> Lower<'a> {
     }
 
     /// The Rust type of `s`; inline enums and objects are named `owner`.
-    fn ty(&mut self, s: &Schema, owner: &str) -> Option<Ty> {
+    ///
+    /// `context` documents an inline type whose schema says nothing itself: a parameter's
+    /// description sits beside its schema, not in it.
+    fn ty(&mut self, s: &Schema, owner: &str, context: Option<&str>) -> Option<Ty> {
         match &s.kind {
             SchemaKind::Ref(name) => {
                 let target = self.spec.schemas.get(name)?;
                 if is_named(target) {
                     let rust = self.type_scope_name(name, &target.pointer)?;
-                    self.define(&rust, target);
+                    self.define(&rust, target, None);
                     Some(if matches!(target.kind, SchemaKind::String { .. }) {
                         Ty::Enum(rust)
                     } else {
                         Ty::Struct(rust)
                     })
                 } else {
-                    self.ty(target, owner)
+                    self.ty(target, owner, context)
                 }
             }
             SchemaKind::String { values, .. } if values.is_empty() => Some(Ty::String),
@@ -247,7 +256,7 @@ impl<'a> Lower<'a> {
                     return Some(Ty::Json);
                 }
                 let rust = self.type_scope_name(owner, &s.pointer)?;
-                self.define(&rust, s);
+                self.define(&rust, s, context);
                 Some(if matches!(s.kind, SchemaKind::String { .. }) {
                     Ty::Enum(rust)
                 } else {
@@ -264,15 +273,17 @@ impl<'a> Lower<'a> {
             }),
             SchemaKind::Number => Some(Ty::F64),
             SchemaKind::Boolean => Some(Ty::Bool),
-            SchemaKind::Array(items) => {
-                Some(Ty::List(Box::new(self.ty(items, &format!("{owner}Item"))?)))
-            }
+            SchemaKind::Array(items) => Some(Ty::List(Box::new(self.ty(
+                items,
+                &format!("{owner}Item"),
+                None,
+            )?))),
         }
     }
 
     /// Claims a type name for the schema at `pointer` (the same schema may claim it again).
     fn type_scope_name(&mut self, raw: &str, pointer: &str) -> Option<String> {
-        let name = match ident(raw, Case::Type) {
+        let name = match ident(raw, Case::TypeDef) {
             Ok(n) => n,
             Err(why) => {
                 self.diags.push(Diagnostic::new(pointer, why));
@@ -283,10 +294,10 @@ impl<'a> Lower<'a> {
             return (origin == pointer).then_some(name);
         }
         self.type_scope
-            .name(raw, Case::Type, pointer, &mut self.diags)
+            .name(raw, Case::TypeDef, pointer, &mut self.diags)
     }
 
-    fn define(&mut self, name: &str, s: &Schema) {
+    fn define(&mut self, name: &str, s: &Schema, context: Option<&str>) {
         if self.types.contains_key(name) {
             return;
         }
@@ -323,7 +334,7 @@ impl<'a> Lower<'a> {
                     .collect();
                 TypeDef::Enum(EnumDef {
                     name: name.to_owned(),
-                    doc: s.description.clone(),
+                    doc: s.description.clone().or_else(|| context.map(str::to_owned)),
                     values,
                 })
             }
@@ -334,7 +345,7 @@ impl<'a> Lower<'a> {
                 let fields = self.fields(name, properties, required);
                 TypeDef::Struct(StructDef {
                     name: name.to_owned(),
-                    doc: s.description.clone(),
+                    doc: s.description.clone().or_else(|| context.map(str::to_owned)),
                     fields,
                 })
             }

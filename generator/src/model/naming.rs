@@ -19,11 +19,17 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Prelude names that generated code uses unqualified beside the spec's types, so a type
+/// of that name (Alibaba answers often hold a `Result` object) would shadow them.
+const PRELUDE_TYPES: &[&str] = &["Box", "From", "Option", "Result", "String", "Vec"];
+
 /// What kind of identifier to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
-    /// `UpperCamelCase`: types and variants.
+    /// `UpperCamelCase`: enum variants.
     Type,
+    /// `UpperCamelCase` for a generated type: also steers clear of [`PRELUDE_TYPES`].
+    TypeDef,
     /// `snake_case`: fields, functions, modules.
     Snake,
     /// `SCREAMING_SNAKE_CASE`: constants.
@@ -41,7 +47,7 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
         ));
     }
     let converted = match case {
-        Case::Type => raw.to_upper_camel_case(),
+        Case::Type | Case::TypeDef => raw.to_upper_camel_case(),
         Case::Snake => raw.to_snake_case(),
         Case::Const => raw.to_shouty_snake_case(),
     };
@@ -53,14 +59,16 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
     let mut name = if converted.starts_with(|c: char| c.is_ascii_digit()) {
         // A leading digit is legal on the wire only; prefix a letter that reads naturally.
         match case {
-            Case::Type => format!("V{converted}"),
+            Case::Type | Case::TypeDef => format!("V{converted}"),
             Case::Snake => format!("n{converted}"),
             Case::Const => format!("N{converted}"),
         }
     } else {
         converted
     };
-    if KEYWORDS.contains(&name.as_str()) {
+    if KEYWORDS.contains(&name.as_str())
+        || (case == Case::TypeDef && PRELUDE_TYPES.contains(&name.as_str()))
+    {
         name.push('_');
     }
     Ok(name)
@@ -159,6 +167,8 @@ mod tests {
         assert_eq!(ident("crate", Case::Snake).as_deref(), Ok("crate_"));
         assert_eq!(ident("2x", Case::Type).as_deref(), Ok("V2x"));
         assert_eq!(ident("1080p", Case::Snake).as_deref(), Ok("n1080p"));
+        assert_eq!(ident("Result", Case::TypeDef).as_deref(), Ok("Result_"));
+        assert_eq!(ident("Result", Case::Type).as_deref(), Ok("Result"));
         assert!(ident("区域", Case::Type).is_err());
         assert!(ident("--", Case::Snake).is_err());
     }
