@@ -17,6 +17,9 @@ use crate::spec::{
 use decode::{Obj, Problems, describe, kind, string_value};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Most values one `enum` may list.
+pub const MAX_ENUM_VALUES: usize = 4096;
 const RESPONSE_PREFIX: &str = "#/components/responses/";
 
 /// Checks the document and returns the typed spec, or every problem found.
@@ -930,8 +933,9 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             if let Some(d) = obj.get("x-acs-enum-docs") {
                 let ptr = obj.at("x-acs-enum-docs");
                 if let Some(docs) = Obj::of(d, &ptr, "`x-acs-enum-docs`", p) {
+                    let listed: BTreeSet<&str> = values.iter().map(String::as_str).collect();
                     for (value, doc) in docs.entries(p) {
-                        if !values.iter().any(|v| v == value) {
+                        if !listed.contains(value) {
                             p.hinted(&docs.at(value), format!("`x-acs-enum-docs` documents {value:?}, which `enum` does not list"), "document only values listed in `enum`");
                         }
                         if let Some(doc) = string_value(doc, &docs.at(value), p) {
@@ -990,8 +994,9 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                 }
             }
             let required = obj.strings("required", p).unwrap_or_default();
+            let names: BTreeSet<&str> = properties.iter().map(|(n, _)| n.as_str()).collect();
             for (i, r) in required.iter().enumerate() {
-                if !properties.iter().any(|(n, _)| n == r) {
+                if !names.contains(r.as_str()) {
                     p.error(
                         &child(&obj.at("required"), &i.to_string()),
                         format!("required property `{r}` is not among `properties`"),
@@ -1034,60 +1039,156 @@ fn enum_values(v: &Value, pointer: &str, p: &mut Problems) -> Option<Vec<String>
     if items.is_empty() {
         p.error(pointer, "`enum` is empty");
     }
+    if items.len() > MAX_ENUM_VALUES {
+        // Each value becomes a variant and four match arms; past this size the generated
+        // crate, not the spec, would be the problem. Refused before any per-value work.
+        p.hinted(
+            pointer,
+            format!(
+                "`enum` lists {} values; livegen generates at most {MAX_ENUM_VALUES}",
+                items.len()
+            ),
+            "describe an open-ended set as a plain `type: string`",
+        );
+        // Keeps the schema, so references to it do not add a second, misleading problem.
+        return Some(Vec::new());
+    }
     let mut out: Vec<String> = Vec::new();
+    let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
         let ptr = child(pointer, &i.to_string());
         if let Some(s) = string_value(item, &ptr, p) {
-            if out.contains(&s) {
-                p.error(&ptr, format!("enum value {s:?} is listed twice"));
-            } else {
+            if seen.insert(s.clone()) {
                 out.push(s);
+            } else {
+                p.error(&ptr, format!("enum value {s:?} is listed twice"));
             }
         }
     }
     Some(out)
 }
 
-/// No component schema contains itself.
+/// No component schema contains itself, and none nests deeper than [`MAX_SCHEMA_DEPTH`].
+///
+/// One depth-first walk with memoized heights: a chain or a diamond of thousands of
+/// schemas costs linear time, and the walk stops descending past the limit, so neither
+/// this check nor the recursive stages after it can exhaust the stack.
 fn check_refs(schemas: &BTreeMap<String, Schema>, p: &mut Problems) {
-    // A cycle would make an infinitely sized Rust type; RPC responses never need one.
-    for (name, s) in schemas {
-        let mut path = vec![name.as_str()];
-        if let Some(cycle) = find_cycle(s, schemas, &mut path) {
-            p.hinted(
-                &s.pointer,
-                format!("schema `{name}` refers to itself: {cycle}"),
-                "break the cycle; livegen generates plain structs",
-            );
+    let mut walk = RefWalk {
+        schemas,
+        heights: BTreeMap::new(),
+        path: Vec::new(),
+        problems: Vec::new(),
+        too_deep: false,
+    };
+    for name in schemas.keys() {
+        walk.named(name, 0);
+        if walk.too_deep {
+            break;
         }
     }
+    p.0.append(&mut walk.problems);
 }
 
-fn find_cycle<'a>(
-    s: &'a Schema,
+/// Deepest nesting of objects, arrays and `$ref` hops a component schema may reach.
+pub const MAX_SCHEMA_DEPTH: usize = 32;
+
+struct RefWalk<'a> {
     schemas: &'a BTreeMap<String, Schema>,
-    path: &mut Vec<&'a str>,
-) -> Option<String> {
-    match &s.kind {
-        SchemaKind::Ref(target) => {
-            if path.first() == Some(&target.as_str()) {
-                let mut names = path.clone();
-                names.push(target);
-                return Some(names.join(" → "));
-            }
-            if path.contains(&target.as_str()) {
-                return None; // another schema's cycle; reported there
-            }
-            let next = schemas.get(target)?;
-            path.push(target);
-            let found = find_cycle(next, schemas, path);
-            path.pop();
-            found
+    /// Finished schemas → their height in nesting levels.
+    heights: BTreeMap<&'a str, usize>,
+    /// Named schemas being walked, outermost first.
+    path: Vec<&'a str>,
+    problems: Vec<Diagnostic>,
+    /// Set once a schema nests too deep; the walk then unwinds without descending.
+    too_deep: bool,
+}
+
+impl<'a> RefWalk<'a> {
+    /// The height of component `name`, entered `level` nesting levels below a root.
+    fn named(&mut self, name: &'a str, level: usize) -> usize {
+        if let Some(h) = self.heights.get(name) {
+            return *h;
         }
-        SchemaKind::Array(items) => find_cycle(items, schemas, path),
-        SchemaKind::Object { properties, .. } => properties
-            .iter()
-            .find_map(|(_, prop)| find_cycle(prop, schemas, path)),
-        _ => None,
+        let Some(schema) = self.schemas.get(name) else {
+            return 0; // a dangling reference, reported with the other `$ref` problems
+        };
+        if let Some(start) = self.path.iter().position(|n| *n == name) {
+            // A cycle would make an infinitely sized Rust type; RPC responses never need one.
+            let mut names = self.path[start..].to_vec();
+            names.push(name);
+            let cycle = if names.len() > 8 {
+                let n = names.len();
+                format!(
+                    "{} → … ({} schemas) … → {}",
+                    names[..3].join(" → "),
+                    n - 5,
+                    names[n - 2..].join(" → ")
+                )
+            } else {
+                names.join(" → ")
+            };
+            self.problems.push(
+                Diagnostic::new(
+                    &schema.pointer,
+                    format!("schema `{name}` refers to itself: {cycle}"),
+                )
+                .with_hint("break the cycle; livegen generates plain structs"),
+            );
+            return 0;
+        }
+        self.path.push(name);
+        let h = self.height(schema, level);
+        self.path.pop();
+        if !self.too_deep {
+            self.heights.insert(name, h);
+        }
+        h
+    }
+
+    /// The height of `s`: levels of objects, arrays and `$ref`s at and below it.
+    fn height(&mut self, s: &'a Schema, level: usize) -> usize {
+        if self.too_deep {
+            return 0;
+        }
+        // Checked before descending, so the walk's own recursion stays bounded …
+        if level > MAX_SCHEMA_DEPTH {
+            self.refuse(s);
+            return 0;
+        }
+        let h = match &s.kind {
+            SchemaKind::Ref(target) => 1 + self.named(target, level + 1),
+            SchemaKind::Array(items) => 1 + self.height(items, level + 1),
+            SchemaKind::Object { properties, .. } => {
+                let mut h = 0;
+                for (_, prop) in properties {
+                    h = h.max(self.height(prop, level + 1));
+                }
+                1 + h
+            }
+            _ => 0,
+        };
+        // … and after, because a memoized height skips the levels it stands for.
+        if level + h > MAX_SCHEMA_DEPTH {
+            self.refuse(s);
+        }
+        h
+    }
+
+    fn refuse(&mut self, s: &Schema) {
+        if self.too_deep {
+            return;
+        }
+        self.too_deep = true;
+        self.problems.push(
+            Diagnostic::new(
+                &s.pointer,
+                format!(
+                    "schema `{}` nests deeper than {MAX_SCHEMA_DEPTH} levels of objects, arrays and `$ref`s",
+                    self.path.first().copied().unwrap_or_default()
+                ),
+            )
+            .with_hint("flatten it; a type nested this deep makes an unusable client"),
+        );
     }
 }
