@@ -1,1 +1,10 @@
 //! Integration tests and the local fake Live service.
+//!
+//! - [`fake`]: the fake service, used in-process by the tests and as the `live-fake`
+//!   binary for trying the client and CLI by hand;
+//! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP).
+//!
+//! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
+
+pub mod fake;
+pub mod harness;

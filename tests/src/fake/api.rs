@@ -1,0 +1,483 @@
+//! How the fake answers one API request, in the order the real gateway checks things:
+//! which API is called, who signed it, whether it is fresh, whether the caller is over
+//! the QPS limit, whether the parameters are valid, and finally the action itself.
+//!
+//! Codes and statuses the API documentation lists come from the generated crate (see
+//! [`catalog`](super::catalog)); the gateway's shared codes below are what Alibaba
+//! Cloud's RPC gateway answers (tests/README.md lists them and which ones are guesses).
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use livegen_runtime::signing::encode::decode_query;
+use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
+
+use super::catalog::{catalog, fill};
+use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared, TaskState};
+
+/// A received HTTP request, body read in full.
+#[derive(Debug, Clone)]
+pub(crate) struct Incoming {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Incoming {
+    fn received(&self) -> ReceivedRequest<'_> {
+        ReceivedRequest {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            headers: &self.headers,
+            body: &self.body,
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// An HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
+}
+
+const JSON: &str = "application/json;charset=utf-8";
+
+impl Reply {
+    pub(crate) fn json(
+        status: u16,
+        value: &serde_json::Value,
+        request_id: Option<String>,
+    ) -> Reply {
+        Reply {
+            status,
+            content_type: JSON,
+            body: value.to_string().into_bytes(),
+            request_id,
+        }
+    }
+}
+
+/// Parameters that make up the signature or the RPC envelope rather than the operation;
+/// kept out of logs and records so they show what the caller asked for.
+const PLUMBING: &[&str] = &[
+    "Action",
+    "Version",
+    "Format",
+    "AccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SignatureNonce",
+    "SignatureType",
+    "Timestamp",
+    "SecurityToken",
+];
+
+/// An uppercase UUID-shaped request id, like the service's.
+pub(crate) fn new_request_id() -> String {
+    let hex = format!("{:016X}{:016X}", fastrand::u64(..), fastrand::u64(..));
+    format!(
+        "{}-{}-4{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// The error envelope `{RequestId, HostId, Code, Message, Recommend}`.
+pub(crate) fn error_reply(status: u16, code: &str, message: &str) -> Reply {
+    let request_id = new_request_id();
+    let service = aliyun_live::service::SERVICE;
+    let body = serde_json::json!({
+        "RequestId": request_id,
+        "HostId": service.default_endpoint,
+        "Code": code,
+        "Message": message,
+        "Recommend": format!(
+            "https://api.aliyun.com/troubleshoot?q={code}&product={}&requestId={request_id}",
+            service.code
+        ),
+    });
+    Reply::json(status, &body, Some(request_id))
+}
+
+/// The answer to an injected fault other than `reset` and `slow`.
+pub(crate) fn fault_reply(fault: Fault) -> Reply {
+    let raw = |content_type, body: &str| Reply {
+        status: 200,
+        content_type,
+        body: body.as_bytes().to_vec(),
+        request_id: None,
+    };
+    match fault {
+        Fault::Http500 => error_reply(
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error, exception or failure.",
+        ),
+        Fault::Http503 => error_reply(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        ),
+        Fault::Throttle => throttled(),
+        Fault::InvalidJson => raw(
+            JSON,
+            r#"{"RequestId": "5E3C1B0A-0000-4000-8000-0000000000", "TaskId": "#,
+        ),
+        Fault::Html => raw(
+            "text/html;charset=utf-8",
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
+             <body><h1>502 Bad Gateway</h1><p>live-fake: injected HTML page</p></body></html>",
+        ),
+        // `reset` and `slow` never produce a body of their own; an empty one is the
+        // harmless answer should one get here.
+        Fault::Empty | Fault::Reset | Fault::Slow(_) => raw(JSON, ""),
+    }
+}
+
+fn throttled() -> Reply {
+    error_reply(
+        400,
+        "Throttling.User",
+        "Request was denied due to user flow control.",
+    )
+}
+
+/// The request's parameters (query plus form body) and a record of it, not yet answered.
+pub(crate) fn describe(req: &Incoming) -> (Vec<(String, String)>, RequestRecord) {
+    // An undecodable query leaves the parameters empty; the signature check then refuses
+    // the request, as the service would.
+    let mut params = decode_query(&req.query).unwrap_or_default();
+    let is_form = req.header("content-type").is_some_and(|value| {
+        value
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    });
+    if is_form && let Ok(body) = std::str::from_utf8(&req.body) {
+        params.extend(decode_query(body).unwrap_or_default());
+    }
+    let action = req
+        .header("x-acs-action")
+        .map(str::to_owned)
+        .or_else(|| param(&params, "Action"));
+    let record = RequestRecord {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        action,
+        params: params
+            .iter()
+            .filter(|(name, _)| !PLUMBING.contains(&name.as_str()))
+            .cloned()
+            .collect(),
+        signature: None,
+        access_key_id: None,
+        status: None,
+        code: None,
+        fault: None,
+    };
+    (params, record)
+}
+
+/// Notes the answer in the record.
+pub(crate) fn settle(record: &mut RequestRecord, reply: &Reply) {
+    record.status = Some(reply.status);
+    if reply.status >= 300 {
+        record.code = serde_json::from_slice::<serde_json::Value>(&reply.body)
+            .ok()
+            .and_then(|body| body.get("Code")?.as_str().map(str::to_owned));
+    }
+}
+
+/// Processes one API request (no fault armed) and says what was done.
+pub(crate) fn process(shared: &Shared, req: &Incoming) -> (Reply, RequestRecord) {
+    let (params, mut record) = describe(req);
+    let action = record.action.clone();
+    let reply = answer(shared, req, &params, action.as_deref(), &mut record);
+    settle(&mut record, &reply);
+    (reply, record)
+}
+
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(candidate, _)| candidate == name)
+        .map(|(_, value)| value.clone())
+}
+
+fn missing(name: &str) -> Reply {
+    error_reply(
+        400,
+        "MissingParameter",
+        &format!(
+            "The input parameter \u{201c}{name}\u{201d} that is mandatory for processing this request is not supplied."
+        ),
+    )
+}
+
+fn answer(
+    shared: &Shared,
+    req: &Incoming,
+    params: &[(String, String)],
+    action: Option<&str>,
+    record: &mut RequestRecord,
+) -> Reply {
+    let Some(action) = action else {
+        return missing("Action");
+    };
+    let catalog = catalog();
+    let not_found = || {
+        error_reply(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+        )
+    };
+    let Some(op) = catalog.operation(action) else {
+        return not_found();
+    };
+    if req.path != op.path
+        || !op
+            .methods
+            .iter()
+            .any(|method| method.as_str() == req.method)
+    {
+        return not_found();
+    }
+    let version = req
+        .header("x-acs-version")
+        .map(str::to_owned)
+        .or_else(|| param(params, "Version"));
+    match version {
+        None => return missing("Version"),
+        Some(version) if version != op.service.version => {
+            return error_reply(
+                400,
+                "InvalidVersion",
+                "Specified parameter Version is not valid.",
+            );
+        }
+        Some(_) => {}
+    }
+
+    let verified = match signing::verify(&req.received(), |id| shared.keys.get(id).cloned()) {
+        Ok(verified) => verified,
+        Err(error) => return signature_error(&error),
+    };
+    let (version_name, access_key_id) = match &verified {
+        Verified::V3 { access_key_id, .. } => ("V3", access_key_id.clone()),
+        Verified::V1 { access_key_id, .. } => ("V1", access_key_id.clone()),
+    };
+    record.signature = Some(version_name);
+    record.access_key_id = Some(access_key_id.clone());
+
+    let now = Instant::now();
+    if let Some((timestamp, nonce)) = req.received().timestamp_and_nonce() {
+        if !is_fresh(&timestamp) {
+            return error_reply(
+                400,
+                "InvalidTimeStamp.Expired",
+                &format!(
+                    "Specified time stamp or date value is expired. The timestamp {timestamp} is more than {} minutes away from the server's time.",
+                    REPLAY_WINDOW.as_secs() / 60
+                ),
+            );
+        }
+        if !shared
+            .lock()
+            .first_use_of_nonce(&access_key_id, &nonce, now)
+        {
+            return error_reply(
+                400,
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            );
+        }
+    }
+
+    if let Some(qps) = op.qps {
+        let key = match qps.scope {
+            livegen_runtime::QpsScope::Account => access_key_id.clone(),
+            livegen_runtime::QpsScope::Api => String::new(),
+        };
+        let key = format!("{}:{key}", op.action);
+        if !shared
+            .lock()
+            .admit(&key, qps.limit, throttle_window(qps.per), now)
+        {
+            return throttled();
+        }
+    }
+
+    for spec in catalog.params(action) {
+        let value = param(params, &spec.name).filter(|value| !value.is_empty());
+        let Some(value) = value else {
+            if spec.required {
+                // The gateway's per-parameter form of MissingParameter.
+                return error_reply(
+                    400,
+                    &format!("Missing{}", spec.name),
+                    &format!("{} is mandatory for this action.", spec.name),
+                );
+            }
+            continue;
+        };
+        if let Some(values) = &spec.values
+            && !values.contains(&value)
+        {
+            return documented(
+                action,
+                "InvalidParameter",
+                Some(&format!(
+                    "The value `{value}` of parameter {} is not valid; valid values: {}",
+                    spec.name,
+                    values.join(", ")
+                )),
+            );
+        }
+    }
+
+    match action {
+        "StopLivePullToPush" => stop(shared, action, params),
+        _ => Reply::json(
+            200,
+            &serde_json::json!({ "RequestId": new_request_id() }),
+            None,
+        ),
+    }
+}
+
+/// Requests spaced at exactly the limit (100 ms apart at 10/s) put the eleventh request
+/// exactly one window after the first; arrival jitter must not make that a refusal, so
+/// the window is a tenth shorter than the published one. A burst still gets refused.
+fn throttle_window(per: Duration) -> Duration {
+    per - per / 10
+}
+
+fn is_fresh(timestamp: &str) -> bool {
+    let Some(then) = signing::parse_timestamp(timestamp) else {
+        return false;
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        });
+    let window = i64::try_from(REPLAY_WINDOW.as_secs()).unwrap_or(i64::MAX);
+    (now - then).abs() <= window
+}
+
+fn signature_error(error: &VerifyError) -> Reply {
+    let code = error.service_code();
+    let message = match error {
+        // The SDKs compare the string to sign after `:` with their own; the V1 SDK then
+        // reports a wrong secret as `InvalidAccessKeySecret`. Keep the real wording.
+        VerifyError::SignatureMismatch {
+            expected_string_to_sign,
+        } => format!(
+            "Specified signature does not match our calculation. server string to sign is:{expected_string_to_sign}"
+        ),
+        VerifyError::UnknownAccessKey(_) => "Specified access key is not found.".to_owned(),
+        VerifyError::UnsupportedSignatureMethod(method) => {
+            format!("Specified signature method `{method}` is not supported.")
+        }
+        other => format!("The request signature does not conform to Aliyun standards: {other}."),
+    };
+    error_reply(error.http_status(), code, &message)
+}
+
+/// The documented error `code` of `action`, with its status and spec message; a code the
+/// documentation does not list (injected to test unknown codes) answers HTTP 400.
+fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
+    match catalog().error(action, code) {
+        Some(error) => {
+            let detail = detail.unwrap_or(error.description.as_str());
+            error_reply(error.status, code, &fill(&error.template, detail))
+        }
+        None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
+    }
+}
+
+/// Magic task ids: `fail:<Code>` always answers that code.
+const FAIL_PREFIX: &str = "fail:";
+
+fn stop(shared: &Shared, action: &str, params: &[(String, String)]) -> Reply {
+    let task_id = param(params, "TaskId").unwrap_or_default();
+    let mut inner = shared.lock();
+    if let Some(code) = inner.next_errors.pop_front() {
+        drop(inner);
+        return documented(action, &code, None);
+    }
+    if let Some(code) = task_id.strip_prefix(FAIL_PREFIX) {
+        drop(inner);
+        return documented(action, code, None);
+    }
+    match inner.tasks.get_mut(&task_id) {
+        None => {
+            drop(inner);
+            documented(action, "CodeTaskNotExist", None)
+        }
+        Some(TaskState::Stopped) => {
+            drop(inner);
+            documented(action, "CodeTaskHasStopped", None)
+        }
+        Some(state) => {
+            *state = TaskState::Stopped;
+            let request_id = new_request_id();
+            Reply::json(
+                200,
+                &serde_json::json!({ "RequestId": request_id, "TaskId": task_id }),
+                Some(request_id),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_look_like_the_service_s() {
+        let id = new_request_id();
+        let groups: Vec<usize> = id.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12], "{id}");
+        assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()));
+        assert_ne!(id, new_request_id());
+    }
+
+    #[test]
+    fn window_tolerates_jitter() {
+        assert_eq!(
+            throttle_window(Duration::from_secs(1)),
+            Duration::from_millis(900)
+        );
+    }
+
+    #[test]
+    fn documented_errors_use_the_spec() {
+        let reply = documented("StopLivePullToPush", "CodeTaskNotExist", None);
+        assert_eq!(reply.status, 400);
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+        assert_eq!(body["Message"], "Task does not exist.");
+        assert_eq!(body["HostId"], "live.aliyuncs.com");
+        let reply = documented("StopLivePullToPush", "InternalError", None);
+        assert_eq!(reply.status, 500);
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+        assert_eq!(body["Message"], "An error occurred on the live API server.");
+    }
+}
