@@ -1,0 +1,227 @@
+//! The generated command line against the fake.
+//!
+//! Anything that sends a request runs the real binary as a process: the CLI takes
+//! credentials only from the environment, and a test may set the environment of a child
+//! but not its own (`std::env::set_var` is unsafe in edition 2024 and would leak into
+//! concurrent tests). Argument handling and configuration errors, which need no
+//! credentials, are checked in-process through `aliyun_live::cli`.
+
+use std::process::{Command, ExitCode, Output};
+
+use aliyun_live::Region;
+use aliyun_live::cli::{Cli, run};
+use clap::Parser;
+use clap::error::ErrorKind;
+use livegen_tests::fake::{DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, Fake, TaskState};
+use livegen_tests::harness::fake_with_tasks;
+
+/// Variables the CLI reads that a developer's shell may have set: removed so the child
+/// sees only what each test gives it.
+const INHERITED: &[&str] = &[
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+    "ALIBABA_CLOUD_PROFILE",
+    "ALIBABA_CLOUD_REGION_ID",
+];
+
+fn aliyun_live(fake: &Fake, secret: &str, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aliyun-live-cli"));
+    for name in INHERITED {
+        command.env_remove(name);
+    }
+    command
+        .args(args)
+        .args(["--endpoint", &fake.url()])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_KEY_ID)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .expect("the CLI binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const STOP: &[&str] = &["StopLivePullToPush", "--Region", "cn-shanghai", "--TaskId"];
+
+fn stop_args<'a>(task: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    STOP.iter()
+        .copied()
+        .chain([task])
+        .chain(extra.iter().copied())
+        .collect()
+}
+
+#[test]
+fn success_prints_the_answer_as_json_and_exits_0() {
+    let fake = fake_with_tasks(&["demo-task"]);
+    let output = aliyun_live(&fake, DEFAULT_KEY_SECRET, &stop_args("demo-task", &[]));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let answer: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is the JSON answer");
+    assert_eq!(answer["TaskId"], "demo-task");
+    assert!(
+        answer["RequestId"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36)
+    );
+    assert_eq!(fake.task("demo-task"), Some(TaskState::Stopped));
+}
+
+#[test]
+fn a_documented_error_goes_to_stderr_with_code_and_request_id_and_exits_1() {
+    let fake = fake_with_tasks(&[]);
+    let output = aliyun_live(&fake, DEFAULT_KEY_SECRET, &stop_args("no-such-task", &[]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("CodeTaskNotExist"), "{stderr}");
+    assert!(stderr.contains("Task does not exist."), "{stderr}");
+    let request_id = stderr
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("request id: "))
+        .unwrap_or_else(|| panic!("no request id in {stderr}"));
+    assert_eq!(request_id.len(), 36, "{request_id}");
+}
+
+#[test]
+fn a_wrong_secret_is_reported_as_signature_does_not_match() {
+    let fake = fake_with_tasks(&["demo-task"]);
+    let output = aliyun_live(&fake, "not-the-secret", &stop_args("demo-task", &[]));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("SignatureDoesNotMatch"), "{stderr}");
+    assert!(
+        !stderr.contains("not-the-secret"),
+        "the secret leaked: {stderr}"
+    );
+    assert_eq!(fake.task("demo-task"), Some(TaskState::Running));
+}
+
+#[test]
+fn v1_signing_from_the_command_line() {
+    let fake = fake_with_tasks(&["demo-task"]);
+    let output = aliyun_live(
+        &fake,
+        DEFAULT_KEY_SECRET,
+        &stop_args("demo-task", &["--signature-version", "v1"]),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(fake.requests()[0].signature, Some("V1"));
+}
+
+#[test]
+fn dry_run_prints_a_signed_request_and_sends_nothing() {
+    let fake = fake_with_tasks(&["demo-task"]);
+    let output = aliyun_live(
+        &fake,
+        DEFAULT_KEY_SECRET,
+        &stop_args("demo-task", &["--dry-run"]),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.starts_with(&format!("GET {}/?", fake.url())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("TaskId=demo-task"), "{stdout}");
+    assert!(
+        stdout.contains("x-acs-action: StopLivePullToPush"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("authorization: ACS3-HMAC-SHA256 Credential=testid"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(DEFAULT_KEY_SECRET), "{stdout}");
+    assert_eq!(fake.request_count(), 0, "a dry run sent a request");
+    assert_eq!(fake.task("demo-task"), Some(TaskState::Running));
+}
+
+#[test]
+fn the_binary_refuses_an_unknown_region_with_exit_2() {
+    let fake = fake_with_tasks(&["demo-task"]);
+    let output = aliyun_live(
+        &fake,
+        DEFAULT_KEY_SECRET,
+        &[
+            "StopLivePullToPush",
+            "--Region",
+            "mars-north-1",
+            "--TaskId",
+            "demo-task",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("mars-north-1"), "{stderr}");
+    assert!(stderr.contains("cn-shanghai"), "{stderr}");
+    assert_eq!(fake.request_count(), 0);
+}
+
+// In-process: parsing and configuration, which need no credentials.
+
+#[test]
+fn an_unknown_region_is_a_usage_error_listing_every_valid_value() {
+    let error = Cli::try_parse_from([
+        "aliyun-live",
+        "StopLivePullToPush",
+        "--Region",
+        "mars-north-1",
+        "--TaskId",
+        "t",
+    ])
+    .expect_err("mars-north-1 is not a region of the spec");
+    assert_eq!(error.kind(), ErrorKind::InvalidValue);
+    assert_eq!(error.exit_code(), 2);
+    let rendered = error.render().to_string();
+    for value in Region::VALUES {
+        assert!(rendered.contains(value), "{value} missing from {rendered}");
+    }
+}
+
+#[test]
+fn a_missing_required_parameter_is_a_usage_error() {
+    let error = Cli::try_parse_from([
+        "aliyun-live",
+        "StopLivePullToPush",
+        "--Region",
+        "cn-beijing",
+    ])
+    .expect_err("TaskId is required");
+    assert_eq!(error.kind(), ErrorKind::MissingRequiredArgument);
+    assert_eq!(error.exit_code(), 2);
+    assert!(error.render().to_string().contains("--TaskId"));
+}
+
+#[test]
+fn help_names_the_action() {
+    let error = Cli::try_parse_from(["aliyun-live", "--help"]).expect_err("help exits");
+    assert_eq!(error.kind(), ErrorKind::DisplayHelp);
+    let help = error.render().to_string();
+    assert!(help.contains("StopLivePullToPush"), "{help}");
+    assert!(help.contains("--dry-run"), "{help}");
+}
+
+#[tokio::test]
+async fn a_bad_endpoint_is_a_configuration_error() {
+    let cli = Cli::try_parse_from([
+        "aliyun-live",
+        "StopLivePullToPush",
+        "--Region",
+        "cn-shanghai",
+        "--TaskId",
+        "demo-task",
+        "--endpoint",
+        "ftp://127.0.0.1:21",
+    ])
+    .expect("the arguments parse; the URL is checked when configuring");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run(cli, &mut out, &mut err).await;
+    assert_eq!(code, ExitCode::from(4));
+    assert!(out.is_empty());
+    let err = text(&err);
+    assert!(err.contains("ftp://127.0.0.1:21"), "{err}");
+}
