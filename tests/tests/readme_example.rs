@@ -24,9 +24,14 @@ fn readme_shows_this_exact_example() {
     let start = readme.find("```rust\n").expect("README has a rust block") + "```rust\n".len();
     let snippet = &readme[start..start + readme[start..].find("```").expect("block ends")];
     let this = include_str!("readme_example.rs");
-    let begin = this.find("// README example start\n").expect("marker") + "// README example start\n".len();
+    let begin =
+        this.find("// README example start\n").expect("marker") + "// README example start\n".len();
     let end = this.find("// README example end").expect("marker");
-    assert_eq!(snippet, &this[begin..end], "README.md and tests/tests/readme_example.rs differ");
+    assert_eq!(
+        snippet,
+        &this[begin..end],
+        "README.md and tests/tests/readme_example.rs differ"
+    );
     // Referencing the function keeps it compiled and free of dead-code warnings.
     let _ = stop;
 }
