@@ -44,7 +44,13 @@ fn space_items(text: &str) -> String {
         let same_level = indent(line) == indent(next);
         let t = line.trim();
         let n = next.trim();
+        // A match arm that prettyplease wrapped as `pat => {`, one expression, `}` is put
+        // back on one line by rustfmt, which keeps a blank line added here inside the match.
+        let wrapped_arm = i >= 2
+            && lines[i - 2].trim_end().ends_with("=> {")
+            && indent(lines[i - 2]) == indent(line);
         let closes_block = (t == "}" || t == "};")
+            && !wrapped_arm
             && !n.starts_with(['}', ')', ']', ','])
             && !n.starts_with("else");
         let ends_doc = t.starts_with("//!") && !n.starts_with("//!");
@@ -70,5 +76,11 @@ mod tests {
         let text = "//! Doc.\nuse a::b;\nuse c::d;\npub struct A {\n    x: u8,\n}\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n    fn h() {}\n}\n";
         let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n\n    fn h() {}\n}\n";
         assert_eq!(space_items(text), want);
+    }
+
+    #[test]
+    fn a_wrapped_match_arm_gets_no_blank_line() {
+        let text = "match x {\n    \"long\" => {\n        Self::Long(error)\n    }\n    \"b\" => Self::B(error),\n}\n";
+        assert_eq!(space_items(text), text);
     }
 }

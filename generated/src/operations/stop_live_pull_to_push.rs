@@ -147,7 +147,6 @@ impl OperationError for StopLivePullToPushError {
             "LiveServiceNotFound" => Self::LiveServiceNotFound(error),
             "CodeInvalidAliUid" => Self::CodeInvalidAliUid(error),
             "InvalidParam.CodeIllegalDuration" => Self::InvalidParamCodeIllegalDuration(error),
-
             "CodeTaskNotExist" => Self::CodeTaskNotExist(error),
             "CodeTaskHasStopped" => Self::CodeTaskHasStopped(error),
             "InternalError" => Self::InternalError(error),
