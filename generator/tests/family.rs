@@ -218,6 +218,16 @@ fn keyword_digit_and_prelude_names_are_renamed_consistently() {
         assert!(types.contains(item), "{item} missing from types.rs");
     }
     assert!(file(&files, "src/client.rs").contains("pub async fn type_("));
+    let prose = "valid values \\[1, 300\\]; see \\[TaskId\\] and &lt;TaskId>; format &lt;i>yyyy-MM-dd&lt;/i>";
+    assert!(
+        op.contains(prose),
+        "spec prose is escaped for rustdoc:\n{op}"
+    );
+    assert!(op.contains("<https://help.aliyun.com/document_detail/1.html>."));
+    assert!(
+        op.contains("`Tag.N.Key` and `a<b>[c]`"),
+        "code spans are left alone"
+    );
     assert!(file(&files, "src/operations.rs").contains("pub mod type_;"));
 }
 
@@ -365,9 +375,14 @@ fn write_crate(dir: &Path, files: &Files) {
 }
 
 fn cargo(workspace: &Path, args: &[&str]) {
+    cargo_with(workspace, args, &[]);
+}
+
+fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(workspace)
         // Shared across runs, so only the generated crates recompile.
         .env("CARGO_TARGET_DIR", repo().join("target/family-check"))
@@ -425,5 +440,17 @@ fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
     cargo(
         &workspace,
         &["test", "--offline", "--workspace", "--all-features"],
+    );
+    // Spec prose must not read as broken links or HTML to rustdoc.
+    cargo_with(
+        &workspace,
+        &[
+            "doc",
+            "--offline",
+            "--workspace",
+            "--no-deps",
+            "--all-features",
+        ],
+        &[("RUSTDOCFLAGS", "-D warnings")],
     );
 }

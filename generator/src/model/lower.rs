@@ -32,7 +32,7 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
     Ok(Api {
         spec_path: spec_path.to_owned(),
         title: spec.title.clone(),
-        description: spec.description.clone(),
+        description: prose(spec.description.as_deref()),
         product_code: code.clone(),
         version: spec.product.version.clone(),
         package: format!("aliyun-{code}"),
@@ -92,7 +92,7 @@ impl<'a> Lower<'a> {
             let Some(ty) = self.ty(&p.schema, &owner, p.description.as_deref()) else {
                 continue;
             };
-            let doc = p.description.clone().or_else(|| self.described(&p.schema));
+            let doc = prose(p.description.as_deref()).or_else(|| self.described(&p.schema));
             params.push(Field {
                 wire: p.name.clone(),
                 ident,
@@ -117,9 +117,7 @@ impl<'a> Lower<'a> {
                 let fields = self.fields(&output, properties, required);
                 (
                     fields,
-                    description
-                        .clone()
-                        .or_else(|| op.output.description.clone()),
+                    prose(description.as_deref().or(op.output.description.as_deref())),
                 )
             }
             Some(other) => {
@@ -146,7 +144,7 @@ impl<'a> Lower<'a> {
                     variant,
                     http_status: e.http_status,
                     message: e.message.clone(),
-                    description: e.description.clone(),
+                    description: prose(e.description.as_deref()),
                 })
             })
             .collect();
@@ -157,8 +155,8 @@ impl<'a> Lower<'a> {
             input,
             output,
             error,
-            summary: op.summary.clone(),
-            description: op.description.clone(),
+            summary: prose(op.summary.as_deref()),
+            description: prose(op.description.as_deref()),
             deprecated: op.deprecated,
             path: op.path.clone(),
             methods: op.methods.clone(),
@@ -188,9 +186,11 @@ impl<'a> Lower<'a> {
     }
 
     fn described(&self, s: &Schema) -> Option<String> {
-        s.description
-            .clone()
-            .or_else(|| self.resolve(s).and_then(|r| r.description.clone()))
+        let text = s
+            .description
+            .as_deref()
+            .or_else(|| self.resolve(s).and_then(|r| r.description.as_deref()));
+        prose(text)
     }
 
     fn fields(
@@ -328,13 +328,13 @@ impl<'a> Lower<'a> {
                         Some(EnumValue {
                             wire: v.clone(),
                             variant,
-                            doc: value_docs.get(v).cloned(),
+                            doc: prose(value_docs.get(v).map(String::as_str)),
                         })
                     })
                     .collect();
                 TypeDef::Enum(EnumDef {
                     name: name.to_owned(),
-                    doc: s.description.clone().or_else(|| context.map(str::to_owned)),
+                    doc: prose(s.description.as_deref().or(context)),
                     values,
                 })
             }
@@ -345,7 +345,7 @@ impl<'a> Lower<'a> {
                 let fields = self.fields(name, properties, required);
                 TypeDef::Struct(StructDef {
                     name: name.to_owned(),
-                    doc: s.description.clone().or_else(|| context.map(str::to_owned)),
+                    doc: prose(s.description.as_deref().or(context)),
                     fields,
                 })
             }
@@ -353,6 +353,45 @@ impl<'a> Lower<'a> {
         };
         self.types.insert(name.to_owned(), (def, s.pointer.clone()));
     }
+}
+
+/// Spec prose made safe for rustdoc and Markdown. Alibaba's descriptions hold `[60, 300]`,
+/// `<i>…</i>`, `[TaskId]` and bare URLs, which rustdoc reads as broken links and unclosed
+/// HTML; code spans are left as they are.
+fn prose(text: Option<&str>) -> Option<String> {
+    let text = text?;
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        let mut rest = part;
+        while let Some(c) = rest.chars().next() {
+            if rest.starts_with("http://") || rest.starts_with("https://") {
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || "<>[]()\"'".contains(c))
+                    .unwrap_or(rest.len());
+                let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                rest = &rest[url.len()..];
+                continue;
+            }
+            match c {
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                c => out.push(c),
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(out)
 }
 
 /// Schemas that become named Rust types when referenced.
