@@ -3,7 +3,9 @@
 //!
 //! - `cargo xtask codegen [--check]`: regenerate `generated/` from `spec/live.yaml`.
 //! - `cargo xtask test`: everything CI checks, in the order a human would fix it.
+//! - `cargo xtask bench [--smoke]`: benchmarks against the tools users would pick instead.
 
+mod bench;
 mod codegen;
 mod python;
 mod test;
@@ -32,6 +34,8 @@ enum Task {
     },
     /// Run every check CI runs: fmt, clippy, codegen --check, spec validation, all tests.
     Test(test::Args),
+    /// Benchmarks side by side with the alternatives (see BENCHMARKS.md); `--smoke` for CI.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Task::Codegen(args) => codegen::run(&args),
         Task::ValidateSpec { spec } => python::validate_spec(&spec).map(|()| true),
         Task::Test(args) => test::run(&args),
+        Task::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

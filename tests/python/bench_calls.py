@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Calls/s of the official Python SDK (alibabacloud-live20161101) against a live-fake.
+
+Run by `cargo xtask bench` (xtask/src/bench/calls.rs), in turns with the Rust client, on
+the same fake. Makes N calls of StopLivePullToPush, one after another (the SDK is
+synchronous), on tasks PREFIX0..PREFIX{N-1} that the bench registered, with AccessKeys
+KEYPREFIX0..KEYPREFIX{K-1} (secrets KEYPREFIX-secret-J) used in turn so the fake's
+per-account QPS limit never applies. Client construction and one warm-up call happen
+before the clock starts, as on the Rust side.
+
+Prints one JSON line: calls, ok, throttled, errors by code, seconds, calls_per_second,
+the client's own CPU time per call (time.process_time, so the fake's work is not in it)
+and latency percentiles in microseconds.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+from alibabacloud_live20161101 import models
+from alibabacloud_live20161101.client import Client
+from alibabacloud_tea_openapi import models as open_api_models
+from Tea.exceptions import TeaException
+
+
+def make_client(endpoint, key_id, secret):
+    # protocol='http': the fake listens on plain HTTP on loopback. The SDK's defaults
+    # otherwise (V3 signature, no automatic retry).
+    config = open_api_models.Config(
+        access_key_id=key_id,
+        access_key_secret=secret,
+        endpoint=endpoint,
+        protocol="http",
+    )
+    return Client(config)
+
+
+def percentile(sorted_values, p):
+    if not sorted_values:
+        return 0.0
+    rank = round((len(sorted_values) - 1) * p)
+    return sorted_values[rank] * 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoint", required=True, help="host:port of the fake")
+    parser.add_argument("--calls", type=int, required=True)
+    parser.add_argument("--keys", type=int, default=1)
+    parser.add_argument("--key-prefix", default="bench")
+    parser.add_argument("--task-prefix", required=True)
+    args = parser.parse_args()
+
+    clients = [
+        make_client(args.endpoint, f"{args.key_prefix}{j}", f"{args.key_prefix}-secret-{j}")
+        for j in range(max(args.keys, 1))
+    ]
+    try:  # warm-up: a task that does not exist
+        clients[0].stop_live_pull_to_push(
+            models.StopLivePullToPushRequest(region="cn-shanghai", task_id="bench-warm-up")
+        )
+    except TeaException:
+        pass
+
+    ok = 0
+    throttled = 0
+    errors = {}
+    latencies = []
+    cpu_start = time.process_time()  # user + system CPU of this process, all threads
+    start = time.perf_counter()
+    for i in range(args.calls):
+        sdk = clients[i % len(clients)]
+        request = models.StopLivePullToPushRequest(
+            region="cn-shanghai", task_id=f"{args.task_prefix}{i}"
+        )
+        t = time.perf_counter()
+        try:
+            sdk.stop_live_pull_to_push(request)
+            ok += 1
+        except TeaException as error:
+            code = error.code or "unknown"
+            if code.startswith("Throttling"):
+                throttled += 1
+            errors[code] = errors.get(code, 0) + 1
+        except Exception as error:  # transport failures: counted, not fatal
+            code = f"{type(error).__name__}: {error}"[:120]
+            errors[code] = errors.get(code, 0) + 1
+        latencies.append(time.perf_counter() - t)
+    seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+
+    latencies.sort()
+    print(json.dumps({
+        "tool": "python-sdk",
+        "mode": "throughput",
+        "calls": args.calls,
+        "concurrency": 1,
+        "ok": ok,
+        "throttled": throttled,
+        "errors": errors,
+        "seconds": seconds,
+        "calls_per_second": args.calls / seconds,
+        "cpu_us_per_call": cpu * 1e6 / args.calls,
+        "latency_us": {
+            "p50": percentile(latencies, 0.5),
+            "p99": percentile(latencies, 0.99),
+            "max": percentile(latencies, 1.0),
+        },
+    }), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

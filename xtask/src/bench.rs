@@ -1,0 +1,403 @@
+//! `cargo xtask bench [--smoke]`: livegen measured side by side with the tools users would
+//! pick instead, with every number reproducible by one command.
+//!
+//! Sections (each also runs alone with `--only NAME`):
+//!
+//! - `codegen`: the release-built xtask generating from the real spec and synthetic specs
+//!   of 1, 100 and 500 operations, against openapi-generator (`-g rust`) and, when it
+//!   accepts the documents, progenitor; same runs, interleaved.
+//! - `build`: clean and incremental builds of the generated crate + runtime vs
+//!   openapi-generator's crate for the same spec, each in its own scratch target dir.
+//! - `client`: the runtime's criterion benches (signing, request building, parsing).
+//! - `calls`: calls/s against the local fake on loopback, our client vs the official
+//!   Python SDK, interleaved.
+//! - `limiter`: a burst of 100 calls against the fake enforcing 10/s.
+//!
+//! `--smoke` runs a seconds-long version of every section with debug builds and one run
+//! each. It checks that the machinery works (processes start, numbers come out, output is
+//! not empty); it never asserts a performance target. `cargo xtask test` runs it.
+//!
+//! The report is printed and written to `target/bench/report.md` (`smoke-report.md`).
+
+mod build;
+mod calls;
+mod client;
+mod codegen;
+mod synth;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    Codegen,
+    Build,
+    Client,
+    Calls,
+    Limiter,
+}
+
+const ALL: &[Section] = &[
+    Section::Codegen,
+    Section::Build,
+    Section::Client,
+    Section::Calls,
+    Section::Limiter,
+];
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A seconds-long version of every benchmark: checks the machinery, not the numbers.
+    #[arg(long)]
+    smoke: bool,
+    /// Run only these sections.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Section>,
+    /// Runs per timed measurement (default 5; 1 with --smoke).
+    #[arg(long)]
+    runs: Option<usize>,
+    /// Skip the peers and checks that need Python (openapi-generator, the Python SDK).
+    #[arg(long)]
+    no_python: bool,
+}
+
+/// What every section needs.
+pub struct Ctx {
+    pub root: PathBuf,
+    /// `target/bench` (absolute).
+    pub dir: PathBuf,
+    pub smoke: bool,
+    pub runs: usize,
+    /// The venv's Python, unless `--no-python`.
+    pub python: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// Path relative to the repository root, for arguments of tools that take those.
+    pub fn rel(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
+    }
+
+    /// Cargo's profile for the binaries under test: release for real numbers, the dev
+    /// profile for the smoke run (already built by `cargo test`, so it costs seconds).
+    pub fn profile(&self) -> &'static str {
+        if self.smoke { "dev" } else { "release" }
+    }
+
+    /// Where `profile()` puts binaries.
+    pub fn profile_dir(&self) -> PathBuf {
+        self.root
+            .join("target")
+            .join(if self.smoke { "debug" } else { "release" })
+    }
+}
+
+/// The markdown report, section by section.
+#[derive(Default)]
+pub struct Report {
+    text: String,
+}
+
+impl Report {
+    pub fn heading(&mut self, title: &str) {
+        let _ = write!(self.text, "\n## {title}\n\n");
+        println!("\n== {title}");
+    }
+
+    pub fn line(&mut self, line: impl AsRef<str>) {
+        self.text.push_str(line.as_ref());
+        self.text.push('\n');
+    }
+
+    /// A markdown table; also echoed to the terminal as it is produced.
+    pub fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
+        let mut t = format!("| {} |\n|", header.join(" | "));
+        for _ in header {
+            t.push_str("---|");
+        }
+        t.push('\n');
+        for row in rows {
+            let _ = writeln!(t, "| {} |", row.join(" | "));
+        }
+        print!("{t}");
+        self.text.push_str(&t);
+        self.text.push('\n');
+    }
+
+    pub fn note(&mut self, note: impl AsRef<str>) {
+        println!("note: {}", note.as_ref());
+        let _ = writeln!(self.text, "- {}", note.as_ref());
+    }
+}
+
+pub fn run(args: &Args) -> Result<bool> {
+    let root = crate::root();
+    let dir = root.join("target/bench");
+    fs::create_dir_all(&dir).context("cannot create target/bench")?;
+    let python = if args.no_python {
+        None
+    } else {
+        Some(crate::python::venv()?)
+    };
+    let ctx = Ctx {
+        root,
+        dir,
+        smoke: args.smoke,
+        runs: args.runs.unwrap_or(if args.smoke { 1 } else { 5 }).max(1),
+        python,
+    };
+    let sections = if args.only.is_empty() {
+        ALL
+    } else {
+        &args.only[..]
+    };
+    let started = Instant::now();
+    let mut report = Report::default();
+    report.line(if ctx.smoke {
+        "# livegen benchmarks (smoke run: debug builds, one run each; numbers are not meaningful)"
+    } else {
+        "# livegen benchmarks"
+    });
+    report.heading("Machine");
+    machine(&ctx, &mut report);
+    for section in sections {
+        let t = Instant::now();
+        match section {
+            Section::Codegen => codegen::run(&ctx, &mut report)?,
+            Section::Build => build::run(&ctx, &mut report)?,
+            Section::Client => client::run(&ctx, &mut report)?,
+            Section::Calls => calls::throughput(&ctx, &mut report)?,
+            Section::Limiter => calls::limiter(&ctx, &mut report)?,
+        }
+        println!("({section:?} took {:.1} s)", t.elapsed().as_secs_f64());
+    }
+    report.heading("Run");
+    report.line(format!(
+        "Whole run: {:.0} s; load average at the end: {}.",
+        started.elapsed().as_secs_f64(),
+        load_average()
+    ));
+    let name = if ctx.smoke {
+        "smoke-report.md"
+    } else {
+        "report.md"
+    };
+    fs::write(ctx.dir.join(name), &report.text).context("cannot write the report")?;
+    println!("\nbench: report written to target/bench/{name}");
+    Ok(true)
+}
+
+/// The smoke run `cargo xtask test` makes.
+pub fn smoke(no_python: bool) -> Result<()> {
+    println!("==> bench --smoke");
+    let args = Args {
+        smoke: true,
+        only: Vec::new(),
+        runs: None,
+        no_python,
+    };
+    run(&args).map(|_| ())
+}
+
+fn machine(ctx: &Ctx, report: &mut Report) {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let memory = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or("unknown".to_owned(), |kb| {
+            format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0)
+        });
+    let version = |cmd: &str, arg: &str| {
+        Command::new(cmd)
+            .arg(arg)
+            .output()
+            .ok()
+            .map(|o| {
+                let text = String::from_utf8_lossy(&o.stdout).into_owned()
+                    + &String::from_utf8_lossy(&o.stderr);
+                text.lines().next().unwrap_or("").trim().to_owned()
+            })
+            .unwrap_or_else(|| "not found".to_owned())
+    };
+    let mut rows = vec![
+        vec!["CPU".to_owned(), format!("{cpu}, {cores} cores (nproc)")],
+        vec!["Memory".to_owned(), memory],
+        vec!["rustc".to_owned(), version("rustc", "--version")],
+        vec!["java".to_owned(), version("java", "-version")],
+    ];
+    if let Some(python) = &ctx.python {
+        rows.push(vec![
+            "python".to_owned(),
+            version(&python.to_string_lossy(), "--version"),
+        ]);
+    }
+    rows.push(vec!["load average at start".to_owned(), load_average()]);
+    report.table(&["", ""], &rows);
+}
+
+pub fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+/// Runs `cmd` to completion with output captured; fails with its output when it fails.
+pub fn run_quiet(cmd: &mut Command, what: &str) -> Result<Output> {
+    let output = cmd
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot start {what}"))?;
+    if !output.status.success() {
+        bail!(
+            "{what} failed ({}):\n{}{}",
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stdout), 20),
+            tail(&String::from_utf8_lossy(&output.stderr), 40)
+        );
+    }
+    Ok(output)
+}
+
+/// Wall time of one run of `cmd` (output captured, must succeed).
+pub fn time(cmd: &mut Command, what: &str) -> Result<Duration> {
+    let start = Instant::now();
+    run_quiet(cmd, what)?;
+    Ok(start.elapsed())
+}
+
+/// The last `n` lines of `text`.
+pub fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = lines[lines.len().saturating_sub(n)..].join("\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Min and median of a set of timings.
+#[derive(Debug, Clone, Copy)]
+pub struct Stats {
+    pub min: Duration,
+    pub median: Duration,
+}
+
+impl Stats {
+    pub fn of(samples: &[Duration]) -> Option<Stats> {
+        if samples.is_empty() {
+            return None;
+        }
+        let mut sorted = samples.to_vec();
+        sorted.sort();
+        let n = sorted.len();
+        let median = if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        };
+        Some(Stats {
+            min: sorted[0],
+            median,
+        })
+    }
+}
+
+/// Milliseconds with enough precision for small times.
+pub fn fmt_ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+/// Files and lines under `dir`, counting only files for which `keep` is true.
+pub fn count_lines(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Result<(usize, usize)> {
+    let mut files = 0;
+    let mut lines = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                stack.push(path);
+            } else if keep(&path) {
+                files += 1;
+                lines += fs::read(&path)
+                    .map(|b| bytecount_lines(&b))
+                    .unwrap_or_default();
+            }
+        }
+    }
+    Ok((files, lines))
+}
+
+fn bytecount_lines(bytes: &[u8]) -> usize {
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+    newlines + usize::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}
+
+pub fn is_rust(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rs")
+}
+
+pub fn any_file(_: &Path) -> bool {
+    true
+}
+
+/// Removes `dir` if it exists (a fresh output directory for each timed run).
+pub fn clean_dir(dir: &Path) -> Result<()> {
+    match fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove {}", dir.display())),
+    }
+}
+
+/// In a smoke run, fails unless `ok`: the machinery produced no usable output.
+pub fn smoke_check(ctx: &Ctx, ok: bool, what: &str) -> Result<()> {
+    if ctx.smoke {
+        ensure!(ok, "bench smoke: {what}");
+    }
+    Ok(())
+}
+
+/// Builds with cargo (output shown only on failure), in `ctx.profile()`.
+pub fn cargo_build(ctx: &Ctx, args: &[&str], what: &str) -> Result<()> {
+    println!("bench: building {what} ({} profile)", ctx.profile());
+    run_quiet(
+        Command::new("cargo")
+            .args(["build", "--profile", ctx.profile()])
+            .args(args)
+            .current_dir(&ctx.root),
+        &format!("cargo build of {what}"),
+    )?;
+    Ok(())
+}
