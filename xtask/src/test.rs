@@ -54,6 +54,7 @@ pub fn run(args: &Args) -> Result<bool> {
     // Slow tests (the 10-second limiter burst) are `#[ignore]`d for quick local runs only.
     test.args(["--", "--include-ignored"]);
     step("cargo test", &mut test)?;
+    crate::bench::smoke(args.no_python)?;
     Ok(true)
 }
 
