@@ -7,7 +7,8 @@ use livegen_generator::Files;
 use similar::{ChangeTag, TextDiff};
 
 fn spec() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/live.yaml")).expect("spec")
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/live.yaml"))
+        .expect("spec")
 }
 
 fn generate(text: &str) -> Files {
@@ -22,7 +23,17 @@ fn changes(before: &Files, after: &Files) -> Vec<(String, Vec<String>)> {
         let lines: Vec<String> = TextDiff::from_lines(old, new)
             .iter_all_changes()
             .filter(|c| c.tag() != ChangeTag::Equal)
-            .map(|c| format!("{}{}", if c.tag() == ChangeTag::Insert { "+" } else { "-" }, c.value().trim_end()))
+            .map(|c| {
+                format!(
+                    "{}{}",
+                    if c.tag() == ChangeTag::Insert {
+                        "+"
+                    } else {
+                        "-"
+                    },
+                    c.value().trim_end()
+                )
+            })
             .collect();
         if !lines.is_empty() {
             out.push((path.display().to_string(), lines));
@@ -40,13 +51,25 @@ fn edit(text: &str, old: &str, new: &str) -> String {
 #[test]
 fn adding_a_region_touches_only_the_lines_that_express_it() {
     let base = spec();
-    let edited = edit(&base, "        - preregion\n", "        - preregion\n        - cn-hangzhou\n");
+    let edited = edit(
+        &base,
+        "        - preregion\n",
+        "        - preregion\n        - cn-hangzhou\n",
+    );
     let diff = changes(&generate(&base), &generate(&edited));
     let files: Vec<&str> = diff.iter().map(|(p, _)| p.as_str()).collect();
     assert_eq!(files, ["src/types.rs"], "{diff:#?}");
     let lines = &diff[0].1;
-    assert!(lines.iter().all(|l| l.starts_with('+')), "nothing is removed: {lines:#?}");
-    assert!(lines.iter().all(|l| l.contains("cn-hangzhou") || l.contains("CnHangzhou")), "{lines:#?}");
+    assert!(
+        lines.iter().all(|l| l.starts_with('+')),
+        "nothing is removed: {lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("cn-hangzhou") || l.contains("CnHangzhou")),
+        "{lines:#?}"
+    );
     // The variant with its doc line, the VALUES entry, and one arm in each direction.
     assert_eq!(lines.len(), 5, "{lines:#?}");
 }
@@ -61,29 +84,62 @@ fn adding_an_error_code_adds_its_variant_mapping_docs_and_nothing_else() {
     );
     let diff = changes(&generate(&base), &generate(&edited));
     let files: Vec<&str> = diff.iter().map(|(p, _)| p.as_str()).collect();
-    assert_eq!(files, ["README.md", "src/operations/stop_live_pull_to_push.rs"], "{diff:#?}");
+    assert_eq!(
+        files,
+        ["README.md", "src/operations/stop_live_pull_to_push.rs"],
+        "{diff:#?}"
+    );
     for (_, lines) in &diff {
-        assert!(lines.iter().all(|l| l.starts_with('+')), "nothing is removed: {lines:#?}");
+        assert!(
+            lines.iter().all(|l| l.starts_with('+')),
+            "nothing is removed: {lines:#?}"
+        );
     }
     let rust = &diff[1].1;
     let mentions = |s: &str| rust.iter().filter(|l| l.contains(s)).count();
-    assert_eq!(mentions("CodeTaskBusy(ServiceError)"), 1, "variant: {rust:#?}");
-    assert_eq!(mentions("\"CodeTaskBusy\" => Self::CodeTaskBusy(error)"), 1, "mapping arm: {rust:#?}");
-    assert_eq!(mentions("(\"CodeTaskBusy\", 400)"), 1, "DOCUMENTED entry: {rust:#?}");
-    assert_eq!(mentions("| Self::CodeTaskBusy(error)"), 1, "accessor arm: {rust:#?}");
-    assert!(rust.iter().any(|l| l.contains("Try again later.")), "docs: {rust:#?}");
+    assert_eq!(
+        mentions("CodeTaskBusy(ServiceError)"),
+        1,
+        "variant: {rust:#?}"
+    );
+    assert_eq!(
+        mentions("\"CodeTaskBusy\" => Self::CodeTaskBusy(error)"),
+        1,
+        "mapping arm: {rust:#?}"
+    );
+    assert_eq!(
+        mentions("code: \"CodeTaskBusy\""),
+        1,
+        "OPERATION.errors entry: {rust:#?}"
+    );
+    assert_eq!(
+        mentions("| Self::CodeTaskBusy(error)"),
+        1,
+        "accessor arm: {rust:#?}"
+    );
+    assert!(
+        rust.iter().any(|l| l.contains("Try again later.")),
+        "docs: {rust:#?}"
+    );
 }
 
 #[test]
 fn rewording_a_description_changes_only_doc_lines() {
     let base = spec();
-    let edited = edit(&base, "          description: The task ID.\n", "          description: The ID of the relay task to stop.\n");
+    let edited = edit(
+        &base,
+        "          description: The task ID.\n",
+        "          description: The ID of the relay task to stop.\n",
+    );
     let diff = changes(&generate(&base), &generate(&edited));
     assert!(!diff.is_empty());
     for (path, lines) in &diff {
         for line in lines {
             let body = line[1..].trim_start();
-            assert!(body.starts_with("///") || body.starts_with("#[doc") || body.starts_with("//!"), "{path}: non-doc line changed: {line}");
+            assert!(
+                body.starts_with("///") || body.starts_with("#[doc") || body.starts_with("//!"),
+                "{path}: non-doc line changed: {line}"
+            );
         }
     }
 }
@@ -93,7 +149,19 @@ fn output_is_deterministic() {
     let text = spec();
     assert_eq!(generate(&text), generate(&text));
     for (path, contents) in generate(&text) {
-        assert!(contents.lines().next().is_some_and(|l| l.contains("@generated")) || path.ends_with("ram-policy.json"), "{}", path.display());
-        assert!(!contents.contains("/work/") && !contents.contains("/home/"), "{} has an absolute path", path.display());
+        assert!(
+            contents
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains("@generated"))
+                || path.ends_with("ram-policy.json"),
+            "{}",
+            path.display()
+        );
+        assert!(
+            !contents.contains("/work/") && !contents.contains("/home/"),
+            "{} has an absolute path",
+            path.display()
+        );
     }
 }

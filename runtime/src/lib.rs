@@ -25,9 +25,12 @@ pub mod signing;
 
 pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
 pub use config::{Config, ConfigError, RateLimit};
-pub use retry::RetryConfig;
 pub use credentials::Credentials;
 pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
-pub use operation::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
+pub use operation::{
+    ErrorInfo, HttpMethod, Operation, ParamInfo, ParamStyle, QpsLimit, QpsScope, RamAuthorization,
+    Service,
+};
 pub use params::{InvalidInput, Params, ToParams};
+pub use retry::RetryConfig;
 pub use signing::SignatureVersion;

@@ -72,6 +72,44 @@ pub struct RamAuthorization {
     pub dependent_actions: &'static [&'static str],
 }
 
+/// How a parameter is laid out on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamStyle {
+    /// `Name=value`.
+    Simple,
+    /// `Name.1=a&Name.2=b`.
+    RepeatList,
+    /// `Name=<JSON text>`.
+    Json,
+}
+
+/// A parameter of an operation, as the service checks it. Typed inputs already enforce
+/// this; the table is for tools that see raw requests (a local fake, a proxy, a linter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// The wire name, e.g. `TaskId`.
+    pub name: &'static str,
+    /// Whether a request without it is refused.
+    pub required: bool,
+    /// The values an enumeration accepts; empty for free-form parameters.
+    pub allowed: &'static [&'static str],
+    /// The wire layout.
+    pub style: ParamStyle,
+}
+
+/// An error code an operation documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorInfo {
+    /// The code, e.g. `CodeTaskNotExist`.
+    pub code: &'static str,
+    /// The HTTP status the service answers it with.
+    pub http_status: u16,
+    /// The message template; `%s` marks a variable part.
+    pub message: &'static str,
+    /// What the error means, per the documentation (may be empty).
+    pub description: &'static str,
+}
+
 /// One RPC action of a [`Service`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
@@ -87,4 +125,15 @@ pub struct Operation {
     pub qps: Option<QpsLimit>,
     /// RAM authorization the call needs.
     pub ram: RamAuthorization,
+    /// The parameters, in spec order.
+    pub params: &'static [ParamInfo],
+    /// The documented error codes, in spec order.
+    pub errors: &'static [ErrorInfo],
+}
+
+impl Operation {
+    /// The documented error `code`, if this operation lists it.
+    pub fn error(&self, code: &str) -> Option<&'static ErrorInfo> {
+        self.errors.iter().find(|e| e.code == code)
+    }
 }

@@ -40,6 +40,8 @@ static STOP: Operation = Operation {
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Account),
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 static DESCRIBE: Operation = Operation {
@@ -49,6 +51,8 @@ static DESCRIBE: Operation = Operation {
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Account),
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 static GLOBAL: Operation = Operation {
@@ -58,6 +62,8 @@ static GLOBAL: Operation = Operation {
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Api),
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 static UNLIMITED: Operation = Operation {
@@ -67,6 +73,8 @@ static UNLIMITED: Operation = Operation {
     methods: &[HttpMethod::Get],
     qps: None,
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 const INTERVAL: Duration = Duration::from_millis(100);

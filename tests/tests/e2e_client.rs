@@ -6,7 +6,7 @@ use aliyun_live::operations::stop_live_pull_to_push::OPERATION;
 use aliyun_live::{Region, SdkError, StopLivePullToPushError, StopLivePullToPushInput};
 use livegen_runtime::config::RetryConfig;
 use livegen_runtime::signing::SignatureVersion;
-use livegen_runtime::{CommonErrorKind, OperationError};
+use livegen_runtime::{CommonErrorKind, ErrorInfo, OperationError};
 use livegen_tests::fake::catalog::catalog;
 use livegen_tests::fake::{Fake, FakeConfig, TaskState};
 use livegen_tests::harness::{
@@ -79,8 +79,13 @@ async fn every_documented_error_reaches_its_typed_variant() {
     let fake = fake_with_tasks(&[]);
     // One attempt: InternalError is a 5xx and would otherwise be retried.
     let client = client(config(&fake).retry(RetryConfig::disabled()));
-    assert_eq!(StopLivePullToPushError::DOCUMENTED.len(), 7);
-    for &(code, status) in StopLivePullToPushError::DOCUMENTED {
+    assert_eq!(OPERATION.errors.len(), 7);
+    for &ErrorInfo {
+        code,
+        http_status: status,
+        ..
+    } in OPERATION.errors
+    {
         let task = format!("fail:{code}");
         let error = service_error(
             client
@@ -92,14 +97,14 @@ async fn every_documented_error_reaches_its_typed_variant() {
         assert_eq!(error.status(), status, "{code}");
         assert!(is_request_id(error.request_id()), "{code}: {error:?}");
         let documented = catalog().error(OPERATION.action, code).expect("documented");
-        if documented.template.contains("%s") {
+        if documented.message.contains("%s") {
             assert!(
                 error.message().ends_with('.'),
                 "{code}: {}",
                 error.message()
             );
         } else {
-            assert_eq!(error.message(), documented.template, "{code}");
+            assert_eq!(error.message(), documented.message, "{code}");
         }
         let envelope = error.service_error();
         assert_eq!(envelope.host_id.as_deref(), Some("live.aliyuncs.com"));

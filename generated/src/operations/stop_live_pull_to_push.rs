@@ -29,6 +29,64 @@ pub const OPERATION: livegen_runtime::Operation = livegen_runtime::Operation {
         condition_keys: &[],
         dependent_actions: &[],
     },
+    params: &[
+        livegen_runtime::ParamInfo {
+            name: "Region",
+            required: true,
+            allowed: crate::types::Region::VALUES,
+            style: livegen_runtime::ParamStyle::Simple,
+        },
+        livegen_runtime::ParamInfo {
+            name: "TaskId",
+            required: true,
+            allowed: &[],
+            style: livegen_runtime::ParamStyle::Simple,
+        },
+    ],
+    errors: &[
+        livegen_runtime::ErrorInfo {
+            code: "InvalidParameter",
+            http_status: 400,
+            message: "%s.",
+            description: "Parameter error.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "LiveServiceNotFound",
+            http_status: 400,
+            message: "Your account does not open Live service yet",
+            description: "Your account has not yet activated ApsaraVideo Live.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "CodeInvalidAliUid",
+            http_status: 400,
+            message: "This aliuid does not have a live domain name.",
+            description: "This aliuid does not have a live domain name.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "InvalidParam.CodeIllegalDuration",
+            http_status: 400,
+            message: "%s.",
+            description: "The value of start time should be less than the value of end time.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "CodeTaskNotExist",
+            http_status: 400,
+            message: "Task does not exist.",
+            description: "The task does not exist.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "CodeTaskHasStopped",
+            http_status: 400,
+            message: "The task has been stopped.",
+            description: "The task has been stopped.",
+        },
+        livegen_runtime::ErrorInfo {
+            code: "InternalError",
+            http_status: 500,
+            message: "%s.",
+            description: "An error occurred on the live API server.",
+        },
+    ],
 };
 
 /// Input of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push).
@@ -89,7 +147,7 @@ pub struct StopLivePullToPushOutput {
 
 /// Errors of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push): one variant per documented code, shared errors, and the rest.
 ///
-/// Every variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; the documented HTTP status is listed in [`Self::DOCUMENTED`].
+/// Every variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; each code's documented HTTP status and message are in [`OPERATION`]'s `errors` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StopLivePullToPushError {
@@ -125,19 +183,6 @@ pub enum StopLivePullToPushError {
     Common(CommonError),
     /// A code this operation does not document.
     Unhandled(ServiceError),
-}
-
-impl StopLivePullToPushError {
-    /// The documented `(code, HTTP status)` pairs, in spec order.
-    pub const DOCUMENTED: &'static [(&'static str, u16)] = &[
-        ("InvalidParameter", 400),
-        ("LiveServiceNotFound", 400),
-        ("CodeInvalidAliUid", 400),
-        ("InvalidParam.CodeIllegalDuration", 400),
-        ("CodeTaskNotExist", 400),
-        ("CodeTaskHasStopped", 400),
-        ("InternalError", 500),
-    ];
 }
 
 impl OperationError for StopLivePullToPushError {

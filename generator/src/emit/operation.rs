@@ -49,6 +49,40 @@ fn metadata(op: &Operation) -> TokenStream {
         }
         None => quote!(None),
     };
+    let params = op.params.iter().map(|f| {
+        let name = &f.wire;
+        let required = f.required;
+        let allowed = match &f.ty {
+            Ty::Enum(e) => {
+                let e = ident(e);
+                quote!(crate::types::#e::VALUES)
+            }
+            _ => quote!(&[]),
+        };
+        let style = ident(match f.style {
+            Style::Simple => "Simple",
+            Style::RepeatList => "RepeatList",
+            Style::Json => "Json",
+        });
+        quote!(livegen_runtime::ParamInfo {
+            name: #name,
+            required: #required,
+            allowed: #allowed,
+            style: livegen_runtime::ParamStyle::#style,
+        })
+    });
+    let errors = op.errors.iter().map(|e| {
+        let code = &e.code;
+        let status = int(e.http_status);
+        let message = &e.message;
+        let description = e.description.as_deref().unwrap_or("");
+        quote!(livegen_runtime::ErrorInfo {
+            code: #code,
+            http_status: #status,
+            message: #message,
+            description: #description,
+        })
+    });
     let ram = &op.ram;
     let (ram_action, level) = (&ram.action, &ram.access_level);
     let resources = &ram.resources;
@@ -99,6 +133,8 @@ fn metadata(op: &Operation) -> TokenStream {
                 condition_keys: &[#(#conditions),*],
                 dependent_actions: &[#(#dependents),*],
             },
+            params: &[#(#params),*],
+            errors: &[#(#errors),*],
         };
     }
 }
@@ -228,7 +264,7 @@ fn output(op: &Operation) -> TokenStream {
 fn error(op: &Operation) -> TokenStream {
     let name = ident(&op.error);
     let type_doc = doc(&format!(
-        "Errors of [`{0}`](crate::Client::{1}): one variant per documented code, shared errors, and the rest.\n\nEvery variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; the documented HTTP status is listed in [`Self::DOCUMENTED`].",
+        "Errors of [`{0}`](crate::Client::{1}): one variant per documented code, shared errors, and the rest.\n\nEvery variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; each code's documented HTTP status and message are in [`OPERATION`]'s `errors` table.",
         op.action, op.fn_name
     ));
     let variants = op.errors.iter().map(|e| {
@@ -248,9 +284,7 @@ fn error(op: &Operation) -> TokenStream {
         quote!(#d #v(ServiceError),)
     });
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
-    let statuses: Vec<_> = op.errors.iter().map(|e| int(e.http_status)).collect();
     let idents: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
-    let documented = quote!(&[#((#codes, #statuses)),*]);
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,11 +295,6 @@ fn error(op: &Operation) -> TokenStream {
             Common(CommonError),
             /// A code this operation does not document.
             Unhandled(ServiceError),
-        }
-
-        impl #name {
-            /// The documented `(code, HTTP status)` pairs, in spec order.
-            pub const DOCUMENTED: &'static [(&'static str, u16)] = #documented;
         }
 
         impl OperationError for #name {

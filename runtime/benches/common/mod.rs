@@ -43,6 +43,8 @@ pub static STOP: Operation = Operation {
         condition_keys: &[],
         dependent_actions: &[],
     },
+    params: &[],
+    errors: &[],
 };
 
 /// The input, encoded the way the generated `ToParams` does.

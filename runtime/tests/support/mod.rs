@@ -326,6 +326,8 @@ pub static STOP: Operation = Operation {
         scope: QpsScope::Account,
     }),
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 /// The same action, POST first.
@@ -336,6 +338,8 @@ pub static STOP_POST: Operation = Operation {
     methods: &[HttpMethod::Post, HttpMethod::Get],
     qps: None,
     ram: RAM,
+    params: &[],
+    errors: &[],
 };
 
 /// The input of `StopLivePullToPush`.

@@ -324,7 +324,7 @@ fn answer(
     }
 
     for spec in catalog.params(action) {
-        let value = param(params, &spec.name).filter(|value| !value.is_empty());
+        let value = param(params, spec.name).filter(|value| !value.is_empty());
         let Some(value) = value else {
             if spec.required {
                 // The gateway's per-parameter form of MissingParameter.
@@ -336,16 +336,14 @@ fn answer(
             }
             continue;
         };
-        if let Some(values) = &spec.values
-            && !values.contains(&value)
-        {
+        if !spec.allowed.is_empty() && !spec.allowed.contains(&value.as_str()) {
             return documented(
                 action,
                 "InvalidParameter",
                 Some(&format!(
                     "The value `{value}` of parameter {} is not valid; valid values: {}",
                     spec.name,
-                    values.join(", ")
+                    spec.allowed.join(", ")
                 )),
             );
         }
@@ -405,8 +403,12 @@ fn signature_error(error: &VerifyError) -> Reply {
 fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
     match catalog().error(action, code) {
         Some(error) => {
-            let detail = detail.unwrap_or(error.description.as_str());
-            error_reply(error.status, code, &fill(&error.template, detail))
+            let detail = detail.or_else(|| Some(error.description).filter(|d| !d.is_empty()));
+            error_reply(
+                error.http_status,
+                code,
+                &fill(error.message, detail.unwrap_or(code)),
+            )
         }
         None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
     }
