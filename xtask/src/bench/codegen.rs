@@ -332,15 +332,18 @@ fn growth(medians: &[(usize, String, Duration)], report: &mut Report) {
         let low = (mid.2.as_secs_f64() - first.2.as_secs_f64()) / (mid.0 - first.0) as f64;
         let high = (last.2.as_secs_f64() - mid.2.as_secs_f64()) / (last.0 - mid.0) as f64;
         line += &format!(
-            "; per added op {:.2} ms ({}→{}) vs {:.2} ms ({}→{}): {}",
+            "; per added op {:.2} ms ({}→{}) vs {:.2} ms ({}→{}), marginal cost ×{:.2}: {}",
             low * 1e3,
             first.0,
             mid.0,
             high * 1e3,
             mid.0,
             last.0,
-            if high <= low * 1.5 {
+            high / low,
+            if high <= low * 1.1 {
                 "linear"
+            } else if high <= low * 1.5 {
+                "near-linear"
             } else {
                 "super-linear"
             }
