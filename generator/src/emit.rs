@@ -28,11 +28,8 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
     rust("src/types.rs".into(), types::types_rs(api))?;
     rust("src/cli.rs".into(), cli::cli_rs(api))?;
     rust(format!("src/bin/{}.rs", api.package), cli::bin_rs(api))?;
-    for op in &api.operations {
-        rust(
-            format!("src/operations/{}.rs", op.fn_name),
-            operation::operation_rs(op),
-        )?;
+    for (path, text) in operations(api)? {
+        files.insert(path, text);
     }
     let template = |path: &str, e: askama::Error| Error::Render {
         path: path.to_owned(),
@@ -48,4 +45,48 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
     );
     files.insert("ram-policy.json".into(), docs::ram_policy(api));
     Ok(files)
+}
+
+/// The per-operation files, rendered on all cores: they are independent, and at hundreds
+/// of operations rendering dominates. Tokens never cross threads (they are not `Send`);
+/// each thread builds and prints its own, and the sorted map makes the order irrelevant.
+fn operations(api: &Api) -> Result<Vec<(std::path::PathBuf, String)>, Error> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = api.operations.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<_>, Error>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = api
+            .operations
+            .chunks(chunk)
+            .map(|ops| {
+                scope.spawn(move || {
+                    ops.iter()
+                        .map(|op| {
+                            let path = format!("src/operations/{}.rs", op.fn_name);
+                            let text =
+                                render::rust(&path, &api.spec_path, operation::operation_rs(op))?;
+                            Ok((path.into(), text))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(Error::Render {
+                        path: "src/operations".to_owned(),
+                        message: "a rendering thread panicked".to_owned(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(api.operations.len());
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the one command CI and humans run.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
@@ -51,11 +52,92 @@ pub fn run(args: &Args) -> Result<bool> {
         // The interop tests find the official SDKs through this variable.
         test.env("LIVEGEN_PYTHON", python);
     }
+    // The benchmarks' smoke run keeps them from rotting; it goes before the tests so the
+    // run ends with the test summary.
+    crate::bench::smoke(args.no_python)?;
     // Slow tests (the 10-second limiter burst) are `#[ignore]`d for quick local runs only.
     test.args(["--", "--include-ignored"]);
-    step("cargo test", &mut test)?;
-    crate::bench::smoke(args.no_python)?;
+    cargo_test(&mut test)
+}
+
+/// Runs `cargo test`, echoing its output, and ends with one line adding up every test
+/// binary's `test result:` line.
+fn cargo_test(cmd: &mut Command) -> Result<bool> {
+    println!("==> cargo test");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start cargo test")?;
+    let mut totals = Totals::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.context("cannot read cargo test's output")?;
+            println!("{line}");
+            totals.add(&line);
+        }
+    }
+    let status = child.wait().context("cargo test did not finish")?;
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    );
+    if !status.success() {
+        bail!("cargo test failed ({status})");
+    }
     Ok(true)
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl Totals {
+    /// Adds the counts of a libtest summary line such as
+    /// `test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; …`.
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(count)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(count) = count.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => self.passed += count,
+                "failed" => self.failed += count,
+                "ignored" => self.ignored += count,
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Totals;
+
+    #[test]
+    fn summary_lines_add_up() {
+        let mut totals = Totals::default();
+        totals.add("test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+        totals.add("test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.2s");
+        totals.add("running 4 tests");
+        assert_eq!(
+            totals,
+            Totals {
+                passed: 15,
+                failed: 2,
+                ignored: 1
+            }
+        );
+    }
 }
 
 fn step(name: &str, cmd: &mut Command) -> Result<()> {

@@ -3,7 +3,7 @@
 //! requests per test, so contention is not a concern and one lock keeps every decision
 //! atomic (take a fault, count a request, stop a task).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -134,8 +134,11 @@ pub(crate) struct Inner {
     pub(crate) faults: VecDeque<Fault>,
     /// Admission times of recent requests, per throttling key.
     pub(crate) windows: HashMap<String, VecDeque<Instant>>,
-    /// `(AccessKey id, nonce)` → when it was first seen.
-    pub(crate) nonces: HashMap<(String, String), Instant>,
+    /// `(AccessKey id, nonce)` pairs seen within the replay window.
+    pub(crate) nonces: HashSet<(String, String)>,
+    /// The same pairs in arrival order, so expiry pops from the front instead of scanning
+    /// every remembered nonce on each request.
+    pub(crate) nonce_order: VecDeque<(Instant, (String, String))>,
     pub(crate) requests: Vec<RequestRecord>,
 }
 
@@ -201,13 +204,18 @@ impl Inner {
         nonce: &str,
         now: Instant,
     ) -> bool {
-        self.nonces
-            .retain(|_, &mut seen| now.saturating_duration_since(seen) < REPLAY_WINDOW);
+        while let Some((seen, _)) = self.nonce_order.front()
+            && now.saturating_duration_since(*seen) >= REPLAY_WINDOW
+        {
+            if let Some((_, expired)) = self.nonce_order.pop_front() {
+                self.nonces.remove(&expired);
+            }
+        }
         let key = (access_key_id.to_owned(), nonce.to_owned());
-        if self.nonces.contains_key(&key) {
+        if !self.nonces.insert(key.clone()) {
             return false;
         }
-        self.nonces.insert(key, now);
+        self.nonce_order.push_back((now, key));
         true
     }
 }
@@ -249,6 +257,11 @@ mod tests {
         assert!(inner.first_use_of_nonce("a", "n1", now));
         assert!(!inner.first_use_of_nonce("a", "n1", now));
         assert!(inner.first_use_of_nonce("b", "n1", now));
+        // Past the replay window the nonce is forgotten (and so is its bookkeeping).
+        let later = now + REPLAY_WINDOW;
+        assert!(inner.first_use_of_nonce("a", "n1", later));
+        assert_eq!(inner.nonces.len(), 1);
+        assert_eq!(inner.nonce_order.len(), 1);
     }
 
     #[test]
