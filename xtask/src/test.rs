@@ -119,6 +119,17 @@ impl Totals {
     }
 }
 
+fn step(name: &str, cmd: &mut Command) -> Result<()> {
+    println!("==> {name}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {name}"))?;
+    if !status.success() {
+        bail!("{name} failed ({status})");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::Totals;
@@ -138,15 +149,4 @@ mod tests {
             }
         );
     }
-}
-
-fn step(name: &str, cmd: &mut Command) -> Result<()> {
-    println!("==> {name}");
-    let status = cmd
-        .status()
-        .with_context(|| format!("cannot start {name}"))?;
-    if !status.success() {
-        bail!("{name} failed ({status})");
-    }
-    Ok(())
 }
