@@ -46,6 +46,7 @@ impl Region {
         "cn-qingdao",
         "preregion",
     ];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {

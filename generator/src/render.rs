@@ -55,7 +55,10 @@ fn space_items(text: &str) -> String {
             && !n.starts_with("else");
         let ends_doc = t.starts_with("//!") && !n.starts_with("//!");
         let ends_uses = t.ends_with(';') && first_word(t) != first_word(n) && indent(line) == 0;
-        if same_level && (closes_block || ends_uses) || ends_doc {
+        // An associated `const` inside an impl, followed by the next documented item.
+        let ends_const =
+            !t.starts_with("//") && t.ends_with(';') && n.starts_with("///") && indent(line) > 0;
+        if same_level && (closes_block || ends_uses || ends_const) || ends_doc {
             out.push('\n');
         }
     }
@@ -73,8 +76,8 @@ mod tests {
 
     #[test]
     fn items_get_one_blank_line_between_them() {
-        let text = "//! Doc.\nuse a::b;\nuse c::d;\npub struct A {\n    x: u8,\n}\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n    fn h() {}\n}\n";
-        let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nimpl A {\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n\n    fn h() {}\n}\n";
+        let text = "//! Doc.\nuse a::b;\nuse c::d;\npub struct A {\n    x: u8,\n}\nimpl A {\n    const C: &[u8] = &[\n        1,\n    ];\n    /// Doc;\n    /// more.\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n    fn h() {}\n}\n";
+        let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nimpl A {\n    const C: &[u8] = &[\n        1,\n    ];\n\n    /// Doc;\n    /// more.\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n\n    fn h() {}\n}\n";
         assert_eq!(space_items(text), want);
     }
 
