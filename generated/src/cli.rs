@@ -59,20 +59,10 @@ pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode
     let global = &cli.global;
     match cli.command {
         Command::StopLivePullToPush { region, task_id } => {
-            let build =
-                || -> Result<crate::StopLivePullToPushInput, livegen_runtime::cli::ArgError> {
-                    let input = crate::StopLivePullToPushInput::new(
-                        crate::types::Region::from(region.as_str()),
-                        task_id,
-                    );
-                    Ok(input)
-                };
-
-            let input = match build() {
-                Ok(input) => input,
-                Err(problem) => return problem.report(err),
-            };
-
+            let input = crate::StopLivePullToPushInput::new(
+                crate::types::Region::from(region.as_str()),
+                task_id,
+            );
             livegen_runtime::cli::execute::<
                 _,
                 crate::StopLivePullToPushOutput,

@@ -110,9 +110,6 @@ pub struct Problem {
     exit: u8,
 }
 
-/// An argument that could not become part of an input.
-pub type ArgError = Problem;
-
 impl Problem {
     /// A bad argument.
     pub fn usage(message: impl Into<String>) -> Self {

@@ -169,8 +169,12 @@ fn convert(f: &Field, value: TokenStream) -> TokenStream {
             }
             _ => value,
         },
+        // The only conversion that can fail; it reports and ends the command right here.
         (Ty::Json | Ty::Struct(_) | Ty::List(_), Style::Json) => {
-            quote!(livegen_runtime::cli::from_json(&#value)?)
+            quote!(match livegen_runtime::cli::from_json(&#value) {
+                Ok(value) => value,
+                Err(problem) => return problem.report(err),
+            })
         }
         _ => value,
     }
@@ -203,15 +207,8 @@ fn arm(op: &Operation) -> TokenStream {
     };
     quote! {
         Command::#name { #(#fields),* } => {
-            let build = || -> Result<crate::#input, livegen_runtime::cli::ArgError> {
-                #binding = crate::#input::new(#(#required),*);
-                #(#optional)*
-                Ok(input)
-            };
-            let input = match build() {
-                Ok(input) => input,
-                Err(problem) => return problem.report(err),
-            };
+            #binding = crate::#input::new(#(#required),*);
+            #(#optional)*
             livegen_runtime::cli::execute::<_, crate::#output, crate::#error>(
                 client.runtime(),
                 &crate::operations::#module::OPERATION,
