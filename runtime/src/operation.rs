@@ -8,7 +8,7 @@
 pub enum HttpMethod {
     /// Parameters travel in the query string.
     Get,
-    /// Parameters travel in the query string; the body is empty.
+    /// Query parameters in the query string, body parameters in a form body.
     Post,
 }
 
@@ -57,13 +57,14 @@ pub enum QpsScope {
     Api,
 }
 
-/// RAM authorization an operation requires.
+/// RAM authorization an operation requires. Imported metadata often leaves parts of it
+/// out; what is not documented is `None` or empty, never guessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RamAuthorization {
     /// The RAM action, e.g. `live:StopLivePullToPush`.
-    pub action: &'static str,
-    /// `read`, `list`, `create`, `update` or `delete`.
-    pub access_level: &'static str,
+    pub action: Option<&'static str>,
+    /// `read`, `list`, `get`, `create`, `update` or `delete`.
+    pub access_level: Option<&'static str>,
     /// Resource patterns the action applies to (`*` for all resources).
     pub resources: &'static [&'static str],
     /// Condition keys the action supports.
@@ -72,35 +73,214 @@ pub struct RamAuthorization {
     pub dependent_actions: &'static [&'static str],
 }
 
-/// How a parameter is laid out on the wire.
+impl RamAuthorization {
+    /// Nothing documented.
+    pub const UNDOCUMENTED: RamAuthorization = RamAuthorization {
+        action: None,
+        access_level: None,
+        resources: &[],
+        condition_keys: &[],
+        dependent_actions: &[],
+    };
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// In the query string.
+    Query,
+    /// In an `application/x-www-form-urlencoded` POST body (`formData` in the metadata).
+    Body,
+}
+
+/// How a parameter is laid out on the wire, with the official metadata's names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParamStyle {
-    /// `Name=value`.
+    /// Scalars as `Name=value`; lists joined with commas (`Name=a,b`); objects flattened
+    /// like [`RepeatList`](Self::RepeatList).
     Simple,
-    /// `Name.1=a&Name.2=b`.
+    /// Lists as `Name.1=a&Name.2=b`, objects as `Name.Key=v`, nested as `Name.1.Key=v`.
     RepeatList,
-    /// `Name=<JSON text>`.
+    /// Like [`RepeatList`](Self::RepeatList) (the metadata's `flat`).
+    Flat,
+    /// The whole value as one JSON text: `Name=<JSON>`.
     Json,
 }
 
-/// A parameter of an operation, as the service checks it. Typed inputs already enforce
-/// this; the table is for tools that see raw requests (a local fake, a proxy, a linter).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The shape of a parameter's value: what a typed input or a command line must supply and
+/// how the runtime checks and encodes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shape {
+    /// A string; `values` lists an enumeration's known values (others are still sent).
+    String {
+        /// Known enumeration values, empty when free-form.
+        values: &'static [&'static str],
+        /// Minimum length in characters.
+        min_length: Option<u64>,
+        /// Maximum length in characters.
+        max_length: Option<u64>,
+    },
+    /// An integer with inclusive bounds; `values` lists an enumeration's known values.
+    Integer {
+        /// Known enumeration values, empty when free-form.
+        values: &'static [i64],
+        /// Inclusive lower bound.
+        minimum: Option<i64>,
+        /// Inclusive upper bound.
+        maximum: Option<i64>,
+    },
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of `item`s.
+    List(&'static ListShape),
+    /// An object with declared fields, in spec order.
+    Object(&'static [FieldInfo]),
+    /// A map from string keys to values of one shape.
+    Map(&'static Shape),
+    /// Any JSON value.
+    Any,
+}
+
+/// The shape of a list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListShape {
+    /// The items' shape.
+    pub item: Shape,
+    /// Minimum number of items.
+    pub min_items: Option<u64>,
+    /// Maximum number of items.
+    pub max_items: Option<u64>,
+}
+
+/// A field of an object-shaped value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldInfo {
+    /// The wire name, e.g. `Key`.
+    pub name: &'static str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Its shape.
+    pub shape: Shape,
+}
+
+impl Shape {
+    /// A free-form string.
+    pub const STRING: Shape = Shape::String {
+        values: &[],
+        min_length: None,
+        max_length: None,
+    };
+    /// A free-form integer.
+    pub const INTEGER: Shape = Shape::Integer {
+        values: &[],
+        minimum: None,
+        maximum: None,
+    };
+
+    /// A string enumeration with these known values.
+    pub const fn enumeration(values: &'static [&'static str]) -> Shape {
+        Shape::String {
+            values,
+            min_length: None,
+            max_length: None,
+        }
+    }
+
+    /// An integer with inclusive bounds.
+    pub const fn int_range(minimum: Option<i64>, maximum: Option<i64>) -> Shape {
+        Shape::Integer {
+            values: &[],
+            minimum,
+            maximum,
+        }
+    }
+}
+
+impl FieldInfo {
+    /// An optional field.
+    pub const fn new(name: &'static str, shape: Shape) -> FieldInfo {
+        FieldInfo {
+            name,
+            required: false,
+            shape,
+        }
+    }
+
+    /// The same field, required.
+    pub const fn required(self) -> FieldInfo {
+        FieldInfo {
+            required: true,
+            ..self
+        }
+    }
+}
+
+/// A parameter of an operation: how to check it and where and how it goes on the wire.
+/// Typed inputs, the generated command line and tools that see raw requests (a local
+/// fake, a proxy) all read this one table.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParamInfo {
     /// The wire name, e.g. `TaskId`.
     pub name: &'static str,
-    /// Whether a request without it is refused.
-    pub required: bool,
-    /// The values an enumeration accepts; empty for free-form parameters.
-    pub allowed: &'static [&'static str],
+    /// Query string or form body.
+    pub location: ParamLocation,
     /// The wire layout.
     pub style: ParamStyle,
+    /// Whether a request without it is refused.
+    pub required: bool,
+    /// The value's shape.
+    pub shape: Shape,
+    /// One line of documentation, for command-line help (may be empty).
+    pub doc: &'static str,
+}
+
+impl ParamInfo {
+    /// An optional query parameter in the `simple` style, without documentation.
+    pub const fn query(name: &'static str, shape: Shape) -> ParamInfo {
+        ParamInfo {
+            name,
+            location: ParamLocation::Query,
+            style: ParamStyle::Simple,
+            required: false,
+            shape,
+            doc: "",
+        }
+    }
+
+    /// An optional form-body parameter in the `simple` style, without documentation.
+    pub const fn body(name: &'static str, shape: Shape) -> ParamInfo {
+        ParamInfo {
+            location: ParamLocation::Body,
+            ..ParamInfo::query(name, shape)
+        }
+    }
+
+    /// The same parameter, required.
+    pub const fn required(self) -> ParamInfo {
+        ParamInfo {
+            required: true,
+            ..self
+        }
+    }
+
+    /// The same parameter with another wire style.
+    pub const fn style(self, style: ParamStyle) -> ParamInfo {
+        ParamInfo { style, ..self }
+    }
+
+    /// The same parameter with a line of documentation.
+    pub const fn doc(self, doc: &'static str) -> ParamInfo {
+        ParamInfo { doc, ..self }
+    }
 }
 
 /// An error code an operation documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorInfo {
-    /// The code, e.g. `CodeTaskNotExist`.
+    /// The code, e.g. `CodeTaskNotExist`. A code written as a template in the metadata
+    /// (`Invalid%s.ValueNotSupported`) keeps its `%s`; see [`ErrorInfo::matches`].
     pub code: &'static str,
     /// The HTTP status the service answers it with.
     pub http_status: u16,
@@ -110,16 +290,49 @@ pub struct ErrorInfo {
     pub description: &'static str,
 }
 
+impl ErrorInfo {
+    /// Whether the service's `code` is this documented one; `%s` in a documented code
+    /// matches any non-empty text.
+    pub fn matches(&self, code: &str) -> bool {
+        template_matches(self.code, code)
+    }
+}
+
+/// `%s` in `template` matches one or more characters; everything else literally.
+pub fn template_matches(template: &str, text: &str) -> bool {
+    let mut parts = template.split("%s");
+    let Some(first) = parts.next() else {
+        return text.is_empty();
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        // At least one character for the preceding `%s`, then the shortest match.
+        let Some(found) = rest.get(1..).and_then(|tail| tail.find(part)) else {
+            return false;
+        };
+        rest = &rest[1 + found + part.len()..];
+    }
+    rest.len() > last.len() && rest.ends_with(last)
+}
+
 /// One RPC action of a [`Service`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Operation {
     /// The service the operation belongs to.
     pub service: &'static Service,
     /// The `Action` name, e.g. `StopLivePullToPush`.
     pub action: &'static str,
+    /// One line of documentation, for command-line help (may be empty).
+    pub summary: &'static str,
     /// The wire path (`/` for RPC actions).
     pub path: &'static str,
-    /// Accepted methods; the first is the default.
+    /// Accepted methods; the first is the one sent.
     pub methods: &'static [HttpMethod],
     /// The published QPS limit, if any.
     pub qps: Option<QpsLimit>,
@@ -129,11 +342,44 @@ pub struct Operation {
     pub params: &'static [ParamInfo],
     /// The documented error codes, in spec order.
     pub errors: &'static [ErrorInfo],
+    /// Whether the spec marks the operation deprecated.
+    pub deprecated: bool,
 }
 
 impl Operation {
-    /// The documented error `code`, if this operation lists it.
+    /// The documented error `code`, if this operation lists it (exactly, or through a
+    /// template such as `Invalid%s.ValueNotSupported`).
     pub fn error(&self, code: &str) -> Option<&'static ErrorInfo> {
-        self.errors.iter().find(|e| e.code == code)
+        self.errors
+            .iter()
+            .find(|e| e.code == code)
+            .or_else(|| self.errors.iter().find(|e| e.matches(code)))
+    }
+
+    /// The parameter named `name` on the wire.
+    pub fn param(&self, name: &str) -> Option<&'static ParamInfo> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// The method a call sends: the first listed.
+    pub fn method(&self) -> Option<HttpMethod> {
+        self.methods.first().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_one_or_more_characters() {
+        assert!(template_matches("Invalid%s.ValueNotSupported", "InvalidApp.ValueNotSupported"));
+        assert!(!template_matches("Invalid%s.ValueNotSupported", "Invalid.ValueNotSupported"));
+        assert!(!template_matches("Invalid%s.ValueNotSupported", "InvalidApp.Other"));
+        assert!(template_matches("%s.Missing", "Domain.Missing"));
+        assert!(template_matches("A%sB%sC", "AxBBByC"));
+        assert!(template_matches("Exact", "Exact"));
+        assert!(!template_matches("Exact", "Exactly"));
+        assert!(!template_matches("A%s", "A"));
     }
 }
