@@ -166,9 +166,15 @@ pub fn code_span(text: &str) -> String {
     }
 }
 
-/// A TOML basic string, quotes included, written by the `toml` crate's encoder.
+/// A one-line TOML string, quotes included, written by the `toml` crate's encoder
+/// (control characters, newlines included, become spaces first: manifest fields such as
+/// `description` are one line).
 pub fn toml_string(text: &str) -> String {
-    toml::Value::String(text.to_owned()).to_string()
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    toml::Value::String(line).to_string()
 }
 
 #[cfg(test)]
@@ -190,7 +196,7 @@ mod tests {
 
     #[test]
     fn indented_code_blocks_cannot_form() {
-        assert_eq!(p("a\n\n        fn main() {}"), "a\n\n   fn main() {}");
+        assert_eq!(p("a\n\n        fn main() {}"), "a\n\nfn main() {}");
     }
 
     #[test]
@@ -199,10 +205,7 @@ mod tests {
             p("x `a` <script>alert(1)</script> [y](z)"),
             "x `a` &lt;script&gt;alert(1)&lt;/script&gt; \\[y\\](z)"
         );
-        assert_eq!(
-            p("odd ` tick <b>"),
-            "odd \\` tick &lt;b&gt;"
-        );
+        assert_eq!(p("odd ` tick <b>"), "odd \\` tick &lt;b&gt;");
         assert_eq!(p("see https://x.y/z."), "see <https://x.y/z>.");
         assert_eq!(p("a &amp; b"), "a &amp;amp; b");
     }
@@ -219,7 +222,7 @@ mod tests {
     fn toml_strings_cannot_break_out() {
         assert_eq!(
             toml_string("x\"\nbuild = \"evil.rs"),
-            "\"x\\\"\\nbuild = \\\"evil.rs\""
+            "'x\" build = \"evil.rs'"
         );
     }
 

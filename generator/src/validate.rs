@@ -635,12 +635,7 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
             "x-acs-style",
             "x-acs-in",
         ],
-        &[
-            "allowEmptyValue",
-            "style",
-            "explode",
-            "examples",
-        ],
+        &["allowEmptyValue", "style", "explode", "examples"],
         p,
     );
     let name = obj.required_string("name", "the parameter", p);
@@ -796,15 +791,17 @@ fn errors(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<ErrorCode>> {
         if let Some(c) = &code {
             // `%s` marks a variable part of a code written as a template
             // (`Invalid%s.ValueNotSupported`); the runtime matches it against any text.
+            // Real metadata has codes such as `Invalid Parameter`: inner spaces are kept.
             let plain = c.replace("%s", "");
-            if plain.is_empty()
+            if plain.trim().is_empty()
+                || plain.trim() != plain
                 || !plain
                     .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-')
+                    .all(|ch| ch.is_ascii_alphanumeric() || ".-_ ".contains(ch))
             {
                 p.hinted(
                     &obj.at("code"),
-                    format!("error code {c:?} must be ASCII letters, digits, `.`, `_` or `-`"),
+                    format!("error code {c:?} must be ASCII letters, digits, `.`, `_`, `-` or inner spaces"),
                     "a variable part of a code is written `%s`",
                 );
             }
@@ -989,7 +986,9 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                 })?,
             };
             let listed: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-            let value_docs = enum_docs(&obj, p, |value| listed.contains(value).then(|| value.to_owned()));
+            let value_docs = enum_docs(&obj, p, |value| {
+                listed.contains(value).then(|| value.to_owned())
+            });
             let min_length = obj.count("minLength", p);
             let max_length = obj.count("maxLength", p);
             check_order(&obj, "minLength", min_length, "maxLength", max_length, p);
@@ -1022,13 +1021,15 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             }
             let values = match obj.get("enum") {
                 None => Vec::new(),
-                Some(v) => enum_values(v, &obj.at("enum"), p, |item, ptr, p| match item.as_i64() {
-                    Some(n) => Some(n),
-                    None => {
-                        p.error(ptr, format!("an integer enum lists {}", describe(item)));
-                        None
-                    }
-                })?,
+                Some(v) => {
+                    enum_values(v, &obj.at("enum"), p, |item, ptr, p| match item.as_i64() {
+                        Some(n) => Some(n),
+                        None => {
+                            p.error(ptr, format!("an integer enum lists {}", describe(item)));
+                            None
+                        }
+                    })?
+                }
             };
             let value_docs = enum_docs(&obj, p, |value| {
                 value.parse::<i64>().ok().filter(|n| values.contains(n))

@@ -2,11 +2,13 @@
 //! generator library does the thinking.
 //!
 //! - `cargo xtask codegen [--check]`: regenerate `generated/` from `spec/live.yaml`.
+//! - `cargo xtask import --from META.json (--all | --action A…) (--out NEW.yaml | --into SPEC.yaml)`.
 //! - `cargo xtask test`: everything CI checks, in the order a human would fix it.
 //! - `cargo xtask bench [--smoke]`: benchmarks against the tools users would pick instead.
 
 mod bench;
 mod codegen;
+mod import;
 mod python;
 mod test;
 
@@ -26,6 +28,8 @@ struct Cli {
 enum Task {
     /// Regenerate the client crate from the spec (writes only files whose contents changed).
     Codegen(codegen::Args),
+    /// Write livegen spec YAML from Alibaba Cloud OpenAPI metadata (`api-docs` JSON).
+    Import(import::Args),
     /// Validate the spec with an external OpenAPI 3.1 validator (installs it into target/).
     ValidateSpec {
         /// The spec to validate, relative to the repository root.
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Codegen(args) => codegen::run(&args),
+        Task::Import(args) => import::run(&args),
         Task::ValidateSpec { spec } => python::validate_spec(&spec).map(|()| true),
         Task::Test(args) => test::run(&args),
         Task::Bench(args) => bench::run(&args),

@@ -162,7 +162,10 @@ impl<'a> Obj<'a> {
             None => {
                 p.error(
                     &self.at(key),
-                    format!("`{key}` must be a non-negative integer, found {}", describe(v)),
+                    format!(
+                        "`{key}` must be a non-negative integer, found {}",
+                        describe(v)
+                    ),
                 );
                 None
             }

@@ -1,0 +1,101 @@
+//! `cargo xtask import`: Alibaba Cloud OpenAPI metadata → livegen spec YAML.
+//!
+//! Reads and writes files; the conversion is `livegen_generator::import`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use livegen_generator::import::{self, Selection};
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["all", "action"])))]
+#[command(group(clap::ArgGroup::new("dest").required(true).args(["out", "into"])))]
+pub struct Args {
+    /// The metadata (`api-docs` JSON), e.g. tests/fixtures/official/live-2016-11-01.2025-12.json.
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// Import every action of the metadata.
+    #[arg(long)]
+    all: bool,
+    /// Import these actions (repeatable).
+    #[arg(long, value_name = "NAME")]
+    action: Vec<String>,
+    /// Write a new spec here (refuses to overwrite an existing file).
+    #[arg(long, value_name = "NEW.yaml")]
+    out: Option<PathBuf>,
+    /// Add the actions to this existing spec, keeping every action already there byte for
+    /// byte.
+    #[arg(long, value_name = "SPEC.yaml")]
+    into: Option<PathBuf>,
+    /// With --into: replace these existing actions with the imported ones (repeatable).
+    #[arg(long, value_name = "NAME", requires = "into")]
+    replace: Vec<String>,
+}
+
+pub fn run(args: &Args) -> Result<bool> {
+    let root = crate::root();
+    let from = root.join(&args.from);
+    let text = fs::read_to_string(&from)
+        .with_context(|| format!("cannot read the metadata {}", args.from.display()))?;
+    let selection = if args.all {
+        Selection::All
+    } else {
+        Selection::Actions(args.action.clone())
+    };
+    let imported = import::import(&text, &selection)
+        .with_context(|| format!("cannot import {}", args.from.display()))?;
+    let (dest, contents) = match (&args.out, &args.into) {
+        (Some(out), _) => {
+            let path = root.join(out);
+            if path.exists() {
+                bail!(
+                    "{} exists; pass `--into {}` to add actions to it",
+                    out.display(),
+                    out.display()
+                );
+            }
+            (path, imported.spec.clone())
+        }
+        (None, Some(into)) => {
+            let path = root.join(into);
+            let existing = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", into.display()))?;
+            let replace: BTreeSet<String> = args.replace.iter().cloned().collect();
+            let merged = import::merge_into(&existing, &imported, &replace)
+                .with_context(|| format!("cannot merge into {}", into.display()))?;
+            (path, merged)
+        }
+        (None, None) => bail!("give --out or --into"),
+    };
+    // The spec must be one the generator accepts before it replaces anything.
+    let shown = dest
+        .strip_prefix(&root)
+        .unwrap_or(&dest)
+        .display()
+        .to_string();
+    if let Err(e) = livegen_generator::check(&shown, &contents) {
+        bail!("the imported spec does not validate (nothing was written):\n{e}");
+    }
+    let mut by_action: std::collections::BTreeMap<&str, Vec<&import::Unmapped>> =
+        std::collections::BTreeMap::new();
+    for u in &imported.unmapped {
+        by_action.entry(u.action.as_str()).or_default().push(u);
+    }
+    for (action, facts) in &by_action {
+        println!("{action}: {} unmapped", facts.len());
+        for u in facts {
+            println!("  {} ({})", u.fact, u.pointer);
+        }
+    }
+    let temp = dest.with_extension("yaml.livegen-tmp");
+    fs::write(&temp, &contents).with_context(|| format!("cannot write {}", temp.display()))?;
+    fs::rename(&temp, &dest).with_context(|| format!("cannot write {}", dest.display()))?;
+    println!(
+        "import: {} actions, {} facts unmapped",
+        imported.path_items.len(),
+        imported.unmapped.len()
+    );
+    Ok(true)
+}
