@@ -70,8 +70,8 @@ fn adding_a_region_touches_only_the_lines_that_express_it() {
             .all(|l| l.contains("cn-hangzhou") || l.contains("CnHangzhou")),
         "{lines:#?}"
     );
-    // The variant with its doc line, the VALUES entry, and one arm in each direction.
-    assert_eq!(lines.len(), 5, "{lines:#?}");
+    // The variant and its doc line: `string_enum!` derives the rest from them.
+    assert_eq!(lines.len(), 2, "{lines:#?}");
 }
 
 #[test]
@@ -98,25 +98,17 @@ fn adding_an_error_code_adds_its_variant_mapping_docs_and_nothing_else() {
     let rust = &diff[1].1;
     let mentions = |s: &str| rust.iter().filter(|l| l.contains(s)).count();
     assert_eq!(
-        mentions("CodeTaskBusy(ServiceError)"),
+        mentions("CodeTaskBusy = \"CodeTaskBusy\","),
         1,
         "variant: {rust:#?}"
     );
     assert_eq!(
-        mentions("\"CodeTaskBusy\" => Self::CodeTaskBusy(error)"),
-        1,
-        "mapping arm: {rust:#?}"
-    );
-    assert_eq!(
-        mentions("code: \"CodeTaskBusy\""),
+        mentions("rt::ErrorInfo::new(400, \"CodeTaskBusy\", \"The task is busy.\")"),
         1,
         "OPERATION.errors entry: {rust:#?}"
     );
-    assert_eq!(
-        mentions("| Self::CodeTaskBusy(error)"),
-        1,
-        "accessor arm: {rust:#?}"
-    );
+    // Variant (1), its docs (3), the table entry (1).
+    assert_eq!(rust.len(), 5, "{rust:#?}");
     assert!(
         rust.iter().any(|l| l.contains("Try again later.")),
         "docs: {rust:#?}"
@@ -136,8 +128,15 @@ fn rewording_a_description_changes_only_doc_lines() {
     for (path, lines) in &diff {
         for line in lines {
             let body = line[1..].trim_start();
+            // The table's `.doc(…)` is the command line's help text for the parameter; a
+            // longer text may re-wrap that one entry, and nothing else.
             assert!(
-                body.starts_with("///") || body.starts_with("#[doc") || body.starts_with("//!"),
+                body.starts_with("///")
+                    || body.starts_with("#[doc")
+                    || body.starts_with("//!")
+                    || body.contains("\"TaskId\"")
+                    || body.starts_with(".required()")
+                    || body.starts_with(".doc(\""),
                 "{path}: non-doc line changed: {line}"
             );
         }

@@ -78,13 +78,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
         let code = &e.code;
         let status = int(e.http_status);
         let message = &e.message;
-        let description = help_line(e.description.as_deref());
-        quote!(rt::ErrorInfo {
-            code: #code,
-            http_status: #status,
-            message: #message,
-            description: #description,
-        })
+        quote!(rt::ErrorInfo::new(#status, #code, #message))
     });
     let ram = &op.ram;
     let some = |v: &Option<String>| match v {
