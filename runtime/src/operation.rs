@@ -286,11 +286,18 @@ pub struct ErrorInfo {
     pub http_status: u16,
     /// The message template; `%s` marks a variable part.
     pub message: &'static str,
-    /// What the error means, per the documentation (may be empty).
-    pub description: &'static str,
 }
 
 impl ErrorInfo {
+    /// A documented error: HTTP status, code and message template.
+    pub const fn new(http_status: u16, code: &'static str, message: &'static str) -> ErrorInfo {
+        ErrorInfo {
+            code,
+            http_status,
+            message,
+        }
+    }
+
     /// Whether the service's `code` is this documented one; `%s` in a documented code
     /// matches any non-empty text.
     pub fn matches(&self, code: &str) -> bool {

@@ -37,48 +37,21 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("The task ID."),
     ],
     errors: &[
-        rt::ErrorInfo {
-            code: "InvalidParameter",
-            http_status: 400,
-            message: "%s.",
-            description: "Parameter error.",
-        },
-        rt::ErrorInfo {
-            code: "LiveServiceNotFound",
-            http_status: 400,
-            message: "Your account does not open Live service yet",
-            description: "Your account has not yet activated ApsaraVideo Live.",
-        },
-        rt::ErrorInfo {
-            code: "CodeInvalidAliUid",
-            http_status: 400,
-            message: "This aliuid does not have a live domain name.",
-            description: "This aliuid does not have a live domain name.",
-        },
-        rt::ErrorInfo {
-            code: "InvalidParam.CodeIllegalDuration",
-            http_status: 400,
-            message: "%s.",
-            description: "The value of start time should be less than the value of end time.",
-        },
-        rt::ErrorInfo {
-            code: "CodeTaskNotExist",
-            http_status: 400,
-            message: "Task does not exist.",
-            description: "The task does not exist.",
-        },
-        rt::ErrorInfo {
-            code: "CodeTaskHasStopped",
-            http_status: 400,
-            message: "The task has been stopped.",
-            description: "The task has been stopped.",
-        },
-        rt::ErrorInfo {
-            code: "InternalError",
-            http_status: 500,
-            message: "%s.",
-            description: "An error occurred on the live API server.",
-        },
+        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
+        rt::ErrorInfo::new(
+            400,
+            "LiveServiceNotFound",
+            "Your account does not open Live service yet",
+        ),
+        rt::ErrorInfo::new(
+            400,
+            "CodeInvalidAliUid",
+            "This aliuid does not have a live domain name.",
+        ),
+        rt::ErrorInfo::new(400, "InvalidParam.CodeIllegalDuration", "%s."),
+        rt::ErrorInfo::new(400, "CodeTaskNotExist", "Task does not exist."),
+        rt::ErrorInfo::new(400, "CodeTaskHasStopped", "The task has been stopped."),
+        rt::ErrorInfo::new(500, "InternalError", "%s."),
     ],
     deprecated: false,
 };
