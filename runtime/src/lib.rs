@@ -18,6 +18,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod limiter;
+mod macros;
 pub mod operation;
 pub mod params;
 pub mod retry;
@@ -26,11 +27,17 @@ pub mod signing;
 pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
 pub use config::{Config, ConfigError, RateLimit};
 pub use credentials::Credentials;
-pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
-pub use operation::{
-    ErrorInfo, HttpMethod, Operation, ParamInfo, ParamStyle, QpsLimit, QpsScope, RamAuthorization,
-    Service,
+pub use error::{
+    CommonError, CommonErrorKind, OperationError, SdkError, ServiceError, sanitize_text,
 };
-pub use params::{InvalidInput, Params, ToParams};
+pub use operation::{
+    ErrorInfo, FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamLocation, ParamStyle,
+    QpsLimit, QpsScope, RamAuthorization, Service, Shape,
+};
+pub use params::{Encoded, InvalidInput, RESERVED_PARAM_NAMES, encode};
 pub use retry::RetryConfig;
+
+// For the macros' expansions, so generated code needs no serde import of its own.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use signing::SignatureVersion;
