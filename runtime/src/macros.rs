@@ -57,8 +57,7 @@ macro_rules! operation_error {
             /// An error every Alibaba Cloud API may answer (throttling, signature,
             /// credentials, permissions, …).
             Common($crate::CommonError),
-            /// A code this operation does not document; inspect
-            /// [`code`]($crate::OperationError::code) to handle it.
+            /// A code this operation does not document; its `code()` tells which.
             Unhandled($crate::ServiceError),
         }
 
