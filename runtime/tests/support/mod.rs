@@ -353,7 +353,6 @@ pub static SEND: Operation = Operation {
     params: &[
         ParamInfo::query("RegionId", Shape::STRING),
         ParamInfo::body("AppId", Shape::STRING).required(),
-        ParamInfo::body("Data", Shape::STRING),
         ParamInfo::body(
             "Users",
             Shape::List(&ListShape {
@@ -362,6 +361,7 @@ pub static SEND: Operation = Operation {
                 max_items: None,
             }),
         ),
+        ParamInfo::body("Data", Shape::STRING),
     ],
     ..STOP
 };
