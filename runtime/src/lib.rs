@@ -3,12 +3,17 @@
 //! Generated crates describe operations (shapes, errors, limits) and hand them to
 //! [`Client::call`]; everything operations share lives here once:
 //!
+//! - [`params`]: checking an input against its operation table and laying it out as the
+//!   official SDKs do (query pairs and form bodies),
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
 //! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit,
 //! - [`retry`]: backoff with jitter for transient failures,
-//! - [`error`]: the service error envelope and the outer [`SdkError`].
+//! - [`error`]: the service error envelope and the outer [`SdkError`],
+//! - `cli` (feature `cli`): the command line built from the operation tables,
+//! - the macros generated crates invoke: [`operation_error!`], [`string_enum!`],
+//!   [`int_enum!`].
 
 #[cfg(feature = "cli")]
 pub mod cli;

@@ -2,7 +2,7 @@
 //!
 //! [`encode`] walks [`Operation::params`] in table order, reads each parameter from the
 //! input (a JSON object keyed by wire names; `null` or missing means absent), checks it
-//! against its [`Shape`](crate::operation::Shape) and lays it out by its
+//! against its [`Shape`] and lays it out by its
 //! [`ParamStyle`]. The rules are those of `alibabacloud-tea-openapi` (Python) and are
 //! cross-checked against it by `runtime/testdata/encoding/make_cases.py`:
 //!
