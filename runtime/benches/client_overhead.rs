@@ -16,7 +16,7 @@ mod common;
 mod response;
 
 mod error {
-    pub use livegen_runtime::ServiceError;
+    pub use livegen_runtime::{ServiceError, sanitize_text};
 }
 
 use std::hint::black_box;
@@ -58,6 +58,7 @@ fn signing(c: &mut Criterion) {
         action: "StopLivePullToPush",
         version: "2016-11-01",
         params: &params,
+        body: &[],
     };
     let mut group = c.benchmark_group("sign");
     for (name, version) in [("v3", SignatureVersion::V3), ("v1", SignatureVersion::V1)] {

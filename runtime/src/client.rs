@@ -27,10 +27,11 @@ use self::response::{Answer, Body, MAX_BODY_BYTES, Parsed, Unreadable};
 use crate::config::Config;
 use crate::credentials::Credentials;
 use crate::endpoint::{self, Endpoint};
+use crate::error::ServiceError;
 use crate::error::{OperationError, SdkError};
 use crate::limiter::RateLimiter;
 use crate::operation::{HttpMethod, Operation};
-use crate::params::{Params, ToParams};
+use crate::params::{self, InvalidInput};
 use crate::retry::{self, FailureKind};
 use crate::signing::{self, SigningInput, SigningParams};
 
@@ -104,7 +105,7 @@ impl Client {
     /// happened.
     pub async fn call<I, O, E>(&self, op: &'static Operation, input: &I) -> Result<O, SdkError<E>>
     where
-        I: ToParams + ?Sized,
+        I: serde::Serialize + ?Sized,
         O: DeserializeOwned,
         E: OperationError,
     {
@@ -121,7 +122,7 @@ impl Client {
         input: &I,
     ) -> CallOutcome<O, E>
     where
-        I: ToParams + ?Sized,
+        I: serde::Serialize + ?Sized,
         O: DeserializeOwned,
         E: OperationError,
     {
@@ -145,7 +146,7 @@ impl Client {
         input: &I,
     ) -> Result<PreparedRequest, PrepareError>
     where
-        I: ToParams + ?Sized,
+        I: serde::Serialize + ?Sized,
     {
         let setup = self.setup(op, input)?;
         let prepared = self.sign(op, &setup);
@@ -154,9 +155,20 @@ impl Client {
         Ok(prepared)
     }
 
+    /// Calls `op` with an input given as JSON (keyed by wire names) and returns the
+    /// answer as JSON; for table-driven tools such as the generated command line, which
+    /// have no typed input or output.
+    pub async fn call_value(
+        &self,
+        op: &'static Operation,
+        input: &serde_json::Value,
+    ) -> Result<serde_json::Value, SdkError<ServiceError>> {
+        self.call(op, input).await
+    }
+
     async fn run<I, O, E>(&self, op: &'static Operation, input: &I) -> CallOutcome<O, E>
     where
-        I: ToParams + ?Sized,
+        I: serde::Serialize + ?Sized,
         O: DeserializeOwned,
         E: OperationError,
     {
@@ -177,6 +189,7 @@ impl Client {
             endpoint = %setup.endpoint,
             method = setup.method.as_str(),
             params = ?setup.params.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+            body_params = ?setup.body.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
             "calling"
         );
 
@@ -256,10 +269,12 @@ impl Client {
 
     fn setup<I>(&self, op: &'static Operation, input: &I) -> Result<Setup, PrepareError>
     where
-        I: ToParams + ?Sized,
+        I: serde::Serialize + ?Sized,
     {
-        let mut params = Params::new();
-        input.to_params(&mut params)?;
+        let input = serde_json::to_value(input).map_err(|e| {
+            InvalidInput::new("<input>", format!("cannot be represented as JSON: {e}"))
+        })?;
+        let encoded = params::encode(op, &input)?;
         let method = op
             .methods
             .first()
@@ -274,7 +289,8 @@ impl Client {
         let config = &self.inner.config;
         let endpoint = endpoint::resolve(op.service, config.region_id(), config.endpoint());
         Ok(Setup {
-            params: params.into_pairs(),
+            params: encoded.query,
+            body: encoded.body,
             credentials,
             endpoint,
             method,
@@ -298,6 +314,7 @@ impl Client {
                 action: op.action,
                 version: op.service.version,
                 params: &setup.params,
+                body: &setup.body,
             },
             &SigningParams {
                 credentials: &setup.credentials,
@@ -318,12 +335,46 @@ impl Client {
 /// Everything a call needs that does not change between attempts.
 struct Setup {
     params: Vec<(String, String)>,
+    body: Vec<(String, String)>,
     credentials: Credentials,
     endpoint: Endpoint,
     method: HttpMethod,
 }
 
+/// The longest URL (query string included) a call sends. Gateways commonly refuse URLs
+/// past 8–64 KiB and the HTTP stack cannot represent one past 64 KiB at all; refusing
+/// early makes an oversized input a construction error instead of a transport failure
+/// that would be retried. Larger values belong in a form body.
+pub const MAX_URL_BYTES: usize = 32 * 1024;
+
+/// The largest header value a call sends (the same reasoning as [`MAX_URL_BYTES`]).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The largest form body a call sends.
+pub const MAX_REQUEST_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 fn to_request(prepared: &PreparedRequest) -> Result<reqwest::Request, PrepareError> {
+    if prepared.url.len() > MAX_URL_BYTES {
+        return Err(PrepareError::InvalidRequest(format!(
+            "the URL would be {} bytes, more than the {MAX_URL_BYTES} the client sends",
+            prepared.url.len()
+        )));
+    }
+    if prepared.body.len() > MAX_REQUEST_BODY_BYTES {
+        return Err(PrepareError::InvalidRequest(format!(
+            "the body would be {} bytes, more than the {MAX_REQUEST_BODY_BYTES} the client sends",
+            prepared.body.len()
+        )));
+    }
+    if let Some((name, _)) = prepared
+        .headers
+        .iter()
+        .find(|(_, value)| value.len() > MAX_HEADER_BYTES)
+    {
+        return Err(PrepareError::InvalidRequest(format!(
+            "header `{name}` would be longer than {MAX_HEADER_BYTES} bytes"
+        )));
+    }
     // The URL holds the signature; the error must not.
     let url = reqwest::Url::parse(&prepared.url)
         .map_err(|e| PrepareError::InvalidRequest(format!("bad URL: {e}")))?;

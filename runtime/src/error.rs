@@ -25,15 +25,62 @@ pub struct ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {}): {}", self.code, self.status, self.message)?;
+        // Already sanitised when parsed; again here for values built by hand.
+        write!(
+            f,
+            "{} (HTTP {}): {}",
+            sanitize_text(&self.code),
+            self.status,
+            sanitize_text(&self.message)
+        )?;
         if let Some(id) = &self.request_id {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", sanitize_text(id))?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for ServiceError {}
+
+/// A bare [`ServiceError`] is the error type of calls without a per-operation enum, such
+/// as [`Client::call_value`](crate::Client::call_value).
+impl OperationError for ServiceError {
+    fn from_service_error(error: ServiceError) -> Self {
+        error
+    }
+
+    fn service_error(&self) -> &ServiceError {
+        self
+    }
+}
+
+/// `text` with every character that could steer a terminal written as a Rust escape
+/// (`\u{1b}`): C0 controls (tab and newline included), DEL, C1 controls, and the Unicode
+/// line, paragraph and bidirectional-override controls. Text from a server passes
+/// through here before it can reach a terminal; the result is unchanged by a second pass.
+pub fn sanitize_text(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+            )
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 /// Errors any Alibaba Cloud API may answer, whatever the operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,5 +260,38 @@ impl<E: OperationError> SdkError<E> {
     pub fn request_id(&self) -> Option<&str> {
         self.service_error()
             .and_then(|e| e.service_error().request_id.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_escapes_terminal_controls_once() {
+        let raw = "a\u{1b}[2Jb\u{7}\t\n\u{9b}\u{7f}\u{202e}c";
+        let clean = sanitize_text(raw);
+        assert_eq!(
+            clean,
+            "a\\u{1b}[2Jb\\u{7}\\u{9}\\u{a}\\u{9b}\\u{7f}\\u{202e}c"
+        );
+        assert_eq!(sanitize_text(&clean), clean);
+        assert!(matches!(
+            sanitize_text("plain 中"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn display_is_sanitised() {
+        let error = ServiceError {
+            status: 400,
+            code: "X\u{1b}".to_owned(),
+            message: "m\u{7}".to_owned(),
+            request_id: Some("r\u{1b}".to_owned()),
+            host_id: None,
+            recommend: None,
+        };
+        assert!(!error.to_string().chars().any(char::is_control));
     }
 }

@@ -3,12 +3,17 @@
 //! Generated crates describe operations (shapes, errors, limits) and hand them to
 //! [`Client::call`]; everything operations share lives here once:
 //!
+//! - [`params`]: checking an input against its operation table and laying it out as the
+//!   official SDKs do (query pairs and form bodies),
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
 //! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit,
 //! - [`retry`]: backoff with jitter for transient failures,
-//! - [`error`]: the service error envelope and the outer [`SdkError`].
+//! - [`error`]: the service error envelope and the outer [`SdkError`],
+//! - `cli` (feature `cli`): the command line built from the operation tables,
+//! - the macros generated crates invoke: [`operation_error!`], [`string_enum!`],
+//!   [`int_enum!`].
 
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -18,6 +23,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod limiter;
+mod macros;
 pub mod operation;
 pub mod params;
 pub mod retry;
@@ -26,11 +32,17 @@ pub mod signing;
 pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
 pub use config::{Config, ConfigError, RateLimit};
 pub use credentials::Credentials;
-pub use error::{CommonError, CommonErrorKind, OperationError, SdkError, ServiceError};
-pub use operation::{
-    ErrorInfo, HttpMethod, Operation, ParamInfo, ParamStyle, QpsLimit, QpsScope, RamAuthorization,
-    Service,
+pub use error::{
+    CommonError, CommonErrorKind, OperationError, SdkError, ServiceError, sanitize_text,
 };
-pub use params::{InvalidInput, Params, ToParams};
+pub use operation::{
+    ErrorInfo, FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamLocation, ParamStyle,
+    QpsLimit, QpsScope, RamAuthorization, Service, Shape,
+};
+pub use params::{Encoded, InvalidInput, RESERVED_PARAM_NAMES, encode};
 pub use retry::RetryConfig;
+
+// For the macros' expansions, so generated code needs no serde import of its own.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use signing::SignatureVersion;

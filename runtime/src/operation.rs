@@ -380,9 +380,18 @@ mod tests {
 
     #[test]
     fn templates_match_one_or_more_characters() {
-        assert!(template_matches("Invalid%s.ValueNotSupported", "InvalidApp.ValueNotSupported"));
-        assert!(!template_matches("Invalid%s.ValueNotSupported", "Invalid.ValueNotSupported"));
-        assert!(!template_matches("Invalid%s.ValueNotSupported", "InvalidApp.Other"));
+        assert!(template_matches(
+            "Invalid%s.ValueNotSupported",
+            "InvalidApp.ValueNotSupported"
+        ));
+        assert!(!template_matches(
+            "Invalid%s.ValueNotSupported",
+            "Invalid.ValueNotSupported"
+        ));
+        assert!(!template_matches(
+            "Invalid%s.ValueNotSupported",
+            "InvalidApp.Other"
+        ));
         assert!(template_matches("%s.Missing", "Domain.Missing"));
         assert!(template_matches("A%sB%sC", "AxBBByC"));
         assert!(template_matches("Exact", "Exact"));

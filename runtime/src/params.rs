@@ -1,103 +1,60 @@
-//! Flattening typed inputs into Alibaba's RPC query parameters.
+//! Encoding an operation's input into the pairs the official SDKs put on the wire.
 //!
-//! RPC actions take flat `Name=value` pairs. Lists use the `repeatList` style
-//! (`Name.1=a&Name.2=b`), objects may be sent as one JSON-encoded value. Generated input
-//! structs describe their fields through [`ToParams`]; the encoding rules live here once.
+//! [`encode`] walks [`Operation::params`] in table order, reads each parameter from the
+//! input (a JSON object keyed by wire names; `null` or missing means absent), checks it
+//! against its [`Shape`] and lays it out by its
+//! [`ParamStyle`]. The rules are those of `alibabacloud-tea-openapi` (Python) and are
+//! cross-checked against it by `runtime/testdata/encoding/make_cases.py`:
+//!
+//! - scalars: strings as is, integers in decimal, floats as Python's `str` (`1.0`,
+//!   `1e+16`), booleans `true` / `false` (the Java, Go and TypeScript SDKs' spelling and
+//!   JSON's; the Python SDK alone writes `True`, which the service also accepts);
+//! - `simple`: a list of scalars joined with commas (an empty list is `Name=`), an object
+//!   or map flattened as for `repeatList`;
+//! - `repeatList` / `flat`: lists as `Name.1=…`, objects and maps as `Name.Key=…`, nested
+//!   to any depth (`Name.1.Key.2=…`); `null` fields are left out;
+//! - `json`: the value as one compact JSON text with non-ASCII kept (a string is sent as
+//!   is, as the SDK does);
+//! - body parameters are laid out the same way into [`Encoded::body`].
 
-use std::fmt::Display;
+mod text;
 
-/// Ordered `(name, value)` pairs of one request, before signing and percent-encoding.
+use serde_json::{Map, Value};
+
+pub use self::text::{form_body, python_float, quote_plus, sdk_json};
+use crate::operation::{HttpMethod, Operation, ParamLocation, ParamStyle, Shape};
+
+/// Wire names the runtime sets itself when signing (either signature version); an input
+/// carrying one of them is refused, and generators must not emit parameters named so.
+/// `RegionId` is not among them: it is an ordinary parameter of most operations.
+pub const RESERVED_PARAM_NAMES: &[&str] = &[
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// The flattened parameters of one request, before signing and percent-encoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Params {
-    pairs: Vec<(String, String)>,
+pub struct Encoded {
+    /// Query-string pairs, in table order (nested values in their input order).
+    pub query: Vec<(String, String)>,
+    /// Form-body pairs, in table order.
+    pub body: Vec<(String, String)>,
 }
 
-impl Params {
-    /// An empty parameter list.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds `name=value` using the value's `Display` form.
-    pub fn put(&mut self, name: &str, value: impl Display) -> &mut Self {
-        self.pairs.push((name.to_owned(), value.to_string()));
-        self
-    }
-
-    /// Adds `name=value` when `value` is present.
-    pub fn put_opt<T: Display>(&mut self, name: &str, value: Option<T>) -> &mut Self {
-        if let Some(value) = value {
-            self.put(name, value);
-        }
-        self
-    }
-
-    /// Adds a list in Alibaba's `repeatList` style: `Name.1=a&Name.2=b`.
-    pub fn put_list<T: Display>(&mut self, name: &str, values: &[T]) -> &mut Self {
-        for (index, value) in values.iter().enumerate() {
-            self.pairs
-                .push((format!("{name}.{}", index + 1), value.to_string()));
-        }
-        self
-    }
-
-    /// Adds a value encoded as one JSON string (Alibaba's `json` style).
-    pub fn put_json<T: serde::Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<&mut Self, InvalidInput> {
-        let encoded = serde_json::to_string(value)
-            .map_err(|e| InvalidInput::new(name, format!("cannot encode as JSON: {e}")))?;
-        self.pairs.push((name.to_owned(), encoded));
-        Ok(self)
-    }
-
-    /// Adds an integer after checking the spec's inclusive bounds.
-    pub fn put_int(
-        &mut self,
-        name: &str,
-        value: i64,
-        minimum: Option<i64>,
-        maximum: Option<i64>,
-    ) -> Result<&mut Self, InvalidInput> {
-        if let Some(min) = minimum.filter(|min| value < *min) {
-            return Err(InvalidInput::new(
-                name,
-                format!("{value} is below the minimum {min}"),
-            ));
-        }
-        if let Some(max) = maximum.filter(|max| value > *max) {
-            return Err(InvalidInput::new(
-                name,
-                format!("{value} is above the maximum {max}"),
-            ));
-        }
-        Ok(self.put(name, value))
-    }
-
-    /// The pairs in insertion order.
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.pairs
-    }
-
-    /// Consumes the list, returning its pairs.
-    pub fn into_pairs(self) -> Vec<(String, String)> {
-        self.pairs
-    }
-}
-
-/// A request input that can write itself as RPC parameters.
-pub trait ToParams {
-    /// Appends this input's parameters to `params`, checking the spec's constraints.
-    fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput>;
-}
-
-/// An input value the spec does not allow (out of range, not encodable).
+/// An input value the spec does not allow (missing, out of range, of the wrong type).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid value for parameter `{parameter}`: {reason}")]
 pub struct InvalidInput {
-    /// The wire name of the parameter.
+    /// The wire path of the offending value, e.g. `Tag.2.Key`.
     pub parameter: String,
     /// What is wrong with it.
     pub reason: String,
@@ -113,50 +70,265 @@ impl InvalidInput {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repeat_list_numbers_from_one() {
-        let mut params = Params::new();
-        params.put_list("Domain", &["a", "b"]).put("TaskId", "t");
-        assert_eq!(
-            params.pairs(),
-            &[
-                ("Domain.1".to_owned(), "a".to_owned()),
-                ("Domain.2".to_owned(), "b".to_owned()),
-                ("TaskId".to_owned(), "t".to_owned()),
-            ]
-        );
+/// Encodes `input` (a JSON object keyed by wire names, or `null` for no parameters) for
+/// `op`.
+///
+/// # Errors
+///
+/// [`InvalidInput`] naming the first offending value: a required parameter missing or an
+/// empty required string, a value of the wrong type, a bound or length broken, a list with
+/// too few or too many items, a parameter the operation does not have, a name the runtime
+/// reserves, or a body parameter on an operation sent with GET. Enumeration values are not
+/// checked, so values the service adds later still go through.
+pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
+    let empty = Map::new();
+    let fields = match input {
+        Value::Object(fields) => fields,
+        Value::Null => &empty,
+        other => {
+            return Err(InvalidInput::new(
+                "<input>",
+                format!("expected an object, found {}", kind(other)),
+            ));
+        }
+    };
+    for (name, value) in fields {
+        if value.is_null() {
+            continue;
+        }
+        if RESERVED_PARAM_NAMES.contains(&name.as_str()) {
+            return Err(InvalidInput::new(
+                name,
+                "the runtime sets this parameter itself",
+            ));
+        }
+        if op.param(name).is_none() {
+            return Err(InvalidInput::new(
+                name,
+                format!("`{}` has no such parameter", op.action),
+            ));
+        }
     }
-
-    #[test]
-    fn json_style_encodes_once() {
-        let mut params = Params::new();
-        params
-            .put_json("Tags", &serde_json::json!({"k": "v"}))
-            .expect("serializable");
-        assert_eq!(params.pairs()[0].1, r#"{"k":"v"}"#);
+    let method = op.method().unwrap_or(HttpMethod::Get);
+    let mut encoded = Encoded::default();
+    for param in op.params {
+        let value = fields.get(param.name).filter(|v| !v.is_null());
+        let Some(value) = value else {
+            if param.required {
+                return Err(InvalidInput::new(param.name, "is required"));
+            }
+            continue;
+        };
+        check(value, &param.shape, param.name, param.required)?;
+        let out = match param.location {
+            ParamLocation::Query => &mut encoded.query,
+            ParamLocation::Body if method == HttpMethod::Get => {
+                return Err(InvalidInput::new(
+                    param.name,
+                    format!(
+                        "is a form-body parameter but `{}` is sent with GET",
+                        op.action
+                    ),
+                ));
+            }
+            ParamLocation::Body => &mut encoded.body,
+        };
+        lay_out(param.name, value, param.style, out);
     }
+    Ok(encoded)
+}
 
-    #[test]
-    fn bounds_are_inclusive_and_named() {
-        let mut params = Params::new();
-        assert!(params.put_int("PageSize", 10, Some(1), Some(10)).is_ok());
-        let err = params
-            .put_int("PageSize", 11, Some(1), Some(10))
-            .expect_err("above max");
-        assert_eq!(err.parameter, "PageSize");
-        assert!(err.reason.contains("maximum 10"), "{err}");
-    }
-
-    #[test]
-    fn optional_absent_is_skipped() {
-        let mut params = Params::new();
-        params
-            .put_opt::<u32>("Limit", None)
-            .put_opt("Page", Some(2));
-        assert_eq!(params.pairs(), &[("Page".to_owned(), "2".to_owned())]);
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
+
+fn mismatch(path: &str, expected: &str, found: &Value) -> InvalidInput {
+    InvalidInput::new(path, format!("expected {expected}, found {}", kind(found)))
+}
+
+/// Checks `value` against `shape`; `path` names it in errors.
+fn check(value: &Value, shape: &Shape, path: &str, required: bool) -> Result<(), InvalidInput> {
+    match shape {
+        Shape::String {
+            min_length,
+            max_length,
+            ..
+        } => {
+            let Value::String(text) = value else {
+                return Err(mismatch(path, "a string", value));
+            };
+            let length = text.chars().count() as u64;
+            if required && length == 0 {
+                return Err(InvalidInput::new(path, "is required and must not be empty"));
+            }
+            if let Some(min) = min_length.filter(|min| length < *min) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("is {length} characters long, shorter than the minimum {min}"),
+                ));
+            }
+            if let Some(max) = max_length.filter(|max| length > *max) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("is {length} characters long, longer than the maximum {max}"),
+                ));
+            }
+        }
+        Shape::Integer {
+            minimum, maximum, ..
+        } => {
+            let number = match value {
+                Value::Number(n) if !n.is_f64() => n
+                    .as_i64()
+                    .map(i128::from)
+                    .or_else(|| n.as_u64().map(i128::from)),
+                _ => None,
+            };
+            let Some(number) = number else {
+                return Err(mismatch(path, "an integer", value));
+            };
+            if let Some(min) = minimum.filter(|min| number < i128::from(*min)) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("{number} is below the minimum {min}"),
+                ));
+            }
+            if let Some(max) = maximum.filter(|max| number > i128::from(*max)) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("{number} is above the maximum {max}"),
+                ));
+            }
+        }
+        Shape::Number => {
+            if !value.is_number() {
+                return Err(mismatch(path, "a number", value));
+            }
+        }
+        Shape::Boolean => {
+            if !value.is_boolean() {
+                return Err(mismatch(path, "a boolean", value));
+            }
+        }
+        Shape::List(list) => {
+            let Value::Array(items) = value else {
+                return Err(mismatch(path, "a list", value));
+            };
+            let count = items.len() as u64;
+            if let Some(min) = list.min_items.filter(|min| count < *min) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("has {count} items, fewer than the minimum {min}"),
+                ));
+            }
+            if let Some(max) = list.max_items.filter(|max| count > *max) {
+                return Err(InvalidInput::new(
+                    path,
+                    format!("has {count} items, more than the maximum {max}"),
+                ));
+            }
+            for (index, item) in items.iter().enumerate() {
+                let item_path = format!("{path}.{}", index + 1);
+                if item.is_null() {
+                    return Err(InvalidInput::new(&item_path, "list items must not be null"));
+                }
+                check(item, &list.item, &item_path, false)?;
+            }
+        }
+        Shape::Object(declared) => {
+            let Value::Object(fields) = value else {
+                return Err(mismatch(path, "an object", value));
+            };
+            if !declared.is_empty()
+                && let Some((name, _)) = fields
+                    .iter()
+                    .find(|(name, v)| !v.is_null() && !declared.iter().any(|f| f.name == *name))
+            {
+                return Err(InvalidInput::new(
+                    &format!("{path}.{name}"),
+                    "is not a field of this object",
+                ));
+            }
+            for field in *declared {
+                let field_path = format!("{path}.{}", field.name);
+                match fields.get(field.name).filter(|v| !v.is_null()) {
+                    Some(item) => check(item, &field.shape, &field_path, field.required)?,
+                    None if field.required => {
+                        return Err(InvalidInput::new(&field_path, "is required"));
+                    }
+                    None => {}
+                }
+            }
+        }
+        Shape::Map(item_shape) => {
+            let Value::Object(fields) = value else {
+                return Err(mismatch(path, "an object (a map)", value));
+            };
+            for (key, item) in fields {
+                if !item.is_null() {
+                    check(item, item_shape, &format!("{path}.{key}"), false)?;
+                }
+            }
+        }
+        Shape::Any => {}
+    }
+    Ok(())
+}
+
+/// A scalar's wire text; `None` for lists, objects and null.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(text::python_number(number)),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+fn lay_out(name: &str, value: &Value, style: ParamStyle, out: &mut Vec<(String, String)>) {
+    match style {
+        ParamStyle::Json => out.push((name.to_owned(), sdk_json(value))),
+        ParamStyle::Simple => match value {
+            Value::Array(items) if items.iter().all(|item| scalar_text(item).is_some()) => {
+                let joined: Vec<String> = items.iter().filter_map(scalar_text).collect();
+                out.push((name.to_owned(), joined.join(",")));
+            }
+            other => flatten(name, other, out),
+        },
+        ParamStyle::RepeatList | ParamStyle::Flat => flatten(name, value, out),
+    }
+}
+
+/// The SDK's `_object_handler`: `prefix.N` for list items (from 1), `prefix.Key` for
+/// object fields, nulls skipped.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                flatten(&format!("{prefix}.{}", index + 1), item, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                flatten(&format!("{prefix}.{key}"), item, out);
+            }
+        }
+        scalar => {
+            if let Some(text) = scalar_text(scalar) {
+                out.push((prefix.to_owned(), text));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

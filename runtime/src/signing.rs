@@ -23,6 +23,7 @@
 //!         action: "StopLivePullToPush",
 //!         version: "2016-11-01",
 //!         params: &params,
+//!         body: &[],
 //!     },
 //!     &SigningParams {
 //!         credentials: &credentials,
@@ -73,8 +74,11 @@ pub struct SigningInput<'a> {
     pub action: &'a str,
     /// The API version, e.g. `2016-11-01`.
     pub version: &'a str,
-    /// The operation's parameters, already flattened (`Name.1`, …), names unique.
+    /// The operation's query parameters, already flattened (`Name.1`, …), names unique.
     pub params: &'a [(String, String)],
+    /// The operation's form-body parameters, flattened likewise; sent as an
+    /// `application/x-www-form-urlencoded` body when not empty (see [`form_body`]).
+    pub body: &'a [(String, String)],
 }
 
 /// Who signs and the per-request values that make each signature unique.
@@ -98,7 +102,7 @@ pub struct SignedRequest {
     /// Headers to send, names lowercase, sorted by name; for V3 this includes `host` and
     /// `authorization`.
     pub headers: Vec<(String, String)>,
-    /// The body; empty for RPC actions.
+    /// The form body; empty when the operation sends no body parameters.
     pub body: Vec<u8>,
 }
 
@@ -166,6 +170,15 @@ pub fn new_nonce() -> String {
     format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
 }
 
+/// The `content-type` of a form body, as both SDKs send it (no charset).
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// The form body both SDKs would send for `pairs`: Python's `urlencode` (`+` for a space).
+/// V3 (the Tea SDK) sorts the pairs by name first; V1 keeps their order.
+pub fn form_body(pairs: &[(String, String)]) -> Vec<u8> {
+    crate::params::form_body(pairs).into_bytes()
+}
+
 /// The STS token to send, if any: the SDKs treat an empty token as none.
 fn security_token(credentials: &Credentials) -> Option<&str> {
     credentials
@@ -209,6 +222,7 @@ mod tests {
             action: "A",
             version: "2016-11-01",
             params: &params,
+            body: &[],
         };
         let signing = SigningParams {
             credentials: &credentials,

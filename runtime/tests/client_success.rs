@@ -9,8 +9,8 @@ use livegen_runtime::config::RateLimit;
 use livegen_runtime::signing::Verified;
 use livegen_runtime::{Client, HttpMethod, QpsLimit, QpsScope, SdkError, SignatureVersion};
 use support::{
-    BadInput, FAKE_KEY_ID, FAKE_SECRET, MockServer, Reply, STOP, STOP_POST, StopError, StopInput,
-    StopOutput, config_for,
+    FAKE_KEY_ID, FAKE_SECRET, MockServer, Reply, STOP, STOP_POST, StopError, StopInput, StopOutput,
+    bad_input, config_for,
 };
 
 #[tokio::test]
@@ -158,7 +158,7 @@ async fn invalid_input_fails_before_anything_is_sent() {
     let client = Client::new(config_for(&server).build().expect("config"));
 
     let outcome = client
-        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &BadInput)
+        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &bad_input())
         .await;
 
     match outcome.result {
@@ -168,7 +168,7 @@ async fn invalid_input_fails_before_anything_is_sent() {
         other => panic!("expected a construction error, got {other:?}"),
     }
     assert_eq!(outcome.attempts, 0);
-    assert!(client.prepare(&STOP, &BadInput).is_err());
+    assert!(client.prepare(&STOP, &bad_input()).is_err());
     assert!(server.requests().is_empty());
 }
 

@@ -18,8 +18,8 @@ static LIVE: Service = Service {
 };
 
 const RAM: RamAuthorization = RamAuthorization {
-    action: "live:Any",
-    access_level: "update",
+    action: Some("live:Any"),
+    access_level: Some("update"),
     resources: &["*"],
     condition_keys: &[],
     dependent_actions: &[],
@@ -36,45 +36,53 @@ const fn per_second(limit: u32, scope: QpsScope) -> Option<QpsLimit> {
 static STOP: Operation = Operation {
     service: &LIVE,
     action: "StopLivePullToPush",
+    summary: "",
     path: "/",
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Account),
     ram: RAM,
     params: &[],
     errors: &[],
+    deprecated: false,
 };
 
 static DESCRIBE: Operation = Operation {
     service: &LIVE,
     action: "DescribeLivePullToPush",
+    summary: "",
     path: "/",
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Account),
     ram: RAM,
     params: &[],
     errors: &[],
+    deprecated: false,
 };
 
 static GLOBAL: Operation = Operation {
     service: &LIVE,
     action: "DescribeLiveRegions",
+    summary: "",
     path: "/",
     methods: &[HttpMethod::Get],
     qps: per_second(10, QpsScope::Api),
     ram: RAM,
     params: &[],
     errors: &[],
+    deprecated: false,
 };
 
 static UNLIMITED: Operation = Operation {
     service: &LIVE,
     action: "Unlimited",
+    summary: "",
     path: "/",
     methods: &[HttpMethod::Get],
     qps: None,
     ram: RAM,
     params: &[],
     errors: &[],
+    deprecated: false,
 };
 
 const INTERVAL: Duration = Duration::from_millis(100);

@@ -29,6 +29,9 @@ struct Input {
     timestamp_unix: i64,
     nonce: String,
     extra_signed_headers: Vec<(String, String)>,
+    /// Form-body parameters (POST cases only).
+    #[serde(default)]
+    body: Vec<(String, String)>,
 }
 
 struct Case {
@@ -61,6 +64,16 @@ impl Case {
             action: &self.input.action,
             version: &self.input.version,
             params: &self.input.params,
+            body: &self.input.body,
+        }
+    }
+
+    /// The body the SDK sent (`body.txt`), empty without body parameters.
+    fn sdk_body(&self) -> Vec<u8> {
+        if self.input.body.is_empty() {
+            Vec::new()
+        } else {
+            self.file("body.txt").into_bytes()
         }
     }
 
@@ -132,6 +145,9 @@ fn flip_after(text: &str, marker: &str) -> String {
 
 const REQUIRED_CASES: &[&str] = &[
     "plain",
+    "form-body",
+    "form-body-reserved-chars",
+    "form-body-sts",
     "unicode",
     "space",
     "star",
@@ -189,7 +205,9 @@ fn v3_every_stage_matches_the_sdk() {
         let params = case.signing_params();
         let extra = &case.input.extra_signed_headers;
 
-        let payload_hash = v3::hashed_payload(b"");
+        let body = v3::body(&case.input.body);
+        assert_eq!(body, case.sdk_body(), "{}", case.name);
+        let payload_hash = v3::hashed_payload(&body);
         let headers = v3::headers_to_sign(&input, &params, &payload_hash, extra);
         let (header_block, signed_headers) = v3::canonical_headers(&headers);
         let canonical = v3::canonical_request(
@@ -223,7 +241,7 @@ fn v3_every_stage_matches_the_sdk() {
             serde_json::from_str(&case.file("headers.json")).expect("headers.json is a map");
         let expected: Vec<(String, String)> = expected.into_iter().collect();
         assert_eq!(signed.headers, expected, "{}", case.name);
-        assert!(signed.body.is_empty(), "{}", case.name);
+        assert_eq!(signed.body, case.sdk_body(), "{}", case.name);
         assert_eq!(signed.method, case.method(), "{}", case.name);
 
         // The SDK sends its query in insertion order with form-style `+` for spaces; ours
@@ -256,7 +274,9 @@ fn v1_every_stage_matches_the_sdk() {
         let params = case.signing_params();
 
         let query = v1::query_params(&input, &params);
-        let canonicalized = v1::canonicalized_query(&query);
+        let mut signed_params = query.clone();
+        signed_params.extend(v1::body_params(&input));
+        let canonicalized = v1::canonicalized_query(&signed_params);
         assert_eq!(
             canonicalized,
             case.file("canonicalized_query.txt"),
@@ -278,7 +298,14 @@ fn v1_every_stage_matches_the_sdk() {
 
         let signed = signing::sign(SignatureVersion::V1, &input, &params);
         assert_eq!(signed.path_and_query, case.file("url.txt"), "{}", case.name);
-        assert!(signed.body.is_empty(), "{}", case.name);
+        assert_eq!(signed.body, case.sdk_body(), "{}", case.name);
+        let content_type = signed
+            .headers
+            .iter()
+            .find(|(name, _)| name == "content-type")
+            .map(|(_, value)| value.as_str());
+        let expected_type = (!case.input.body.is_empty()).then_some(signing::FORM_CONTENT_TYPE);
+        assert_eq!(content_type, expected_type, "{}", case.name);
         assert_eq!(signed.method, case.method(), "{}", case.name);
     }
 }
@@ -289,6 +316,7 @@ struct Wire {
     path: String,
     query: String,
     headers: Vec<(String, String)>,
+    body: Vec<u8>,
 }
 
 impl Wire {
@@ -298,7 +326,7 @@ impl Wire {
             path: &self.path,
             query: &self.query,
             headers: &self.headers,
-            body: b"",
+            body: &self.body,
         }
     }
 }
@@ -313,14 +341,21 @@ fn sdk_wire(case: &Case, with_headers: bool) -> Wire {
         map.into_iter()
             .map(|(name, value)| (name.to_ascii_uppercase(), value))
             .collect()
-    } else {
+    } else if case.input.body.is_empty() {
         Vec::new()
+    } else {
+        // The V1 vectors keep no headers; the SDK sends this one with a form body.
+        vec![(
+            "Content-Type".to_owned(),
+            signing::FORM_CONTENT_TYPE.to_owned(),
+        )]
     };
     Wire {
         method: case.input.method.clone(),
         path: path.to_owned(),
         query: query.to_owned(),
         headers,
+        body: case.sdk_body(),
     }
 }
 
@@ -337,6 +372,7 @@ fn our_wire(case: &Case, version: SignatureVersion) -> Wire {
         path: path.to_owned(),
         query: query.to_owned(),
         headers: signed.headers.clone(),
+        body: signed.body.clone(),
     }
 }
 
@@ -394,6 +430,7 @@ fn check_verify(case: &Case, version: SignatureVersion, wire: &Wire, origin: &st
         path: wire.path.clone(),
         query: wire.query.clone(),
         headers: wire.headers.clone(),
+        body: wire.body.clone(),
     };
     match version {
         SignatureVersion::V3 => {
@@ -615,6 +652,7 @@ fn v1_form_body_parameters_are_signed() {
         action: "StopLivePullToPush",
         version: "2016-11-01",
         params: &params,
+        body: &[],
     };
     let signing_params = SigningParams {
         credentials: &credentials,

@@ -11,8 +11,8 @@ use std::fmt;
 use std::time::Duration;
 
 use livegen_runtime::{
-    CommonError, HttpMethod, InvalidInput, Operation, OperationError, Params, QpsLimit, QpsScope,
-    RamAuthorization, Service, ServiceError, ToParams,
+    CommonError, HttpMethod, Operation, OperationError, ParamInfo, QpsLimit, QpsScope,
+    RamAuthorization, Service, ServiceError, Shape,
 };
 
 /// The `live` service as generated (regional table cut down: the benches set an endpoint).
@@ -29,6 +29,7 @@ pub static LIVE: Service = Service {
 pub static STOP: Operation = Operation {
     service: &LIVE,
     action: "StopLivePullToPush",
+    summary: "",
     path: "/",
     methods: &[HttpMethod::Get, HttpMethod::Post],
     qps: Some(QpsLimit {
@@ -37,20 +38,26 @@ pub static STOP: Operation = Operation {
         scope: QpsScope::Account,
     }),
     ram: RamAuthorization {
-        action: "live:StopLivePullToPush",
-        access_level: "update",
+        action: Some("live:StopLivePullToPush"),
+        access_level: Some("update"),
         resources: &["*"],
         condition_keys: &[],
         dependent_actions: &[],
     },
-    params: &[],
+    params: &[
+        ParamInfo::query("Region", Shape::STRING).required(),
+        ParamInfo::query("TaskId", Shape::STRING).required(),
+    ],
     errors: &[],
+    deprecated: false,
 };
 
-/// The input, encoded the way the generated `ToParams` does.
-#[derive(Debug, Clone)]
+/// The input, with the generated serde attributes.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct StopInput {
+    #[serde(rename = "Region")]
     pub region: &'static str,
+    #[serde(rename = "TaskId")]
     pub task_id: String,
 }
 
@@ -60,14 +67,6 @@ impl StopInput {
             region: "cn-shanghai",
             task_id: task_id.into(),
         }
-    }
-}
-
-impl ToParams for StopInput {
-    fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput> {
-        params.put("Region", self.region);
-        params.put("TaskId", &self.task_id);
-        Ok(())
     }
 }
 

@@ -26,7 +26,8 @@ pub struct PreparedRequest {
     pub url: String,
     /// Request headers, lower-case names, in sending order.
     pub headers: Vec<(String, String)>,
-    /// The body (empty for RPC actions).
+    /// The form body (empty without body parameters); shown by `Display` as is, since it
+    /// holds only the operation's own parameters, never a signature or credential.
     pub body: Vec<u8>,
 }
 

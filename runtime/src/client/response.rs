@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::ServiceError;
+use crate::error::{ServiceError, sanitize_text};
 
 /// Bodies larger than this are refused: no Live API answer comes near it, and reading an
 /// unbounded body from a misbehaving proxy would exhaust memory.
@@ -75,57 +75,152 @@ pub(crate) fn parse<O: DeserializeOwned>(answer: &Answer) -> Parsed<O> {
             .map(|t| format!(" (content-type {t})"))
             .unwrap_or_default()
     };
-
-    if (200..300).contains(&status) {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return unreadable(format!("empty body{}", content_type()));
+    let with_header_id = |mut error: ServiceError| {
+        if error.request_id.is_none() {
+            error.request_id = answer
+                .request_id_header
+                .as_deref()
+                .map(|id| sanitize_text(id).into_owned());
         }
-        return match serde_json::from_slice::<O>(body) {
-            Ok(value) => Parsed::Success {
-                value,
-                request_id: answer
-                    .request_id_header
-                    .clone()
-                    .or_else(|| body_request_id(body)),
-            },
-            Err(e) => unreadable(format!("not the expected JSON{}: {e}", content_type())),
-        };
+        Parsed::Service(error)
+    };
+
+    let success = (200..300).contains(&status);
+    if success && body.iter().all(u8::is_ascii_whitespace) {
+        return unreadable(format!("empty body{}", content_type()));
     }
-
-    match parse_envelope(status, body) {
-        Some(mut error) => {
-            if error.request_id.is_none() {
-                error.request_id = answer.request_id_header.clone();
-            }
-            Parsed::Service(error)
-        }
-        None => unreadable(format!(
+    match envelope(status, body, success) {
+        Envelope::Error(error) => return with_header_id(error),
+        Envelope::Malformed(reason) => return unreadable(reason),
+        Envelope::None => {}
+    }
+    if !success {
+        return unreadable(format!(
             "error answer without an error envelope{}",
             content_type()
-        )),
+        ));
+    }
+    match serde_json::from_slice::<O>(body) {
+        Ok(value) => Parsed::Success {
+            value,
+            request_id: answer
+                .request_id_header
+                .clone()
+                .or_else(|| body_request_id(body)),
+        },
+        Err(e) => unreadable(format!("not the expected JSON{}: {e}", content_type())),
+    }
+}
+
+/// The top-level keys of an error envelope, in both spellings gateways use.
+const ENVELOPE_KEYS: &[(&str, &str)] = &[
+    ("Code", "code"),
+    ("Message", "message"),
+    ("RequestId", "requestId"),
+    ("HostId", "hostId"),
+    ("Recommend", "recommend"),
+];
+
+/// What a body says about errors.
+pub(crate) enum Envelope {
+    /// A service error.
+    Error(ServiceError),
+    /// Looks like an envelope but cannot be trusted (a key given twice, a numeric code).
+    Malformed(String),
+    /// No error envelope (a success answer, or not an envelope at all).
+    None,
+}
+
+/// A JSON object's top-level entries in order, duplicates kept (serde_json's own maps
+/// keep only the last of a repeated key, which would let a body say two things at once).
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 
 /// Reads `{RequestId, HostId, Code, Message, Recommend}`, also in lower camel case as some
-/// gateways write it; `None` unless there is a non-empty code.
-pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Option<ServiceError> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    let object = value.as_object()?;
-    let field = |upper: &str, lower: &str| {
-        object
-            .get(upper)
-            .or_else(|| object.get(lower))
-            .and_then(text)
+/// gateways write it.
+///
+/// In an error answer (`success == false`) any non-empty string `Code` makes an envelope.
+/// In a 2xx answer only a body that is nothing but an envelope (a `Code` and a `Message`,
+/// no other keys but `RequestId`, `HostId` and `Recommend`) counts as an error: some
+/// gateways answer failures with HTTP 200. Text fields are sanitised for terminals.
+pub(crate) fn envelope(status: u16, body: &[u8], success: bool) -> Envelope {
+    let Ok(Entries(entries)) = serde_json::from_slice::<Entries>(body) else {
+        return Envelope::None;
     };
-    let code = field("Code", "code").filter(|code| !code.is_empty())?;
-    Some(ServiceError {
+    let mut found: [Option<&Value>; ENVELOPE_KEYS.len()] = [None; ENVELOPE_KEYS.len()];
+    let mut other_keys = false;
+    for (key, value) in &entries {
+        match ENVELOPE_KEYS
+            .iter()
+            .position(|(upper, lower)| key == upper || key == lower)
+        {
+            Some(index) => {
+                if found[index].replace(value).is_some() {
+                    return Envelope::Malformed(format!(
+                        "the answer gives `{}` more than once",
+                        ENVELOPE_KEYS[index].0
+                    ));
+                }
+            }
+            None => other_keys = true,
+        }
+    }
+    let [code, message, request_id, host_id, recommend] = found;
+    let code = match code {
+        None | Some(Value::Null) => return Envelope::None,
+        Some(Value::String(code)) if code.is_empty() => return Envelope::None,
+        Some(Value::String(code)) => code,
+        Some(other) => {
+            if success && other_keys {
+                return Envelope::None;
+            }
+            return Envelope::Malformed(format!("the error code is not a string but {other}"));
+        }
+    };
+    if success && (other_keys || message.is_none()) {
+        return Envelope::None;
+    }
+    let field =
+        |value: Option<&Value>| value.and_then(text).map(|t| sanitize_text(&t).into_owned());
+    Envelope::Error(ServiceError {
         status,
-        code,
-        message: field("Message", "message").unwrap_or_default(),
-        request_id: field("RequestId", "requestId"),
-        host_id: field("HostId", "hostId"),
-        recommend: field("Recommend", "recommend"),
+        code: sanitize_text(code).into_owned(),
+        message: field(message).unwrap_or_default(),
+        request_id: field(request_id),
+        host_id: field(host_id),
+        recommend: field(recommend),
     })
+}
+
+/// The envelope of an error answer, if it has one (for callers that only need that).
+#[cfg(test)]
+pub(crate) fn parse_envelope(status: u16, body: &[u8]) -> Option<ServiceError> {
+    match envelope(status, body, false) {
+        Envelope::Error(error) => Some(error),
+        Envelope::Malformed(_) | Envelope::None => None,
+    }
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -204,6 +299,66 @@ mod tests {
         match parse::<Value>(&answer(200, &format!("<{long}"))) {
             Parsed::Unreadable(u) => assert_eq!(u.body_excerpt.len(), EXCERPT_BYTES),
             _ => panic!("expected unreadable"),
+        }
+    }
+
+    #[test]
+    fn http_200_carrying_only_an_envelope_is_an_error() {
+        let body = r#"{"RequestId":"r","Code":"Forbidden.RAM","Message":"no"}"#;
+        match parse::<Value>(&answer(200, body)) {
+            Parsed::Service(e) => {
+                assert_eq!((e.status, e.code.as_str()), (200, "Forbidden.RAM"));
+            }
+            _ => panic!("expected a service error"),
+        }
+        // A real answer that happens to carry a Code field stays a success.
+        let body = r#"{"RequestId":"r","Code":"x","Message":"m","TaskId":"t"}"#;
+        assert!(matches!(
+            parse::<Value>(&answer(200, body)),
+            Parsed::Success { .. }
+        ));
+        // Without a message it is not an envelope either.
+        assert!(matches!(
+            parse::<Value>(&answer(200, r#"{"RequestId":"r","Code":"x"}"#)),
+            Parsed::Success { .. }
+        ));
+    }
+
+    #[test]
+    fn duplicate_codes_are_refused() {
+        for status in [200, 400] {
+            let body = r#"{"Code":"Throttling","Code":"InvalidParameter","Message":"m"}"#;
+            match parse::<Value>(&answer(status, body)) {
+                Parsed::Unreadable(u) => assert!(u.reason.contains("`Code`"), "{}", u.reason),
+                _ => panic!("expected an unreadable answer for HTTP {status}"),
+            }
+        }
+        let body = r#"{"Code":"A","code":"B","Message":"m"}"#;
+        assert!(matches!(
+            parse::<Value>(&answer(400, body)),
+            Parsed::Unreadable(_)
+        ));
+    }
+
+    #[test]
+    fn numeric_codes_are_malformed() {
+        match parse::<Value>(&answer(400, r#"{"Code":400,"Message":"m"}"#)) {
+            Parsed::Unreadable(u) => assert!(u.reason.contains("not a string"), "{}", u.reason),
+            _ => panic!("expected an unreadable answer"),
+        }
+    }
+
+    #[test]
+    fn control_characters_never_survive() {
+        let body = "{\"Code\":\"Bad\\u001b[31m\",\"Message\":\"ring\\u0007 \\u009b2J\",\"RequestId\":\"r\\u001b\"}";
+        match parse::<Value>(&answer(400, body)) {
+            Parsed::Service(e) => {
+                let all = format!("{}{}{:?}{e}", e.code, e.message, e.request_id);
+                assert!(!all.chars().any(|c| c.is_control()), "{all:?}");
+                assert_eq!(e.code, "Bad\\u{1b}[31m");
+                assert_eq!(e.message, "ring\\u{7} \\u{9b}2J");
+            }
+            _ => panic!("expected a service error"),
         }
     }
 }

@@ -8,8 +8,9 @@
 //!
 //! Stages, each public so the vectors can check them one by one:
 //!
-//! 1. [`query_params`]: every parameter to send except `Signature`;
-//! 2. [`canonicalized_query`]: those sorted by name, percent-encoded, joined with `&`;
+//! 1. [`query_params`]: every query parameter to send except `Signature`;
+//! 2. [`canonicalized_query`]: those and the form-body parameters (the SDK signs both
+//!    together), sorted by name, percent-encoded, joined with `&`;
 //! 3. [`string_to_sign`]: `METHOD&%2F&` plus the canonicalized query percent-encoded again;
 //! 4. [`signature`]: base64 HMAC-SHA1 of the string to sign keyed with `secret&`;
 //! 5. [`path_and_query`]: the URL to request, `Signature` last.
@@ -30,19 +31,7 @@ pub const SIGNATURE_VERSION: &str = "1.0";
 
 /// Parameter names the signer sets itself; operation parameters with these names are
 /// dropped, as the SDK's dictionary would overwrite them.
-pub const RESERVED_PARAMS: &[&str] = &[
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureType",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
+pub const RESERVED_PARAMS: &[&str] = crate::params::RESERVED_PARAM_NAMES;
 
 /// Every parameter to send except `Signature`, in the order the SDK sends them.
 pub fn query_params(input: &SigningInput<'_>, params: &SigningParams<'_>) -> Vec<(String, String)> {
@@ -72,6 +61,18 @@ pub fn query_params(input: &SigningInput<'_>, params: &SigningParams<'_>) -> Vec
             .map(|(name, value)| (name.to_owned(), value)),
     );
     query
+}
+
+/// The form-body parameters to send and sign, in the given order (the SDK's
+/// `urlencode(body_params)` keeps insertion order); reserved names are dropped as in
+/// [`query_params`].
+pub fn body_params(input: &SigningInput<'_>) -> Vec<(String, String)> {
+    input
+        .body
+        .iter()
+        .filter(|(name, _)| !RESERVED_PARAMS.contains(&name.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// The parameters sorted by name, names and values percent-encoded, joined with `&`.
@@ -130,26 +131,34 @@ pub fn sign(
     extra_headers: &[(String, String)],
 ) -> SignedRequest {
     let query = query_params(input, params);
+    let body = body_params(input);
+    let signed: Vec<(String, String)> = query.iter().chain(body.iter()).cloned().collect();
     let to_sign = string_to_sign(
         input.method.as_str(),
         input.path,
-        &canonicalized_query(&query),
+        &canonicalized_query(&signed),
     );
     let signature = signature(params.credentials.access_key_secret(), &to_sign);
     let mut headers = vec![
         ("x-acs-action".to_owned(), input.action.to_owned()),
         ("x-acs-version".to_owned(), input.version.to_owned()),
     ];
+    if !body.is_empty() {
+        headers.push((
+            "content-type".to_owned(),
+            super::FORM_CONTENT_TYPE.to_owned(),
+        ));
+    }
     headers.extend(extra_headers_except(
         extra_headers,
-        &["x-acs-action", "x-acs-version"],
+        &["x-acs-action", "x-acs-version", "content-type"],
     ));
     headers.sort();
     SignedRequest {
         method: input.method,
         path_and_query: path_and_query(input.path, &query, &signature),
         headers,
-        body: Vec::new(),
+        body: super::form_body(&body),
     }
 }
 
@@ -173,6 +182,7 @@ mod tests {
             action: "StopLivePullToPush",
             version: "2016-11-01",
             params: &params,
+            body: &[],
         };
         let signing = SigningParams {
             credentials: &credentials,

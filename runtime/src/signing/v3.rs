@@ -21,7 +21,7 @@ use super::{SignedRequest, SigningInput, SigningParams, extra_headers_except, fo
 /// The algorithm name that starts the string to sign and the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
-/// `x-acs-content-sha256` of an empty body (every RPC request).
+/// `x-acs-content-sha256` of an empty body (an RPC request without body parameters).
 pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -29,6 +29,7 @@ pub const EMPTY_PAYLOAD_SHA256: &str =
 const OWN_HEADERS: &[&str] = &[
     "accept",
     "authorization",
+    "content-type",
     "host",
     "x-acs-accesskey-id",
     "x-acs-action",
@@ -53,7 +54,8 @@ pub fn canonical_query(params: &[(String, String)]) -> String {
 /// The headers a request sends and signs, lowercase names, sorted by name:
 /// `accept`, `host`, `x-acs-action`, `x-acs-content-sha256`, `x-acs-date`,
 /// `x-acs-signature-nonce`, `x-acs-version`, with an STS token also `x-acs-accesskey-id`
-/// and `x-acs-security-token`, plus `extra` (see [`super::sign_with_headers`]).
+/// and `x-acs-security-token`, with a form body `content-type` (the SDK signs every header
+/// it sends), plus `extra` (see [`super::sign_with_headers`]).
 pub fn headers_to_sign(
     input: &SigningInput<'_>,
     params: &SigningParams<'_>,
@@ -69,6 +71,12 @@ pub fn headers_to_sign(
         ("x-acs-signature-nonce".to_owned(), params.nonce.to_owned()),
         ("x-acs-version".to_owned(), input.version.to_owned()),
     ];
+    if !input.body.is_empty() {
+        headers.push((
+            "content-type".to_owned(),
+            super::FORM_CONTENT_TYPE.to_owned(),
+        ));
+    }
     if let Some(token) = super::security_token(params.credentials) {
         // The SDK names the key id in a header too when it sends a token.
         headers.push((
@@ -175,13 +183,21 @@ pub fn path_and_query(path: &str, params: &[(String, String)]) -> String {
     format!("{path}?{query}")
 }
 
+/// The form body the Tea SDK sends: pairs sorted by name (its `Form.to_form_string`),
+/// then `urlencode`d; empty without body parameters.
+pub fn body(params: &[(String, String)]) -> Vec<u8> {
+    let mut sorted = params.to_vec();
+    sorted.sort();
+    super::form_body(&sorted)
+}
+
 /// Runs every stage and returns the request to send (headers include `authorization`).
 pub fn sign(
     input: &SigningInput<'_>,
     params: &SigningParams<'_>,
     extra_headers: &[(String, String)],
 ) -> SignedRequest {
-    let body = Vec::new();
+    let body = body(input.body);
     let payload_hash = hashed_payload(&body);
     let mut headers = headers_to_sign(input, params, &payload_hash, extra_headers);
     let (header_block, signed_headers) = canonical_headers(&headers);

@@ -8,7 +8,6 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -17,8 +16,8 @@ use livegen_runtime::config::{ConfigBuilder, RateLimit, RetryConfig};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
 use livegen_runtime::{
-    CommonError, Config, Credentials, HttpMethod, InvalidInput, Operation, OperationError, Params,
-    QpsLimit, QpsScope, RamAuthorization, Service, ServiceError, ToParams,
+    Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, QpsLimit, QpsScope,
+    RamAuthorization, Service, Shape,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -307,17 +306,25 @@ pub static LIVE: Service = Service {
 };
 
 const RAM: RamAuthorization = RamAuthorization {
-    action: "live:StopLivePullToPush",
-    access_level: "update",
+    action: Some("live:StopLivePullToPush"),
+    access_level: Some("update"),
     resources: &["*"],
     condition_keys: &[],
     dependent_actions: &[],
 };
 
+/// The parameters (`PageSize` is made up, to have a bound to break).
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo::query("Region", Shape::STRING).required(),
+    ParamInfo::query("TaskId", Shape::STRING).required(),
+    ParamInfo::query("PageSize", Shape::int_range(Some(1), Some(10))),
+];
+
 /// `StopLivePullToPush`: GET first, 10 per second per account.
 pub static STOP: Operation = Operation {
     service: &LIVE,
     action: "StopLivePullToPush",
+    summary: "Stops a pulled-stream relay task.",
     path: "/",
     methods: &[HttpMethod::Get, HttpMethod::Post],
     qps: Some(QpsLimit {
@@ -326,27 +333,48 @@ pub static STOP: Operation = Operation {
         scope: QpsScope::Account,
     }),
     ram: RAM,
-    params: &[],
+    params: PARAMS,
     errors: &[],
+    deprecated: false,
 };
 
 /// The same action, POST first.
 pub static STOP_POST: Operation = Operation {
-    service: &LIVE,
-    action: "StopLivePullToPush",
-    path: "/",
     methods: &[HttpMethod::Post, HttpMethod::Get],
     qps: None,
-    ram: RAM,
-    params: &[],
-    errors: &[],
+    ..STOP
 };
 
-/// The input of `StopLivePullToPush`.
-#[derive(Debug, Clone)]
+/// A POST action with form-body parameters (shaped like `SendMessageToGroup`).
+pub static SEND: Operation = Operation {
+    action: "SendMessageToGroup",
+    methods: &[HttpMethod::Post],
+    qps: None,
+    params: &[
+        ParamInfo::query("RegionId", Shape::STRING),
+        ParamInfo::body("AppId", Shape::STRING).required(),
+        ParamInfo::body(
+            "Users",
+            Shape::List(&ListShape {
+                item: Shape::STRING,
+                min_items: None,
+                max_items: None,
+            }),
+        ),
+        ParamInfo::body("Data", Shape::STRING),
+    ],
+    ..STOP
+};
+
+/// The input of `StopLivePullToPush`, with the generated serde attributes.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct StopInput {
+    #[serde(rename = "Region")]
     pub region: String,
+    #[serde(rename = "TaskId")]
     pub task_id: String,
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
 }
 
 impl StopInput {
@@ -355,25 +383,16 @@ impl StopInput {
         Self {
             region: "cn-shanghai".to_owned(),
             task_id: task_id.to_owned(),
+            page_size: None,
         }
     }
 }
 
-impl ToParams for StopInput {
-    fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput> {
-        params
-            .put("Region", &self.region)
-            .put("TaskId", &self.task_id);
-        Ok(())
-    }
-}
-
-/// An input whose encoding always fails, as a spec violation would.
-pub struct BadInput;
-
-impl ToParams for BadInput {
-    fn to_params(&self, _: &mut Params) -> Result<(), InvalidInput> {
-        Err(InvalidInput::new("PageSize", "11 is above the maximum 10"))
+/// An input the spec refuses (`PageSize` above its maximum).
+pub fn bad_input() -> StopInput {
+    StopInput {
+        page_size: Some(11),
+        ..StopInput::new("task-1")
     }
 }
 
@@ -385,44 +404,13 @@ pub struct StopOutput {
     pub task_id: Option<String>,
 }
 
-/// The errors of `StopLivePullToPush` (two documented codes are enough to test with).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StopError {
-    /// The task does not exist.
-    CodeTaskNotExist(ServiceError),
-    /// The task has been stopped (possibly by an earlier attempt of the same call).
-    CodeTaskHasStopped(ServiceError),
-    /// An error every API may answer.
-    Common(CommonError),
-    /// A code the spec does not list.
-    Unhandled(ServiceError),
-}
-
-impl fmt::Display for StopError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.service_error().fmt(f)
-    }
-}
-
-impl std::error::Error for StopError {}
-
-impl OperationError for StopError {
-    fn from_service_error(error: ServiceError) -> Self {
-        match error.code.as_str() {
-            "CodeTaskNotExist" => Self::CodeTaskNotExist(error),
-            "CodeTaskHasStopped" => Self::CodeTaskHasStopped(error),
-            _ => match CommonError::classify(error) {
-                Ok(common) => Self::Common(common),
-                Err(error) => Self::Unhandled(error),
-            },
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::CodeTaskNotExist(e) | Self::CodeTaskHasStopped(e) | Self::Unhandled(e) => e,
-            Self::Common(c) => &c.error,
-        }
+livegen_runtime::operation_error! {
+    /// The errors of `StopLivePullToPush` (two documented codes are enough to test with).
+    pub enum StopError {
+        /// The task does not exist.
+        CodeTaskNotExist = "CodeTaskNotExist",
+        /// The task has been stopped (possibly by an earlier attempt of the same call).
+        CodeTaskHasStopped = "CodeTaskHasStopped",
     }
 }
 
