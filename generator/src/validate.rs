@@ -646,14 +646,11 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
                 format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
                 "remove it: the runtime adds Action, Version, the signature and credentials to every call",
             );
-        } else if n.is_empty()
-            || !n.starts_with(|c: char| c.is_ascii_alphabetic())
-            || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
+        } else if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             p.hinted(
                 &obj.at("name"),
                 format!("parameter name {n:?} is not a wire name livegen can send"),
-                "RPC parameter names are ASCII letters, digits and `_`, starting with a letter",
+                "RPC parameter names are ASCII letters, digits and `_`",
             );
         }
     }

@@ -158,6 +158,11 @@ macro_rules! string_enum {
                     Self::Unknown(text) => text.as_str(),
                 }
             }
+
+            /// Whether the value is one the spec lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
         }
 
         impl ::core::convert::From<&str> for $name {
@@ -265,6 +270,11 @@ macro_rules! int_enum {
                     $(Self::$variant => $value,)*
                     Self::Unknown(value) => value,
                 }
+            }
+
+            /// Whether the value is one the spec lists.
+            pub const fn is_known(self) -> bool {
+                !matches!(self, Self::Unknown(_))
             }
         }
 

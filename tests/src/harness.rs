@@ -240,6 +240,7 @@ pub fn signed_request(addr: SocketAddr, call: &RawCall<'_>) -> std::io::Result<R
             action: call.action,
             version: call.api_version,
             params: &params,
+            body: &[],
         },
         &SigningParams {
             credentials: &credentials,

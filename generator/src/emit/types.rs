@@ -96,7 +96,10 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
     let required = s.fields.iter().filter(|f| f.required).count();
     // `#[non_exhaustive]` forbids struct literals outside this crate, so it goes only where
     // `new` can build the value.
-    let (non_exhaustive, constructor) = if required <= MAX_NEW_ARGS {
+    // Answers are only ever deserialized, so only input types get a constructor.
+    let (non_exhaustive, constructor) = if !s.in_input {
+        (Some(quote!(#[non_exhaustive])), None)
+    } else if required <= MAX_NEW_ARGS {
         (
             Some(quote!(#[non_exhaustive])),
             Some(constructor(

@@ -119,11 +119,15 @@ impl<'a> Lower<'a> {
         if required > crate::emit::MAX_NEW_ARGS {
             claimed.push(&required_struct);
         }
-        for name in claimed {
+        for (name, what) in
+            claimed
+                .into_iter()
+                .zip(["input", "output", "error", "required parameters"])
+        {
+            let reason = format!("the {what} type of `{}`", op.action);
             named &= self
                 .type_scope
-                .name(name, Case::TypeDef, &op.pointer, &mut self.diags)
-                .is_some();
+                .claim(name, &reason, &op.pointer, &mut self.diags);
         }
         if !named {
             return None;

@@ -135,6 +135,35 @@ impl<'a> Scope<'a> {
             .insert(ident.to_owned(), (reason.to_owned(), String::new()));
     }
 
+    /// Claims `ident` for something the generator makes (`reason`), reporting at `pointer`
+    /// when the name is already taken; later claims of the same name are told `reason`.
+    pub fn claim(
+        &mut self,
+        ident: &str,
+        reason: &str,
+        pointer: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> bool {
+        if let Some((other, other_pointer)) = self.taken.get(ident) {
+            let where_ = if other_pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" (at {other_pointer})")
+            };
+            diags.push(
+                Diagnostic::new(
+                    pointer,
+                    format!("livegen needs `{ident}` for {reason}, but {other:?}{where_} already has that name among the {}", self.what),
+                )
+                .with_hint("rename one of them in the spec"),
+            );
+            return false;
+        }
+        self.taken
+            .insert(ident.to_owned(), (reason.to_owned(), String::new()));
+        true
+    }
+
     /// Names `raw` (found at `pointer`) in this scope.
     pub fn name(
         &mut self,

@@ -6,5 +6,5 @@
 //! `cargo test -p livegen-tests`.
 
 fn main() -> std::process::ExitCode {
-    aliyun_live::cli::main()
+    livegen_runtime::cli::main(&aliyun_live::cli::CLI)
 }

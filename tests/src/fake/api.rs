@@ -336,14 +336,17 @@ fn answer(
             }
             continue;
         };
-        if !spec.allowed.is_empty() && !spec.allowed.contains(&value.as_str()) {
+        if let livegen_runtime::Shape::String { values, .. } = spec.shape
+            && !values.is_empty()
+            && !values.contains(&value.as_str())
+        {
             return documented(
                 action,
                 "InvalidParameter",
                 Some(&format!(
                     "The value `{value}` of parameter {} is not valid; valid values: {}",
                     spec.name,
-                    spec.allowed.join(", ")
+                    values.join(", ")
                 )),
             );
         }
@@ -402,14 +405,11 @@ fn signature_error(error: &VerifyError) -> Reply {
 /// documentation does not list (injected to test unknown codes) answers HTTP 400.
 fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
     match catalog().error(action, code) {
-        Some(error) => {
-            let detail = detail.or_else(|| Some(error.description).filter(|d| !d.is_empty()));
-            error_reply(
-                error.http_status,
-                code,
-                &fill(error.message, detail.unwrap_or(code)),
-            )
-        }
+        Some(error) => error_reply(
+            error.http_status,
+            code,
+            &fill(error.message, detail.unwrap_or(code)),
+        ),
         None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
     }
 }

@@ -69,10 +69,13 @@ mod tests {
         let params = catalog().params("StopLivePullToPush");
         let region = params.iter().find(|p| p.name == "Region").expect("Region");
         assert!(region.required);
-        assert_eq!(region.allowed, aliyun_live::Region::VALUES);
+        assert_eq!(
+            region.shape,
+            livegen_runtime::Shape::enumeration(aliyun_live::Region::VALUES)
+        );
         let task = params.iter().find(|p| p.name == "TaskId").expect("TaskId");
         assert!(task.required);
-        assert!(task.allowed.is_empty());
+        assert_eq!(task.shape, livegen_runtime::Shape::STRING);
     }
 
     #[test]
