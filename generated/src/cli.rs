@@ -2,80 +2,10 @@
 
 //! The command line, in the style of the aliyun CLI: `<bin> <Action> --Param value …`.
 
-use clap::Parser;
-use livegen_runtime::cli::GlobalArgs;
-use std::io::Write;
-use std::process::ExitCode;
-
-/// Calls the ApsaraVideo Live API (2016-11-01) from the command line.
-#[derive(Debug, Parser)]
-#[command(
-    name = "aliyun-live",
-    version,
-    about = "Calls the ApsaraVideo Live API (2016-11-01) from the command line."
-)]
-pub struct Cli {
-    /// Options every operation takes.
-    #[command(flatten)]
-    pub global: GlobalArgs,
-    /// The action to call.
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-/// One subcommand per action, named as on the wire.
-#[derive(Debug, clap::Subcommand)]
-pub enum Command {
-    /// Stops a pulled-stream relay task.
-    #[command(name = "StopLivePullToPush")]
-    StopLivePullToPush {
-        /// The region of the live center.
-        #[arg(
-            long = "Region",
-            value_parser = clap::builder::PossibleValuesParser::new(
-                crate::types::Region::VALUES
-            )
-        )]
-        region: String,
-        /// The task ID.
-        #[arg(long = "TaskId")]
-        task_id: String,
-    },
-}
-
-/// Parses the process arguments, runs, and returns the exit code.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    livegen_runtime::cli::block_on(run(cli, &mut std::io::stdout(), &mut std::io::stderr()))
-}
-
-/// Runs one parsed command line, printing the answer to `out` and problems to `err`.
-pub async fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let client = match cli.global.config() {
-        Ok(config) => crate::Client::new(config),
-        Err(problem) => return problem.report(err),
-    };
-
-    let global = &cli.global;
-    match cli.command {
-        Command::StopLivePullToPush { region, task_id } => {
-            let input = crate::StopLivePullToPushInput::new(
-                crate::types::Region::from(region.as_str()),
-                task_id,
-            );
-            livegen_runtime::cli::execute::<
-                _,
-                crate::StopLivePullToPushOutput,
-                crate::StopLivePullToPushError,
-            >(
-                client.runtime(),
-                &crate::operations::stop_live_pull_to_push::OPERATION,
-                &input,
-                global,
-                out,
-                err,
-            )
-            .await
-        }
-    }
-}
+/// The command line over every operation's table.
+pub const CLI: livegen_runtime::cli::CliSpec = livegen_runtime::cli::CliSpec {
+    name: "aliyun-live",
+    about: "Calls the ApsaraVideo Live API (2016-11-01) from the command line.",
+    service: &crate::service::SERVICE,
+    operations: crate::operations::ALL,
+};

@@ -6,6 +6,8 @@
 //!
 //! # Example
 //!
+//! Calls are `async`: run them on a Tokio runtime (`#[tokio::main]`) or any executor that can drive `reqwest`.
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use aliyun_live::{Client, StopLivePullToPushInput};
@@ -13,25 +15,30 @@
 //! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET or ~/.aliyun/config.json.
 //! let client = Client::from_env()?;
 //! let output = client
-//!     .stop_live_pull_to_push(StopLivePullToPushInput::new("preregion", "3bb44350-0c34-49c7-8c5e-cba5e6c0****"))
+//!     .stop_live_pull_to_push(StopLivePullToPushInput::new("ap-southeast-1", "3bb44350-0c34-49c7-8c5e-cba5e6c0****"))
 //!     .await?;
-//! println!("{:?}", output);
+//! println!("{output:?}");
 //! # Ok(())
 //! # }
 //! ```
 
+#[rustfmt::skip]
 pub mod client;
 
 #[cfg(feature = "cli")]
+#[rustfmt::skip]
 pub mod cli;
+
+#[rustfmt::skip]
+mod exports;
+
+#[rustfmt::skip]
 pub mod operations;
+
+#[rustfmt::skip]
 pub mod service;
+
+#[rustfmt::skip]
 pub mod types;
 
-pub use client::Client;
-pub use livegen_runtime::{Config, OperationError, SdkError};
-pub use operations::stop_live_pull_to_push::{
-    StopLivePullToPushError, StopLivePullToPushInput, StopLivePullToPushOutput,
-};
-
-pub use types::Region;
+pub use exports::*;

@@ -2,114 +2,30 @@
 
 //! Enumerations and structures the operations share.
 
-/// A region of the live center.
-///
-/// Values the service may add later parse as [`Self::Unknown`], so a new value never breaks a client.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Region {
-    /// `ap-northeast-1`.
-    ApNortheast1,
-    /// `ap-southeast-1`: Singapore.
-    ApSoutheast1,
-    /// `ap-southeast-5`: Indonesia (Jakarta).
-    ApSoutheast5,
-    /// `eu-central-1`.
-    EuCentral1,
-    /// `me-central-1`.
-    MeCentral1,
-    /// `cn-beijing`: China (Beijing).
-    CnBeijing,
-    /// `cn-shanghai`: China (Shanghai).
-    CnShanghai,
-    /// `cn-shenzhen`.
-    CnShenzhen,
-    /// `cn-qingdao`.
-    CnQingdao,
-    /// `preregion`.
-    Preregion,
-    /// A value this version of the client does not know; holds the wire string.
-    Unknown(String),
-}
-
-impl Region {
-    /// Every value the spec lists, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ap-northeast-1",
-        "ap-southeast-1",
-        "ap-southeast-5",
-        "eu-central-1",
-        "me-central-1",
-        "cn-beijing",
-        "cn-shanghai",
-        "cn-shenzhen",
-        "cn-qingdao",
-        "preregion",
-    ];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::EuCentral1 => "eu-central-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::CnBeijing => "cn-beijing",
-            Self::CnShanghai => "cn-shanghai",
-            Self::CnShenzhen => "cn-shenzhen",
-            Self::CnQingdao => "cn-qingdao",
-            Self::Preregion => "preregion",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl From<&str> for Region {
-    fn from(value: &str) -> Self {
-        match value {
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "eu-central-1" => Self::EuCentral1,
-            "me-central-1" => Self::MeCentral1,
-            "cn-beijing" => Self::CnBeijing,
-            "cn-shanghai" => Self::CnShanghai,
-            "cn-shenzhen" => Self::CnShenzhen,
-            "cn-qingdao" => Self::CnQingdao,
-            "preregion" => Self::Preregion,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for Region {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for Region {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Region {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Region {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+livegen_runtime::string_enum! {
+    /// A region of the live center.
+    ///
+    /// Values the service may add later parse as `Unknown`, so a new value never breaks a client.
+    pub enum Region {
+        /// `ap-northeast-1`.
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-southeast-1`: Singapore.
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-5`: Indonesia (Jakarta).
+        ApSoutheast5 = "ap-southeast-5",
+        /// `eu-central-1`.
+        EuCentral1 = "eu-central-1",
+        /// `me-central-1`.
+        MeCentral1 = "me-central-1",
+        /// `cn-beijing`: China (Beijing).
+        CnBeijing = "cn-beijing",
+        /// `cn-shanghai`: China (Shanghai).
+        CnShanghai = "cn-shanghai",
+        /// `cn-shenzhen`.
+        CnShenzhen = "cn-shenzhen",
+        /// `cn-qingdao`.
+        CnQingdao = "cn-qingdao",
+        /// `preregion`.
+        Preregion = "preregion",
     }
 }

@@ -1,7 +1,6 @@
 //! Stage 4: IR → files. Rust goes through `quote` and `render::rust`; everything else
 //! through `docs`.
 
-mod cli;
 mod crate_root;
 mod docs;
 mod operation;
@@ -9,6 +8,8 @@ mod tokens;
 mod types;
 
 use proc_macro2::TokenStream;
+
+pub use types::MAX_NEW_ARGS;
 
 use crate::model::Api;
 use crate::{Error, Files, render};
@@ -22,12 +23,13 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
         Ok(())
     };
     rust("src/lib.rs".into(), crate_root::lib_rs(api))?;
+    rust("src/exports.rs".into(), crate_root::exports_rs(api))?;
     rust("src/service.rs".into(), crate_root::service_rs(api))?;
     rust("src/operations.rs".into(), crate_root::operations_rs(api))?;
     rust("src/client.rs".into(), crate_root::client_rs(api))?;
     rust("src/types.rs".into(), types::types_rs(api))?;
-    rust("src/cli.rs".into(), cli::cli_rs(api))?;
-    rust(format!("src/bin/{}.rs", api.package), cli::bin_rs(api))?;
+    rust("src/cli.rs".into(), crate_root::cli_rs(api))?;
+    rust(format!("src/bin/{}.rs", api.package), crate_root::bin_rs(api))?;
     for (path, text) in operations(api)? {
         files.insert(path, text);
     }

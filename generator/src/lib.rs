@@ -10,6 +10,8 @@
 
 pub mod diagnostics;
 pub mod emit;
+pub mod escape;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -7,7 +7,7 @@ pub mod naming;
 
 pub use lower::lower;
 
-use crate::spec::Style;
+use crate::spec::{Location, Style};
 
 /// The API as the emitters see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,8 @@ pub struct Api {
     pub regional_endpoints: Vec<(String, String)>,
     /// Operations, sorted by action.
     pub operations: Vec<Operation>,
-    /// Named types shared by operations (enums and structs), sorted by name.
+    /// Named types from `components/schemas` (enums and structs), sorted by name. Types
+    /// defined inline in one operation live in [`Operation::types`].
     pub types: Vec<TypeDef>,
 }
 
@@ -67,12 +68,14 @@ pub struct Operation {
     pub ram: Ram,
     /// Input fields, in spec order.
     pub params: Vec<Field>,
-    /// Output fields, in spec order.
-    pub output_fields: Vec<Field>,
+    /// Output fields, in spec order; `None` when the spec does not document the answer.
+    pub output_fields: Option<Vec<Field>>,
     /// Documentation of the output type.
     pub output_doc: Option<String>,
     /// Documented errors, in spec order.
     pub errors: Vec<ErrorVariant>,
+    /// Types defined inline in this operation's parameters and answer, sorted by name.
+    pub types: Vec<TypeDef>,
 }
 
 /// A published rate limit.
@@ -106,15 +109,19 @@ pub struct Field {
     pub required: bool,
     /// Wire layout (inputs only).
     pub style: Style,
+    /// Query string or form body (inputs only).
+    pub location: Location,
     /// Example value.
     pub example: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
 }
 
-/// A Rust type of a field.
+/// A Rust type of a field, with the constraints the runtime checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty {
-    /// `String`.
-    String,
+    /// `String`, with length bounds in characters.
+    String(Option<u64>, Option<u64>),
     /// `bool`.
     Bool,
     /// `i32`, with inclusive bounds.
@@ -123,20 +130,33 @@ pub enum Ty {
     I64(Option<i64>, Option<i64>),
     /// `f64`.
     F64,
-    /// A generated enum.
-    Enum(String),
+    /// A generated string enum.
+    Enum(TypeRef),
+    /// A generated integer enum.
+    IntEnum(TypeRef),
     /// A generated struct.
-    Struct(String),
-    /// `Vec<T>`.
-    List(Box<Ty>),
+    Struct(TypeRef),
+    /// `Vec<T>`, with item-count bounds.
+    List(Box<Ty>, Option<u64>, Option<u64>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
     /// `serde_json::Value`, for objects without declared properties.
     Json,
+}
+
+/// A generated type and the module that defines it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TypeRef {
+    /// The Rust name.
+    pub name: String,
+    /// `None` for `types`, else the operation module (`stop_live_pull_to_push`).
+    pub module: Option<String>,
 }
 
 /// A named generated type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeDef {
-    /// A string enumeration.
+    /// A string or integer enumeration.
     Enum(EnumDef),
     /// An object.
     Struct(StructDef),
@@ -152,22 +172,24 @@ impl TypeDef {
     }
 }
 
-/// A string enumeration with an `Unknown(String)` catch-all.
+/// An enumeration with an `Unknown` catch-all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumDef {
     /// Rust name.
     pub name: String,
     /// Documentation.
     pub doc: Option<String>,
-    /// Values in spec order.
+    /// Whether the values are integers.
+    pub integer: bool,
+    /// Values in spec order; values that differ only in case share one variant.
     pub values: Vec<EnumValue>,
 }
 
-/// One enum value.
+/// One enum variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumValue {
-    /// Wire value, e.g. `ap-southeast-1`.
-    pub wire: String,
+    /// Wire spellings, the one sent first (`ap-southeast-1`; `DOMAIN`, `domain`).
+    pub wires: Vec<String>,
     /// Rust variant, e.g. `ApSoutheast1`.
     pub variant: String,
     /// Documentation (`x-acs-enum-docs`).
@@ -183,6 +205,8 @@ pub struct StructDef {
     pub doc: Option<String>,
     /// Fields in spec order.
     pub fields: Vec<Field>,
+    /// Whether a parameter uses it, so the runtime needs its shape.
+    pub in_input: bool,
 }
 
 /// A documented error code.

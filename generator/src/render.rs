@@ -24,8 +24,49 @@ pub fn rust(path: &str, spec_path: &str, tokens: TokenStream) -> Result<String, 
     Ok(format!(
         "{}\n{}",
         header("//", spec_path),
-        space_items(&prettyplease::unparse(&file))
+        space_items(&wrap_macros(&prettyplease::unparse(&file)))
     ))
+}
+
+/// The attribute that marks an item to be printed as the body of a runtime macro.
+pub const MACRO_MARKER: &str = "livegen_macro";
+
+/// Turns each item marked `#[livegen_macro(name)]` into `livegen_runtime::name! { item }`.
+///
+/// The runtime's table macros (`operation_error!`, `string_enum!`, `int_enum!`) take an
+/// enum whose discriminants are wire codes; syn parses that as an ordinary enum, so
+/// prettyplease lays it out like one (docs as `///`, one variant per line) and the item
+/// is only wrapped here. Inside a macro call prettyplease would print a flat token soup.
+fn wrap_macros(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(name) = trimmed
+            .strip_prefix("#[livegen_macro(")
+            .and_then(|rest| rest.strip_suffix(")]"))
+        else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..line.len() - trimmed.len()];
+        out.push_str(&format!("{indent}livegen_runtime::{name}! {{\n"));
+        for inner in lines.by_ref() {
+            if inner.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str("    ");
+                out.push_str(inner);
+                out.push('\n');
+            }
+            if inner == format!("{indent}}}") {
+                break;
+            }
+        }
+        out.push_str(&format!("{indent}}}\n"));
+    }
+    out
 }
 
 /// Inserts a blank line after each item or block that closes at its own indentation, and
@@ -79,6 +120,13 @@ mod tests {
         let text = "//! Doc.\nuse a::b;\nuse c::d;\npub struct A {\n    x: u8,\n}\nimpl A {\n    const C: &[u8] = &[\n        1,\n    ];\n    /// Doc;\n    /// more.\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n    fn h() {}\n}\n";
         let want = "//! Doc.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: u8,\n}\n\nimpl A {\n    const C: &[u8] = &[\n        1,\n    ];\n\n    /// Doc;\n    /// more.\n    fn f() {}\n    fn g() {\n        if x {\n        } else {\n        }\n    }\n\n    fn h() {}\n}\n";
         assert_eq!(space_items(text), want);
+    }
+
+    #[test]
+    fn marked_items_become_macro_calls() {
+        let text = "#[livegen_macro(operation_error)]\n/// Doc.\npub enum E {\n    /// A.\n    A = \"A\",\n}\nfn f() {}\n";
+        let want = "livegen_runtime::operation_error! {\n    /// Doc.\n    pub enum E {\n        /// A.\n        A = \"A\",\n    }\n}\nfn f() {}\n";
+        assert_eq!(super::wrap_macros(text), want);
     }
 
     #[test]

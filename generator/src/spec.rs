@@ -58,12 +58,12 @@ pub struct Operation {
     pub methods: Vec<String>,
     /// `x-acs-qps`.
     pub qps: Option<Qps>,
-    /// `x-acs-ram`.
+    /// `x-acs-ram`; what the spec leaves out is not documented.
     pub ram: Ram,
     /// Query parameters, in file order.
     pub params: Vec<Parameter>,
-    /// Schema of the 200 response body.
-    pub output: Schema,
+    /// Schema of the 200 response body; `None` when the spec does not document it.
+    pub output: Option<Schema>,
     /// `x-acs-errors`, in file order.
     pub errors: Vec<ErrorCode>,
     /// `deprecated: true`.
@@ -83,13 +83,14 @@ pub struct Qps {
     pub on_exceed: String,
 }
 
-/// `x-acs-ram`: the authorization an operation needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `x-acs-ram`: the authorization an operation needs. Every field is optional: imported
+/// metadata rarely says all of it, and livegen never guesses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ram {
     /// e.g. `live:StopLivePullToPush`.
-    pub action: String,
+    pub action: Option<String>,
     /// `read`, `list`, `get`, `create`, `update` or `delete`.
-    pub access_level: String,
+    pub access_level: Option<String>,
     /// Resource patterns.
     pub resources: Vec<String>,
     /// Condition keys.
@@ -98,15 +99,26 @@ pub struct Ram {
     pub dependent_actions: Vec<String>,
 }
 
-/// How a parameter is laid out on the wire (`x-acs-style`).
+/// How a parameter is laid out on the wire (`x-acs-style`, the metadata's `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    /// `Name=value`.
+    /// `Name=value`; lists comma-joined; objects flattened.
     Simple,
-    /// `Name.1=a&Name.2=b`.
+    /// `Name.1=a&Name.2=b`, `Name.1.Key=v`.
     RepeatList,
+    /// Like `RepeatList` (the metadata's `flat`).
+    Flat,
     /// `Name=<JSON>`.
     Json,
+}
+
+/// Where a parameter travels (`x-acs-in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// The query string.
+    Query,
+    /// A form-encoded POST body (`formData`).
+    Body,
 }
 
 /// A query parameter.
@@ -124,8 +136,12 @@ pub struct Parameter {
     pub schema: Schema,
     /// Wire layout.
     pub style: Style,
+    /// Query string or form body.
+    pub location: Location,
     /// `example`, as text.
     pub example: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
 }
 
 /// A documented error code.
@@ -135,7 +151,7 @@ pub struct ErrorCode {
     pub pointer: String,
     /// e.g. `CodeTaskNotExist`.
     pub code: String,
-    /// HTTP status the service answers with.
+    /// HTTP status the service answers with (200 when the metadata lists it under success).
     pub http_status: u16,
     /// Message template (`%s` marks a variable part).
     pub message: String,
@@ -167,6 +183,10 @@ pub enum SchemaKind {
         values: Vec<String>,
         /// `x-acs-enum-docs`: value → doc.
         value_docs: BTreeMap<String, String>,
+        /// `minLength`.
+        min_length: Option<u64>,
+        /// `maxLength`.
+        max_length: Option<u64>,
     },
     /// An integer; `format: int32` narrows it.
     Integer {
@@ -176,18 +196,31 @@ pub enum SchemaKind {
         minimum: Option<i64>,
         /// Inclusive upper bound.
         maximum: Option<i64>,
+        /// `enum` values, in file order.
+        values: Vec<i64>,
+        /// `x-acs-enum-docs`: value → doc.
+        value_docs: BTreeMap<i64, String>,
     },
     /// A floating-point number.
     Number,
     /// A boolean.
     Boolean,
     /// An array of `items`.
-    Array(Box<Schema>),
+    Array {
+        /// The items.
+        items: Box<Schema>,
+        /// `minItems`.
+        min_items: Option<u64>,
+        /// `maxItems`.
+        max_items: Option<u64>,
+    },
     /// An object; properties in file order.
     Object {
         /// Property name → schema.
         properties: Vec<(String, Schema)>,
         /// Names of required properties.
         required: Vec<String>,
+        /// `additionalProperties` with a schema: a map with values of that shape.
+        additional: Option<Box<Schema>>,
     },
 }

@@ -12,7 +12,8 @@ use serde_yaml::Value;
 
 use crate::diagnostics::{Diagnostic, child};
 use crate::spec::{
-    Endpoints, ErrorCode, Operation, Parameter, Product, Qps, Ram, Schema, SchemaKind, Spec, Style,
+    Endpoints, ErrorCode, Location, Operation, Parameter, Product, Qps, Ram, Schema, SchemaKind,
+    Spec, Style,
 };
 use decode::{Obj, Problems, describe, kind, string_value};
 
@@ -20,6 +21,31 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Most values one `enum` may list.
 pub const MAX_ENUM_VALUES: usize = 4096;
+
+/// Most parameters one operation may take (the official Live API's largest has 26). Each
+/// becomes a field and a table row; far past this, rustc itself runs out of stack.
+pub const MAX_PARAMS: usize = 512;
+
+/// Most properties one object schema may declare.
+pub const MAX_PROPERTIES: usize = 1024;
+
+/// Wire names the runtime sends itself with every call (RPC V1 and V3 protocol
+/// parameters). A spec parameter of the same name would be sent twice or override the
+/// signature's own, so it is refused. Kept equal to `livegen_runtime::RESERVED_PARAM_NAMES`
+/// by a test in `tests/`.
+pub const RESERVED_PARAM_NAMES: &[&str] = &[
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
 const RESPONSE_PREFIX: &str = "#/components/responses/";
 
 /// Checks the document and returns the typed spec, or every problem found.
@@ -492,7 +518,9 @@ fn one_of(
 }
 
 fn ram(op: &Obj<'_>, p: &mut Problems) -> Option<Ram> {
-    let v = op.required("x-acs-ram", "the operation", p)?;
+    let Some(v) = op.get("x-acs-ram") else {
+        return Some(Ram::default());
+    };
     let pointer = op.at("x-acs-ram");
     let obj = Obj::of(v, &pointer, "`x-acs-ram`", p)?;
     obj.check_keys(
@@ -507,7 +535,7 @@ fn ram(op: &Obj<'_>, p: &mut Problems) -> Option<Ram> {
         &[],
         p,
     );
-    let action = obj.required_string("action", "`x-acs-ram`", p);
+    let action = obj.string("action", p);
     if let Some(a) = &action {
         let ok = a
             .split_once(':')
@@ -520,25 +548,20 @@ fn ram(op: &Obj<'_>, p: &mut Problems) -> Option<Ram> {
             );
         }
     }
-    let level = one_of(
-        &obj,
-        "accessLevel",
-        &["read", "list", "get", "create", "update", "delete"],
-        "",
-        p,
-    );
-    if obj.get("accessLevel").is_none() {
-        p.error(
-            &pointer,
-            "`x-acs-ram` is missing required field `accessLevel`",
-        );
-    }
+    let level = match obj.get("accessLevel") {
+        None => None,
+        Some(_) => Some(one_of(
+            &obj,
+            "accessLevel",
+            &["read", "list", "get", "create", "update", "delete"],
+            "",
+            p,
+        )?),
+    };
     Some(Ram {
-        action: action?,
-        access_level: level?,
-        resources: obj
-            .strings("resources", p)
-            .unwrap_or_else(|| vec!["*".to_owned()]),
+        action,
+        access_level: level,
+        resources: obj.strings("resources", p).unwrap_or_default(),
         condition_keys: obj.strings("conditionKeys", p).unwrap_or_default(),
         dependent_actions: obj.strings("dependentActions", p).unwrap_or_default(),
     })
@@ -556,6 +579,17 @@ fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
         );
         return None;
     };
+    if items.len() > MAX_PARAMS {
+        p.hinted(
+            &pointer,
+            format!(
+                "the operation takes {} parameters; livegen generates at most {MAX_PARAMS}",
+                items.len()
+            ),
+            "group related values into an object parameter sent as JSON",
+        );
+        return None;
+    }
     let mut out = Vec::new();
     let mut ok = true;
     let mut names: BTreeMap<String, String> = BTreeMap::new();
@@ -597,10 +631,11 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
             "description",
             "schema",
             "example",
+            "deprecated",
             "x-acs-style",
+            "x-acs-in",
         ],
         &[
-            "deprecated",
             "allowEmptyValue",
             "style",
             "explode",
@@ -609,6 +644,24 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
         p,
     );
     let name = obj.required_string("name", "the parameter", p);
+    if let Some(n) = &name {
+        if RESERVED_PARAM_NAMES.contains(&n.as_str()) {
+            p.hinted(
+                &obj.at("name"),
+                format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
+                "remove it: the runtime adds Action, Version, the signature and credentials to every call",
+            );
+        } else if n.is_empty()
+            || !n.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            p.hinted(
+                &obj.at("name"),
+                format!("parameter name {n:?} is not a wire name livegen can send"),
+                "RPC parameter names are ASCII letters, digits and `_`, starting with a letter",
+            );
+        }
+    }
     match obj.required_string("in", "the parameter", p).as_deref() {
         Some("query") | None => {}
         Some(other) => p.hinted(
@@ -636,38 +689,42 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
     let style = match obj.string("x-acs-style", p).as_deref() {
         None | Some("simple") => Some(Style::Simple),
         Some("repeatList") => Some(Style::RepeatList),
+        Some("flat") => Some(Style::Flat),
         Some("json") => Some(Style::Json),
         Some(other) => {
             p.hinted(
                 &obj.at("x-acs-style"),
                 format!("`x-acs-style` {other:?} is not known"),
-                "expected `simple`, `repeatList` or `json`",
+                "expected `simple`, `repeatList`, `flat` or `json`",
             );
             None
         }
     };
-    if let (Some(s), Some(style)) = (&schema, style) {
-        let is_array = matches!(s.kind, SchemaKind::Array(_));
-        let is_object = matches!(s.kind, SchemaKind::Object { .. });
-        if is_array && style == Style::Simple {
+    let location = match obj.string("x-acs-in", p).as_deref() {
+        None | Some("query") => Some(Location::Query),
+        Some("formData") => Some(Location::Body),
+        Some(other) => {
             p.hinted(
-                pointer,
-                "a list parameter needs a wire style",
-                "set `x-acs-style: repeatList` (Name.1=a&Name.2=b) or `json`",
+                &obj.at("x-acs-in"),
+                format!("`x-acs-in` {other:?} is not known"),
+                "expected `query` (the default) or `formData` (a form-encoded POST body)",
             );
-        } else if is_object && style != Style::Json {
-            p.hinted(
-                pointer,
-                "an object parameter must be sent as JSON",
-                "set `x-acs-style: json`",
-            );
-        } else if style == Style::RepeatList && !is_array {
-            p.hinted(
-                &obj.at("x-acs-style"),
-                "`repeatList` applies to lists only",
-                "give the parameter `type: array` or drop the style",
-            );
+            None
         }
+    };
+    if let (Some(s), Some(style)) = (&schema, style)
+        && let SchemaKind::Array { items, .. } = &s.kind
+        && style == Style::Simple
+        && matches!(
+            items.kind,
+            SchemaKind::Array { .. } | SchemaKind::Object { .. } | SchemaKind::Ref(_)
+        )
+    {
+        p.hinted(
+            pointer,
+            "a `simple` list joins its items with commas, which works for scalar items only",
+            "set `x-acs-style: repeatList` (Name.1.Key=v) or `json`",
+        );
     }
     let example = obj.get("example").and_then(|v| match v {
         Value::String(s) => Some(s.clone()),
@@ -682,7 +739,9 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
         description: obj.string("description", p),
         schema: schema?,
         style: style?,
+        location: location?,
         example,
+        deprecated: obj.bool("deprecated", p).unwrap_or(false),
     })
 }
 
@@ -716,14 +775,14 @@ fn errors(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<ErrorCode>> {
             Some(v) => match v
                 .as_u64()
                 .and_then(|n| u16::try_from(n).ok())
-                .filter(|n| (400..600).contains(n))
+                .filter(|n| (200..600).contains(n))
             {
                 Some(n) => Some(n),
                 None => {
                     p.error(
                         &obj.at("httpStatus"),
                         format!(
-                            "`httpStatus` must be an HTTP error status (400-599), found {}",
+                            "`httpStatus` must be an HTTP status (200-599), found {}",
                             describe(v)
                         ),
                     );
@@ -735,14 +794,18 @@ fn errors(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<ErrorCode>> {
         let message = obj.required_string("message", "the error entry", p);
         let description = obj.string("description", p);
         if let Some(c) = &code {
-            if c.is_empty()
-                || !c
+            // `%s` marks a variable part of a code written as a template
+            // (`Invalid%s.ValueNotSupported`); the runtime matches it against any text.
+            let plain = c.replace("%s", "");
+            if plain.is_empty()
+                || !plain
                     .chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '_' || ch == '-')
             {
-                p.error(
+                p.hinted(
                     &obj.at("code"),
                     format!("error code {c:?} must be ASCII letters, digits, `.`, `_` or `-`"),
+                    "a variable part of a code is written `%s`",
                 );
             }
             if let Some(first) = seen.insert(c.clone(), ptr.clone()) {
@@ -772,7 +835,7 @@ fn responses_of(
     errors: &Option<Vec<ErrorCode>>,
     names: &BTreeSet<String>,
     p: &mut Problems,
-) -> Option<Schema> {
+) -> Option<Option<Schema>> {
     let v = op.required("responses", "the operation", p)?;
     let pointer = op.at("responses");
     let obj = Obj::of(v, &pointer, "`responses`", p)?;
@@ -786,14 +849,8 @@ fn responses_of(
                 _ => p.hinted(&child(&ptr, "$ref"), format!("response reference {r:?} does not resolve"), format!("define it under `components/responses` and refer to it as `{RESPONSE_PREFIX}Name`")),
             }
         } else if status == "200" {
+            // Without a schema the answer is not documented; the output keeps it as JSON.
             output = response_object(value, &ptr, p);
-            if output.is_none() && value.is_mapping() {
-                p.hinted(
-                    &ptr,
-                    "the 200 response has no `application/json` schema",
-                    "describe the response body under `content.application/json.schema`",
-                );
-            }
         } else {
             response_object(value, &ptr, p);
         }
@@ -821,7 +878,7 @@ fn responses_of(
             );
         }
     }
-    output
+    Some(output)
 }
 
 /// A response object; returns its JSON schema if it has one.
@@ -861,6 +918,11 @@ const SCHEMA_KEYS: &[&str] = &[
     "items",
     "properties",
     "required",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "additionalProperties",
     "x-acs-enum-docs",
 ];
 const SCHEMA_IGNORED: &[&str] = &[
@@ -872,12 +934,7 @@ const SCHEMA_IGNORED: &[&str] = &[
     "readOnly",
     "writeOnly",
     "pattern",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
     "uniqueItems",
-    "additionalProperties",
     "exclusiveMinimum",
     "exclusiveMaximum",
     "const",
@@ -927,27 +984,21 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
         "string" => {
             let values = match obj.get("enum") {
                 None => Vec::new(),
-                Some(v) => enum_values(v, &obj.at("enum"), p)?,
+                Some(v) => enum_values(v, &obj.at("enum"), p, |item, ptr, p| {
+                    string_value(item, ptr, p)
+                })?,
             };
-            let mut value_docs = BTreeMap::new();
-            if let Some(d) = obj.get("x-acs-enum-docs") {
-                let ptr = obj.at("x-acs-enum-docs");
-                if let Some(docs) = Obj::of(d, &ptr, "`x-acs-enum-docs`", p) {
-                    let listed: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-                    for (value, doc) in docs.entries(p) {
-                        if !listed.contains(value) {
-                            p.hinted(&docs.at(value), format!("`x-acs-enum-docs` documents {value:?}, which `enum` does not list"), "document only values listed in `enum`");
-                        }
-                        if let Some(doc) = string_value(doc, &docs.at(value), p) {
-                            value_docs.insert(value.to_owned(), doc);
-                        }
-                    }
-                }
-            }
+            let listed: BTreeSet<&str> = values.iter().map(String::as_str).collect();
+            let value_docs = enum_docs(&obj, p, |value| listed.contains(value).then(|| value.to_owned()));
+            let min_length = obj.count("minLength", p);
+            let max_length = obj.count("maxLength", p);
+            check_order(&obj, "minLength", min_length, "maxLength", max_length, p);
             SchemaKind::String {
                 format: obj.string("format", p),
                 values,
                 value_docs,
+                min_length,
+                max_length,
             }
         }
         "integer" => {
@@ -969,24 +1020,58 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                     format!("`minimum` {lo} is above `maximum` {hi}"),
                 );
             }
+            let values = match obj.get("enum") {
+                None => Vec::new(),
+                Some(v) => enum_values(v, &obj.at("enum"), p, |item, ptr, p| match item.as_i64() {
+                    Some(n) => Some(n),
+                    None => {
+                        p.error(ptr, format!("an integer enum lists {}", describe(item)));
+                        None
+                    }
+                })?,
+            };
+            let value_docs = enum_docs(&obj, p, |value| {
+                value.parse::<i64>().ok().filter(|n| values.contains(n))
+            });
             SchemaKind::Integer {
                 format,
                 minimum,
                 maximum,
+                values,
+                value_docs,
             }
         }
         "number" => SchemaKind::Number,
         "boolean" => SchemaKind::Boolean,
         "array" => {
             let items = obj.required("items", "the array schema", p)?;
-            SchemaKind::Array(Box::new(schema(items, &obj.at("items"), p)?))
+            let min_items = obj.count("minItems", p);
+            let max_items = obj.count("maxItems", p);
+            check_order(&obj, "minItems", min_items, "maxItems", max_items, p);
+            SchemaKind::Array {
+                items: Box::new(schema(items, &obj.at("items"), p)?),
+                min_items,
+                max_items,
+            }
         }
         "object" => {
             let mut properties = Vec::new();
             if let Some(v) = obj.get("properties") {
                 let ptr = obj.at("properties");
                 if let Some(props) = Obj::of(v, &ptr, "`properties`", p) {
-                    for (name, s) in props.entries(p) {
+                    let entries = props.entries(p);
+                    if entries.len() > MAX_PROPERTIES {
+                        p.hinted(
+                            &ptr,
+                            format!(
+                                "the object declares {} properties; livegen generates at most {MAX_PROPERTIES}",
+                                entries.len()
+                            ),
+                            "describe an open-ended object with `additionalProperties`",
+                        );
+                        return None;
+                    }
+                    for (name, s) in entries {
                         if let Some(s) = schema(s, &props.at(name), p) {
                             properties.push((name.to_owned(), s));
                         }
@@ -1003,9 +1088,21 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                     );
                 }
             }
+            let additional = match obj.get("additionalProperties") {
+                None | Some(Value::Bool(_)) => None,
+                Some(v) => Some(Box::new(schema(v, &obj.at("additionalProperties"), p)?)),
+            };
+            if additional.is_some() && !properties.is_empty() {
+                p.hinted(
+                    &obj.at("additionalProperties"),
+                    "an object with both `properties` and typed `additionalProperties` is not supported",
+                    "use one: declared fields become a struct, `additionalProperties` a map",
+                );
+            }
             SchemaKind::Object {
                 properties,
                 required,
+                additional,
             }
         }
         other => {
@@ -1017,11 +1114,11 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             return None;
         }
     };
-    if obj.get("enum").is_some() && ty != "string" {
+    if obj.get("enum").is_some() && ty != "string" && ty != "integer" {
         p.hinted(
             &obj.at("enum"),
             format!("`enum` on a {ty} schema is not supported"),
-            "only string enumerations become Rust enums",
+            "only string and integer enumerations become Rust enums",
         );
     }
     Some(Schema {
@@ -1031,7 +1128,60 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
     })
 }
 
-fn enum_values(v: &Value, pointer: &str, p: &mut Problems) -> Option<Vec<String>> {
+/// `x-acs-enum-docs`, keyed by the values `listed` accepts.
+fn enum_docs<K: Ord>(
+    obj: &Obj<'_>,
+    p: &mut Problems,
+    listed: impl Fn(&str) -> Option<K>,
+) -> BTreeMap<K, String> {
+    let mut value_docs = BTreeMap::new();
+    let Some(d) = obj.get("x-acs-enum-docs") else {
+        return value_docs;
+    };
+    let ptr = obj.at("x-acs-enum-docs");
+    let Some(docs) = Obj::of(d, &ptr, "`x-acs-enum-docs`", p) else {
+        return value_docs;
+    };
+    for (value, doc) in docs.entries(p) {
+        let Some(key) = listed(value) else {
+            p.hinted(
+                &docs.at(value),
+                format!("`x-acs-enum-docs` documents {value:?}, which `enum` does not list"),
+                "document only values listed in `enum`",
+            );
+            continue;
+        };
+        if let Some(doc) = string_value(doc, &docs.at(value), p) {
+            value_docs.insert(key, doc);
+        }
+    }
+    value_docs
+}
+
+fn check_order(
+    obj: &Obj<'_>,
+    low_key: &str,
+    low: Option<u64>,
+    high_key: &str,
+    high: Option<u64>,
+    p: &mut Problems,
+) {
+    if let (Some(lo), Some(hi)) = (low, high)
+        && lo > hi
+    {
+        p.error(
+            &obj.at(low_key),
+            format!("`{low_key}` {lo} is above `{high_key}` {hi}"),
+        );
+    }
+}
+
+fn enum_values<T: Ord + Clone + std::fmt::Debug>(
+    v: &Value,
+    pointer: &str,
+    p: &mut Problems,
+    value: impl Fn(&Value, &str, &mut Problems) -> Option<T>,
+) -> Option<Vec<T>> {
     let Value::Sequence(items) = v else {
         p.error(pointer, format!("`enum` must be a list, found {}", kind(v)));
         return None;
@@ -1053,11 +1203,11 @@ fn enum_values(v: &Value, pointer: &str, p: &mut Problems) -> Option<Vec<String>
         // Keeps the schema, so references to it do not add a second, misleading problem.
         return Some(Vec::new());
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
         let ptr = child(pointer, &i.to_string());
-        if let Some(s) = string_value(item, &ptr, p) {
+        if let Some(s) = value(item, &ptr, p) {
             if seen.insert(s.clone()) {
                 out.push(s);
             } else {
@@ -1158,11 +1308,18 @@ impl<'a> RefWalk<'a> {
         }
         let h = match &s.kind {
             SchemaKind::Ref(target) => 1 + self.named(target, level + 1),
-            SchemaKind::Array(items) => 1 + self.height(items, level + 1),
-            SchemaKind::Object { properties, .. } => {
+            SchemaKind::Array { items, .. } => 1 + self.height(items, level + 1),
+            SchemaKind::Object {
+                properties,
+                additional,
+                ..
+            } => {
                 let mut h = 0;
                 for (_, prop) in properties {
                     h = h.max(self.height(prop, level + 1));
+                }
+                if let Some(value) = additional {
+                    h = h.max(self.height(value, level + 1));
                 }
                 1 + h
             }

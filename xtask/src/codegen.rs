@@ -84,122 +84,13 @@ pub fn generate(root: &Path, spec: &Path) -> Result<Files> {
         .with_context(|| format!("cannot read the spec {}", spec.display()))?;
     // Forward slashes keep headers identical on every platform.
     let shown = spec.to_string_lossy().replace('\\', "/");
-    let mut files = match livegen_generator::generate(&shown, &text) {
-        Ok(files) => files,
+    // The generator lays out Rust itself (prettyplease) and marks every generated module
+    // `#[rustfmt::skip]`, so no rustfmt pass is needed: see ARCHITECTURE.md, "render".
+    match livegen_generator::generate(&shown, &text) {
+        Ok(files) => Ok(files),
         Err(livegen_generator::Error::Spec(d)) => bail!("the spec has problems:\n{d}"),
-        Err(e) => return Err(e.into()),
-    };
-    rustfmt(root, &mut files)?;
-    Ok(files)
-}
-
-/// Runs rustfmt over every generated Rust file, so the checked-in crate is exactly what
-/// `cargo fmt` wants.
-///
-/// rustfmt follows `mod` declarations and on stable cannot be told not to, so files that
-/// declare modules are formatted through stdin (where there is nothing to follow) and the
-/// leaf files through a scratch directory under `target/`, split across cores.
-fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
-    let (mut parents, mut leaves) = (Vec::new(), Vec::new());
-    for (path, text) in files
-        .iter()
-        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs"))
-    {
-        if declares_modules(text) {
-            parents.push(path.clone());
-        } else {
-            leaves.push(path.clone());
-        }
+        Err(e) => Err(e.into()),
     }
-    for rel in parents {
-        let text = &files[&rel];
-        let formatted =
-            rustfmt_stdin(root, text).with_context(|| format!("formatting {}", rel.display()))?;
-        files.insert(rel, formatted);
-    }
-    let scratch = root
-        .join("target/xtask-rustfmt")
-        .join(std::process::id().to_string());
-    let _ = fs::remove_dir_all(&scratch);
-    let result = (|| -> Result<()> {
-        let mut paths = Vec::new();
-        for rel in &leaves {
-            let path = scratch.join(rel);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-            fs::write(&path, &files[rel])
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            paths.push((rel.clone(), path));
-        }
-        let cores = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(8);
-        let chunk = paths.len().div_ceil(cores).max(1);
-        let children = paths
-            .chunks(chunk)
-            .map(|batch| {
-                std::process::Command::new("rustfmt")
-                    .args(["--edition", "2024"])
-                    .args(batch.iter().map(|(_, p)| p))
-                    .current_dir(root)
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .context("cannot run rustfmt (install it with `rustup component add rustfmt`)")
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for child in children {
-            let output = child.wait_with_output().context("rustfmt did not finish")?;
-            if !output.status.success() {
-                bail!(
-                    "rustfmt rejected the generated code (a livegen bug):\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-        }
-        for (rel, path) in paths {
-            let text = fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            files.insert(rel, text);
-        }
-        Ok(())
-    })();
-    let _ = fs::remove_dir_all(&scratch);
-    result
-}
-
-/// Whether `text` declares out-of-line modules (`mod name;`).
-fn declares_modules(text: &str) -> bool {
-    text.lines().any(|l| {
-        let t = l.trim_start();
-        (t.starts_with("mod ") || t.starts_with("pub mod ")) && t.trim_end().ends_with(';')
-    })
-}
-
-fn rustfmt_stdin(root: &Path, text: &str) -> Result<String> {
-    use std::process::Stdio;
-    let mut child = std::process::Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run rustfmt (install it with `rustup component add rustfmt`)")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(text.as_bytes())
-            .context("cannot feed rustfmt")?;
-    }
-    let output = child.wait_with_output().context("rustfmt did not finish")?;
-    if !output.status.success() {
-        bail!(
-            "rustfmt rejected the generated code (a livegen bug):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    String::from_utf8(output.stdout).context("rustfmt printed something that is not UTF-8")
 }
 
 /// Compares the generator's output with what is on disk.

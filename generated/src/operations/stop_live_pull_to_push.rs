@@ -2,97 +2,113 @@
 
 //! `StopLivePullToPush`: Stops a pulled-stream relay task.
 
-use livegen_runtime::{CommonError, InvalidInput, OperationError, Params, ServiceError, ToParams};
+use livegen_runtime as rt;
 
-/// Action `StopLivePullToPush`, sent to `/` with GET or POST.
+/// Action `StopLivePullToPush`, sent to `/` with GET.
 ///
-/// The service allows 10 calls per second per account; excess calls are dropped. The runtime spaces calls to stay within it.
+/// Rate limit: 10 calls per second per account; excess calls are dropped. The runtime spaces calls to stay within it.
 ///
 /// RAM: action `live:StopLivePullToPush`, access level `update`, resources `*`.
-pub const OPERATION: livegen_runtime::Operation = livegen_runtime::Operation {
+pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopLivePullToPush",
+    summary: "Stops a pulled-stream relay task.",
     path: "/",
-    methods: &[
-        livegen_runtime::HttpMethod::Get,
-        livegen_runtime::HttpMethod::Post,
-    ],
-    qps: Some(livegen_runtime::QpsLimit {
+    methods: &[rt::HttpMethod::Get, rt::HttpMethod::Post],
+    qps: Some(rt::QpsLimit {
         limit: 10,
         per: std::time::Duration::from_secs(1),
-        scope: livegen_runtime::QpsScope::Account,
+        scope: rt::QpsScope::Account,
     }),
-    ram: livegen_runtime::RamAuthorization {
-        action: "live:StopLivePullToPush",
-        access_level: "update",
+    ram: rt::RamAuthorization {
+        action: Some("live:StopLivePullToPush"),
+        access_level: Some("update"),
         resources: &["*"],
         condition_keys: &[],
         dependent_actions: &[],
     },
     params: &[
-        livegen_runtime::ParamInfo {
-            name: "Region",
-            required: true,
-            allowed: crate::types::Region::VALUES,
-            style: livegen_runtime::ParamStyle::Simple,
-        },
-        livegen_runtime::ParamInfo {
-            name: "TaskId",
-            required: true,
-            allowed: &[],
-            style: livegen_runtime::ParamStyle::Simple,
-        },
+        rt::ParamInfo::query(
+                "Region",
+                rt::Shape::enumeration(crate::types::Region::VALUES),
+            )
+            .required()
+            .doc("The region of the live center."),
+        rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("The task ID."),
     ],
     errors: &[
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "InvalidParameter",
             http_status: 400,
             message: "%s.",
             description: "Parameter error.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "LiveServiceNotFound",
             http_status: 400,
             message: "Your account does not open Live service yet",
             description: "Your account has not yet activated ApsaraVideo Live.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "CodeInvalidAliUid",
             http_status: 400,
             message: "This aliuid does not have a live domain name.",
             description: "This aliuid does not have a live domain name.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "InvalidParam.CodeIllegalDuration",
             http_status: 400,
             message: "%s.",
             description: "The value of start time should be less than the value of end time.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "CodeTaskNotExist",
             http_status: 400,
             message: "Task does not exist.",
             description: "The task does not exist.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "CodeTaskHasStopped",
             http_status: 400,
             message: "The task has been stopped.",
             description: "The task has been stopped.",
         },
-        livegen_runtime::ErrorInfo {
+        rt::ErrorInfo {
             code: "InternalError",
             http_status: 500,
             message: "%s.",
             description: "An error occurred on the live API server.",
         },
     ],
+    deprecated: false,
 };
+
+impl crate::Client {
+    /// Stops a pulled-stream relay task.
+    ///
+    /// You can call this operation to stop a pulled-stream relay task.
+    ///
+    /// You can stop a task that is running, even if the task is in an abnormal
+    /// retry state. You cannot stop a task that is not running.
+    ///
+    /// Action `StopLivePullToPush`, sent to `/` with GET.
+    ///
+    /// Rate limit: 10 calls per second per account; excess calls are dropped. The runtime spaces calls to stay within it.
+    ///
+    /// RAM: action `live:StopLivePullToPush`, access level `update`, resources `*`.
+    pub async fn stop_live_pull_to_push(
+        &self,
+        input: StopLivePullToPushInput,
+    ) -> Result<StopLivePullToPushOutput, rt::SdkError<StopLivePullToPushError>> {
+        self.runtime().call(&OPERATION, &input).await
+    }
+}
 
 /// Input of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push).
 ///
-/// Required parameters are arguments of [`StopLivePullToPushInput::new`](Self::new); a struct literal must name every field, so none can be forgotten.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Required parameters are the arguments of `new`, so none can be forgotten. Optional parameters are public fields: `input.field = Some(value);`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StopLivePullToPushInput {
     /// The region of the live center.
     ///
@@ -102,16 +118,21 @@ pub struct StopLivePullToPushInput {
     /// (China, Beijing) and `cn-shanghai` (China, Shanghai).
     ///
     /// Wire name: `Region`; example: `preregion`.
+    #[serde(rename = "Region")]
     pub region: crate::types::Region,
     /// The task ID.
     ///
     /// Wire name: `TaskId`; example: `3bb44350-0c34-49c7-8c5e-cba5e6c0****`.
+    #[serde(rename = "TaskId")]
     pub task_id: String,
 }
 
 impl StopLivePullToPushInput {
-    /// Creates the input from its required parameters.
-    pub fn new(region: impl Into<crate::types::Region>, task_id: impl Into<String>) -> Self {
+    /// Creates the input from its required parameters; the optional ones start as `None`.
+    pub fn new(
+        region: impl Into<crate::types::Region>,
+        task_id: impl Into<String>,
+    ) -> Self {
         Self {
             region: region.into(),
             task_id: task_id.into(),
@@ -119,108 +140,52 @@ impl StopLivePullToPushInput {
     }
 }
 
-impl ToParams for StopLivePullToPushInput {
-    fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput> {
-        let value = &self.region;
-        params.put("Region", value);
-        let value = &self.task_id;
-        params.put("TaskId", value);
-        Ok(())
-    }
-}
-
 /// The result of stopping a pulled-stream relay task.
 ///
-/// Fields the service adds later are ignored; missing optional fields are `None`. Answer of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// Answer of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push). Fields the service adds later are ignored; missing fields are `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopLivePullToPushOutput {
     /// The request ID.
     #[serde(rename = "RequestId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// The new task ID.
     #[serde(rename = "TaskId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
 
-/// Errors of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push): one variant per documented code, shared errors, and the rest.
-///
-/// Every variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; each code's documented HTTP status and message are in [`OPERATION`]'s `errors` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StopLivePullToPushError {
-    /// `InvalidParameter` (HTTP 400): Parameter error.
+livegen_runtime::operation_error! {
+    /// Errors of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push): one variant per documented code, shared errors (`Common`) and the rest (`Unhandled`).
     ///
-    /// Message template: `%s.`
-    InvalidParameter(ServiceError),
-    /// `LiveServiceNotFound` (HTTP 400): Your account has not yet activated ApsaraVideo Live.
-    ///
-    /// Message template: `Your account does not open Live service yet`
-    LiveServiceNotFound(ServiceError),
-    /// `CodeInvalidAliUid` (HTTP 400): This aliuid does not have a live domain name.
-    ///
-    /// Message template: `This aliuid does not have a live domain name.`
-    CodeInvalidAliUid(ServiceError),
-    /// `InvalidParam.CodeIllegalDuration` (HTTP 400): The value of start time should be less than the value of end time.
-    ///
-    /// Message template: `%s.`
-    InvalidParamCodeIllegalDuration(ServiceError),
-    /// `CodeTaskNotExist` (HTTP 400): The task does not exist.
-    ///
-    /// Message template: `Task does not exist.`
-    CodeTaskNotExist(ServiceError),
-    /// `CodeTaskHasStopped` (HTTP 400): The task has been stopped.
-    ///
-    /// Message template: `The task has been stopped.`
-    CodeTaskHasStopped(ServiceError),
-    /// `InternalError` (HTTP 500): An error occurred on the live API server.
-    ///
-    /// Message template: `%s.`
-    InternalError(ServiceError),
-    /// An error every Alibaba Cloud API may answer: throttling, signature, credentials, …
-    Common(CommonError),
-    /// A code this operation does not document.
-    Unhandled(ServiceError),
-}
-
-impl OperationError for StopLivePullToPushError {
-    fn from_service_error(error: ServiceError) -> Self {
-        match error.code.as_str() {
-            "InvalidParameter" => Self::InvalidParameter(error),
-            "LiveServiceNotFound" => Self::LiveServiceNotFound(error),
-            "CodeInvalidAliUid" => Self::CodeInvalidAliUid(error),
-            "InvalidParam.CodeIllegalDuration" => Self::InvalidParamCodeIllegalDuration(error),
-            "CodeTaskNotExist" => Self::CodeTaskNotExist(error),
-            "CodeTaskHasStopped" => Self::CodeTaskHasStopped(error),
-            "InternalError" => Self::InternalError(error),
-            _ => match CommonError::classify(error) {
-                Ok(common) => Self::Common(common),
-                Err(error) => Self::Unhandled(error),
-            },
-        }
-    }
-
-    fn service_error(&self) -> &ServiceError {
-        match self {
-            Self::InvalidParameter(error)
-            | Self::LiveServiceNotFound(error)
-            | Self::CodeInvalidAliUid(error)
-            | Self::InvalidParamCodeIllegalDuration(error)
-            | Self::CodeTaskNotExist(error)
-            | Self::CodeTaskHasStopped(error)
-            | Self::InternalError(error)
-            | Self::Unhandled(error) => error,
-            Self::Common(common) => &common.error,
-        }
+    /// Every variant carries the service's answer: request id, HTTP status, code and message.
+    pub enum StopLivePullToPushError {
+        /// `InvalidParameter` (HTTP 400): Parameter error.
+        ///
+        /// Message: `%s.`
+        InvalidParameter = "InvalidParameter",
+        /// `LiveServiceNotFound` (HTTP 400): Your account has not yet activated ApsaraVideo Live.
+        ///
+        /// Message: `Your account does not open Live service yet`
+        LiveServiceNotFound = "LiveServiceNotFound",
+        /// `CodeInvalidAliUid` (HTTP 400): This aliuid does not have a live domain name.
+        ///
+        /// Message: `This aliuid does not have a live domain name.`
+        CodeInvalidAliUid = "CodeInvalidAliUid",
+        /// `InvalidParam.CodeIllegalDuration` (HTTP 400): The value of start time should be less than the value of end time.
+        ///
+        /// Message: `%s.`
+        InvalidParamCodeIllegalDuration = "InvalidParam.CodeIllegalDuration",
+        /// `CodeTaskNotExist` (HTTP 400): The task does not exist.
+        ///
+        /// Message: `Task does not exist.`
+        CodeTaskNotExist = "CodeTaskNotExist",
+        /// `CodeTaskHasStopped` (HTTP 400): The task has been stopped.
+        ///
+        /// Message: `The task has been stopped.`
+        CodeTaskHasStopped = "CodeTaskHasStopped",
+        /// `InternalError` (HTTP 500): An error occurred on the live API server.
+        ///
+        /// Message: `%s.`
+        InternalError = "InternalError",
     }
 }
-
-impl std::fmt::Display for StopLivePullToPushError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.service_error().fmt(f)
-    }
-}
-
-impl std::error::Error for StopLivePullToPushError {}

@@ -1,82 +1,85 @@
-//! `src/operations/<action>.rs`: one operation's metadata, input, output and error.
+//! `src/operations/<action>.rs`: one operation as a table (`OPERATION`) plus the types only
+//! the compiler can give (input, output, error enum) and its client method.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{doc, docs, ident, inner_doc, int, is_eq, ty};
-use super::types::{builder, defaultable, serde_field};
-use crate::model::{Field, Operation, Ty};
-use crate::spec::Style;
+use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, ty};
+use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
+use crate::model::{Field, Operation};
+use crate::spec::{Location, Style};
 
 pub fn operation_rs(op: &Operation) -> TokenStream {
-    let metadata = metadata(op);
-    let input = input(op);
-    let output = output(op);
+    let home = Some(op.fn_name.as_str());
+    let metadata = metadata(op, home);
+    let input = input(op, home);
+    let output = output(op, home);
     let error = error(op);
+    let method = client_method(op);
+    let types = op.types.iter().map(|t| type_def(t, home));
     let title = inner_doc(&format!(
         "`{}`: {}",
         op.action,
-        op.summary.as_deref().unwrap_or("").trim()
+        op.summary.as_deref().unwrap_or("not documented").trim()
     ));
     quote! {
         #title
-        use livegen_runtime::{CommonError, InvalidInput, OperationError, Params, ServiceError, ToParams};
+        use livegen_runtime as rt;
 
         #metadata
+        #method
         #input
         #output
         #error
+        #(#types)*
     }
 }
 
-fn metadata(op: &Operation) -> TokenStream {
+fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let action = &op.action;
     let path = &op.path;
+    let summary = help_line(op.summary.as_deref());
     let methods = op.methods.iter().map(|m| {
         let m = ident(if m == "POST" { "Post" } else { "Get" });
-        quote!(livegen_runtime::HttpMethod::#m)
+        quote!(rt::HttpMethod::#m)
     });
     let qps = match &op.qps {
         Some(q) => {
             let limit = int(q.limit);
             let per = int(q.per_seconds);
             let scope = ident(if q.scope == "api" { "Api" } else { "Account" });
-            quote!(Some(livegen_runtime::QpsLimit {
+            quote!(Some(rt::QpsLimit {
                 limit: #limit,
                 per: std::time::Duration::from_secs(#per),
-                scope: livegen_runtime::QpsScope::#scope,
+                scope: rt::QpsScope::#scope,
             }))
         }
         None => quote!(None),
     };
     let params = op.params.iter().map(|f| {
         let name = &f.wire;
-        let required = f.required;
-        let allowed = match &f.ty {
-            Ty::Enum(e) => {
-                let e = ident(e);
-                quote!(crate::types::#e::VALUES)
-            }
-            _ => quote!(&[]),
+        let sh = shape(&f.ty, home);
+        let ctor = match f.location {
+            Location::Query => quote!(query),
+            Location::Body => quote!(body),
         };
-        let style = ident(match f.style {
-            Style::Simple => "Simple",
-            Style::RepeatList => "RepeatList",
-            Style::Json => "Json",
-        });
-        quote!(livegen_runtime::ParamInfo {
-            name: #name,
-            required: #required,
-            allowed: #allowed,
-            style: livegen_runtime::ParamStyle::#style,
-        })
+        let required = f.required.then(|| quote!(.required()));
+        let style = match f.style {
+            Style::Simple => None,
+            Style::RepeatList => Some(quote!(.style(rt::ParamStyle::RepeatList))),
+            Style::Flat => Some(quote!(.style(rt::ParamStyle::Flat))),
+            Style::Json => Some(quote!(.style(rt::ParamStyle::Json))),
+        };
+        let help = help_line(f.doc.as_deref());
+        let help = (!help.is_empty()).then(|| quote!(.doc(#help)));
+        quote!(rt::ParamInfo::#ctor(#name, #sh) #required #style #help)
     });
     let errors = op.errors.iter().map(|e| {
         let code = &e.code;
         let status = int(e.http_status);
         let message = &e.message;
-        let description = e.description.as_deref().unwrap_or("");
-        quote!(livegen_runtime::ErrorInfo {
+        let description = help_line(e.description.as_deref());
+        quote!(rt::ErrorInfo {
             code: #code,
             http_status: #status,
             message: #message,
@@ -84,49 +87,26 @@ fn metadata(op: &Operation) -> TokenStream {
         })
     });
     let ram = &op.ram;
-    let (ram_action, level) = (&ram.action, &ram.access_level);
+    let some = |v: &Option<String>| match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let (ram_action, level) = (some(&ram.action), some(&ram.access_level));
     let resources = &ram.resources;
     let conditions = &ram.condition_keys;
     let dependents = &ram.dependent_actions;
-    let mut facts = vec![format!(
-        "Action `{action}`, sent to `{path}` with {}.",
-        op.methods.join(" or ")
-    )];
-    if let Some(q) = &op.qps {
-        let per = if q.per_seconds == 60 {
-            "minute"
-        } else {
-            "second"
-        };
-        let whom = if q.scope == "api" {
-            "for all callers together"
-        } else {
-            "per account"
-        };
-        let excess = if q.on_exceed == "drop" {
-            "excess calls are dropped"
-        } else {
-            "excess calls are throttled"
-        };
-        facts.push(format!(
-            "The service allows {} calls per {per} {whom}; {excess}. The runtime spaces calls to stay within it.",
-            q.limit
-        ));
-    }
-    facts.push(format!(
-        "RAM: action `{ram_action}`, access level `{level}`, resources `{}`.",
-        resources.join("`, `")
-    ));
-    let d = doc(&facts.join("\n\n"));
+    let deprecated = op.deprecated;
+    let d = doc(&facts(op).join("\n\n"));
     quote! {
         #d
-        pub const OPERATION: livegen_runtime::Operation = livegen_runtime::Operation {
+        pub const OPERATION: rt::Operation = rt::Operation {
             service: &crate::service::SERVICE,
             action: #action,
+            summary: #summary,
             path: #path,
             methods: &[#(#methods),*],
             qps: #qps,
-            ram: livegen_runtime::RamAuthorization {
+            ram: rt::RamAuthorization {
                 action: #ram_action,
                 access_level: #level,
                 resources: &[#(#resources),*],
@@ -135,125 +115,222 @@ fn metadata(op: &Operation) -> TokenStream {
             },
             params: &[#(#params),*],
             errors: &[#(#errors),*],
+            deprecated: #deprecated,
         };
     }
 }
 
-/// Documentation of an input field: the spec's text plus wire name and example.
-fn param_doc(f: &Field) -> TokenStream {
-    let mut facts = format!("Wire name: `{}`", f.wire);
-    if let Some(e) = &f.example {
-        facts.push_str(&format!("; example: `{e}`"));
-    }
-    if let Ty::I32(min, max) | Ty::I64(min, max) = &f.ty {
-        match (min, max) {
-            (Some(lo), Some(hi)) => facts.push_str(&format!("; from {lo} to {hi}")),
-            (Some(lo), None) => facts.push_str(&format!("; at least {lo}")),
-            (None, Some(hi)) => facts.push_str(&format!("; at most {hi}")),
-            (None, None) => {}
+/// What the table says, in words, for the docs of `OPERATION` and the client method.
+fn facts(op: &Operation) -> Vec<String> {
+    let mut facts = vec![format!(
+        "Action `{}`, sent to `{}` with {}.",
+        op.action,
+        op.path,
+        op.methods.first().map_or("GET", String::as_str)
+    )];
+    match &op.qps {
+        Some(q) => {
+            let per = if q.per_seconds == 60 {
+                "minute"
+            } else {
+                "second"
+            };
+            let whom = if q.scope == "api" {
+                "for all callers together"
+            } else {
+                "per account"
+            };
+            let excess = if q.on_exceed == "drop" {
+                "excess calls are dropped"
+            } else {
+                "excess calls are throttled"
+            };
+            facts.push(format!(
+                "Rate limit: {} calls per {per} {whom}; {excess}. The runtime spaces calls to stay within it.",
+                q.limit
+            ));
         }
+        None => facts.push("Rate limit: not documented.".to_owned()),
     }
-    match f.style {
-        Style::RepeatList => facts.push_str(&format!("; sent as `{0}.1`, `{0}.2`, …", f.wire)),
-        Style::Json => facts.push_str("; sent as one JSON string"),
-        Style::Simple => {}
+    let ram = &op.ram;
+    let action = ram
+        .action
+        .as_ref()
+        .map_or("not documented".to_owned(), |a| format!("`{a}`"));
+    let level = ram
+        .access_level
+        .as_ref()
+        .map_or("not documented".to_owned(), |a| format!("`{a}`"));
+    let mut line = format!("RAM: action {action}, access level {level}");
+    if !ram.resources.is_empty() {
+        line.push_str(&format!(", resources `{}`", ram.resources.join("`, `")));
     }
-    facts.push('.');
-    docs([f.doc.as_deref(), Some(&facts)])
+    line.push('.');
+    facts.push(line);
+    if op.deprecated {
+        facts.push("Deprecated by the service.".to_owned());
+    }
+    facts
 }
 
-fn input(op: &Operation) -> TokenStream {
-    let name = ident(&op.input);
-    let type_doc = doc(&format!(
-        "Input of [`{0}`](crate::Client::{1}).\n\nRequired parameters are arguments of [`{0}Input::new`](Self::new); a struct literal must name every field, so none can be forgotten.",
-        op.action, op.fn_name
-    ));
-    let eq = op.params.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
-    let fields = op.params.iter().map(|f| {
-        let n = ident(&f.ident);
-        let t = ty(&f.ty, f.required);
-        let d = param_doc(f);
-        quote!(#d pub #n: #t,)
-    });
-    let builder = builder(
-        &op.params,
-        "Creates the input from its required parameters.",
-    );
-    let puts = op.params.iter().map(put);
+fn client_method(op: &Operation) -> TokenStream {
+    let m = ident(&op.fn_name);
+    let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
+    let facts = facts(op).join("\n\n");
+    let d = docs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(facts.as_str()),
+    ]);
+    // The compiler then tells callers, which a doc line alone does not.
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
     quote! {
-        #type_doc
-        #[derive(Debug, Clone, PartialEq, #eq)]
+        impl crate::Client {
+            #d
+            #deprecated
+            pub async fn #m(&self, input: #i) -> Result<#o, rt::SdkError<#e>> {
+                self.runtime().call(&OPERATION, &input).await
+            }
+        }
+    }
+}
+
+fn input(op: &Operation, home: Option<&str>) -> TokenStream {
+    let name = ident(&op.input);
+    let fields = op.params.iter().map(|f| input_field(f, home));
+    let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
+    let eq = op.params.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
+    let default = required.is_empty().then(|| quote!(Default,));
+    let link = format!(
+        "Input of [`{}`](crate::Client::{}).",
+        op.action, op.fn_name
+    );
+    let (how, constructor, required_struct) = if required.len() <= MAX_NEW_ARGS {
+        (
+            if required.is_empty() {
+                "Nothing is required: start from `new()`."
+            } else {
+                "Required parameters are the arguments of `new`, so none can be forgotten."
+            },
+            constructor(
+                &op.params,
+                home,
+                "Creates the input from its required parameters; the optional ones start as `None`.",
+            ),
+            None,
+        )
+    } else {
+        let req_name = ident(&format!("{}Required", op.input.trim_end_matches("Input")));
+        let req_fields = required.iter().map(|f| {
+            let n = ident(&f.ident);
+            let t = ty(&f.ty, true, home);
+            let d = docs([f.doc.as_deref()]);
+            quote!(#d pub #n: #t,)
+        });
+        let inits = op.params.iter().map(|f| {
+            let n = ident(&f.ident);
+            if f.required {
+                quote!(#n: required.#n)
+            } else {
+                quote!(#n: None)
+            }
+        });
+        let req_doc = doc(&format!(
+            "The required parameters of [`{}`], named so a call reads like a form.",
+            op.input
+        ));
+        (
+            "Required parameters come as one struct literal, so none can be forgotten.",
+            quote! {
+                /// Creates the input from its required parameters; the optional ones start as `None`.
+                pub fn new(required: #req_name) -> Self {
+                    Self { #(#inits),* }
+                }
+            },
+            Some(quote! {
+                #req_doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct #req_name {
+                    #(#req_fields)*
+                }
+            }),
+        )
+    };
+    let d = doc(&format!(
+        "{link}\n\n{how} Optional parameters are public fields: `input.field = Some(value);`."
+    ));
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
         impl #name {
-            #builder
+            #constructor
         }
 
-        impl ToParams for #name {
-            fn to_params(&self, params: &mut Params) -> Result<(), InvalidInput> {
-                #(#puts)*
-                Ok(())
-            }
-        }
+        #required_struct
     }
 }
 
-/// How one field is written to the query.
-fn put(f: &Field) -> TokenStream {
+fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
+    let mut notes = vec![format!("Wire name: `{}`", f.wire)];
+    if f.location == Location::Body {
+        notes.push("sent in the form body".to_owned());
+    }
+    if let Some(e) = &f.example {
+        notes.push(format!("example: `{}`", e.replace('`', "'").replace(['\n', '\r'], " ")));
+    }
+    let notes = notes.join("; ") + ".";
+    let deprecated = f.deprecated.then_some("Deprecated by the service.");
+    let d = docs([f.doc.as_deref(), deprecated, Some(&notes)]);
+    let name = ident(&f.ident);
     let wire = &f.wire;
-    let n = ident(&f.ident);
-    let value = quote!(value);
-    let write = match (&f.style, &f.ty) {
-        (Style::Json, _) => quote!(params.put_json(#wire, #value)?;),
-        (Style::RepeatList, _) => quote!(params.put_list(#wire, #value);),
-        (_, Ty::I32(min, max) | Ty::I64(min, max)) if min.is_some() || max.is_some() => {
-            let bound = |b: &Option<i64>| match b {
-                Some(v) => {
-                    let v = int(*v);
-                    quote!(Some(#v))
-                }
-                None => quote!(None),
-            };
-            let (lo, hi) = (bound(min), bound(max));
-            let wide = if matches!(f.ty, Ty::I32(..)) {
-                quote!(i64::from(*#value))
-            } else {
-                quote!(*#value)
-            };
-            quote!(params.put_int(#wire, #wide, #lo, #hi)?;)
-        }
-        _ => quote!(params.put(#wire, #value);),
-    };
-    if f.required {
-        quote! {
-            let value = &self.#n;
-            #write
-        }
-    } else {
-        quote! {
-            if let Some(value) = &self.#n {
-                #write
-            }
-        }
+    let t = ty(&f.ty, f.required, home);
+    quote! {
+        #d
+        #[serde(rename = #wire)]
+        pub #name: #t,
     }
 }
 
-fn output(op: &Operation) -> TokenStream {
+fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     let name = ident(&op.output);
+    let link = format!(
+        "Answer of [`{}`](crate::Client::{}).",
+        op.action, op.fn_name
+    );
+    let Some(fields) = &op.output_fields else {
+        let d = doc(&format!(
+            "{link}\n\nThe spec does not document this answer, so it is kept as JSON: every top-level field by name."
+        ));
+        return quote! {
+            #d
+            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct #name {
+                /// The answer's fields, `RequestId` included.
+                #[serde(flatten)]
+                pub fields: serde_json::Map<String, serde_json::Value>,
+            }
+        };
+    };
     let d = docs([
         op.output_doc.as_deref(),
         Some(&format!(
-            "Fields the service adds later are ignored; missing optional fields are `None`. Answer of [`{}`](crate::Client::{}).",
-            op.action, op.fn_name
+            "{link} Fields the service adds later are ignored; missing fields are `None`."
         )),
     ]);
-    let fields = op.output_fields.iter().map(serde_field);
-    let default = defaultable(&op.output_fields).then(|| quote!(Default,));
+    let eq = fields.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
+    let default = super::types::defaultable(fields).then(|| quote!(Default,));
+    let fields = fields.iter().map(|f| serde_field(f, home));
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -263,65 +340,27 @@ fn output(op: &Operation) -> TokenStream {
 
 fn error(op: &Operation) -> TokenStream {
     let name = ident(&op.error);
-    let type_doc = doc(&format!(
-        "Errors of [`{0}`](crate::Client::{1}): one variant per documented code, shared errors, and the rest.\n\nEvery variant carries the service's answer: request id, HTTP status, code and message. Codes are matched exactly; each code's documented HTTP status and message are in [`OPERATION`]'s `errors` table.",
+    let d = doc(&format!(
+        "Errors of [`{}`](crate::Client::{}): one variant per documented code, shared errors (`Common`) and the rest (`Unhandled`).\n\nEvery variant carries the service's answer: request id, HTTP status, code and message.",
         op.action, op.fn_name
     ));
     let variants = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
-        let d = docs([
-            Some(
-                format!(
-                    "`{}` (HTTP {}): {}",
-                    e.code,
-                    e.http_status,
-                    e.description.as_deref().unwrap_or("no description")
-                )
-                .as_str(),
-            ),
-            Some(format!("Message template: `{}`", e.message).as_str()),
-        ]);
-        quote!(#d #v(ServiceError),)
+        let code = &e.code;
+        let text = match &e.description {
+            Some(desc) => format!("`{}` (HTTP {}): {desc}", e.code, e.http_status),
+            None => format!("`{}` (HTTP {}).", e.code, e.http_status),
+        };
+        let template = (!e.message.is_empty())
+            .then(|| format!("Message: `{}`", e.message.replace('`', "'").replace(['\n', '\r'], " ")));
+        let d = docs([Some(text.as_str()), template.as_deref()]);
+        quote!(#d #v = #code,)
     });
-    let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
-    let idents: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
     quote! {
-        #type_doc
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        #[non_exhaustive]
+        #[livegen_macro(operation_error)]
+        #d
         pub enum #name {
             #(#variants)*
-            /// An error every Alibaba Cloud API may answer: throttling, signature, credentials, …
-            Common(CommonError),
-            /// A code this operation does not document.
-            Unhandled(ServiceError),
         }
-
-        impl OperationError for #name {
-            fn from_service_error(error: ServiceError) -> Self {
-                match error.code.as_str() {
-                    #(#codes => Self::#idents(error),)*
-                    _ => match CommonError::classify(error) {
-                        Ok(common) => Self::Common(common),
-                        Err(error) => Self::Unhandled(error),
-                    },
-                }
-            }
-
-            fn service_error(&self) -> &ServiceError {
-                match self {
-                    #(Self::#idents(error))|* | Self::Unhandled(error) => error,
-                    Self::Common(common) => &common.error,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.service_error().fmt(f)
-            }
-        }
-
-        impl std::error::Error for #name {}
     }
 }

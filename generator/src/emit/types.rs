@@ -1,19 +1,34 @@
-//! `src/types.rs`: enums and structs shared by operations.
+//! Enums and structs: `src/types.rs` for the spec's shared schemas, and the inline types
+//! each operation file carries.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::tokens::{doc, docs, ident, ty};
+use super::tokens::{doc, docs, ident, int, is_eq, shape, ty};
 use crate::model::{Api, EnumDef, Field, StructDef, Ty, TypeDef};
 
 pub fn types_rs(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|t| match t {
-        TypeDef::Enum(e) => enum_def(e),
-        TypeDef::Struct(s) => struct_def(s),
-    });
+    let items = api.types.iter().map(|t| type_def(t, None));
+    let uses = uses_rt(&api.types).then(|| quote!(use livegen_runtime as rt;));
     quote! {
         //! Enumerations and structures the operations share.
+        #uses
         #(#items)*
+    }
+}
+
+/// Whether the types need the runtime's shape vocabulary.
+pub fn uses_rt(types: &[TypeDef]) -> bool {
+    types
+        .iter()
+        .any(|t| matches!(t, TypeDef::Struct(s) if s.in_input))
+}
+
+/// One type, as written in module `home`.
+pub fn type_def(t: &TypeDef, home: Option<&str>) -> TokenStream {
+    match t {
+        TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Struct(s) => struct_def(s, home),
     }
 }
 
@@ -22,114 +37,119 @@ fn enum_def(e: &EnumDef) -> TokenStream {
     let type_doc = docs([
         e.doc.as_deref(),
         Some(
-            "Values the service may add later parse as [`Self::Unknown`], so a new value never breaks a client.",
+            "Values the service may add later parse as `Unknown`, so a new value never breaks a client.",
         ),
     ]);
     let variants = e.values.iter().map(|v| {
         let variant = ident(&v.variant);
+        let spelled = v
+            .wires
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let text = match &v.doc {
-            Some(d) => format!("`{}`: {d}", v.wire),
-            None => format!("`{}`.", v.wire),
+            Some(d) => format!("{spelled}: {d}"),
+            None => format!("{spelled}."),
         };
         let d = doc(&text);
-        quote!(#d #variant,)
+        if e.integer {
+            let values = v
+                .wires
+                .iter()
+                .filter_map(|w| w.parse::<i64>().ok())
+                .map(int);
+            quote!(#d #variant = #(#values)|*,)
+        } else {
+            let wires = &v.wires;
+            quote!(#d #variant = #(#wires)|*,)
+        }
     });
-    let wires: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
-    let idents: Vec<_> = e.values.iter().map(|v| ident(&v.variant)).collect();
+    let kind = if e.integer {
+        quote!(int_enum)
+    } else {
+        quote!(string_enum)
+    };
     quote! {
+        #[livegen_macro(#kind)]
         #type_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            /// A value this version of the client does not know; holds the wire string.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// Every value the spec lists, in spec order.
-            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#idents => #wires,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// Whether the value is one the spec lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#idents,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
         }
     }
 }
 
-fn struct_def(s: &StructDef) -> TokenStream {
+/// Most required fields `new` takes as arguments; past this, `new` takes a struct of them.
+pub const MAX_NEW_ARGS: usize = 4;
+
+fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
     let name = ident(&s.name);
     let fallback = format!("The `{}` object.", s.name);
     let d = docs([s.doc.as_deref().or(Some(&fallback))]);
-    let fields = s.fields.iter().map(serde_field);
+    let fields = s.fields.iter().map(|f| serde_field(f, home));
     let default = defaultable(&s.fields).then(|| quote!(Default,));
-    // `#[non_exhaustive]` forbids struct literals outside this crate, so a value sent as a
-    // JSON parameter could not be built at all without a constructor.
-    let builder = builder(&s.fields, "Creates the value from its required fields.");
+    let eq = s.fields.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
+    let required = s.fields.iter().filter(|f| f.required).count();
+    // `#[non_exhaustive]` forbids struct literals outside this crate, so it goes only where
+    // `new` can build the value.
+    let (non_exhaustive, constructor) = if required <= MAX_NEW_ARGS {
+        (
+            Some(quote!(#[non_exhaustive])),
+            Some(constructor(
+                &s.fields,
+                home,
+                "Creates the value from its required fields; the others start as `None`.",
+            )),
+        )
+    } else {
+        (None, None)
+    };
+    let shape = s.in_input.then(|| {
+        let infos = s.fields.iter().map(|f| {
+            let wire = &f.wire;
+            let sh = shape(&f.ty, home);
+            let req = f.required.then(|| quote!(.required()));
+            quote!(rt::FieldInfo::new(#wire, #sh) #req)
+        });
+        quote! {
+            /// How the runtime checks and encodes this object.
+            pub const SHAPE: rt::Shape = rt::Shape::Object(&[#(#infos),*]);
+        }
+    });
+    let imp = (constructor.is_some() || shape.is_some()).then(|| {
+        quote! {
+            impl #name {
+                #shape
+                #constructor
+            }
+        }
+    });
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
+        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
 
-        impl #name {
-            #builder
-        }
+        #imp
     }
 }
 
-/// `new(required…)` plus a `with_<field>` setter per optional field.
-pub fn builder(fields: &[Field], new_doc: &str) -> TokenStream {
+/// `new(required…)`; `Self::default()` when nothing is required.
+pub fn constructor(fields: &[Field], home: Option<&str>, new_doc: &str) -> TokenStream {
+    let new_doc = doc(new_doc);
+    if fields.iter().all(|f| !f.required) {
+        return quote! {
+            #new_doc
+            pub fn new() -> Self {
+                Self::default()
+            }
+        };
+    }
     let args = fields.iter().filter(|f| f.required).map(|f| {
         let n = ident(&f.ident);
-        let t = arg_ty(&f.ty);
+        let t = arg_ty(&f.ty, home);
         quote!(#n: #t)
     });
     let inits = fields.iter().map(|f| {
@@ -142,41 +162,21 @@ pub fn builder(fields: &[Field], new_doc: &str) -> TokenStream {
             quote!(#n)
         }
     });
-    let setters = fields.iter().filter(|f| !f.required).map(|f| {
-        let n = ident(&f.ident);
-        let setter = ident(&format!("with_{}", f.ident.trim_end_matches('_')));
-        let t = arg_ty(&f.ty);
-        let value = if converts(&f.ty) {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
-        let d = doc(&format!("Sets `{}`.", f.wire));
-        quote! {
-            #d
-            pub fn #setter(mut self, value: #t) -> Self {
-                self.#n = Some(#value);
-                self
-            }
-        }
-    });
-    let new_doc = doc(new_doc);
     quote! {
         #new_doc
         pub fn new(#(#args),*) -> Self {
             Self { #(#inits),* }
         }
-        #(#setters)*
     }
 }
 
 /// Strings and enums are taken as `impl Into<…>` so `"cn-shanghai"` works where a `Region` is due.
 fn converts(t: &Ty) -> bool {
-    matches!(t, Ty::String | Ty::Enum(_))
+    matches!(t, Ty::String(..) | Ty::Enum(_))
 }
 
-fn arg_ty(t: &Ty) -> TokenStream {
-    let bare = ty(t, true);
+fn arg_ty(t: &Ty, home: Option<&str>) -> TokenStream {
+    let bare = ty(t, true, home);
     if converts(t) {
         quote!(impl Into<#bare>)
     } else {
@@ -186,24 +186,23 @@ fn arg_ty(t: &Ty) -> TokenStream {
 
 /// Whether `#[derive(Default)]` works: generated enums and structs may lack `Default`.
 pub fn defaultable(fields: &[Field]) -> bool {
-    fields
-        .iter()
-        .all(|f| !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::Struct(_)))
+    fields.iter().all(|f| {
+        !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::IntEnum(_) | Ty::Struct(_))
+    })
 }
 
-/// A field of a JSON-mapped struct (outputs and nested objects).
-pub fn serde_field(f: &Field) -> TokenStream {
+/// A field of a JSON-mapped struct. A missing optional field deserializes as `None`, and
+/// `None` serializes as `null`, which the runtime's encoder treats as absent.
+pub fn serde_field(f: &Field, home: Option<&str>) -> TokenStream {
     let name = ident(&f.ident);
     let wire = &f.wire;
-    let t = ty(&f.ty, f.required);
+    let t = ty(&f.ty, f.required, home);
     let fallback = format!("Wire name: `{wire}`.");
-    let d = docs([f.doc.as_deref().or(Some(&fallback))]);
-    let skip =
-        (!f.required).then(|| quote!(#[serde(default, skip_serializing_if = "Option::is_none")]));
+    let deprecated = f.deprecated.then_some("Deprecated by the service.");
+    let d = docs([f.doc.as_deref().or(Some(&fallback)), deprecated]);
     quote! {
         #d
         #[serde(rename = #wire)]
-        #skip
         pub #name: #t,
     }
 }

@@ -1,11 +1,29 @@
 //! Typed spec → IR: resolves references, names every type, field and variant.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::naming::{Case, Scope, ident};
-use super::{Api, EnumDef, EnumValue, ErrorVariant, Field, Operation, Qps, StructDef, Ty, TypeDef};
+use super::{
+    Api, EnumDef, EnumValue, ErrorVariant, Field, Operation, Qps, StructDef, Ty, TypeDef, TypeRef,
+};
 use crate::diagnostics::Diagnostic;
-use crate::spec::{self, Schema, SchemaKind, Spec, Style};
+use crate::escape::prose;
+use crate::spec::{self, Location, Schema, SchemaKind, Spec, Style};
+
+/// Type names the generated crate defines or uses unqualified, so a spec type may not take
+/// them: the crate's own API at its root, and the prelude names generated code relies on.
+const RESERVED_TYPES: &[&str] = &[
+    "Client",
+    "Config",
+    "OperationError",
+    "SdkError",
+    "ServiceError",
+    "CommonError",
+    "Operation",
+];
+
+/// Methods of the generated `Client` besides one per operation.
+const RESERVED_METHODS: &[&str] = &["new", "from_env", "runtime", "config", "clone", "fmt"];
 
 /// Names everything; reports every naming problem at once.
 pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
@@ -14,19 +32,36 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
         diags: Vec::new(),
         types: BTreeMap::new(),
         type_scope: Scope::new("generated type names"),
+        module: None,
     };
-    for reserved in ["Client", "Config", "OperationError", "SdkError"] {
+    for reserved in RESERVED_TYPES {
         cx.type_scope.reserve(reserved, "the crate's own API");
+    }
+    let mut methods = Scope::new("client methods and operation modules");
+    for reserved in RESERVED_METHODS {
+        methods.reserve(reserved, "the client's own API");
     }
     let mut operations = Vec::new();
     for op in &spec.operations {
-        if let Some(op) = cx.operation(op) {
+        if let Some(op) = cx.operation(op, &mut methods) {
             operations.push(op);
         }
     }
     operations.sort_by(|a, b| a.action.cmp(&b.action));
     if !cx.diags.is_empty() {
         return Err(cx.diags);
+    }
+    // Inline types go to the operation that defines them; component types to `types`.
+    let mut shared = Vec::new();
+    let mut owned: BTreeMap<String, Vec<TypeDef>> = BTreeMap::new();
+    for (def, _, module) in cx.types.into_values() {
+        match module {
+            None => shared.push(def),
+            Some(m) => owned.entry(m).or_default().push(def),
+        }
+    }
+    for op in &mut operations {
+        op.types = owned.remove(&op.fn_name).unwrap_or_default();
     }
     let code = &spec.product.code;
     Ok(Api {
@@ -46,20 +81,22 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
         operations,
-        types: cx.types.into_values().map(|(def, _)| def).collect(),
+        types: shared,
     })
 }
 
 struct Lower<'a> {
     spec: &'a Spec,
     diags: Vec<Diagnostic>,
-    /// Type name → (definition, pointer of the schema that defines it).
-    types: BTreeMap<String, (TypeDef, String)>,
+    /// Type name → (definition, pointer of the schema that defines it, home module).
+    types: BTreeMap<String, (TypeDef, String, Option<String>)>,
     type_scope: Scope<'static>,
+    /// The operation module being lowered: home of the inline types met.
+    module: Option<String>,
 }
 
 impl<'a> Lower<'a> {
-    fn operation(&mut self, op: &spec::Operation) -> Option<Operation> {
+    fn operation(&mut self, op: &spec::Operation, methods: &mut Scope<'_>) -> Option<Operation> {
         let base = match ident(&op.action, Case::Type) {
             Ok(name) => name,
             Err(why) => {
@@ -67,16 +104,31 @@ impl<'a> Lower<'a> {
                 return None;
             }
         };
-        let fn_name = ident(&op.action, Case::Snake).ok()?;
+        // One name serves as the client method and the module file, so two actions that
+        // differ only in case (`ABTest`, `AbTest`) are a spec error, never an overwrite.
+        let fn_name = methods.name(&op.action, Case::Snake, &op.pointer, &mut self.diags)?;
         // Named from the whole word, so action `Self` gives `SelfInput`, not `Self_Input`.
         let [input, output, error] = ["Input", "Output", "Error"].map(|s| {
             ident(&format!("{}{s}", op.action), Case::TypeDef)
                 .unwrap_or_else(|_| format!("{base}{s}"))
         });
-        for (name, what) in [(&input, "input"), (&output, "output"), (&error, "error")] {
-            self.type_scope
-                .reserve(name, &format!("the {what} type of `{}`", op.action));
+        let mut named = true;
+        let required = op.params.iter().filter(|p| p.required).count();
+        let required_struct = format!("{}Required", input.trim_end_matches("Input"));
+        let mut claimed = vec![&input, &output, &error];
+        if required > crate::emit::MAX_NEW_ARGS {
+            claimed.push(&required_struct);
         }
+        for name in claimed {
+            named &= self
+                .type_scope
+                .name(name, Case::TypeDef, &op.pointer, &mut self.diags)
+                .is_some();
+        }
+        if !named {
+            return None;
+        }
+        self.module = Some(fn_name.clone());
 
         let what = format!("parameters of `{}`", op.action);
         let mut scope = Scope::new(&what);
@@ -89,9 +141,21 @@ impl<'a> Lower<'a> {
                 "{base}{}",
                 self::ident(&p.name, Case::Type).unwrap_or_default()
             );
-            let Some(ty) = self.ty(&p.schema, &owner, p.description.as_deref()) else {
+            let Some(ty) = self.ty(&p.schema, &owner, p.description.as_deref(), true) else {
                 continue;
             };
+            if p.location == Location::Body && !op.methods.iter().any(|m| m == "POST") {
+                self.diags.push(
+                    Diagnostic::new(
+                        &p.pointer,
+                        format!(
+                            "parameter `{}` travels in the form body, but `{}` accepts no POST",
+                            p.name, op.action
+                        ),
+                    )
+                    .with_hint("add POST to `x-acs-rpc.methods` or send it `in: query`"),
+                );
+            }
             let doc = prose(p.description.as_deref()).or_else(|| self.described(&p.schema));
             params.push(Field {
                 wire: p.name.clone(),
@@ -100,34 +164,37 @@ impl<'a> Lower<'a> {
                 ty,
                 required: p.required,
                 style: p.style,
+                location: p.location,
                 example: p.example.clone(),
+                deprecated: p.deprecated,
             });
         }
 
-        let (output_fields, output_doc) = match self.resolve(&op.output) {
+        let (output_fields, output_doc) = match op.output.as_ref().and_then(|o| self.resolve(o)) {
+            None => (None, None),
             Some(Schema {
                 kind:
                     SchemaKind::Object {
                         properties,
                         required,
+                        additional: None,
                     },
                 description,
                 ..
             }) => {
-                let fields = self.fields(&output, properties, required);
-                (
-                    fields,
-                    prose(description.as_deref().or(op.output.description.as_deref())),
-                )
+                let doc = description
+                    .as_deref()
+                    .or(op.output.as_ref().and_then(|o| o.description.as_deref()));
+                let fields = self.fields(&output, properties, required, false);
+                (Some(fields), prose(doc))
             }
             Some(other) => {
                 self.diags.push(
-                    Diagnostic::new(&other.pointer, "the 200 response body must be an object")
+                    Diagnostic::new(&other.pointer, "the 200 response body must be an object with `properties`")
                         .with_hint("RPC actions answer a JSON object with at least `RequestId`"),
                 );
-                (Vec::new(), None)
+                (None, None)
             }
-            None => (Vec::new(), None),
         };
 
         let what = format!("errors of `{}`", op.action);
@@ -138,7 +205,9 @@ impl<'a> Lower<'a> {
             .errors
             .iter()
             .filter_map(|e| {
-                let variant = scope.name(&e.code, Case::Type, &e.pointer, &mut self.diags)?;
+                // `Invalid%s.ValueNotSupported` reads as `InvalidValueNotSupported`.
+                let raw = e.code.replace("%s", "");
+                let variant = scope.name(&raw, Case::Type, &e.pointer, &mut self.diags)?;
                 Some(ErrorVariant {
                     code: e.code.clone(),
                     variant,
@@ -148,6 +217,7 @@ impl<'a> Lower<'a> {
                 })
             })
             .collect();
+        self.module = None;
 
         Some(Operation {
             action: op.action.clone(),
@@ -171,6 +241,7 @@ impl<'a> Lower<'a> {
             output_fields,
             output_doc,
             errors,
+            types: Vec::new(),
         })
     }
 
@@ -198,11 +269,11 @@ impl<'a> Lower<'a> {
         owner: &str,
         properties: &[(String, Schema)],
         required: &[String],
+        input: bool,
     ) -> Vec<Field> {
         let what = format!("fields of `{owner}`");
         let mut scope = Scope::new(&what);
-        let required: std::collections::BTreeSet<&str> =
-            required.iter().map(String::as_str).collect();
+        let required: BTreeSet<&str> = required.iter().map(String::as_str).collect();
         let mut fields = Vec::new();
         for (name, s) in properties {
             let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else {
@@ -212,7 +283,7 @@ impl<'a> Lower<'a> {
                 "{owner}{}",
                 self::ident(name, Case::Type).unwrap_or_default()
             );
-            let Some(ty) = self.ty(s, &nested, None) else {
+            let Some(ty) = self.ty(s, &nested, None, input) else {
                 continue;
             };
             fields.push(Field {
@@ -222,7 +293,9 @@ impl<'a> Lower<'a> {
                 ty,
                 required: required.contains(name.as_str()),
                 style: Style::Simple,
+                location: Location::Query,
                 example: None,
+                deprecated: false,
             });
         }
         fields
@@ -231,54 +304,84 @@ impl<'a> Lower<'a> {
     /// The Rust type of `s`; inline enums and objects are named `owner`.
     ///
     /// `context` documents an inline type whose schema says nothing itself: a parameter's
-    /// description sits beside its schema, not in it.
-    fn ty(&mut self, s: &Schema, owner: &str, context: Option<&str>) -> Option<Ty> {
+    /// description sits beside its schema, not in it. `input` marks types a parameter
+    /// uses, whose shape the runtime needs.
+    fn ty(&mut self, s: &Schema, owner: &str, context: Option<&str>, input: bool) -> Option<Ty> {
         match &s.kind {
             SchemaKind::Ref(name) => {
                 let target = self.spec.schemas.get(name)?;
                 if is_named(target) {
-                    let rust = self.type_scope_name(name, &target.pointer)?;
-                    self.define(&rust, target, None);
-                    Some(if matches!(target.kind, SchemaKind::String { .. }) {
-                        Ty::Enum(rust)
-                    } else {
-                        Ty::Struct(rust)
-                    })
+                    let module = self.module.take();
+                    let rust = self.type_scope_name(name, &target.pointer);
+                    let defined = rust.map(|rust| {
+                        self.define(&rust, target, None, input);
+                        self.type_ref(&rust, target)
+                    });
+                    self.module = module;
+                    defined?
                 } else {
-                    self.ty(target, owner, context)
+                    self.ty(target, owner, context, input)
                 }
             }
-            SchemaKind::String { values, .. } if values.is_empty() => Some(Ty::String),
-            SchemaKind::String { .. } | SchemaKind::Object { .. } => {
-                if let SchemaKind::Object { properties, .. } = &s.kind
-                    && properties.is_empty()
-                {
-                    return Some(Ty::Json);
-                }
-                let rust = self.type_scope_name(owner, &s.pointer)?;
-                self.define(&rust, s, context);
-                Some(if matches!(s.kind, SchemaKind::String { .. }) {
-                    Ty::Enum(rust)
-                } else {
-                    Ty::Struct(rust)
-                })
-            }
+            SchemaKind::String {
+                values,
+                min_length,
+                max_length,
+                ..
+            } if values.is_empty() => Some(Ty::String(*min_length, *max_length)),
             SchemaKind::Integer {
                 format,
                 minimum,
                 maximum,
-            } => Some(match format.as_deref() {
+                values,
+                ..
+            } if values.is_empty() => Some(match format.as_deref() {
                 Some("int32") => Ty::I32(*minimum, *maximum),
                 _ => Ty::I64(*minimum, *maximum),
             }),
+            SchemaKind::Object {
+                properties,
+                additional,
+                ..
+            } if properties.is_empty() => match additional {
+                Some(value) => Some(Ty::Map(Box::new(self.ty(
+                    value,
+                    &format!("{owner}Value"),
+                    None,
+                    input,
+                )?))),
+                None => Some(Ty::Json),
+            },
+            SchemaKind::String { .. } | SchemaKind::Integer { .. } | SchemaKind::Object { .. } => {
+                let rust = self.type_scope_name(owner, &s.pointer)?;
+                self.define(&rust, s, context, input);
+                self.type_ref(&rust, s)
+            }
             SchemaKind::Number => Some(Ty::F64),
             SchemaKind::Boolean => Some(Ty::Bool),
-            SchemaKind::Array(items) => Some(Ty::List(Box::new(self.ty(
+            SchemaKind::Array {
                 items,
-                &format!("{owner}Item"),
-                None,
-            )?))),
+                min_items,
+                max_items,
+            } => Some(Ty::List(
+                Box::new(self.ty(items, &format!("{owner}Item"), None, input)?),
+                *min_items,
+                *max_items,
+            )),
         }
+    }
+
+    fn type_ref(&self, name: &str, s: &Schema) -> Option<Ty> {
+        let module = self.types.get(name).and_then(|(_, _, m)| m.clone());
+        let r = TypeRef {
+            name: name.to_owned(),
+            module,
+        };
+        Some(match &s.kind {
+            SchemaKind::String { .. } => Ty::Enum(r),
+            SchemaKind::Integer { .. } => Ty::IntEnum(r),
+            _ => Ty::Struct(r),
+        })
     }
 
     /// Claims a type name for the schema at `pointer` (the same schema may claim it again).
@@ -290,15 +393,29 @@ impl<'a> Lower<'a> {
                 return None;
             }
         };
-        if let Some((_, origin)) = self.types.get(&name) {
-            return (origin == pointer).then_some(name);
+        if let Some((_, origin, _)) = self.types.get(&name) {
+            if origin == pointer {
+                return Some(name);
+            }
         }
         self.type_scope
             .name(raw, Case::TypeDef, pointer, &mut self.diags)
     }
 
-    fn define(&mut self, name: &str, s: &Schema, context: Option<&str>) {
-        if self.types.contains_key(name) {
+    fn define(&mut self, name: &str, s: &Schema, context: Option<&str>, input: bool) {
+        if let Some((def, _, _)) = self.types.get_mut(name) {
+            if input && let TypeDef::Struct(st) = def {
+                if !st.in_input {
+                    // Reached from a parameter after an answer: its fields' types need
+                    // shapes too.
+                    st.in_input = true;
+                    let fields = std::mem::take(&mut st.fields);
+                    self.mark_input(&fields);
+                    if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(name) {
+                        st.fields = fields;
+                    }
+                }
+            }
             return;
         }
         // Insert a placeholder first so recursive field types see the name as taken.
@@ -306,98 +423,128 @@ impl<'a> Lower<'a> {
             name: name.to_owned(),
             doc: None,
             fields: Vec::new(),
+            in_input: input,
         });
-        self.types
-            .insert(name.to_owned(), (placeholder, s.pointer.clone()));
+        self.types.insert(
+            name.to_owned(),
+            (placeholder, s.pointer.clone(), self.module.clone()),
+        );
+        let doc = prose(s.description.as_deref().or(context));
         let def = match &s.kind {
             SchemaKind::String {
                 values, value_docs, ..
             } => {
-                let what = format!("variants of `{name}`");
-                let mut scope = Scope::new(&what);
-                scope.reserve(
-                    "Unknown",
-                    "the catch-all variant for values this client does not know",
-                );
-                let values = values
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| {
-                        let pointer = format!("{}/enum/{i}", s.pointer);
-                        let variant = scope.name(v, Case::Type, &pointer, &mut self.diags)?;
-                        Some(EnumValue {
-                            wire: v.clone(),
-                            variant,
-                            doc: prose(value_docs.get(v).map(String::as_str)),
-                        })
-                    })
-                    .collect();
-                TypeDef::Enum(EnumDef {
-                    name: name.to_owned(),
-                    doc: prose(s.description.as_deref().or(context)),
-                    values,
-                })
+                let docs = |v: &String| value_docs.get(v).cloned();
+                TypeDef::Enum(self.enumeration(name, doc, s, values, |v| v.clone(), docs, false))
+            }
+            SchemaKind::Integer {
+                values, value_docs, ..
+            } => {
+                let docs = |v: &i64| value_docs.get(v).cloned();
+                TypeDef::Enum(self.enumeration(name, doc, s, values, |v| v.to_string(), docs, true))
             }
             SchemaKind::Object {
                 properties,
                 required,
+                ..
             } => {
-                let fields = self.fields(name, properties, required);
+                let fields = self.fields(name, properties, required, input);
                 TypeDef::Struct(StructDef {
                     name: name.to_owned(),
-                    doc: prose(s.description.as_deref().or(context)),
+                    doc,
                     fields,
+                    in_input: input,
                 })
             }
             _ => return,
         };
-        self.types.insert(name.to_owned(), (def, s.pointer.clone()));
+        if let Some(entry) = self.types.get_mut(name) {
+            entry.0 = def;
+        }
+    }
+
+    /// Marks the struct types among `fields` (and theirs) as used by a parameter.
+    fn mark_input(&mut self, fields: &[Field]) {
+        let mut pending: Vec<String> = fields.iter().flat_map(|f| structs_in(&f.ty)).collect();
+        while let Some(name) = pending.pop() {
+            if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(&name)
+                && !st.in_input
+            {
+                st.in_input = true;
+                pending.extend(st.fields.iter().flat_map(|f| structs_in(&f.ty)));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn enumeration<T>(
+        &mut self,
+        name: &str,
+        doc: Option<String>,
+        s: &Schema,
+        values: &[T],
+        wire: impl Fn(&T) -> String,
+        docs: impl Fn(&T) -> Option<String>,
+        integer: bool,
+    ) -> EnumDef {
+        let what = format!("variants of `{name}`");
+        let mut scope = Scope::new(&what);
+        scope.reserve(
+            "Unknown",
+            "the catch-all variant for values this client does not know",
+        );
+        let mut out: Vec<EnumValue> = Vec::new();
+        // Values that differ only in case (`DOMAIN`, `domain`) are one variant with
+        // several accepted spellings; the first listed is the one sent.
+        let mut by_folded: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, v) in values.iter().enumerate() {
+            let text = wire(v);
+            if let Some(&at) = by_folded.get(&text.to_lowercase()) {
+                out[at].wires.push(text);
+                continue;
+            }
+            let pointer = format!("{}/enum/{i}", s.pointer);
+            let raw = if integer {
+                match text.strip_prefix('-') {
+                    Some(abs) => format!("Minus{abs}"),
+                    None => format!("V{text}"),
+                }
+            } else {
+                text.clone()
+            };
+            let Some(variant) = scope.name(&raw, Case::Type, &pointer, &mut self.diags) else {
+                continue;
+            };
+            by_folded.insert(text.to_lowercase(), out.len());
+            out.push(EnumValue {
+                wires: vec![text],
+                variant,
+                doc: prose(docs(v).as_deref()),
+            });
+        }
+        EnumDef {
+            name: name.to_owned(),
+            doc,
+            integer,
+            values: out,
+        }
     }
 }
 
-/// Spec prose made safe for rustdoc and Markdown. Alibaba's descriptions hold `[60, 300]`,
-/// `<i>…</i>`, `[TaskId]` and bare URLs, which rustdoc reads as broken links and unclosed
-/// HTML; code spans are left as they are.
-fn prose(text: Option<&str>) -> Option<String> {
-    let text = text?;
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 {
-            out.push_str(part);
-            continue;
-        }
-        let mut rest = part;
-        while let Some(c) = rest.chars().next() {
-            if rest.starts_with("http://") || rest.starts_with("https://") {
-                let end = rest
-                    .find(|c: char| c.is_whitespace() || "<>[]()\"'".contains(c))
-                    .unwrap_or(rest.len());
-                let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
-                rest = &rest[url.len()..];
-                continue;
-            }
-            match c {
-                '[' => out.push_str("\\["),
-                ']' => out.push_str("\\]"),
-                '<' => out.push_str("&lt;"),
-                c => out.push(c),
-            }
-            rest = &rest[c.len_utf8()..];
-        }
+/// The generated structs a type mentions.
+fn structs_in(ty: &Ty) -> Vec<String> {
+    match ty {
+        Ty::Struct(r) => vec![r.name.clone()],
+        Ty::List(item, ..) | Ty::Map(item) => structs_in(item),
+        _ => Vec::new(),
     }
-    Some(out)
 }
 
 /// Schemas that become named Rust types when referenced.
 fn is_named(s: &Schema) -> bool {
     match &s.kind {
         SchemaKind::String { values, .. } => !values.is_empty(),
+        SchemaKind::Integer { values, .. } => !values.is_empty(),
         SchemaKind::Object { properties, .. } => !properties.is_empty(),
         _ => false,
     }

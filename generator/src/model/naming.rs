@@ -21,7 +21,13 @@ const KEYWORDS: &[&str] = &[
 
 /// Prelude names that generated code uses unqualified beside the spec's types, so a type
 /// of that name (Alibaba answers often hold a `Result` object) would shadow them.
-const PRELUDE_TYPES: &[&str] = &["Box", "From", "Option", "Result", "String", "Vec"];
+const PRELUDE_TYPES: &[&str] = &[
+    "AsMut", "AsRef", "BTreeMap", "Box", "Clone", "Copy", "Debug", "Default", "Drop", "Eq",
+    "Err", "Extend", "Fn", "FnMut", "FnOnce", "From", "FromIterator", "Into", "IntoIterator",
+    "Iterator", "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Send",
+    "Sized", "Some", "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin",
+    "Vec",
+];
 
 /// What kind of identifier to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +73,7 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
         converted
     };
     if KEYWORDS.contains(&name.as_str())
-        || (case == Case::TypeDef && PRELUDE_TYPES.contains(&name.as_str()))
+        || (case != Case::Snake && PRELUDE_TYPES.contains(&name.as_str()))
     {
         name.push('_');
     }
@@ -168,7 +174,8 @@ mod tests {
         assert_eq!(ident("2x", Case::Type).as_deref(), Ok("V2x"));
         assert_eq!(ident("1080p", Case::Snake).as_deref(), Ok("n1080p"));
         assert_eq!(ident("Result", Case::TypeDef).as_deref(), Ok("Result_"));
-        assert_eq!(ident("Result", Case::Type).as_deref(), Ok("Result"));
+        assert_eq!(ident("Err", Case::Type).as_deref(), Ok("Err_"));
+        assert_eq!(ident("Into", Case::TypeDef).as_deref(), Ok("Into_"));
         assert!(ident("区域", Case::Type).is_err());
         assert!(ident("--", Case::Snake).is_err());
     }

@@ -154,6 +154,21 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A non-negative integer such as `maxItems`.
+    pub fn count(&self, key: &str, p: &mut Problems) -> Option<u64> {
+        let v = self.get(key)?;
+        match v.as_u64() {
+            Some(n) => Some(n),
+            None => {
+                p.error(
+                    &self.at(key),
+                    format!("`{key}` must be a non-negative integer, found {}", describe(v)),
+                );
+                None
+            }
+        }
+    }
+
     pub fn strings(&self, key: &str, p: &mut Problems) -> Option<Vec<String>> {
         let v = self.get(key)?;
         let pointer = self.at(key);
