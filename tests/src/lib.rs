@@ -4,6 +4,7 @@
 //!   binary for trying the client and CLI by hand;
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
 //!   metadata (`tests/tests/official_conformance.rs`);
+//! - [`scratch`]: scratch workspaces for generated crates built outside the repository;
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP).
 //!
 //! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
@@ -11,3 +12,4 @@
 pub mod conformance;
 pub mod fake;
 pub mod harness;
+pub mod scratch;
