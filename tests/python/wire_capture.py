@@ -16,7 +16,8 @@ Drift between the metadata and the SDK is recorded as facts, not failures:
   - `param-unknown-to-sdk`: the SDK's request model drops the parameter (from_map/to_map);
   - `field-unknown-to-sdk`: the model drops a nested field of the parameter;
   - `not-sent-by-sdk`: the model keeps the parameter but the SDK does not send it;
-  - operations without an SDK method are listed in `missing_in_sdk`.
+  - operations without an SDK method are listed in `missing_in_sdk`;
+  - pairs the SDK sends that no metadata parameter explains are listed as `sdk_added`.
 Each fact names the top-level wire parameter (`param`); the comparison ignores every wire
 pair of that parameter on both sides.
 
@@ -251,10 +252,11 @@ def capture(sdk, api_names, operations, action, given, server_seen):
     body = []
     if seen["body"]:
         text = seen["body"].decode("utf-8")
+        case["raw_body"] = text
         if "application/x-www-form-urlencoded" in content_type:
             body = parse_qsl(text, keep_blank_values=True)
         else:
-            case["body_raw"] = text
+            case["body_not_form"] = True
     # Drop what the SDK adds on its own: protocol names and anything no parameter explains.
     def ours(pairs, place):
         kept_pairs = []
@@ -268,6 +270,8 @@ def capture(sdk, api_names, operations, action, given, server_seen):
 
     case["method"] = seen["method"]
     case["path"] = url.path
+    # As sent, for reading the SDK's percent-encoding; the comparison uses decoded pairs.
+    case["raw_query"] = url.query
     case["query"] = ours(query, "query")
     case["body"] = ours(body, "body")
     case["content_type"] = content_type
