@@ -2,9 +2,14 @@
 //!
 //! - [`fake`]: the fake service, used in-process by the tests and as the `live-fake`
 //!   binary for trying the client and CLI by hand;
+//! - [`conformance`]: the official SDK's wire output against ours, for the official
+//!   metadata (`tests/tests/official_conformance.rs`);
+//! - [`scratch`]: scratch workspaces for generated crates built outside the repository;
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP).
 //!
 //! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
 
+pub mod conformance;
 pub mod fake;
 pub mod harness;
+pub mod scratch;

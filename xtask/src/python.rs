@@ -10,13 +10,28 @@ use anyhow::{Context, Result, bail};
 /// Requirement files installed into the shared venv, relative to the repository root.
 const REQUIREMENTS: &[&str] = &["tests/python/requirements.txt"];
 
+/// The official SDK release nearest the 2024-06 metadata, in a venv of its own because it
+/// needs an older tea-openapi than the shared venv's SDK.
+const REQUIREMENTS_LIVE_2024: &[&str] = &["tests/python/requirements-live-2024.txt"];
+
 /// The venv's Python, installing or updating the pinned packages first when needed.
 pub fn venv() -> Result<PathBuf> {
+    venv_in("target/pyvenv", REQUIREMENTS)
+}
+
+/// The Python of `target/pyvenv-live-2024` (the SDK for the 2024-06 official metadata).
+pub fn venv_live_2024() -> Result<PathBuf> {
+    venv_in("target/pyvenv-live-2024", REQUIREMENTS_LIVE_2024)
+}
+
+/// The Python of the venv in `rel_dir`, with `requirements` installed (relative to the
+/// repository root); reinstalls only when the requirement files changed.
+fn venv_in(rel_dir: &str, requirements: &[&str]) -> Result<PathBuf> {
     let root = crate::root();
-    let dir = root.join("target/pyvenv");
+    let dir = root.join(rel_dir);
     let python = dir.join("bin/python");
     let mut wanted = String::new();
-    for req in REQUIREMENTS {
+    for req in requirements {
         let path = root.join(req);
         if path.exists() {
             wanted += &fs::read_to_string(&path).with_context(|| format!("cannot read {req}"))?;
@@ -27,7 +42,7 @@ pub fn venv() -> Result<PathBuf> {
         return Ok(python);
     }
     if !python.exists() {
-        eprintln!("xtask: creating the Python venv in target/pyvenv");
+        eprintln!("xtask: creating the Python venv in {rel_dir}");
         run(
             Command::new("python3").args(["-m", "venv"]).arg(&dir),
             "python3 -m venv (is python3 with venv installed?)",
@@ -41,7 +56,7 @@ pub fn venv() -> Result<PathBuf> {
         "--quiet",
         "--disable-pip-version-check",
     ]);
-    for req in REQUIREMENTS {
+    for req in requirements {
         pip.arg("-r").arg(root.join(req));
     }
     run(&mut pip, "pip install of the pinned test requirements")?;

@@ -51,6 +51,8 @@ pub fn run(args: &Args) -> Result<bool> {
         let python = crate::python::venv()?;
         // The interop tests find the official SDKs through this variable.
         test.env("LIVEGEN_PYTHON", python);
+        // The official-metadata conformance test drives the SDK release of each metadata file.
+        test.env("LIVEGEN_PYTHON_LIVE_2024", crate::python::venv_live_2024()?);
     }
     // The benchmarks' smoke run keeps them from rotting; it goes before the tests so the
     // run ends with the test summary.

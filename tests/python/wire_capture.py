@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Records what the official V3 SDK (alibabacloud-live20161101) puts on the wire for every
+operation of an official metadata file (api-docs format).
+
+    python wire_capture.py --metadata FILE --out cases.json [--actions A,B]
+
+For each operation it derives one input from the metadata (keyed by wire names; every
+optional parameter filled, lists of two items, every object field set at any depth, maps
+with two entries, strings with space, `*~/+&=%` and non-ASCII), builds the SDK's request
+with `models.<Action>Request().from_map(input)`, calls `<snake>_with_options` against a
+capture server on 127.0.0.1 and records the method, path, decoded query pairs and decoded
+form-body pairs. The Rust conformance test (tests/tests/official_conformance.rs) feeds the
+same inputs to our client and compares.
+
+Drift between the metadata and the SDK is recorded as facts, not failures:
+  - `param-unknown-to-sdk`: the SDK's request model drops the parameter (from_map/to_map);
+  - `field-unknown-to-sdk`: the model drops a nested field of the parameter;
+  - `not-sent-by-sdk`: the model keeps the parameter but the SDK does not send it;
+  - operations without an SDK method are listed in `missing_in_sdk`;
+  - pairs the SDK sends that no metadata parameter explains are listed as `sdk_added`.
+Each fact names the top-level wire parameter (`param`); the comparison ignores every wire
+pair of that parameter on both sides.
+
+Deterministic: no randomness, values derived from CRC-32 of the parameter path, output
+sorted by action.
+"""
+
+import argparse
+import importlib
+import importlib.metadata
+import inspect
+import json
+import re
+import sys
+import threading
+import zlib
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from alibabacloud_live20161101 import client as sdk_client
+from alibabacloud_live20161101 import models
+from alibabacloud_tea_openapi import models as open_api_models
+
+try:  # tea-openapi 0.4 (darabonba)
+    from darabonba.runtime import RuntimeOptions
+except ImportError:  # tea-openapi 0.3
+    from alibabacloud_tea_util.models import RuntimeOptions
+
+# What every string value carries, after the parameter's own path.
+SPECIAL = " a*~/+&=%直播"
+# Parameters the SDK's protocol may put in the query or body by itself (V1-style names);
+# dropped from the comparison unless the metadata itself has a parameter of that name.
+PROTOCOL = {
+    "Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion",
+    "SignatureNonce", "SignatureType", "Signature", "Timestamp", "SecurityToken", "RegionId",
+}
+SDK_PACKAGES = [
+    "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
+    "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
+]
+
+
+def crc(path):
+    return zlib.crc32(path.encode("utf-8"))
+
+
+def number(text):
+    if text is None or text == "":
+        return None
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def enum_values(schema):
+    values = schema.get("enum")
+    return values if isinstance(values, list) and values else None
+
+
+def typed(value, kind):
+    """A metadata enum value (often a string) as the JSON type of the schema."""
+    if kind == "integer":
+        return int(float(value))
+    if kind == "number":
+        return float(value)
+    if kind == "boolean":
+        return value if isinstance(value, bool) else str(value).lower() == "true"
+    return str(value)
+
+
+def string_value(path, schema):
+    text = path + SPECIAL
+    pattern = schema.get("pattern")
+    if pattern:
+        try:
+            if not re.fullmatch(pattern, text):
+                text = re.sub(r"[^0-9A-Za-z]", "", path) or "v"
+        except re.error:
+            pass
+    lo = int(number(schema.get("minLength")) or 0)
+    hi = number(schema.get("maxLength"))
+    if len(text) < lo:
+        text = text + "x" * (lo - len(text))
+    if hi is not None and len(text) > int(hi):
+        hi = int(hi)
+        # Keep the special characters; shorten the name part first.
+        keep = SPECIAL if pattern is None else ""
+        if len(keep) < hi:
+            text = path[: hi - len(keep)] + keep
+        else:
+            text = text[:hi]
+    return text
+
+
+def clamp(value, schema):
+    lo = number(schema.get("minimum"))
+    hi = number(schema.get("maximum"))
+    if lo is not None and value < lo:
+        value = lo
+    if hi is not None and value > hi:
+        value = hi
+    return value
+
+
+def derive(path, schema):
+    """One value for `schema`; `path` names it (wire-style, 1-based list indices)."""
+    kind = schema.get("type", "string")
+    values = enum_values(schema)
+    if values is not None and kind not in ("array", "object"):
+        return typed(values[crc(path) % len(values)], kind)
+    if kind == "integer":
+        return int(clamp(10 + crc(path) % 90, schema))
+    if kind == "number":
+        value = clamp(1 + crc(path) % 9 + 0.5, schema)
+        return float(value)
+    if kind == "boolean":
+        return crc(path) % 2 == 0
+    if kind == "array":
+        count = 2
+        most = number(schema.get("maxItems"))
+        least = number(schema.get("minItems"))
+        if most is not None and most < count:
+            count = int(most)
+        if least is not None and least > count:
+            count = int(least)
+        items = schema.get("items") or {"type": "string"}
+        return [derive(f"{path}.{i}", items) for i in range(1, count + 1)]
+    if kind == "object":
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        if properties:
+            return {name: derive(f"{path}.{name}", sub) for name, sub in properties.items()}
+        if isinstance(extra, dict) and extra:
+            return {k: derive(f"{path}.{k}", extra) for k in ("k1", "k2")}
+        return {"k1": "v 1", "k2": 2}
+    return string_value(path, schema)
+
+
+def derive_input(api):
+    return {p["name"]: derive(p["name"], p.get("schema") or {}) for p in api.get("parameters", [])}
+
+
+def sdk_operations():
+    """Action → (method name, request class name), read from the SDK client's source."""
+    source = inspect.getsource(sdk_client)
+    found = {}
+    pattern = re.compile(
+        r"    def (\w+with_options)\(\s*self,\s*\w+:\s*[\w.]*?(\w+Request),.*?action\s*=\s*'(\w+)'",
+        re.S,
+    )
+    for method, request, action in pattern.findall(source):
+        found.setdefault(action, (method, request))
+    return found
+
+
+def model_drift(path, given, kept, out, param):
+    """Facts for fields of `given` that the SDK's model did not keep (`kept` is its to_map)."""
+    if isinstance(given, dict) and isinstance(kept, dict):
+        for name, value in given.items():
+            sub = f"{path}.{name}"
+            if name not in kept:
+                out.append({"kind": "field-unknown-to-sdk", "param": param, "path": sub})
+            else:
+                model_drift(sub, value, kept[name], out, param)
+    elif isinstance(given, list) and isinstance(kept, list):
+        for i, (a, b) in enumerate(zip(given, kept), start=1):
+            model_drift(f"{path}.{i}", a, b, out, param)
+
+
+class Capture(BaseHTTPRequestHandler):
+    seen = []
+
+    def _answer(self):
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        Capture.seen.append(
+            {
+                "method": self.command,
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body,
+            }
+        )
+        payload = b'{"RequestId":"capture"}'
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def wire_names(pairs):
+    return {name for name, _ in pairs}
+
+
+def belongs(name, param):
+    return name == param or name.startswith(param + ".")
+
+
+def capture(sdk, api_names, operations, action, given, server_seen):
+    case = {"input": given, "drift": [], "sdk_added": []}
+    method_name, request_name = operations[action]
+    request_class = getattr(models, request_name, None) or getattr(models, action + "Request")
+    request = request_class().from_map(json.loads(json.dumps(given)))
+    kept = request.to_map()
+    for name, value in given.items():
+        if name not in kept:
+            case["drift"].append({"kind": "param-unknown-to-sdk", "param": name, "path": name})
+        else:
+            model_drift(name, value, kept[name], case["drift"], name)
+    server_seen.clear()
+    try:
+        getattr(sdk, method_name)(request, RuntimeOptions(autoretry=False, max_attempts=1))
+    except Exception as error:  # recorded; the Rust side reports it
+        if not server_seen:
+            case["error"] = f"{type(error).__name__}: {error}"
+            return case
+    if len(server_seen) != 1:
+        case["error"] = f"expected one request, the capture server saw {len(server_seen)}"
+        return case
+    seen = server_seen[0]
+    url = urlsplit(seen["path"])
+    query = parse_qsl(url.query, keep_blank_values=True)
+    content_type = seen["headers"].get("content-type", "")
+    body = []
+    if seen["body"]:
+        text = seen["body"].decode("utf-8")
+        case["raw_body"] = text
+        if "application/x-www-form-urlencoded" in content_type:
+            body = parse_qsl(text, keep_blank_values=True)
+        else:
+            case["body_not_form"] = True
+    # Drop what the SDK adds on its own: protocol names and anything no parameter explains.
+    def ours(pairs, place):
+        kept_pairs = []
+        for name, value in pairs:
+            explained = any(belongs(name, p) for p in api_names)
+            if (name in PROTOCOL and name not in api_names) or not explained:
+                case["sdk_added"].append({"place": place, "name": name, "value": value})
+            else:
+                kept_pairs.append([name, value])
+        return kept_pairs
+
+    case["method"] = seen["method"]
+    case["path"] = url.path
+    # As sent, for reading the SDK's percent-encoding; the comparison uses decoded pairs.
+    case["raw_query"] = url.query
+    case["query"] = ours(query, "query")
+    case["body"] = ours(body, "body")
+    case["content_type"] = content_type
+    drifted = {fact["param"] for fact in case["drift"]}
+    sent = wire_names(case["query"]) | wire_names(case["body"])
+    for name in given:
+        if name not in drifted and not any(belongs(s, name) for s in sent):
+            case["drift"].append({"kind": "not-sent-by-sdk", "param": name, "path": name})
+    return case
+
+
+def versions():
+    out = {}
+    for package in SDK_PACKAGES:
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
+    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
+    parser.add_argument("--actions", help="comma-separated subset of actions")
+    args = parser.parse_args()
+
+    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
+    apis = metadata.get("apis", {})
+    selected = sorted(apis)
+    if args.actions:
+        wanted = [a for a in args.actions.split(",") if a]
+        unknown = [a for a in wanted if a not in apis]
+        if unknown:
+            parser.error(f"not in the metadata: {', '.join(unknown)}")
+        selected = sorted(wanted)
+
+    server = HTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = open_api_models.Config(
+        access_key_id="testid",
+        access_key_secret="testsecret",
+        endpoint=f"127.0.0.1:{server.server_address[1]}",
+        protocol="http",
+        region_id="cn-shanghai",
+    )
+    sdk = sdk_client.Client(config)
+    operations = sdk_operations()
+
+    cases, missing = {}, []
+    for action in selected:
+        if action not in operations:
+            missing.append(action)
+            continue
+        api = apis[action]
+        names = {p["name"] for p in api.get("parameters", [])}
+        cases[action] = capture(sdk, names, operations, action, derive_input(api), Capture.seen)
+    server.shutdown()
+
+    result = {
+        "metadata": Path(args.metadata).name,
+        "sdk": versions(),
+        "cases": cases,
+        "missing_in_sdk": missing,
+    }
+    Path(args.out).write_text(
+        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    errors = [a for a, c in cases.items() if "error" in c]
+    drift = sum(len(c["drift"]) for c in cases.values())
+    print(
+        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
+        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
+        + (f" ({', '.join(errors[:5])})" if errors else ""),
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+//! Scratch workspaces for generated crates built outside the repository, the way
+//! `generator/tests/family.rs` builds its crates: the repository's own `[workspace.*]`
+//! tables and `Cargo.lock`, `livegen-runtime` pointing back into `runtime/`, and one
+//! target directory shared by every scratch build so dependencies compile once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    dir.canonicalize().unwrap_or(dir)
+}
+
+/// The workspace's target directory: `CARGO_TARGET_DIR` when set (relative to the
+/// repository), else `<repo>/target`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => repo().join(dir),
+        _ => repo().join("target"),
+    }
+}
+
+/// `<target>/livegen-scratch`: scratch workspaces and their shared target directory.
+pub fn scratch_root() -> PathBuf {
+    target_dir().join("livegen-scratch")
+}
+
+/// The one `CARGO_TARGET_DIR` of every scratch build.
+pub fn scratch_target() -> PathBuf {
+    scratch_root().join("target")
+}
+
+/// The workspace manifest for crates outside the repository: the repository's own
+/// `[workspace.*]` tables with `members`, `livegen-runtime` pointing back into the
+/// repository and the repository's other path crates left out.
+///
+/// # Panics
+///
+/// When the repository's `Cargo.toml` cannot be read.
+pub fn workspace_manifest(members: &[&str]) -> String {
+    let root = repo();
+    let text = fs::read_to_string(root.join("Cargo.toml")).expect("the repository's Cargo.toml");
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("members") {
+            let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+            out.push_str(&format!("members = [{}]\n", members.join(", ")));
+        } else if line.starts_with("livegen-runtime ") {
+            let path = root.join("runtime");
+            out.push_str(&format!(
+                "livegen-runtime = {{ path = {:?} }}\n",
+                path.display().to_string()
+            ));
+        } else if !line.contains("path = \"") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Creates (or refreshes) a scratch workspace at `dir` with these members and the
+/// repository's lock file, so the scratch build uses the versions the workspace tests.
+///
+/// # Panics
+///
+/// On I/O errors.
+pub fn workspace(dir: &Path, members: &[&str]) {
+    fs::create_dir_all(dir).expect("scratch workspace dir");
+    fs::write(dir.join("Cargo.toml"), workspace_manifest(members)).expect("scratch manifest");
+    fs::copy(repo().join("Cargo.lock"), dir.join("Cargo.lock")).expect("scratch lock file");
+}
+
+/// Writes `files` (relative path → text) under `dir`, replacing its `src/`.
+///
+/// # Panics
+///
+/// On I/O errors.
+pub fn write_crate<'a>(dir: &Path, files: impl IntoIterator<Item = (&'a PathBuf, &'a String)>) {
+    let _ = fs::remove_dir_all(dir.join("src"));
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().expect("a file has a parent")).expect("crate dir");
+        fs::write(path, text).expect("crate file");
+    }
+}
+
+/// Runs `cargo args` in `workspace` with the shared scratch target directory and `env`,
+/// printing how long it took.
+///
+/// # Panics
+///
+/// When cargo cannot start or fails; the message has its whole output.
+pub fn cargo(workspace: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let start = Instant::now();
+    let output = Command::new(cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", scratch_target())
+        .output()
+        .expect("cargo runs");
+    eprintln!(
+        "scratch: cargo {} ({:.1}s)",
+        args.join(" "),
+        start.elapsed().as_secs_f64()
+    );
+    assert!(
+        output.status.success(),
+        "cargo {} failed in {}:\n{}{}",
+        args.join(" "),
+        workspace.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The value of `key = "…"` in the first `[section]` of a simple manifest, e.g. the
+/// package name (`"package"`, `"name"`) or a binary's (`"[bin]"`, `"name"`).
+pub fn manifest_value(manifest: &str, section: &str, key: &str) -> Option<String> {
+    let header = format!("[{section}]");
+    let mut inside = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            if inside {
+                return None;
+            }
+            inside = line == header;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else {
+            continue;
+        };
+        if name.trim() == key {
+            let value = value.trim();
+            return Some(value.trim_matches('"').to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_values_come_from_their_section() {
+        let manifest = "[package]\nname = \"aliyun-live\"\n\n[[bin]]\nname = \"aliyun-live-cli\"\npath = \"x\"\n";
+        assert_eq!(
+            manifest_value(manifest, "package", "name").as_deref(),
+            Some("aliyun-live")
+        );
+        assert_eq!(
+            manifest_value(manifest, "[bin]", "name").as_deref(),
+            Some("aliyun-live-cli")
+        );
+        assert_eq!(manifest_value(manifest, "package", "path"), None);
+    }
+
+    #[test]
+    fn the_scratch_manifest_points_back_at_the_runtime() {
+        let manifest = workspace_manifest(&["official"]);
+        assert!(manifest.contains("members = [\"official\"]"), "{manifest}");
+        assert!(
+            manifest.contains(&format!(
+                "livegen-runtime = {{ path = {:?} }}",
+                repo().join("runtime").display().to_string()
+            )),
+            "{manifest}"
+        );
+        assert!(!manifest.contains("livegen-generator"), "{manifest}");
+    }
+}
