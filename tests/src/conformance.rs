@@ -129,6 +129,9 @@ pub struct Report {
     pub differences: Vec<Difference>,
     /// Values that differ as text but are equal JSON (object key order); not failures.
     pub json_equivalent: Vec<Difference>,
+    /// Booleans the Python SDK spells `True`/`False` (its `str()` of a `bool`) where we
+    /// send `true`/`false`, as the official Java, Go and TypeScript SDKs do; not failures.
+    pub boolean_spelling: Vec<Difference>,
     /// Drift facts recorded by the capture.
     pub drift: Vec<(String, Drift)>,
     /// Operations of the metadata the SDK does not have (not compared).
@@ -156,13 +159,15 @@ impl Report {
     pub fn summary(&self, label: &str) -> String {
         format!(
             "official {label}: {} operations, {} identical, {} different, {} drift facts, \
-             {} missing in the SDK, {} values equal only as JSON, {} SDK-added pairs",
+             {} missing in the SDK, {} values equal only as JSON, {} booleans spelled as \
+             Python's str(), {} SDK-added pairs",
             self.operations,
             self.identical,
             self.different(),
             self.drift.len(),
             self.missing_in_sdk.len(),
             self.json_equivalent.len(),
+            self.boolean_spelling.len(),
             self.sdk_added.len(),
         )
     }
@@ -287,6 +292,8 @@ fn compare_case(action: &str, sdk: &SdkCase, ours: Option<&Ours>, report: &mut R
             let d = diff(place, name, show(a), show(b));
             if json_equal(a, b) {
                 report.json_equivalent.push(d);
+            } else if boolean_spelling(a, b) {
+                report.boolean_spelling.push(d);
             } else {
                 report.differences.push(d);
             }
@@ -322,6 +329,17 @@ fn belongs(name: &str, param: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
+/// Ours `true`/`false` where the Python SDK sent `True`/`False`, value by value.
+fn boolean_spelling(a: Option<&Vec<&str>>, b: Option<&Vec<&str>>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(ours, sdk)| {
+            ours == sdk || matches!((*ours, *sdk), ("true", "True") | ("false", "False"))
+        })
+}
+
 fn json_equal(a: Option<&Vec<&str>>, b: Option<&Vec<&str>>) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
         return false;
@@ -338,29 +356,15 @@ fn json_equal(a: Option<&Vec<&str>>, b: Option<&Vec<&str>>) -> bool {
         })
 }
 
-/// The Rust module and input type of `action` in a generated crate, e.g.
-/// `DescribeLiveDomainBpsData` → (`describe_live_domain_bps_data`,
-/// `DescribeLiveDomainBpsDataInput`).
-///
-/// Stands in for the generator's own naming until it is exposed: swap this one function.
-pub fn rust_names(action: &str) -> (String, String) {
-    use heck::{ToSnakeCase, ToUpperCamelCase};
-    (
-        action.to_snake_case(),
-        format!("{}Input", action.to_upper_camel_case()),
-    )
-}
-
 /// The source of `src/bin/wire-dump.rs` for a generated crate named `crate_ident` (as a
 /// Rust path, e.g. `aliyun_live`) with these actions.
 ///
 /// `wire-dump CASES_JSON` deserializes each case's input into the typed input, prepares
 /// the request with fake keys against `http://127.0.0.1:9` (nothing is sent) and prints
 /// one JSON line per action: `{"action", "method", "query", "body"}` or `{"action", "error"}`.
-pub fn wire_dump_source(crate_ident: &str, actions: &[String]) -> String {
+pub fn wire_dump_source(crate_ident: &str, actions: &[(String, String, String)]) -> String {
     let mut arms = String::new();
-    for action in actions {
-        let (module, input) = rust_names(action);
+    for (action, module, input) in actions {
         let path = format!("{crate_ident}::operations::{module}");
         let _ = writeln!(
             arms,
@@ -540,7 +544,7 @@ mod tests {
         assert_eq!(
             report.summary("t"),
             "official t: 1 operations, 1 identical, 0 different, 1 drift facts, \
-             1 missing in the SDK, 0 values equal only as JSON, 0 SDK-added pairs"
+             1 missing in the SDK, 0 values equal only as JSON, 0 booleans spelled as Python's str(), 0 SDK-added pairs"
         );
     }
 
@@ -610,19 +614,31 @@ mod tests {
     }
 
     #[test]
-    fn names_follow_the_generator_convention() {
-        assert_eq!(
-            rust_names("DescribeLiveDomainBpsData"),
-            (
-                "describe_live_domain_bps_data".to_owned(),
-                "DescribeLiveDomainBpsDataInput".to_owned()
-            )
-        );
+    fn python_boolean_spelling_is_reported_apart_and_nothing_else_is_waived() {
+        let sdk = r#"{"metadata": "m", "sdk": {}, "cases": {"A": {"input": {"On": true, "N": "x"},
+            "method": "GET", "query": [["On", "True"], ["N", "x"]], "body": []}}}"#;
+        let ours = |n: &str| -> Ours {
+            serde_json::from_str(&format!(
+                r#"{{"action": "A", "method": "GET", "query": [["On", "true"], ["N", "{n}"]], "body": []}}"#
+            ))
+            .expect("ours")
+        };
+        let capture: Capture = serde_json::from_str(sdk).expect("capture");
+        let report = compare(&capture, &[ours("x")]);
+        assert!(report.is_identical(), "{}", report.table());
+        assert_eq!(report.boolean_spelling.len(), 1);
+        let report = compare(&capture, &[ours("TRUE")]);
+        assert!(!report.is_identical(), "a real difference still counts");
     }
 
     #[test]
     fn the_wire_dump_source_has_one_arm_per_action() {
-        let source = wire_dump_source("aliyun_live", &["AddLiveDomain".to_owned()]);
+        let names = [(
+            "AddLiveDomain".to_owned(),
+            "add_live_domain".to_owned(),
+            "AddLiveDomainInput".to_owned(),
+        )];
+        let source = wire_dump_source("aliyun_live", &names);
         assert!(source.contains(
             "\"AddLiveDomain\" => dump!(client, input, \
              aliyun_live::operations::add_live_domain::AddLiveDomainInput, \

@@ -30,15 +30,17 @@ use livegen_tests::scratch;
 /// land at the same path: one at a time.
 static SCRATCH: Mutex<()> = Mutex::new(());
 
-/// What `import_spec` says while the importer is a stub.
-const IMPORTER_MISSING: &str = "importer not yet available";
-
-/// STUB, for the lead to replace: the official metadata as a livegen spec (YAML), every
-/// operation selected. Wire it to `livegen_generator::import::import(metadata, &Selection::all())`
-/// and return its `yaml` (printing its report) once the importer lands.
+/// The official metadata as a livegen spec (YAML), every operation selected, with the
+/// importer's count of what it could not map.
 fn import_spec(metadata_json: &str) -> Result<String, String> {
-    let _ = metadata_json;
-    Err(IMPORTER_MISSING.to_owned())
+    use livegen_generator::import::{Selection, import};
+    let imported = import(metadata_json, &Selection::All).map_err(|e| e.to_string())?;
+    eprintln!(
+        "import: {} actions, {} facts unmapped",
+        imported.path_items.len(),
+        imported.unmapped.len()
+    );
+    Ok(imported.spec)
 }
 
 #[test]
@@ -65,14 +67,7 @@ fn conform(label: &str, file: &str, python_var: &str) {
     let metadata = fs::read_to_string(&metadata_path)
         .unwrap_or_else(|e| panic!("{}: {e}", metadata_path.display()));
 
-    let yaml = match import_spec(&metadata) {
-        Ok(yaml) => yaml,
-        Err(e) if e == IMPORTER_MISSING => {
-            eprintln!("official {label}: {IMPORTER_MISSING}; nothing built or compared");
-            return;
-        }
-        Err(e) => panic!("importing {file}: {e}"),
-    };
+    let yaml = import_spec(&metadata).unwrap_or_else(|e| panic!("importing {file}: {e}"));
 
     let dir = scratch::scratch_root().join(format!("official-{label}"));
     let member = "crate";
@@ -89,21 +84,14 @@ fn conform(label: &str, file: &str, python_var: &str) {
     let package = scratch::manifest_value(&manifest, "package", "name").expect("package name");
     let crate_ident = package.replace('-', "_");
     let cli_bin = scratch::manifest_value(&manifest, "[bin]", "name").expect("the CLI's [[bin]]");
-    let actions: Vec<String> = {
-        let capture_actions = operations_of(&metadata);
-        let modules: Vec<String> = files
-            .keys()
-            .filter_map(|p| p.strip_prefix("src/operations").ok())
-            .filter_map(|p| p.file_stem())
-            .map(|s| s.to_string_lossy().into_owned())
-            .collect();
-        // Only arms for modules that exist, so a skipped operation shows up as a
-        // difference ("no such operation") instead of a compile error.
-        capture_actions
-            .into_iter()
-            .filter(|a| modules.contains(&conformance::rust_names(a).0))
-            .collect()
-    };
+    // Module and type names as the generator decided them, for every operation it kept;
+    // an operation missing here shows up as a difference ("no such operation").
+    let api = livegen_generator::check(&spec_rel, &yaml).expect("the spec was just generated");
+    let actions: Vec<(String, String, String)> = api
+        .operations
+        .iter()
+        .map(|op| (op.action.clone(), op.fn_name.clone(), op.input.clone()))
+        .collect();
     files.insert(
         PathBuf::from("src/bin/wire-dump.rs"),
         conformance::wire_dump_source(&crate_ident, &actions),
@@ -169,17 +157,6 @@ fn conform(label: &str, file: &str, python_var: &str) {
         "our requests differ from the official SDK's:\n{}\n{summary}",
         report.table()
     );
-}
-
-/// The metadata's action names, sorted.
-fn operations_of(metadata: &str) -> Vec<String> {
-    let value: serde_json::Value = serde_json::from_str(metadata).expect("metadata is JSON");
-    let mut actions: Vec<String> = value["apis"]
-        .as_object()
-        .map(|apis| apis.keys().cloned().collect())
-        .unwrap_or_default();
-    actions.sort();
-    actions
 }
 
 /// The interpreter in `var`; `None` (with a message) when unset, a panic under CI.
