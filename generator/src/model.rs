@@ -205,8 +205,10 @@ pub struct StructDef {
     pub doc: Option<String>,
     /// Fields in spec order.
     pub fields: Vec<Field>,
-    /// Whether a parameter uses it, so the runtime needs its shape.
+    /// Whether a parameter uses it: it serializes, and the runtime needs its shape.
     pub in_input: bool,
+    /// Whether an answer uses it: it deserializes.
+    pub in_output: bool,
 }
 
 /// A documented error code.

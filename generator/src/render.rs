@@ -52,6 +52,8 @@ fn wrap_macros(text: &str) -> String {
         };
         let indent = &line[..line.len() - trimmed.len()];
         out.push_str(&format!("{indent}livegen_runtime::{name}! {{\n"));
+        // The item ends at its closing brace at its own indentation, or on its header line
+        // when it has no variants (`pub enum E {}`).
         for inner in lines.by_ref() {
             if inner.is_empty() {
                 out.push('\n');
@@ -60,7 +62,9 @@ fn wrap_macros(text: &str) -> String {
                 out.push_str(inner);
                 out.push('\n');
             }
-            if inner == format!("{indent}}}") {
+            let at_item = inner.starts_with(indent) && !inner[indent.len()..].starts_with(' ');
+            let header_closes = at_item && !inner.trim_start().starts_with("//") && inner.ends_with("{}");
+            if inner == format!("{indent}}}") || header_closes {
                 break;
             }
         }
@@ -126,6 +130,13 @@ mod tests {
     fn marked_items_become_macro_calls() {
         let text = "#[livegen_macro(operation_error)]\n/// Doc.\npub enum E {\n    /// A.\n    A = \"A\",\n}\nfn f() {}\n";
         let want = "livegen_runtime::operation_error! {\n    /// Doc.\n    pub enum E {\n        /// A.\n        A = \"A\",\n    }\n}\nfn f() {}\n";
+        assert_eq!(super::wrap_macros(text), want);
+    }
+
+    #[test]
+    fn an_empty_marked_enum_ends_on_its_header_line() {
+        let text = "#[livegen_macro(operation_error)]\n/// Doc.\npub enum E {}\n/// Next.\npub struct S;\n";
+        let want = "livegen_runtime::operation_error! {\n    /// Doc.\n    pub enum E {}\n}\n/// Next.\npub struct S;\n";
         assert_eq!(super::wrap_macros(text), want);
     }
 

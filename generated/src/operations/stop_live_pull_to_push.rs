@@ -80,7 +80,8 @@ impl crate::Client {
 /// Input of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push).
 ///
 /// Required parameters are the arguments of `new`, so none can be forgotten. Optional parameters are public fields: `input.field = Some(value);`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StopLivePullToPushInput {
     /// The region of the live center.
@@ -116,7 +117,7 @@ impl StopLivePullToPushInput {
 /// The result of stopping a pulled-stream relay task.
 ///
 /// Answer of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push). Fields the service adds later are ignored; missing fields are `None`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StopLivePullToPushOutput {
     /// The request ID.

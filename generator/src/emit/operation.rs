@@ -217,7 +217,8 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
         let req_fields = required.iter().map(|f| {
             let n = ident(&f.ident);
             let t = ty(&f.ty, true, home);
-            let d = docs([f.doc.as_deref()]);
+            let fallback = format!("Wire name: `{}`.", f.wire);
+            let d = docs([f.doc.as_deref().or(Some(&fallback))]);
             quote!(#d pub #n: #t,)
         });
         let inits = op.params.iter().map(|f| {
@@ -252,9 +253,11 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
     let d = doc(&format!(
         "{link}\n\n{how} Optional parameters are public fields: `input.field = Some(value);`."
     ));
+    let deserialize = super::types::deserialize_inputs();
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize)]
+        #deserialize
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -304,7 +307,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         ));
         return quote! {
             #d
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
             #[non_exhaustive]
             pub struct #name {
                 /// The answer's fields, `RequestId` included.
@@ -324,7 +327,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     let fields = fields.iter().map(|f| serde_field(f, home));
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

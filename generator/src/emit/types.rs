@@ -93,6 +93,7 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
     let fields = s.fields.iter().map(|f| serde_field(f, home));
     let default = defaultable(&s.fields).then(|| quote!(Default,));
     let eq = s.fields.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
+    let deserialize_inputs = (s.in_input && !s.in_output).then(deserialize_inputs);
     let required = s.fields.iter().filter(|f| f.required).count();
     // `#[non_exhaustive]` forbids struct literals outside this crate, so it goes only where
     // `new` can build the value.
@@ -131,9 +132,11 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
             }
         }
     });
+    let serde = serde_derives(s.in_input, s.in_output);
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
+        #deserialize_inputs
         #non_exhaustive
         pub struct #name {
             #(#fields)*
@@ -141,6 +144,23 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
 
         #imp
     }
+}
+
+/// The serde derives a type needs: `Serialize` to be sent, `Deserialize` to be read. At
+/// hundreds of operations each unneeded derive costs seconds of compile time, so inputs
+/// deserialize only with the crate feature `deserialize-inputs` (see [`deserialize_inputs`]).
+pub fn serde_derives(input: bool, output: bool) -> TokenStream {
+    match (input, output) {
+        (true, true) => quote!(serde::Serialize, serde::Deserialize),
+        (true, false) => quote!(serde::Serialize),
+        (false, _) => quote!(serde::Deserialize),
+    }
+}
+
+/// `Deserialize` for a type only inputs use, behind the crate feature `deserialize-inputs`
+/// (to load requests from JSON or YAML).
+pub fn deserialize_inputs() -> TokenStream {
+    quote!(#[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))])
 }
 
 /// `new(required…)`; `Self::default()` when nothing is required.

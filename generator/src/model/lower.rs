@@ -410,20 +410,10 @@ impl<'a> Lower<'a> {
     }
 
     fn define(&mut self, name: &str, s: &Schema, context: Option<&str>, input: bool) {
-        if let Some((def, _, _)) = self.types.get_mut(name) {
-            if input
-                && let TypeDef::Struct(st) = def
-                && !st.in_input
-            {
-                // Reached from a parameter after an answer: its fields' types need
-                // shapes too.
-                st.in_input = true;
-                let fields = std::mem::take(&mut st.fields);
-                self.mark_input(&fields);
-                if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(name) {
-                    st.fields = fields;
-                }
-            }
+        if self.types.contains_key(name) {
+            // Reached again, maybe from the other side (a parameter after an answer):
+            // it and the structs inside it serve that side too.
+            self.mark(vec![name.to_owned()], input);
             return;
         }
         // Insert a placeholder first so recursive field types see the name as taken.
@@ -432,6 +422,7 @@ impl<'a> Lower<'a> {
             doc: None,
             fields: Vec::new(),
             in_input: input,
+            in_output: !input,
         });
         self.types.insert(
             name.to_owned(),
@@ -462,6 +453,7 @@ impl<'a> Lower<'a> {
                     doc,
                     fields,
                     in_input: input,
+                    in_output: !input,
                 })
             }
             _ => return,
@@ -471,15 +463,20 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// Marks the struct types among `fields` (and theirs) as used by a parameter.
-    fn mark_input(&mut self, fields: &[Field]) {
-        let mut pending: Vec<String> = fields.iter().flat_map(|f| structs_in(&f.ty)).collect();
+    /// Marks the structs `names` and those inside them as used by a parameter (`input`) or
+    /// an answer.
+    fn mark(&mut self, mut pending: Vec<String>, input: bool) {
         while let Some(name) = pending.pop() {
-            if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(&name)
-                && !st.in_input
-            {
-                st.in_input = true;
-                pending.extend(st.fields.iter().flat_map(|f| structs_in(&f.ty)));
+            if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(&name) {
+                let flag = if input {
+                    &mut st.in_input
+                } else {
+                    &mut st.in_output
+                };
+                if !*flag {
+                    *flag = true;
+                    pending.extend(st.fields.iter().flat_map(|f| structs_in(&f.ty)));
+                }
             }
         }
     }
