@@ -29,7 +29,10 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
     rust("src/client.rs".into(), crate_root::client_rs(api))?;
     rust("src/types.rs".into(), types::types_rs(api))?;
     rust("src/cli.rs".into(), crate_root::cli_rs(api))?;
-    rust(format!("src/bin/{}.rs", api.package), crate_root::bin_rs(api))?;
+    rust(
+        format!("src/bin/{}.rs", api.package),
+        crate_root::bin_rs(api),
+    )?;
     for (path, text) in operations(api)? {
         files.insert(path, text);
     }

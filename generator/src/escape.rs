@@ -190,7 +190,10 @@ mod tests {
 
     #[test]
     fn indented_code_blocks_cannot_form() {
-        assert_eq!(p("a\n\n        fn main() {}"), "a\n\n   fn main() {}");
+        // Whatever the layout, no line keeps the four spaces that start a code block.
+        let out = p("a\n\n        fn main() {}");
+        assert!(out.contains("fn main() {}"), "{out:?}");
+        assert!(out.lines().all(|l| !l.starts_with("    ")), "{out:?}");
     }
 
     #[test]
@@ -199,10 +202,7 @@ mod tests {
             p("x `a` <script>alert(1)</script> [y](z)"),
             "x `a` &lt;script&gt;alert(1)&lt;/script&gt; \\[y\\](z)"
         );
-        assert_eq!(
-            p("odd ` tick <b>"),
-            "odd \\` tick &lt;b&gt;"
-        );
+        assert_eq!(p("odd ` tick <b>"), "odd \\` tick &lt;b&gt;");
         assert_eq!(p("see https://x.y/z."), "see <https://x.y/z>.");
         assert_eq!(p("a &amp; b"), "a &amp;amp; b");
     }
@@ -217,10 +217,13 @@ mod tests {
 
     #[test]
     fn toml_strings_cannot_break_out() {
-        assert_eq!(
-            toml_string("x\"\nbuild = \"evil.rs"),
-            "\"x\\\"\\nbuild = \\\"evil.rs\""
-        );
+        // The encoder may pick any string form (it picks `"""…"""` for multi-line text);
+        // what matters is that the value parses back whole, with no `build` key beside it.
+        let text = "x\"\nbuild = \"evil.rs";
+        let doc: toml::Table =
+            toml::from_str(&format!("description = {}", toml_string(text))).expect("parses");
+        assert_eq!(doc.len(), 1, "{doc:?}");
+        assert_eq!(doc["description"].as_str(), Some(text));
     }
 
     #[test]

@@ -26,6 +26,27 @@ pub const MAX_ENUM_VALUES: usize = 4096;
 /// becomes a field and a table row; far past this, rustc itself runs out of stack.
 pub const MAX_PARAMS: usize = 512;
 
+/// Longest action, parameter or property name accepted. The longest in the official Live
+/// API has 40 characters; a name becomes a file name and identifiers, which the file
+/// system limits (255 bytes) before rustc does.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// Refuses a wire name longer than [`MAX_NAME_LEN`]; true when it is within the limit.
+fn name_length(what: &str, name: &str, pointer: &str, p: &mut Problems) -> bool {
+    if name.chars().count() <= MAX_NAME_LEN {
+        return true;
+    }
+    p.hinted(
+        pointer,
+        format!(
+            "{what} is {} characters long; livegen accepts at most {MAX_NAME_LEN}",
+            name.chars().count()
+        ),
+        "names become file names and Rust identifiers; shorten it",
+    );
+    false
+}
+
 /// Most properties one object schema may declare.
 pub const MAX_PROPERTIES: usize = 1024;
 
@@ -417,7 +438,9 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
     let pointer = op.at("x-acs-rpc");
     let obj = Obj::of(v, &pointer, "`x-acs-rpc`", p)?;
     obj.check_keys("`x-acs-rpc`", &["action", "path", "methods"], &[], p);
-    let action = obj.required_string("action", "`x-acs-rpc`", p);
+    let action = obj
+        .required_string("action", "`x-acs-rpc`", p)
+        .filter(|a| name_length("the action name", a, &obj.at("action"), p));
     if let Some(a) = &action
         && (a.is_empty()
             || !a.chars().all(|c| c.is_ascii_alphanumeric())
@@ -635,15 +658,12 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
             "x-acs-style",
             "x-acs-in",
         ],
-        &[
-            "allowEmptyValue",
-            "style",
-            "explode",
-            "examples",
-        ],
+        &["allowEmptyValue", "style", "explode", "examples"],
         p,
     );
-    let name = obj.required_string("name", "the parameter", p);
+    let name = obj
+        .required_string("name", "the parameter", p)
+        .filter(|n| name_length("the parameter name", n, &obj.at("name"), p));
     if let Some(n) = &name {
         if RESERVED_PARAM_NAMES.contains(&n.as_str()) {
             p.hinted(
@@ -989,7 +1009,9 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                 })?,
             };
             let listed: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-            let value_docs = enum_docs(&obj, p, |value| listed.contains(value).then(|| value.to_owned()));
+            let value_docs = enum_docs(&obj, p, |value| {
+                listed.contains(value).then(|| value.to_owned())
+            });
             let min_length = obj.count("minLength", p);
             let max_length = obj.count("maxLength", p);
             check_order(&obj, "minLength", min_length, "maxLength", max_length, p);
@@ -1022,13 +1044,15 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
             }
             let values = match obj.get("enum") {
                 None => Vec::new(),
-                Some(v) => enum_values(v, &obj.at("enum"), p, |item, ptr, p| match item.as_i64() {
-                    Some(n) => Some(n),
-                    None => {
-                        p.error(ptr, format!("an integer enum lists {}", describe(item)));
-                        None
-                    }
-                })?,
+                Some(v) => {
+                    enum_values(v, &obj.at("enum"), p, |item, ptr, p| match item.as_i64() {
+                        Some(n) => Some(n),
+                        None => {
+                            p.error(ptr, format!("an integer enum lists {}", describe(item)));
+                            None
+                        }
+                    })?
+                }
             };
             let value_docs = enum_docs(&obj, p, |value| {
                 value.parse::<i64>().ok().filter(|n| values.contains(n))
@@ -1069,9 +1093,18 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                             ),
                             "describe an open-ended object with `additionalProperties`",
                         );
-                        return None;
                     }
+                    // Past the limit the schema is kept without its properties, so
+                    // references to it do not add a second, misleading problem.
+                    let entries = if entries.len() > MAX_PROPERTIES {
+                        Vec::new()
+                    } else {
+                        entries
+                    };
                     for (name, s) in entries {
+                        if !name_length("the property name", name, &props.at(name), p) {
+                            continue;
+                        }
                         if let Some(s) = schema(s, &props.at(name), p) {
                             properties.push((name.to_owned(), s));
                         }

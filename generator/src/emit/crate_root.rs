@@ -58,14 +58,18 @@ fn example(api: &Api) -> Option<String> {
 
 /// The operation the examples call, and the arguments of its `new`.
 pub fn example_call(api: &Api) -> Option<(&Operation, String)> {
-    api.operations.iter().filter(|op| !op.deprecated).find_map(|op| {
-        let required: Vec<&Field> = op.params.iter().filter(|p| p.required).collect();
-        if required.len() > super::types::MAX_NEW_ARGS {
-            return None;
-        }
-        let args: Option<Vec<String>> = required.iter().map(|p| example_arg(api, op, p)).collect();
-        Some((op, args?.join(", ")))
-    })
+    api.operations
+        .iter()
+        .filter(|op| !op.deprecated)
+        .find_map(|op| {
+            let required: Vec<&Field> = op.params.iter().filter(|p| p.required).collect();
+            if required.len() > super::types::MAX_NEW_ARGS {
+                return None;
+            }
+            let args: Option<Vec<String>> =
+                required.iter().map(|p| example_arg(api, op, p)).collect();
+            Some((op, args?.join(", ")))
+        })
 }
 
 /// A Rust expression for `f` in the crate docs' example; `None` for types that need more
@@ -76,14 +80,10 @@ fn example_arg(api: &Api, op: &Operation, f: &Field) -> Option<String> {
     Some(match &f.ty {
         Ty::String(..) => format!("{:?}", example.unwrap_or(&f.wire)),
         Ty::Enum(r) => {
-            let def = api
-                .types
-                .iter()
-                .chain(&op.types)
-                .find_map(|t| match t {
-                    TypeDef::Enum(e) if e.name == r.name => Some(e),
-                    _ => None,
-                })?;
+            let def = api.types.iter().chain(&op.types).find_map(|t| match t {
+                TypeDef::Enum(e) if e.name == r.name => Some(e),
+                _ => None,
+            })?;
             // A documented value is one the API docs vouch for; a listed one beats a
             // placeholder that parses as `Unknown`.
             let documented = def.values.iter().find(|v| v.doc.is_some());

@@ -84,7 +84,11 @@ pub fn readme(api: &Api) -> Result<String, askama::Error> {
             action: op.action.clone(),
             method: op.fn_name.clone(),
             qps: qps(op),
-            ram_action: op.ram.action.as_deref().map_or_else(undocumented, code_span),
+            ram_action: op
+                .ram
+                .action
+                .as_deref()
+                .map_or_else(undocumented, code_span),
             access_level: op
                 .ram
                 .access_level

@@ -203,10 +203,7 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
     let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
     let eq = op.params.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
     let default = required.is_empty().then(|| quote!(Default,));
-    let link = format!(
-        "Input of [`{}`](crate::Client::{}).",
-        op.action, op.fn_name
-    );
+    let link = format!("Input of [`{}`](crate::Client::{}).", op.action, op.fn_name);
     let (how, constructor, required_struct) = if required.len() <= MAX_NEW_ARGS {
         (
             if required.is_empty() {
@@ -283,7 +280,10 @@ fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
         notes.push("sent in the form body".to_owned());
     }
     if let Some(e) = &f.example {
-        notes.push(format!("example: `{}`", e.replace('`', "'").replace(['\n', '\r'], " ")));
+        notes.push(format!(
+            "example: `{}`",
+            e.replace('`', "'").replace(['\n', '\r'], " ")
+        ));
     }
     let notes = notes.join("; ") + ".";
     let deprecated = f.deprecated.then_some("Deprecated by the service.");
@@ -351,8 +351,12 @@ fn error(op: &Operation) -> TokenStream {
             Some(desc) => format!("`{}` (HTTP {}): {desc}", e.code, e.http_status),
             None => format!("`{}` (HTTP {}).", e.code, e.http_status),
         };
-        let template = (!e.message.is_empty())
-            .then(|| format!("Message: `{}`", e.message.replace('`', "'").replace(['\n', '\r'], " ")));
+        let template = (!e.message.is_empty()).then(|| {
+            format!(
+                "Message: `{}`",
+                e.message.replace('`', "'").replace(['\n', '\r'], " ")
+            )
+        });
         let d = docs([Some(text.as_str()), template.as_deref()]);
         quote!(#d #v = #code,)
     });

@@ -173,7 +173,10 @@ pub fn help_line(text: Option<&str>) -> String {
         .filter(|c| !c.is_control())
         .filter(|c| *c != '\\')
         .collect();
-    let clean = clean.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    let clean = clean
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
     match clean.char_indices().nth(160) {
         Some((at, _)) => format!("{}…", &clean[..at]),
         None => clean,

@@ -9,7 +9,11 @@ use crate::model::{Api, EnumDef, Field, StructDef, Ty, TypeDef};
 
 pub fn types_rs(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|t| type_def(t, None));
-    let uses = uses_rt(&api.types).then(|| quote!(use livegen_runtime as rt;));
+    let uses = uses_rt(&api.types).then(|| {
+        quote!(
+            use livegen_runtime as rt;
+        )
+    });
     quote! {
         //! Enumerations and structures the operations share.
         #uses
@@ -186,9 +190,9 @@ fn arg_ty(t: &Ty, home: Option<&str>) -> TokenStream {
 
 /// Whether `#[derive(Default)]` works: generated enums and structs may lack `Default`.
 pub fn defaultable(fields: &[Field]) -> bool {
-    fields.iter().all(|f| {
-        !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::IntEnum(_) | Ty::Struct(_))
-    })
+    fields
+        .iter()
+        .all(|f| !f.required || !matches!(f.ty, Ty::Enum(_) | Ty::IntEnum(_) | Ty::Struct(_)))
 }
 
 /// A field of a JSON-mapped struct. A missing optional field deserializes as `None`, and

@@ -115,15 +115,19 @@ impl<'a> Lower<'a> {
         let mut named = true;
         let required = op.params.iter().filter(|p| p.required).count();
         let required_struct = format!("{}Required", input.trim_end_matches("Input"));
-        let mut claimed = vec![&input, &output, &error];
+        let mut claimed = vec![
+            (&input, "the input type"),
+            (&output, "the output type"),
+            (&error, "the error type"),
+        ];
         if required > crate::emit::MAX_NEW_ARGS {
-            claimed.push(&required_struct);
+            claimed.push((&required_struct, "the required-arguments type"));
         }
-        for name in claimed {
+        for (name, what) in claimed {
+            let label = format!("{what} of `{}`", op.action);
             named &= self
                 .type_scope
-                .name(name, Case::TypeDef, &op.pointer, &mut self.diags)
-                .is_some();
+                .claim(name, &label, &op.pointer, &mut self.diags);
         }
         if !named {
             return None;
@@ -190,8 +194,11 @@ impl<'a> Lower<'a> {
             }
             Some(other) => {
                 self.diags.push(
-                    Diagnostic::new(&other.pointer, "the 200 response body must be an object with `properties`")
-                        .with_hint("RPC actions answer a JSON object with at least `RequestId`"),
+                    Diagnostic::new(
+                        &other.pointer,
+                        "the 200 response body must be an object with `properties`",
+                    )
+                    .with_hint("RPC actions answer a JSON object with at least `RequestId`"),
                 );
                 (None, None)
             }
