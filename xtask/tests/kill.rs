@@ -160,7 +160,15 @@ fn codegen_survives_sigkill_at_any_moment() {
         let staging = out.join(STAGING);
         let on_disk = tree(&out);
         if staging.join("COMMIT").exists() {
-            // Killed between the commit point and the end: the next run rolls forward.
+            // Killed between the commit point and the end. `--check` writes nothing, so it
+            // refuses to diff the half-applied tree …
+            let check = codegen(&spec, &out).arg("--check").output().expect("check");
+            let stderr = String::from_utf8_lossy(&check.stderr);
+            assert!(
+                !check.status.success() && stderr.contains("committed but unfinished"),
+                "round {round}: --check must refuse:\n{stderr}"
+            );
+            // … and the next run rolls forward.
             let output = run_ok(&spec, &out);
             let stdout = String::from_utf8_lossy(&output.stdout);
             assert!(

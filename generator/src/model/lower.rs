@@ -400,10 +400,10 @@ impl<'a> Lower<'a> {
                 return None;
             }
         };
-        if let Some((_, origin, _)) = self.types.get(&name) {
-            if origin == pointer {
-                return Some(name);
-            }
+        if let Some((_, origin, _)) = self.types.get(&name)
+            && origin == pointer
+        {
+            return Some(name);
         }
         self.type_scope
             .name(raw, Case::TypeDef, pointer, &mut self.diags)
@@ -411,16 +411,17 @@ impl<'a> Lower<'a> {
 
     fn define(&mut self, name: &str, s: &Schema, context: Option<&str>, input: bool) {
         if let Some((def, _, _)) = self.types.get_mut(name) {
-            if input && let TypeDef::Struct(st) = def {
-                if !st.in_input {
-                    // Reached from a parameter after an answer: its fields' types need
-                    // shapes too.
-                    st.in_input = true;
-                    let fields = std::mem::take(&mut st.fields);
-                    self.mark_input(&fields);
-                    if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(name) {
-                        st.fields = fields;
-                    }
+            if input
+                && let TypeDef::Struct(st) = def
+                && !st.in_input
+            {
+                // Reached from a parameter after an answer: its fields' types need
+                // shapes too.
+                st.in_input = true;
+                let fields = std::mem::take(&mut st.fields);
+                self.mark_input(&fields);
+                if let Some((TypeDef::Struct(st), _, _)) = self.types.get_mut(name) {
+                    st.fields = fields;
                 }
             }
             return;
