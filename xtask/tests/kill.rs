@@ -15,7 +15,7 @@ mod synth;
 const STAGING: &str = ".livegen-staging";
 /// Operations in the synthetic spec by default (`LIVEGEN_KILL_OPS` for more, e.g. 1500).
 /// A debug-built generator spends about 10 ms per operation, and every round runs it.
-const OPERATIONS: usize = 50;
+const OPERATIONS: usize = 30;
 /// Rounds by default (`LIVEGEN_KILLS`).
 const KILLS: usize = 50;
 /// What `codegen` prints, flushed, just before it starts writing.
