@@ -38,6 +38,14 @@ pub enum Error {
     /// The spec has problems; every one is listed.
     #[error("{0}")]
     Spec(Diagnostics),
+    /// The spec path would reach every file header, and it holds a control character.
+    #[error(
+        "the spec path {path:?} contains a control character (newline, tab, …); it is quoted in every generated file's header, so livegen refuses it: rename the file or its folder"
+    )]
+    SpecPath {
+        /// The path as given.
+        path: String,
+    },
     /// The generator produced Rust that does not parse: a bug in livegen, not in the spec.
     #[error("internal error: generated `{path}` does not parse: {message}")]
     Render {
@@ -59,6 +67,11 @@ pub fn generate(spec_path: &str, text: &str) -> Result<Files, Error> {
 
 /// Loads, validates and lowers a spec without emitting anything.
 pub fn check(spec_path: &str, text: &str) -> Result<model::Api, Error> {
+    if spec_path.chars().any(char::is_control) {
+        return Err(Error::SpecPath {
+            path: spec_path.to_owned(),
+        });
+    }
     let fail = |items: Vec<Diagnostic>, positions: Option<&load::Positions>| {
         let items = items
             .into_iter()

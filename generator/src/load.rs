@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diagnostics::{Diagnostic, Location, child};
 
@@ -17,6 +17,12 @@ pub const MAX_SPEC_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes a document may hold once its aliases are expanded.
 pub const MAX_EXPANDED_NODES: u64 = 1_000_000;
+/// Most scalar bytes a document may hold once its aliases are expanded: one large scalar
+/// aliased thousands of times costs few nodes but gigabytes in the tree.
+pub const MAX_EXPANDED_BYTES: u64 = 16 * 1024 * 1024;
+/// Longest scalar that the event pass accepts as a plain integer: digits beyond 64 bits
+/// would otherwise reach `serde_yaml` and fail there, without a location.
+const MAX_INT_DIGITS: usize = 19;
 
 /// A parsed spec: its YAML tree and where each node sits in the file.
 #[derive(Debug, Clone)]
@@ -46,6 +52,9 @@ impl Positions {
 
 /// Parses `text`; on failure the diagnostics carry their locations already.
 pub fn load(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    // Editors on Windows write a byte order mark; YAML readers disagree on it (serde_yaml
+    // sees a second document), so it is dropped. Line and column numbers stay the same.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_SPEC_BYTES {
         return Err(vec![
             Diagnostic::new(
@@ -83,19 +92,20 @@ enum Frame {
     Mapping {
         pointer: String,
         key: Option<String>,
-        nodes: u64,
+        nodes: (u64, u64),
         anchor: usize,
     },
     Sequence {
         pointer: String,
         index: usize,
-        nodes: u64,
+        nodes: (u64, u64),
         anchor: usize,
     },
 }
 
 impl Frame {
-    fn nodes(&mut self) -> &mut u64 {
+    /// (nodes, scalar bytes) below and including this container.
+    fn nodes(&mut self) -> &mut (u64, u64) {
         match self {
             Frame::Mapping { nodes, .. } | Frame::Sequence { nodes, .. } => nodes,
         }
@@ -115,13 +125,26 @@ fn innermost(stack: &[Frame]) -> String {
     }
 }
 
+fn add(a: (u64, u64), b: (u64, u64)) -> (u64, u64) {
+    (a.0.saturating_add(b.0), a.1.saturating_add(b.1))
+}
+
+/// A plain scalar of decimal digits that no 64-bit integer holds.
+fn too_wide_integer(value: &str) -> bool {
+    let digits = value.strip_prefix(['-', '+']).unwrap_or(value);
+    if digits.len() < MAX_INT_DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    value.parse::<i64>().is_err() && value.parse::<u64>().is_err()
+}
+
 /// One streaming pass: positions, syntax errors with their marks, and the limits.
 fn scan(text: &str) -> Result<Positions, Diagnostic> {
     let mut positions = BTreeMap::new();
     let mut stack: Vec<Frame> = Vec::new();
-    // Nodes per anchor id, so an alias costs what it expands to.
-    let mut anchored: BTreeMap<usize, u64> = BTreeMap::new();
-    let mut total: u64 = 0;
+    // (nodes, scalar bytes) per anchor id, so an alias costs what it expands to.
+    let mut anchored: BTreeMap<usize, (u64, u64)> = BTreeMap::new();
+    let mut total: (u64, u64) = (0, 0);
     let mut documents = 0;
 
     for item in Parser::new_from_str(text) {
@@ -160,15 +183,38 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
             }
         }
         let cost = match &event {
-            Event::Alias(id) => anchored.get(id).copied().unwrap_or(1),
-            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) => 1,
-            _ => 0,
+            Event::Alias(id) => anchored.get(id).copied().unwrap_or((1, 0)),
+            Event::Scalar(value, ..) => (1, value.len() as u64),
+            Event::SequenceStart(..) | Event::MappingStart(..) => (1, 0),
+            _ => (0, 0),
         };
-        total = total.saturating_add(cost);
+        total = add(total, cost);
         if let Some(frame) = stack.last_mut() {
-            *frame.nodes() = frame.nodes().saturating_add(cost);
+            *frame.nodes() = add(*frame.nodes(), cost);
         }
-        if total > MAX_EXPANDED_NODES {
+        if total.1 > MAX_EXPANDED_BYTES {
+            return Err(Diagnostic::new(
+                pointer,
+                format!(
+                    "YAML aliases expand to more than {} MiB of text",
+                    MAX_EXPANDED_BYTES / (1024 * 1024)
+                ),
+            )
+            .with_hint("this looks like an alias bomb; OpenAPI specs share definitions with `$ref`, not YAML aliases")
+            .at(here));
+        }
+        if let Event::Scalar(value, ScalarStyle::Plain, ..) = &event
+            && !is_key
+            && too_wide_integer(value)
+        {
+            return Err(Diagnostic::new(
+                pointer,
+                format!("{value} must be an integer that fits 64 bits"),
+            )
+            .with_hint(format!("integers range from {} to {}", i64::MIN, u64::MAX))
+            .at(here));
+        }
+        if total.0 > MAX_EXPANDED_NODES {
             return Err(Diagnostic::new(
                 pointer,
                 format!("YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes"),
@@ -189,7 +235,7 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
             }
             Event::Scalar(value, _, anchor, _) => {
                 if anchor > 0 {
-                    anchored.insert(anchor, 1);
+                    anchored.insert(anchor, (1, value.len() as u64));
                 }
                 if is_key {
                     // Keys are recorded where they stand: that is where a reader looks.
@@ -220,14 +266,14 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
                     Frame::Sequence {
                         pointer,
                         index: 0,
-                        nodes: 1,
+                        nodes: (1, 0),
                         anchor,
                     }
                 } else {
                     Frame::Mapping {
                         pointer,
                         key: None,
-                        nodes: 1,
+                        nodes: (1, 0),
                         anchor,
                     }
                 };
@@ -244,7 +290,8 @@ fn scan(text: &str) -> Result<Positions, Diagnostic> {
                     }
                     if let Some(parent) = stack.last_mut() {
                         // The container itself was counted once on entry already.
-                        *parent.nodes() = parent.nodes().saturating_add(nodes - 1);
+                        let below = (nodes.0.saturating_sub(1), nodes.1);
+                        *parent.nodes() = add(*parent.nodes(), below);
                     }
                 }
             }
@@ -299,6 +346,38 @@ mod tests {
         let err = load("a: [1, 2\nb: c\n").expect_err("unclosed");
         assert!(err[0].location.is_some());
         assert!(err[0].message.starts_with("YAML syntax"));
+    }
+
+    #[test]
+    fn a_large_scalar_aliased_many_times_is_refused_fast() {
+        let blob = "x".repeat(4 * 1024 * 1024);
+        let mut text = format!("a: &blob {blob}\nb: [");
+        for _ in 0..2000 {
+            text.push_str("*blob, ");
+        }
+        text.push_str("]\n");
+        let started = std::time::Instant::now();
+        let err = load(&text).expect_err("bomb");
+        assert!(err[0].message.contains("MiB of text"), "{:?}", err[0]);
+        assert_eq!(err[0].pointer, "/b/2");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let loaded = load("\u{feff}a:\n  b: 1\n").expect("valid");
+        assert_eq!(loaded.positions.locate("/a/b").map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn integers_past_64_bits_are_located() {
+        let err = load("a:\n  min: -9223372036854775809\n").expect_err("too wide");
+        assert!(err[0].message.contains("fits 64 bits"), "{:?}", err[0]);
+        assert_eq!(err[0].pointer, "/a/min");
+        assert!(
+            load("a: -9223372036854775808\nb: 18446744073709551615\nc: '99999999999999999999'\n")
+                .is_ok()
+        );
     }
 
     #[test]

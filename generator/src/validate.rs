@@ -26,6 +26,27 @@ pub const MAX_ENUM_VALUES: usize = 4096;
 /// becomes a field and a table row; far past this, rustc itself runs out of stack.
 pub const MAX_PARAMS: usize = 512;
 
+/// Longest action, parameter or property name accepted. The longest in the official Live
+/// API has 40 characters; a name becomes a file name and identifiers, which the file
+/// system limits (255 bytes) before rustc does.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// Refuses a wire name longer than [`MAX_NAME_LEN`]; true when it is within the limit.
+fn name_length(what: &str, name: &str, pointer: &str, p: &mut Problems) -> bool {
+    if name.chars().count() <= MAX_NAME_LEN {
+        return true;
+    }
+    p.hinted(
+        pointer,
+        format!(
+            "{what} is {} characters long; livegen accepts at most {MAX_NAME_LEN}",
+            name.chars().count()
+        ),
+        "names become file names and Rust identifiers; shorten it",
+    );
+    false
+}
+
 /// Most properties one object schema may declare.
 pub const MAX_PROPERTIES: usize = 1024;
 
@@ -417,7 +438,9 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
     let pointer = op.at("x-acs-rpc");
     let obj = Obj::of(v, &pointer, "`x-acs-rpc`", p)?;
     obj.check_keys("`x-acs-rpc`", &["action", "path", "methods"], &[], p);
-    let action = obj.required_string("action", "`x-acs-rpc`", p);
+    let action = obj
+        .required_string("action", "`x-acs-rpc`", p)
+        .filter(|a| name_length("the action name", a, &obj.at("action"), p));
     if let Some(a) = &action
         && (a.is_empty()
             || !a.chars().all(|c| c.is_ascii_alphanumeric())
@@ -638,7 +661,9 @@ fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
         &["allowEmptyValue", "style", "explode", "examples"],
         p,
     );
-    let name = obj.required_string("name", "the parameter", p);
+    let name = obj
+        .required_string("name", "the parameter", p)
+        .filter(|n| name_length("the parameter name", n, &obj.at("name"), p));
     if let Some(n) = &name {
         if RESERVED_PARAM_NAMES.contains(&n.as_str()) {
             p.hinted(
@@ -1067,9 +1092,18 @@ fn schema(v: &Value, pointer: &str, p: &mut Problems) -> Option<Schema> {
                             ),
                             "describe an open-ended object with `additionalProperties`",
                         );
-                        return None;
                     }
+                    // Past the limit the schema is kept without its properties, so
+                    // references to it do not add a second, misleading problem.
+                    let entries = if entries.len() > MAX_PROPERTIES {
+                        Vec::new()
+                    } else {
+                        entries
+                    };
                     for (name, s) in entries {
+                        if !name_length("the property name", name, &props.at(name), p) {
+                            continue;
+                        }
                         if let Some(s) = schema(s, &props.at(name), p) {
                             properties.push((name.to_owned(), s));
                         }

@@ -32,7 +32,7 @@ fn every_bad_spec_fails_with_its_golden_message() {
         .collect();
     specs.sort();
     assert!(
-        specs.len() >= 50,
+        specs.len() >= 100,
         "the corpus shrank to {} specs",
         specs.len()
     );
@@ -95,4 +95,21 @@ fn a_huge_spec_is_refused_without_parsing() {
         message.starts_with("big.yaml:1:1: error: the spec is"),
         "{message}"
     );
+}
+
+#[test]
+fn a_spec_path_with_control_characters_is_refused() {
+    let text = fs::read_to_string(fixtures().join("base.yaml")).expect("base");
+    for path in [
+        "spec/live\n// injected.yaml",
+        "spec/live\r.yaml",
+        "spec/\tlive.yaml",
+    ] {
+        let err = livegen_generator::generate(path, &text).expect_err("refused");
+        assert!(
+            matches!(err, livegen_generator::Error::SpecPath { .. }),
+            "{path:?}: {err}"
+        );
+        assert!(err.to_string().contains("control character"), "{err}");
+    }
 }

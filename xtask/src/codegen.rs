@@ -50,8 +50,30 @@ impl Plan {
 
 pub fn run(args: &Args) -> Result<bool> {
     let root = crate::root();
-    let files = generate(&root, &args.spec)?;
+    // Absolute paths are taken as they are (`Path::join` keeps them).
     let out = root.join(&args.out);
+    if args.check {
+        // `--check` writes nothing, so it cannot finish a committed run; a half-applied
+        // tree would only produce a confusing diff.
+        if out.join(STAGING_DIR).join(COMMIT_FILE).exists() {
+            bail!(
+                "{} holds a committed but unfinished `{REGENERATE_COMMAND}` (it was interrupted); \
+                 run `{REGENERATE_COMMAND}` to complete it, then check again",
+                out.display()
+            );
+        }
+    } else {
+        match recover(&out)? {
+            Recovery::Clean => {}
+            Recovery::Discarded => println!(
+                "codegen: discarded the staged files of an interrupted run (it had not committed; the output was unchanged)"
+            ),
+            Recovery::Completed => {
+                println!("codegen: an interrupted run was completed")
+            }
+        }
+    }
+    let files = generate(&root, &args.spec)?;
     let plan = plan(&out, &files)?;
     if args.check {
         let report = check_report(&args.out, &plan);
@@ -61,6 +83,15 @@ pub fn run(args: &Args) -> Result<bool> {
         }
         eprint!("{report}");
         return Ok(false);
+    }
+    if !plan.is_clean() {
+        // A progress line, flushed: it also tells the kill test that writing has begun.
+        println!(
+            "codegen: staging {} files in {}",
+            plan.missing.len() + plan.stale.len(),
+            args.out.join(STAGING_DIR).display()
+        );
+        let _ = std::io::stdout().flush();
     }
     apply(&out, &plan)?;
     println!(
@@ -110,7 +141,7 @@ pub fn plan(out: &Path, files: &Files) -> Result<Plan> {
     }
     let expected: BTreeSet<&PathBuf> = files.keys().collect();
     for path in walk(out)? {
-        if expected.contains(&path) {
+        if expected.contains(&path) || is_old_temp(&path) {
             continue;
         }
         let text = fs::read_to_string(out.join(&path)).unwrap_or_default();
@@ -123,12 +154,20 @@ pub fn plan(out: &Path, files: &Files) -> Result<Plan> {
     Ok(plan)
 }
 
+/// A temporary sibling left by an older livegen's writer; [`recover`] removes them.
+fn is_old_temp(rel: &Path) -> bool {
+    rel.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n.ends_with(OLD_TEMP_SUFFIX))
+}
+
 /// A file is ours if its first lines carry the marker.
 fn is_generated(text: &str) -> bool {
     text.lines().take(3).any(|l| l.contains(GENERATED_MARKER))
 }
 
-/// Files below `dir`, relative to it, sorted; a missing directory is empty.
+/// Files below `dir`, relative to it, sorted; a missing directory is empty. The staging
+/// directory is not part of the output and is skipped.
 fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
@@ -143,6 +182,9 @@ fn walk(dir: &Path) -> Result<Vec<PathBuf>> {
         for entry in entries {
             let entry = entry?;
             let path = rel.join(entry.file_name());
+            if rel.as_os_str().is_empty() && entry.file_name() == STAGING_DIR {
+                continue;
+            }
             if entry.file_type()?.is_dir() {
                 stack.push(path);
             } else {
@@ -187,51 +229,222 @@ fn diff(old: &str, new: &str, name: &str) -> String {
         .to_string()
 }
 
-/// Writes every changed file, all or nothing: each goes to a temporary sibling first, and
-/// only when all of them are safely on disk are they renamed over the old files.
+/// Directory inside the output where a run stages its files; never part of the output.
+pub const STAGING_DIR: &str = ".livegen-staging";
+/// The journal inside [`STAGING_DIR`]: once it exists, the run is committed.
+const COMMIT_FILE: &str = "COMMIT";
+/// Suffix of the temporary siblings an older livegen wrote next to each file.
+const OLD_TEMP_SUFFIX: &str = ".livegen-tmp";
+
+/// What [`recover`] found from an earlier, interrupted run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// Nothing was left behind.
+    Clean,
+    /// A run was killed before it committed; its staged files were discarded and the
+    /// output was left as it was (the old tree).
+    Discarded,
+    /// A run was killed after it committed; its remaining renames and deletions were done.
+    Completed,
+}
+
+/// Brings the output directory back to a consistent tree after a run that was killed:
+/// a committed journal is rolled forward, an uncommitted staging dir is deleted, and
+/// temporary files of the old one-rename-per-file scheme are removed.
+pub fn recover(out: &Path) -> Result<Recovery> {
+    let staging = out.join(STAGING_DIR);
+    let mut found = Recovery::Clean;
+    if staging.join(COMMIT_FILE).exists() {
+        finish(out)?;
+        found = Recovery::Completed;
+    } else if staging.exists() {
+        fs::remove_dir_all(&staging).with_context(|| {
+            format!(
+                "cannot remove {} left by an interrupted run (the generated files are unchanged)",
+                staging.display()
+            )
+        })?;
+        found = Recovery::Discarded;
+    }
+    for rel in walk(out)? {
+        if is_old_temp(&rel) {
+            let path = out.join(&rel);
+            match fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("cannot remove the stale temporary file {}", path.display())
+                    });
+                }
+            }
+            if found == Recovery::Clean {
+                found = Recovery::Discarded;
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The journal: every staged file and where it goes, then every file to delete.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    /// (name inside the staging dir, path relative to the output).
+    writes: Vec<(String, PathBuf)>,
+    /// Paths relative to the output.
+    deletes: Vec<PathBuf>,
+}
+
+/// Writes every changed file, all or nothing, even across a SIGKILL.
+///
+/// New contents are staged under [`STAGING_DIR`] and fsynced; then the journal is written
+/// to a temporary name, fsynced and renamed to `COMMIT`, which is the commit point.
+/// Before it, the output is untouched and an interrupted run is discarded by the next;
+/// after it, the next run finishes whatever renames and deletions are left ([`recover`]).
 fn apply(out: &Path, plan: &Plan) -> Result<()> {
-    let writes: Vec<(&PathBuf, &String)> = plan
+    if plan.is_clean() {
+        return Ok(());
+    }
+    let staging = out.join(STAGING_DIR);
+    let unchanged = |e: anyhow::Error| {
+        let _ = fs::remove_dir_all(&staging);
+        e.context(format!(
+            "nothing was changed in {} (the generated files are unchanged)",
+            out.display()
+        ))
+    };
+    let journal = stage(&staging, plan).map_err(unchanged)?;
+    commit(&staging, &journal).map_err(unchanged)?;
+    finish(out)
+}
+
+fn stage(staging: &Path, plan: &Plan) -> Result<Journal> {
+    match fs::remove_dir_all(staging) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot remove {}", staging.display()));
+        }
+    }
+    fs::create_dir_all(staging)
+        .with_context(|| format!("cannot create {} (read-only directory?)", staging.display()))?;
+    let mut journal = Journal::default();
+    let writes = plan
         .missing
         .iter()
         .map(|(p, new)| (p, new))
-        .chain(plan.stale.iter().map(|(p, _, new)| (p, new)))
-        .collect();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let result = (|| -> Result<()> {
-        for (rel, contents) in &writes {
-            let target = out.join(rel);
-            let dir = target.parent().unwrap_or(out);
-            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            let name = target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!(".{name}.livegen-tmp"));
-            staged.push((temp.clone(), target.clone()));
-            let mut file = fs::File::create(&temp)
-                .with_context(|| format!("cannot write {}", temp.display()))?;
-            file.write_all(contents.as_bytes())
-                .and_then(|()| file.sync_all())
-                .with_context(|| {
-                    format!("cannot write {} (disk full or read-only?)", temp.display())
-                })?;
+        .chain(plan.stale.iter().map(|(p, _, new)| (p, new)));
+    for (i, (rel, contents)) in writes.enumerate() {
+        // Flat numbered names: no directories to create, no name can escape the dir.
+        let name = i.to_string();
+        let temp = staging.join(&name);
+        fs::write(&temp, contents)
+            .with_context(|| format!("cannot write {} (disk full?)", temp.display()))?;
+        journal.writes.push((name, rel.clone()));
+    }
+    sync_files(staging, &journal)?;
+    journal.deletes = plan.extra.iter().map(|(p, _)| p.clone()).collect();
+    sync_dir(staging)?;
+    Ok(journal)
+}
+
+fn commit(staging: &Path, journal: &Journal) -> Result<()> {
+    let text = serde_json::to_string(journal).context("cannot encode the journal")?;
+    let temp = staging.join(format!("{COMMIT_FILE}.tmp"));
+    write_synced(&temp, text.as_bytes())?;
+    let target = staging.join(COMMIT_FILE);
+    fs::rename(&temp, &target)
+        .with_context(|| format!("cannot rename {} to {}", temp.display(), target.display()))?;
+    sync_dir(staging)
+}
+
+/// Rolls a committed journal forward. Idempotent: a write whose staged file is gone was
+/// renamed already, a deletion whose file is gone was done already.
+fn finish(out: &Path) -> Result<()> {
+    let staging = out.join(STAGING_DIR);
+    let path = staging.join(COMMIT_FILE);
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the journal {}", path.display()))?;
+    let journal: Journal = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "the journal {} is damaged; delete {} and run `{REGENERATE_COMMAND}` again",
+            path.display(),
+            staging.display()
+        )
+    })?;
+    let mut dirs = BTreeSet::new();
+    for (name, rel) in &journal.writes {
+        let from = staging.join(name);
+        let to = out.join(rel);
+        if !from.exists() {
+            continue;
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        for (temp, _) in &staged {
-            let _ = fs::remove_file(temp);
+        let dir = to.parent().unwrap_or(out).to_path_buf();
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {} (read-only directory?)", dir.display()))?;
+        fs::rename(&from, &to).with_context(|| {
+            format!(
+                "cannot move {} to {}; run `{REGENERATE_COMMAND}` again to finish",
+                from.display(),
+                to.display()
+            )
+        })?;
+        dirs.insert(dir);
+    }
+    for rel in &journal.deletes {
+        let target = out.join(rel);
+        match fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "cannot remove {}; run `{REGENERATE_COMMAND}` again to finish",
+                        target.display()
+                    )
+                });
+            }
         }
-        return Err(e.context("nothing was changed in the output directory"));
+        dirs.insert(target.parent().unwrap_or(out).to_path_buf());
     }
-    for (temp, target) in &staged {
-        fs::rename(temp, target).with_context(|| format!("cannot replace {}", target.display()))?;
+    for dir in &dirs {
+        sync_dir(dir)?;
     }
-    for (rel, _) in &plan.extra {
-        let path = out.join(rel);
-        fs::remove_file(&path)
-            .with_context(|| format!("cannot remove stale {}", path.display()))?;
+    fs::remove_dir_all(&staging).with_context(|| format!("cannot remove {}", staging.display()))?;
+    sync_dir(out)
+}
+
+/// Makes every staged file durable before the commit point. A second pass rather than a
+/// sync after each write: the kernel writes the batch back together.
+fn sync_files(staging: &Path, journal: &Journal) -> Result<()> {
+    for (name, _) in &journal.writes {
+        let temp = staging.join(name);
+        fs::File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot sync {} (disk full?)", temp.display()))?;
     }
+    Ok(())
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file =
+        fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {} (disk full?)", path.display()))
+}
+
+/// Makes renames and new entries in `dir` durable. Directories cannot be opened for
+/// syncing on every platform; there the rename is as durable as the OS makes it.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| format!("cannot sync the directory {}", dir.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
 }
 
@@ -319,19 +532,20 @@ mod tests {
     fn failed_write_changes_nothing() {
         let dir = scratch("fail");
         fs::write(dir.join("a.rs"), "// @generated\nold a\n").expect("write");
-        // A directory where a's temporary file must go makes that write fail after c's
-        // temporary file was already written.
-        fs::create_dir_all(dir.join(".a.rs.livegen-tmp")).expect("dir");
+        // A file where the staging directory must go makes staging fail.
+        fs::write(dir.join(STAGING_DIR), "in the way").expect("write");
         let want = files(&[
             ("a.rs", "// @generated\nnew a\n"),
             ("c.rs", "// @generated\nc\n"),
         ]);
         let plan = plan(&dir, &want).expect("plan");
         let err = apply(&dir, &plan).expect_err("must fail");
+        let message = format!("{err:#}");
         assert!(
-            format!("{err:#}").contains("nothing was changed"),
-            "{err:#}"
+            message.contains("generated files are unchanged"),
+            "{message}"
         );
+        assert!(message.contains(STAGING_DIR), "names the path: {message}");
         assert_eq!(
             fs::read_to_string(dir.join("a.rs")).expect("read"),
             "// @generated\nold a\n"
@@ -340,10 +554,79 @@ mod tests {
             !dir.join("c.rs").exists(),
             "no file is written unless all are"
         );
-        assert!(
-            !dir.join(".c.rs.livegen-tmp").exists(),
-            "temporary files are cleaned up"
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The state a run killed right after its commit point leaves behind.
+    fn committed_but_unfinished(dir: &Path, want: &Files) {
+        let plan = plan(dir, want).expect("plan");
+        let staging = dir.join(STAGING_DIR);
+        let journal = stage(&staging, &plan).expect("stage");
+        commit(&staging, &journal).expect("commit");
+    }
+
+    #[test]
+    fn a_committed_run_is_completed_by_the_next() {
+        let dir = scratch("roll-forward");
+        fs::write(dir.join("a.rs"), "// @generated\nold a\n").expect("write");
+        fs::write(dir.join("gone.rs"), "// @generated\ngone\n").expect("write");
+        let want = files(&[
+            ("a.rs", "// @generated\nnew a\n"),
+            ("sub/b.rs", "// @generated\nb\n"),
+        ]);
+        committed_but_unfinished(&dir, &want);
+        // Half of the renames happened before the kill.
+        let staging = dir.join(STAGING_DIR);
+        let journal: Journal =
+            serde_json::from_str(&fs::read_to_string(staging.join(COMMIT_FILE)).expect("read"))
+                .expect("journal");
+        let (name, rel) = journal
+            .writes
+            .iter()
+            .find(|(_, rel)| rel == Path::new("a.rs"))
+            .expect("a.rs is staged");
+        fs::rename(staging.join(name), dir.join(rel)).expect("rename");
+        assert_eq!(recover(&dir).expect("recover"), Recovery::Completed);
+        assert!(!staging.exists());
+        assert!(plan(&dir, &want).expect("plan").is_clean());
+        assert!(!dir.join("gone.rs").exists());
+        assert_eq!(recover(&dir).expect("again"), Recovery::Clean);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_uncommitted_run_is_discarded_and_the_old_tree_kept() {
+        let dir = scratch("discard");
+        fs::write(dir.join("a.rs"), "// @generated\nold a\n").expect("write");
+        let want = files(&[("a.rs", "// @generated\nnew a\n")]);
+        let plan = plan(&dir, &want).expect("plan");
+        stage(&dir.join(STAGING_DIR), &plan).expect("stage");
+        // Staged files are not part of the output.
+        assert_eq!(super::plan(&dir, &want).expect("plan").extra.len(), 0);
+        assert_eq!(recover(&dir).expect("recover"), Recovery::Discarded);
+        assert!(!dir.join(STAGING_DIR).exists());
+        assert_eq!(
+            fs::read_to_string(dir.join("a.rs")).expect("read"),
+            "// @generated\nold a\n"
         );
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// The old writer left `.NAME.livegen-tmp` files that carry the marker; the next run
+    /// planned them as extra files and then failed to remove what it had just renamed.
+    #[test]
+    fn temporary_files_of_the_old_writer_are_cleaned() {
+        let dir = scratch("old-temps");
+        fs::create_dir_all(dir.join("src")).expect("dir");
+        fs::write(dir.join("src/lib.rs"), "// @generated\nold\n").expect("write");
+        fs::write(dir.join("src/.lib.rs.livegen-tmp"), "// @generated\nnew\n").expect("write");
+        let want = files(&[("src/lib.rs", "// @generated\nnew\n")]);
+        assert!(plan(&dir, &want).expect("plan").extra.is_empty());
+        assert_eq!(recover(&dir).expect("recover"), Recovery::Discarded);
+        assert!(!dir.join("src/.lib.rs.livegen-tmp").exists());
+        let plan = plan(&dir, &want).expect("plan");
+        apply(&dir, &plan).expect("apply");
+        assert_eq!(walk(&dir).expect("walk"), vec![PathBuf::from("src/lib.rs")]);
         let _ = fs::remove_dir_all(&dir);
     }
 }

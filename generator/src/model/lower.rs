@@ -115,19 +115,19 @@ impl<'a> Lower<'a> {
         let mut named = true;
         let required = op.params.iter().filter(|p| p.required).count();
         let required_struct = format!("{}Required", input.trim_end_matches("Input"));
-        let mut claimed = vec![&input, &output, &error];
+        let mut claimed = vec![
+            (&input, "the input type"),
+            (&output, "the output type"),
+            (&error, "the error type"),
+        ];
         if required > crate::emit::MAX_NEW_ARGS {
-            claimed.push(&required_struct);
+            claimed.push((&required_struct, "the required-arguments type"));
         }
-        for (name, what) in
-            claimed
-                .into_iter()
-                .zip(["input", "output", "error", "required parameters"])
-        {
-            let reason = format!("the {what} type of `{}`", op.action);
+        for (name, what) in claimed {
+            let label = format!("{what} of `{}`", op.action);
             named &= self
                 .type_scope
-                .claim(name, &reason, &op.pointer, &mut self.diags);
+                .claim(name, &label, &op.pointer, &mut self.diags);
         }
         if !named {
             return None;

@@ -118,6 +118,8 @@ pub fn ident(raw: &str, case: Case) -> Result<String, String> {
 pub struct Scope<'a> {
     what: &'a str,
     taken: BTreeMap<String, (String, String)>,
+    /// Identifiers claimed by [`Scope::claim`] → what the generator makes of them.
+    labels: BTreeMap<String, String>,
 }
 
 impl<'a> Scope<'a> {
@@ -126,6 +128,7 @@ impl<'a> Scope<'a> {
         Self {
             what,
             taken: BTreeMap::new(),
+            labels: BTreeMap::new(),
         }
     }
 
@@ -135,32 +138,36 @@ impl<'a> Scope<'a> {
             .insert(ident.to_owned(), (reason.to_owned(), String::new()));
     }
 
-    /// Claims `ident` for something the generator makes (`reason`), reporting at `pointer`
-    /// when the name is already taken; later claims of the same name are told `reason`.
+    /// Claims `ident` for something the generator derives from the entry at `pointer`
+    /// (`label`, e.g. "the input type of `Foo`"); false, with a diagnostic, if it is taken.
     pub fn claim(
         &mut self,
         ident: &str,
-        reason: &str,
+        label: &str,
         pointer: &str,
         diags: &mut Vec<Diagnostic>,
     ) -> bool {
         if let Some((other, other_pointer)) = self.taken.get(ident) {
-            let where_ = if other_pointer.is_empty() {
-                String::new()
+            let hint = if other_pointer.is_empty() {
+                "rename the spec entry".to_owned()
             } else {
-                format!(" (at {other_pointer})")
+                format!("{other:?} is at {other_pointer}; rename one of them")
             };
             diags.push(
                 Diagnostic::new(
                     pointer,
-                    format!("livegen needs `{ident}` for {reason}, but {other:?}{where_} already has that name among the {}", self.what),
+                    format!(
+                        "{label} would be `{ident}`, which {other:?} already becomes among the {}",
+                        self.what
+                    ),
                 )
-                .with_hint("rename one of them in the spec"),
+                .with_hint(hint),
             );
             return false;
         }
         self.taken
-            .insert(ident.to_owned(), (reason.to_owned(), String::new()));
+            .insert(ident.to_owned(), (label.to_owned(), pointer.to_owned()));
+        self.labels.insert(ident.to_owned(), label.to_owned());
         true
     }
 
@@ -180,7 +187,28 @@ impl<'a> Scope<'a> {
             }
         };
         if let Some((other, other_pointer)) = self.taken.get(&name) {
-            let d = if other_pointer.is_empty() {
+            let d = if let Some(label) = self.labels.get(&name) {
+                Diagnostic::new(
+                    pointer,
+                    format!(
+                        "{raw:?} becomes `{name}`, which is already {label} (among the {})",
+                        self.what
+                    ),
+                )
+                .with_hint(format!(
+                    "that name comes from {other_pointer}; rename one of them"
+                ))
+            } else if other == raw && !other_pointer.is_empty() {
+                // An inline schema is named after its operation and parameter, so it can
+                // land on a component schema's name exactly.
+                Diagnostic::new(
+                    pointer,
+                    format!("`{name}` is defined twice among the {}", self.what),
+                )
+                .with_hint(format!(
+                    "the other definition is at {other_pointer}; inline schemas are named after their operation and parameter, so rename one of them"
+                ))
+            } else if other_pointer.is_empty() {
                 Diagnostic::new(
                     pointer,
                     format!("{raw:?} becomes `{name}`, which the generator already uses for {other} (among the {})", self.what),

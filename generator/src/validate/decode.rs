@@ -147,7 +147,10 @@ impl<'a> Obj<'a> {
             None => {
                 p.error(
                     &self.at(key),
-                    format!("`{key}` must be an integer, found {}", describe(v)),
+                    format!(
+                        "`{key}` must be an integer that fits 64 bits, found {}",
+                        describe(v)
+                    ),
                 );
                 None
             }
