@@ -166,6 +166,13 @@ pub fn code_span(text: &str) -> String {
     }
 }
 
+/// Text for inside an existing code span (no backticks, no control characters).
+pub fn code_span_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '`' || c.is_control() { '\'' } else { c })
+        .collect()
+}
+
 /// A one-line TOML string, quotes included, written by the `toml` crate's encoder
 /// (control characters, newlines included, become spaces first: manifest fields such as
 /// `description` are one line).
