@@ -10,7 +10,7 @@ use aliyun_live::{
     Client, StopLivePullToPushError, StopLivePullToPushInput, StopLivePullToPushOutput,
 };
 use livegen_runtime::client::CallOutcome;
-use livegen_runtime::config::{ConfigBuilder, RetryConfig};
+use livegen_runtime::config::{ConfigBuilder, LimiterStore, RetryConfig};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, SignatureVersion, SigningInput, SigningParams};
 use livegen_runtime::{Config, Credentials, HttpMethod};
@@ -69,10 +69,16 @@ pub fn config_with_key(fake: &Fake, id: &str, secret: &str) -> ConfigBuilder {
 }
 
 /// Like [`config`], for a fake at `url` (one running in another process).
+///
+/// The limiter's schedule is the client's own ([`LimiterStore::Client`]), not the
+/// process's: the tests of one binary run at once against fakes of their own, each of
+/// which is a separate account budget. Tests of the process-wide and fleet-wide
+/// schedules set the store explicitly.
 pub fn config_for_url(url: &str, id: &str, secret: &str) -> ConfigBuilder {
     Config::builder()
         .credentials(StaticCredentials::new(Credentials::new(id, secret)))
         .endpoint_url(url)
+        .limiter_store(LimiterStore::Client)
         .retry(quick_retries(3))
         .attempt_timeout(Duration::from_secs(5))
 }

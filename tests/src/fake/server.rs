@@ -112,12 +112,14 @@ async fn handle(
         return Ok(to_response(admin::handle(&shared, &incoming)));
     }
 
+    let received_us = shared.elapsed_us();
     let fault = shared.lock().faults.pop_front();
-    let (reply, record) = match fault {
+    let (reply, mut record) = match fault {
         None => api::process(&shared, &incoming),
         Some(Fault::Reset) => {
             let (_, mut record) = api::describe(&incoming);
             record.fault = Some(Fault::Reset.name());
+            record.received_us = received_us;
             finish(&shared, record);
             reset.store(true, Ordering::SeqCst);
             return Err(ResetConnection);
@@ -136,6 +138,7 @@ async fn handle(
             (reply, record)
         }
     };
+    record.received_us = received_us;
     finish(&shared, record);
     Ok(to_response(reply))
 }
