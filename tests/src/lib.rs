@@ -2,9 +2,11 @@
 //!
 //! - [`fake`]: the fake service, used in-process by the tests and as the `live-fake`
 //!   binary for trying the client and CLI by hand;
-//! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP).
+//! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
+//! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
 //!
 //! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
 
 pub mod fake;
 pub mod harness;
+pub mod redis;

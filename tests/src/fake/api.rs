@@ -22,6 +22,8 @@ pub(crate) struct Incoming {
     pub(crate) query: String,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
+    /// When its head was read: what throttling counts, before any work of the fake's.
+    pub(crate) arrived: Instant,
 }
 
 impl Incoming {
@@ -286,7 +288,7 @@ fn answer(
     record.signature = Some(version_name);
     record.access_key_id = Some(access_key_id.clone());
 
-    let now = Instant::now();
+    let now = req.arrived;
     if let Some((timestamp, nonce)) = req.received().timestamp_and_nonce() {
         if !is_fresh(&timestamp) {
             return error_reply(

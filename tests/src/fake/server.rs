@@ -80,6 +80,9 @@ async fn handle(
     reset: Arc<AtomicBool>,
     request: Request<Body>,
 ) -> Result<Response<Full<Bytes>>, ResetConnection> {
+    let arrived = std::time::Instant::now();
+    let received_us =
+        u64::try_from(arrived.duration_since(shared.started).as_micros()).unwrap_or(u64::MAX);
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -106,13 +109,13 @@ async fn handle(
             })
             .collect(),
         body,
+        arrived,
     };
 
     if incoming.path.starts_with(ADMIN_PREFIX) {
         return Ok(to_response(admin::handle(&shared, &incoming)));
     }
 
-    let received_us = shared.elapsed_us();
     let fault = shared.lock().faults.pop_front();
     let (reply, mut record) = match fault {
         None => api::process(&shared, &incoming),

@@ -212,11 +212,6 @@ impl Shared {
         }
     }
 
-    /// Microseconds since the fake started.
-    pub(crate) fn elapsed_us(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
-    }
-
     /// The state; a panic elsewhere while holding the lock leaves it usable.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
