@@ -24,7 +24,7 @@
 //!
 //! # Burst
 //!
-//! The default burst is 1: at 10 requests per second, requests leave one every 102 ms,
+//! The default burst is 1: at 10 requests per second, requests leave one every 103 ms,
 //! even after an idle period. A larger burst lets that many leave at once but stretches
 //! the interval (the guarantee above holds for every burst), so it lowers the sustained
 //! rate; it suits callers that make a few calls now and then.
@@ -338,7 +338,7 @@ mod tests {
             Duration::from_nanos(333_333_334)
         );
         let default = RateLimiter::new(RateLimit::FromSpec);
-        assert_eq!(default.interval_for(limit(10)), Duration::from_millis(102));
+        assert_eq!(default.interval_for(limit(10)), Duration::from_millis(103));
     }
 
     #[test]
@@ -346,11 +346,11 @@ mod tests {
         let burst = NonZeroU32::new(3).expect("non-zero");
         let limiter = RateLimiter::with_burst(RateLimit::FromSpec, burst);
         let pace = limiter.pace(limit(10));
-        // 11 grants: 3 at once, then 8 intervals; they must span 1.02 s.
-        assert_eq!(pace.interval, Duration::from_micros(127_500));
+        // 11 grants: 3 at once, then 8 intervals; they must span 1.03 s.
+        assert_eq!(pace.interval, Duration::from_micros(128_750));
         assert_eq!(pace.tolerance, 2 * pace.interval);
         // A burst above the limit is the limit.
         let huge = RateLimiter::with_burst(RateLimit::FromSpec, NonZeroU32::MAX);
-        assert_eq!(huge.pace(limit(10)).interval, Duration::from_millis(1020));
+        assert_eq!(huge.pace(limit(10)).interval, Duration::from_millis(1030));
     }
 }

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use livegen_runtime::config::RateLimit;
-use livegen_runtime::limiter::RateLimiter;
+use livegen_runtime::limiter::{DEFAULT_LIMITER_MARGIN, RateLimiter};
 use livegen_runtime::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
 use tokio::time::Instant;
 
@@ -78,8 +78,9 @@ static UNLIMITED: Operation = Operation {
     errors: &[],
 };
 
-/// 10 per (1 s + the default 20 ms margin).
-const INTERVAL: Duration = Duration::from_millis(102);
+/// 10 per (1 s + the default margin).
+const INTERVAL: Duration =
+    Duration::from_millis((1000 + DEFAULT_LIMITER_MARGIN.as_millis() as u64) / 10);
 
 /// Acquires `count` times in a row, returning the virtual instant of each grant.
 async fn grants(
@@ -165,7 +166,7 @@ async fn different_keys_and_actions_do_not_share() {
         grants(&limiter, &DESCRIBE, "LTAI-fake-a", 10),
     );
 
-    // Each stream alone needs 0.92 s; shared, the three would need 2.9 s.
+    // Each stream alone needs 0.93 s; shared, the three would need 2.8 s.
     for times in [&a, &b, &c] {
         assert_spaced(times, INTERVAL);
         assert!(
@@ -251,9 +252,9 @@ async fn a_larger_burst_lets_that_many_through_at_once() {
 
     let times = grants(&limiter, &STOP, "LTAI-fake-a", 30).await;
 
-    // Three at once, then one per (1.02 s / 8): the burst is paid for in sustained rate,
-    // so that 11 grants still never fit in one second.
-    let interval = Duration::from_micros(127_500);
+    // Three at once, then one per (1 s + margin) / 8: the burst is paid for in sustained
+    // rate, so that 11 grants still never fit in one second.
+    let interval = (Duration::from_secs(1) + DEFAULT_LIMITER_MARGIN) / 8;
     assert_eq!(limiter.interval_for(STOP.qps.expect("limit")), interval);
     assert_eq!(&times[..3], &[start, start, start]);
     assert!(about(times[3] - start, interval));
@@ -335,8 +336,12 @@ async fn no_window_of_any_phase_holds_more_than_the_limit() {
             "phase {phase:?}"
         );
     }
-    // The margin also holds against a window 20 ms longer than published.
-    assert_window_holds(&times, 10, per + Duration::from_millis(19));
+    // The margin also holds against a window almost a margin longer than published.
+    assert_window_holds(
+        &times,
+        10,
+        per + DEFAULT_LIMITER_MARGIN - Duration::from_millis(1),
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -17,7 +17,7 @@ use aliyun_live::{Client, StopLivePullToPushError};
 use livegen_runtime::config::{LimiterStore, RedisLimiter, RetryConfig, Unavailable};
 use livegen_runtime::{CommonErrorKind, SdkError};
 use livegen_tests::fake::{Fake, FakeConfig, RequestRecord, ThrottleWindow};
-use livegen_tests::harness::{config_for_url, stop_counted};
+use livegen_tests::harness::{config_for_url, raise_priority, stop_counted};
 use livegen_tests::redis::RedisServer;
 
 const BURST: &str = env!("CARGO_BIN_EXE_fleet-burst");
@@ -229,6 +229,7 @@ struct Row {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fleet_table() {
+    raise_priority();
     let Some(redis) = RedisServer::start_or_skip("fleet_table") else {
         return;
     };
@@ -375,6 +376,7 @@ async fn fleet_table() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_burst_falls_back_without_losing_a_call() {
+    raise_priority();
     let Some(mut redis) = RedisServer::start_or_skip("redis_killed_mid_burst") else {
         return;
     };
@@ -472,7 +474,7 @@ async fn a_silent_redis_costs_one_timeout_then_the_local_limiter_takes_over() {
             );
         }
     }
-    // One timeout plus four local intervals of 102 ms; a timeout per call would be 1 s+.
+    // One timeout plus four local intervals of 103 ms; a timeout per call would be 1 s+.
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_millis(1100), "{elapsed:?}");
     assert_eq!(fake.request_count(), 5);

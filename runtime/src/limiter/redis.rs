@@ -31,6 +31,10 @@ const KEY_PREFIX: &str = "livegen:rate";
 /// interval, ARGV[2]: tolerance, both in microseconds. Returns the microseconds until the
 /// reserved slot starts (0: now).
 ///
+/// Sent with `EVAL` every time rather than `EVALSHA`: one round trip always (EVALSHA costs
+/// three when the server does not know the script yet), which keeps the round trip the
+/// slot's timing is estimated from short; Redis caches the compiled script either way.
+///
 /// Times are kept below 2^53 µs (year 2255), so Lua's doubles hold them exactly; they are
 /// written with `%.0f` because Lua's default number format keeps only 14 digits.
 const RESERVE: &str = r"
@@ -66,7 +70,6 @@ pub(super) enum Down {
 pub(super) struct RedisSchedule {
     settings: RedisLimiter,
     client: Result<redis::Client, String>,
-    script: redis::Script,
     connection: tokio::sync::Mutex<Option<MultiplexedConnection>>,
     /// Until when Redis is not tried, after a failure.
     resting_until: Mutex<Option<Instant>>,
@@ -96,7 +99,6 @@ impl RedisSchedule {
         RedisSchedule {
             settings,
             client,
-            script: redis::Script::new(RESERVE),
             connection: tokio::sync::Mutex::new(None),
             resting_until: Mutex::new(None),
             warned_down: AtomicBool::new(false),
@@ -112,12 +114,10 @@ impl RedisSchedule {
         if resting.is_some_and(|until| Instant::now() < until) {
             return Err(self.down("it failed less than a second ago".to_owned()));
         }
-        let asked = Instant::now();
         let timeout = self.settings.timeout_duration();
         let answer = tokio::time::timeout(timeout, self.run(key, pace)).await;
-        let answered = Instant::now();
-        let wait_us = match answer {
-            Ok(Ok(wait_us)) => wait_us,
+        let (wait_us, asked, answered) = match answer {
+            Ok(Ok(answer)) => answer,
             Ok(Err(reason)) => return Err(self.failed(reason)),
             Err(_) => {
                 return Err(self.failed(format!("no answer within {timeout:?}")));
@@ -135,16 +135,18 @@ impl RedisSchedule {
                 "shared rate limiter reachable again"
             );
         }
-        // The server read its clock somewhere in the round trip; the middle is the best
-        // guess, off by at most half a loopback or LAN round trip (the margin covers it).
+        // The server read its clock somewhere in the script's round trip (connecting not
+        // included); the middle is the best guess, off by at most half a round trip.
         let half_trip = (answered - asked) / 2;
         let wait = Duration::from_micros(u64::try_from(wait_us).unwrap_or(0));
         Ok((answered + wait).checked_sub(half_trip).unwrap_or(answered))
     }
 
-    /// Connects if needed and runs the script; a cached connection that fails is replaced
-    /// once (the server may have restarted, or the runtime that drove it may be gone).
-    async fn run(&self, key: &Key, pace: Pace) -> Result<i64, String> {
+    /// Connects if needed and runs the script, returning its answer and when the script's
+    /// request went out and its answer came back. A cached connection that fails is
+    /// replaced once (the server may have restarted, or the runtime that drove it may be
+    /// gone).
+    async fn run(&self, key: &Key, pace: Pace) -> Result<(i64, Instant, Instant), String> {
         let mut slot = self.connection.lock().await;
         let (mut connection, cached) = match slot.as_ref() {
             Some(connection) => (connection.clone(), true),
@@ -152,29 +154,26 @@ impl RedisSchedule {
         };
         *slot = Some(connection.clone());
         drop(slot);
-        let redis_key = redis_key(key);
-        let interval = micros(pace.interval);
-        let tolerance = micros(pace.tolerance);
-        let first = self
-            .script
-            .key(&redis_key)
-            .arg(interval)
-            .arg(tolerance)
-            .invoke_async::<i64>(&mut connection)
-            .await;
-        match first {
-            Ok(wait) => Ok(wait),
+        let mut reserve = redis::cmd("EVAL");
+        reserve
+            .arg(RESERVE)
+            .arg(1)
+            .arg(redis_key(key))
+            .arg(micros(pace.interval))
+            .arg(micros(pace.tolerance));
+        let asked = Instant::now();
+        match reserve.query_async::<i64>(&mut connection).await {
+            Ok(wait) => Ok((wait, asked, Instant::now())),
             Err(e) if !cached => Err(self.describe(&e)),
             Err(_) => {
                 let mut connection = self.connect().await?;
                 *self.connection.lock().await = Some(connection.clone());
-                self.script
-                    .key(&redis_key)
-                    .arg(interval)
-                    .arg(tolerance)
-                    .invoke_async::<i64>(&mut connection)
+                let asked = Instant::now();
+                let wait = reserve
+                    .query_async::<i64>(&mut connection)
                     .await
-                    .map_err(|e| self.describe(&e))
+                    .map_err(|e| self.describe(&e))?;
+                Ok((wait, asked, Instant::now()))
             }
         }
     }
