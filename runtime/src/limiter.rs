@@ -272,7 +272,10 @@ impl RateLimiter {
         let mut requeues = 0;
         loop {
             let send_at = self.reserve(&key, pace).await?;
-            tokio::time::sleep_until(send_at).await;
+            // A timer, even for an instant already past, waits for the next tick (~1 ms).
+            if send_at > Instant::now() {
+                tokio::time::sleep_until(send_at).await;
+            }
             let late = Instant::now().saturating_duration_since(send_at);
             // Sending this late could put it in one window with the next `limit` grants.
             if late <= late_limit || self.margin.is_zero() || requeues == MAX_REQUEUES {
@@ -339,6 +342,19 @@ mod tests {
         );
         let default = RateLimiter::new(RateLimit::FromSpec);
         assert_eq!(default.interval_for(limit(10)), Duration::from_millis(103));
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn without_the_feature_a_redis_store_is_the_process_schedule() {
+        let config = Config::builder()
+            .rate_limit_url("redis://127.0.0.1:6379/0")
+            .build()
+            .expect("valid");
+        let limiter = RateLimiter::for_config(&config);
+        // Without the feature the only store is local.
+        let Store::Local(schedule) = &limiter.store;
+        assert!(Arc::ptr_eq(schedule, &process_schedule()));
     }
 
     #[test]
