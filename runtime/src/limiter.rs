@@ -166,6 +166,9 @@ impl RateLimiter {
     }
 
     /// A limiter on the schedule every limiter of this process shares, burst 1.
+    ///
+    /// The schedule holds instants of tokio's clock, so tests on a paused clock should use
+    /// a schedule of their own ([`new`](Self::new)) or keys no other test uses.
     pub fn process_wide(mode: RateLimit) -> Self {
         Self {
             store: Store::Local(process_schedule()),

@@ -66,7 +66,6 @@ pub(super) enum Down {
 
 /// One Redis-backed schedule per distinct [`RedisLimiter`] setting in a process, so every
 /// client shares its connection and its warnings.
-#[derive(Debug)]
 pub(super) struct RedisSchedule {
     settings: RedisLimiter,
     client: Result<redis::Client, String>,
@@ -74,6 +73,15 @@ pub(super) struct RedisSchedule {
     /// Until when Redis is not tried, after a failure.
     resting_until: Mutex<Option<Instant>>,
     warned_down: AtomicBool,
+}
+
+impl std::fmt::Debug for RedisSchedule {
+    // `redis::Client`'s own Debug shows the password; the settings' redact it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisSchedule")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RedisSchedule {
@@ -243,6 +251,14 @@ fn redis_key(key: &Key) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let schedule = RedisSchedule::new(RedisLimiter::new("redis://:hunter2@127.0.0.1:1/0"));
+        let shown = format!("{schedule:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("127.0.0.1:1"), "{shown}");
+    }
 
     #[test]
     fn keys_name_service_action_and_key_id() {
