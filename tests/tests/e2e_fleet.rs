@@ -446,6 +446,37 @@ async fn an_unreachable_redis_can_fail_the_call_instead() {
     assert_eq!(fake.request_count(), 0, "nothing is sent when failing");
 }
 
+#[test]
+fn the_cli_warns_once_on_stderr_and_still_calls_when_redis_is_down() {
+    let fake = fake_for(&["cli-down"], 2, ThrottleWindow::Sliding);
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let output = Command::new(CLI)
+        .args(["StopLivePullToPush", "--Region", "cn-shanghai"])
+        .args(["--TaskId", "cli-down-0", "--endpoint", &fake.url()])
+        .args(["--max-attempts", "1"])
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "cli-down")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret("cli-down"))
+        .env("LIVEGEN_RATE_LIMIT_URL", &url)
+        .output()
+        .expect("the CLI runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches(&format!(
+                "warning: the shared rate limiter at {url} is unavailable"
+            ))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(fake.request_count(), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_redis_costs_one_timeout_then_the_local_limiter_takes_over() {
     let fake = fake_for(&["silent"], 5, ThrottleWindow::Sliding);
