@@ -234,8 +234,7 @@ mod tests {
         let text = "x\"\nbuild = \"evil.rs";
         let encoded = toml_string(text);
         assert!(!encoded.contains('\n'), "{encoded}");
-        let doc: toml::Table =
-            toml::from_str(&format!("description = {encoded}")).expect("parses");
+        let doc: toml::Table = toml::from_str(&format!("description = {encoded}")).expect("parses");
         assert_eq!(doc.len(), 1, "{doc:?}");
         assert_eq!(doc["description"].as_str(), Some("x\" build = \"evil.rs"));
     }

@@ -63,7 +63,8 @@ fn wrap_macros(text: &str) -> String {
                 out.push('\n');
             }
             let at_item = inner.starts_with(indent) && !inner[indent.len()..].starts_with(' ');
-            let header_closes = at_item && !inner.trim_start().starts_with("//") && inner.ends_with("{}");
+            let header_closes =
+                at_item && !inner.trim_start().starts_with("//") && inner.ends_with("{}");
             if inner == format!("{indent}}}") || header_closes {
                 break;
             }

@@ -388,7 +388,10 @@ fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
         .args(roots)
         .status()
         .expect("rustfmt runs (rustup component add rustfmt)");
-    assert!(status.success(), "rustfmt --check failed on a generated crate root");
+    assert!(
+        status.success(),
+        "rustfmt --check failed on a generated crate root"
+    );
     cargo(
         &workspace,
         &[

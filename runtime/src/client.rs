@@ -36,7 +36,9 @@ use crate::retry::{self, FailureKind};
 use crate::signing::{self, SigningInput, SigningParams};
 
 /// Sends signed, retried, rate-limited calls. Cheap to clone; clones share the connection
-/// pool and the rate limiter's schedule.
+/// pool. The rate limiter's schedule is shared as the configured
+/// [`LimiterStore`](crate::config::LimiterStore) says: by default with every client in
+/// the process.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -81,7 +83,7 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("could not build the HTTP client: {}", describe(&e)));
-        let limiter = RateLimiter::new(config.rate_limit());
+        let limiter = RateLimiter::for_config(&config);
         Client {
             inner: Arc::new(Inner {
                 http,
@@ -201,11 +203,20 @@ impl Client {
             attempt += 1;
             span.record("attempt", attempt);
             // Per attempt, not per call: the service counts every request, retries included.
-            let waited = self
+            let limited = self
                 .inner
                 .limiter
                 .acquire(op, setup.credentials.access_key_id())
                 .await;
+            let waited = match limited {
+                Ok(waited) => waited,
+                Err(e) => {
+                    return CallOutcome {
+                        result: Err(SdkError::Construction(e.to_string())),
+                        attempts: attempt - 1,
+                    };
+                }
+            };
             if !waited.is_zero() {
                 tracing::debug!(waited_ms = waited.as_millis(), "rate limited");
             }

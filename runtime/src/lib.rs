@@ -8,7 +8,8 @@
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
 //! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
-//! - [`limiter`]: client-side QPS limiting from each operation's published limit,
+//! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
+//!   process or, with the `redis` feature, for a whole fleet,
 //! - [`retry`]: backoff with jitter for transient failures,
 //! - [`error`]: the service error envelope and the outer [`SdkError`],
 //! - `cli` (feature `cli`): the command line built from the operation tables,
@@ -30,7 +31,7 @@ pub mod retry;
 pub mod signing;
 
 pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
-pub use config::{Config, ConfigError, RateLimit};
+pub use config::{Config, ConfigError, LimiterStore, RateLimit, RedisLimiter, Unavailable};
 pub use credentials::Credentials;
 pub use error::{
     CommonError, CommonErrorKind, OperationError, SdkError, ServiceError, sanitize_text,

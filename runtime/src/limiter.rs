@@ -4,34 +4,58 @@
 //! code). Rather than fail and retry, the client spaces its own requests so they stay under
 //! the limit: [`RateLimiter::acquire`] *waits* until the request may go.
 //!
-//! The algorithm is GCRA (the generic cell rate algorithm): per key it keeps one instant,
-//! the theoretical arrival time of the next request, so memory is one entry per key and a
-//! decision is O(1). Keys are `(service, action, AccessKey id)` for
-//! [`QpsScope::Account`] limits and `(service, action)` for [`QpsScope::Api`] limits.
+//! # The guarantee
+//!
+//! The service's counting window is not documented: it may be fixed or sliding, with any
+//! phase. So the limiter promises the strongest thing a window can ask for: **no more than
+//! `limit` requests are granted in any interval of length `per`**, and in fact every
+//! `limit + 1` consecutive grants span at least `per + margin`. The margin
+//! ([`DEFAULT_LIMITER_MARGIN`], configurable) absorbs timer and network jitter: a request
+//! that reaches the service up to `margin` later than its neighbours still leaves every
+//! window of `per` with at most `limit` requests.
+//!
+//! The algorithm is GCRA (the generic cell rate algorithm, as in go-redis/redis_rate and
+//! redis-cell): per key it keeps one instant, the theoretical arrival time of the next
+//! request. With a burst of `b` the emission interval is `(per + margin) / (limit - b + 1)`
+//! and the tolerance `(b - 1)` intervals, which is exactly what keeps `limit + 1` grants
+//! `per + margin` apart. A caller that wakes up later than its slot by more than half the
+//! margin (an overloaded machine, a paused process) gives the slot up and queues again, so
+//! lateness cannot squeeze two groups of grants together.
 //!
 //! # Burst
 //!
-//! The default burst is 1: at 10 requests per second, requests leave one every 100 ms, even
-//! after an idle period. The service counts requests in windows whose phase the client
-//! cannot see, and it drops the excess rather than queueing it, so a client-side burst
-//! could be dropped even while the average rate is within the limit. Being conservative
-//! costs at most one interval of latency.
+//! The default burst is 1: at 10 requests per second, requests leave one every 103 ms,
+//! even after an idle period. A larger burst lets that many leave at once but stretches
+//! the interval (the guarantee above holds for every burst), so it lowers the sustained
+//! rate; it suits callers that make a few calls now and then.
 //!
-//! # Limits
+//! # Who shares a schedule
 //!
-//! The limiter only sees requests made through clones of one [`Client`](crate::Client).
-//! Other processes using the same account (or, for `Api` limits, other accounts) share the
-//! service's budget without the limiter's knowledge; throttling answers are then retried
-//! (see [`retry`](crate::retry)).
+//! Keys are `(service, action, AccessKey id)` for [`QpsScope::Account`] limits and
+//! `(service, action)` for [`QpsScope::Api`] limits. Where the schedule lives is the
+//! configured [`LimiterStore`]:
+//!
+//! - [`LimiterStore::Process`] (the default): one schedule per process, so every `Client`
+//!   in it shares an account's budget, not only clones;
+//! - [`LimiterStore::Client`]: a schedule of the client's own (and its clones');
+//! - [`LimiterStore::Redis`] (feature `redis`): one schedule in Redis for a whole fleet of
+//!   processes and hosts. The reservation is one atomic Lua script on the Redis server's
+//!   clock; when Redis is unreachable or slower than its timeout, the limiter warns once
+//!   and falls back to the process schedule (or fails, if so configured).
+
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::RateLimit;
+use crate::config::{Config, LimiterStore, RateLimit};
+pub use crate::config::{DEFAULT_LIMITER_MARGIN, DEFAULT_LIMITER_TIMEOUT};
 use crate::operation::{Operation, QpsLimit, QpsScope};
 
 /// Past this many keys, entries whose schedule lies in the past are dropped: they carry
@@ -39,6 +63,11 @@ use crate::operation::{Operation, QpsLimit, QpsScope};
 /// without bound when many AccessKeys pass through one client.
 const PRUNE_THRESHOLD: usize = 1024;
 
+/// A late caller queues again at most this many times, then goes: an overloaded machine
+/// must not starve a call.
+const MAX_REQUEUES: u32 = 3;
+
+/// What a schedule is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     service: &'static str,
@@ -47,28 +76,143 @@ struct Key {
     access_key_id: Option<String>,
 }
 
+/// A rate limiter could not decide.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimiterError {
+    /// The shared store did not answer in time and the configuration says to fail.
+    #[error(
+        "the shared rate limiter at {url} is unavailable ({reason}); nothing was sent \
+         (configured to fail rather than fall back to this process's limiter)"
+    )]
+    Unavailable {
+        /// The store's URL, password redacted.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// Theoretical arrival times per key, in this process.
+#[derive(Debug, Default)]
+struct Schedule {
+    next: Mutex<HashMap<Key, Instant>>,
+}
+
+impl Schedule {
+    /// Reserves the next slot for `key` and returns when it starts.
+    fn reserve(&self, key: &Key, pace: Pace) -> Instant {
+        let now = Instant::now();
+        let mut schedule = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+        if schedule.len() >= PRUNE_THRESHOLD {
+            schedule.retain(|_, next| *next > now);
+        }
+        let next = schedule.get(key).copied().unwrap_or(now).max(now);
+        let send_at = next.checked_sub(pace.tolerance).unwrap_or(now).max(now);
+        schedule.insert(key.clone(), next.max(send_at) + pace.interval);
+        send_at
+    }
+}
+
+/// The schedule every [`LimiterStore::Process`] limiter in this process shares.
+fn process_schedule() -> Arc<Schedule> {
+    static PROCESS: OnceLock<Arc<Schedule>> = OnceLock::new();
+    Arc::clone(PROCESS.get_or_init(Arc::default))
+}
+
+/// Where a limiter's schedule lives.
+#[derive(Debug, Clone)]
+enum Store {
+    Local(Arc<Schedule>),
+    #[cfg(feature = "redis")]
+    Redis {
+        redis: Arc<redis::RedisSchedule>,
+        fallback: Arc<Schedule>,
+    },
+}
+
+/// Emission interval and tolerance for one limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pace {
+    interval: Duration,
+    tolerance: Duration,
+}
+
 /// Spaces requests to each operation's QPS limit. Clones share their schedule.
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
     mode: RateLimit,
     burst: NonZeroU32,
-    /// Theoretical arrival time of the next conforming request, per key.
-    schedule: Arc<Mutex<HashMap<Key, Instant>>>,
+    margin: Duration,
+    store: Store,
 }
 
 impl RateLimiter {
-    /// A limiter with a burst of 1 (see the [module docs](self) for why).
+    /// A limiter with a schedule of its own (shared by its clones only), a burst of 1 and
+    /// the [`DEFAULT_LIMITER_MARGIN`].
     pub fn new(mode: RateLimit) -> Self {
         Self::with_burst(mode, NonZeroU32::MIN)
     }
 
-    /// A limiter that lets up to `burst` requests through at once after an idle period.
+    /// Like [`new`](Self::new), letting up to `burst` requests through at once after an
+    /// idle period (the sustained rate drops accordingly; see the [module docs](self)).
     pub fn with_burst(mode: RateLimit, burst: NonZeroU32) -> Self {
         Self {
             mode,
             burst,
-            schedule: Arc::new(Mutex::new(HashMap::new())),
+            margin: DEFAULT_LIMITER_MARGIN,
+            store: Store::Local(Arc::default()),
         }
+    }
+
+    /// A limiter on the schedule every limiter of this process shares, burst 1.
+    ///
+    /// The schedule holds instants of tokio's clock, so tests on a paused clock should use
+    /// a schedule of their own ([`new`](Self::new)) or keys no other test uses.
+    pub fn process_wide(mode: RateLimit) -> Self {
+        Self {
+            store: Store::Local(process_schedule()),
+            ..Self::new(mode)
+        }
+    }
+
+    /// The limiter a [`Client`](crate::Client) with `config` uses: its mode, margin and
+    /// store. A Redis store without the `redis` feature warns once and uses the process
+    /// schedule.
+    pub fn for_config(config: &Config) -> Self {
+        let limiter = Self::new(config.rate_limit()).with_margin(config.limiter_margin());
+        let store = match config.limiter_store() {
+            LimiterStore::Client => return limiter,
+            LimiterStore::Process => Store::Local(process_schedule()),
+            #[cfg(feature = "redis")]
+            LimiterStore::Redis(settings) => Store::Redis {
+                redis: redis::RedisSchedule::shared(settings),
+                fallback: process_schedule(),
+            },
+            #[cfg(not(feature = "redis"))]
+            LimiterStore::Redis(settings) => {
+                static WARNED: AtomicBool = AtomicBool::new(false);
+                warn_once(
+                    &WARNED,
+                    &format!(
+                        "a shared rate limiter is configured ({}, e.g. from {}), but \
+                         livegen-runtime was built without its `redis` feature; using this \
+                         process's own limiter, which does not count other processes' calls",
+                        settings.display_url(),
+                        crate::config::RATE_LIMIT_URL_ENV
+                    ),
+                );
+                Store::Local(process_schedule())
+            }
+        };
+        Self { store, ..limiter }
+    }
+
+    /// Sets the margin every `limit + 1` grants keep beyond `per` (see the
+    /// [module docs](self)).
+    pub fn with_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
     }
 
     /// The limit applied to `op`: its published one, the override, or none.
@@ -81,18 +225,43 @@ impl RateLimiter {
         .filter(|limit| limit.limit > 0 && !limit.per.is_zero())
     }
 
+    /// The time between two grants for `limit` when requests queue up.
+    pub fn interval_for(&self, limit: QpsLimit) -> Duration {
+        self.pace(limit).interval
+    }
+
+    fn pace(&self, limit: QpsLimit) -> Pace {
+        let burst = self.burst.get().min(limit.limit);
+        // `limit + 1` grants span `(limit - burst + 1)` intervals beyond the burst.
+        let spans = limit.limit - burst + 1;
+        let window = limit.per.saturating_add(self.margin);
+        let interval = div_ceil(window, spans);
+        Pace {
+            interval,
+            tolerance: interval.saturating_mul(burst - 1),
+        }
+    }
+
     /// Waits until a request for `op`, made with `access_key_id`, stays within the limit,
     /// and returns how long it waited.
     ///
     /// The slot is reserved before waiting, so concurrent callers queue in arrival order.
     /// A caller that gives up while waiting (its future is dropped) still uses up its slot,
     /// which errs on the side of sending less.
-    pub async fn acquire(&self, op: &'static Operation, access_key_id: &str) -> Duration {
+    ///
+    /// # Errors
+    ///
+    /// Only with a shared store configured to [`Fail`](crate::config::Unavailable::Fail)
+    /// when it is unreachable: [`LimiterError::Unavailable`], before anything is sent.
+    pub async fn acquire(
+        &self,
+        op: &'static Operation,
+        access_key_id: &str,
+    ) -> Result<Duration, LimiterError> {
         let Some(limit) = self.limit_for(op) else {
-            return Duration::ZERO;
+            return Ok(Duration::ZERO);
         };
-        let interval = emission_interval(limit);
-        let tolerance = interval.saturating_mul(self.burst.get() - 1);
+        let pace = self.pace(limit);
         let key = Key {
             service: op.service.code,
             action: op.action,
@@ -101,48 +270,106 @@ impl RateLimiter {
                 QpsScope::Api => None,
             },
         };
-
-        let now = Instant::now();
-        let send_at = {
-            let mut schedule = self.schedule.lock().unwrap_or_else(PoisonError::into_inner);
-            if schedule.len() >= PRUNE_THRESHOLD {
-                schedule.retain(|_, next| *next > now);
+        let late_limit = self.margin / 2;
+        let started = Instant::now();
+        let mut requeues = 0;
+        loop {
+            let send_at = self.reserve(&key, pace).await?;
+            // A timer, even for an instant already past, waits for the next tick (~1 ms).
+            if send_at > Instant::now() {
+                tokio::time::sleep_until(send_at).await;
             }
-            let next = schedule.get(&key).copied().unwrap_or(now).max(now);
-            let send_at = next.checked_sub(tolerance).unwrap_or(now).max(now);
-            schedule.insert(key, next.max(send_at) + interval);
-            send_at
-        };
-
-        if send_at > now {
-            tokio::time::sleep_until(send_at).await;
+            let late = Instant::now().saturating_duration_since(send_at);
+            // Sending this late could put it in one window with the next `limit` grants.
+            if late <= late_limit || self.margin.is_zero() || requeues == MAX_REQUEUES {
+                return Ok(started.elapsed());
+            }
+            requeues += 1;
+            tracing::debug!(late_ms = late.as_millis(), "woke up late; queueing again");
         }
-        send_at - now
+    }
+
+    /// Reserves a slot in the store and returns when it starts, as a local instant.
+    async fn reserve(&self, key: &Key, pace: Pace) -> Result<Instant, LimiterError> {
+        match &self.store {
+            Store::Local(schedule) => Ok(schedule.reserve(key, pace)),
+            #[cfg(feature = "redis")]
+            Store::Redis { redis, fallback } => match redis.reserve(key, pace).await {
+                Ok(send_at) => Ok(send_at),
+                Err(redis::Down::FallBack) => Ok(fallback.reserve(key, pace)),
+                Err(redis::Down::Fail(error)) => Err(error),
+            },
+        }
     }
 }
 
-/// Time between two requests at the limit, rounded up so rounding never lets one extra
-/// request into a window.
-fn emission_interval(limit: QpsLimit) -> Duration {
-    let nanos = limit.per.as_nanos().div_ceil(u128::from(limit.limit));
+/// `duration / n`, rounded up to the nanosecond so rounding never lets one extra request
+/// into a window.
+fn div_ceil(duration: Duration, n: u32) -> Duration {
+    let nanos = duration.as_nanos().div_ceil(u128::from(n.max(1)));
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
+/// Logs `message` as a warning the first time only (per `flag`). A process without a
+/// tracing subscriber, such as the generated CLI, would never show it, so there it also
+/// goes to stderr.
+fn warn_once(flag: &AtomicBool, message: &str) {
+    if flag.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    tracing::warn!("{message}");
+    if !tracing::dispatcher::has_been_set() {
+        eprintln!("warning: {message}");
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn interval_rounds_up() {
-        let limit = |n| QpsLimit {
+    fn limit(n: u32) -> QpsLimit {
+        QpsLimit {
             limit: n,
             per: Duration::from_secs(1),
             scope: QpsScope::Api,
-        };
-        assert_eq!(emission_interval(limit(10)), Duration::from_millis(100));
+        }
+    }
+
+    #[test]
+    fn interval_covers_the_window_plus_margin() {
+        let exact = RateLimiter::new(RateLimit::FromSpec).with_margin(Duration::ZERO);
+        assert_eq!(exact.interval_for(limit(10)), Duration::from_millis(100));
         assert_eq!(
-            emission_interval(limit(3)),
+            exact.interval_for(limit(3)),
             Duration::from_nanos(333_333_334)
         );
+        let default = RateLimiter::new(RateLimit::FromSpec);
+        assert_eq!(default.interval_for(limit(10)), Duration::from_millis(103));
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn without_the_feature_a_redis_store_is_the_process_schedule() {
+        let config = Config::builder()
+            .rate_limit_url("redis://127.0.0.1:6379/0")
+            .build()
+            .expect("valid");
+        let limiter = RateLimiter::for_config(&config);
+        // Without the feature the only store is local.
+        let Store::Local(schedule) = &limiter.store;
+        assert!(Arc::ptr_eq(schedule, &process_schedule()));
+    }
+
+    #[test]
+    fn a_burst_stretches_the_interval() {
+        let burst = NonZeroU32::new(3).expect("non-zero");
+        let limiter = RateLimiter::with_burst(RateLimit::FromSpec, burst);
+        let pace = limiter.pace(limit(10));
+        // 11 grants: 3 at once, then 8 intervals; they must span 1.03 s.
+        assert_eq!(pace.interval, Duration::from_micros(128_750));
+        assert_eq!(pace.tolerance, 2 * pace.interval);
+        // A burst above the limit is the limit.
+        let huge = RateLimiter::with_burst(RateLimit::FromSpec, NonZeroU32::MAX);
+        assert_eq!(huge.pace(limit(10)).interval, Duration::from_millis(1030));
     }
 }

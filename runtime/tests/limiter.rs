@@ -1,11 +1,12 @@
-//! The rate limiter on a paused clock: bursts are spread to the limit, keys are separate,
-//! clones share, and the configured mode is honoured. No wall-clock sleeps.
+//! The rate limiter on a paused clock: bursts are spread to the limit, no window of the
+//! published length ever holds more than the limit, keys are separate, clones and the
+//! process share, and the configured mode is honoured. No wall-clock sleeps.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use livegen_runtime::config::RateLimit;
-use livegen_runtime::limiter::RateLimiter;
+use livegen_runtime::limiter::{DEFAULT_LIMITER_MARGIN, RateLimiter};
 use livegen_runtime::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
 use tokio::time::Instant;
 
@@ -85,7 +86,9 @@ static UNLIMITED: Operation = Operation {
     deprecated: false,
 };
 
-const INTERVAL: Duration = Duration::from_millis(100);
+/// 10 per (1 s + the default margin).
+const INTERVAL: Duration =
+    Duration::from_millis((1000 + DEFAULT_LIMITER_MARGIN.as_millis() as u64) / 10);
 
 /// Acquires `count` times in a row, returning the virtual instant of each grant.
 async fn grants(
@@ -96,7 +99,10 @@ async fn grants(
 ) -> Vec<Instant> {
     let mut times = Vec::with_capacity(count);
     for _ in 0..count {
-        limiter.acquire(op, key).await;
+        limiter
+            .acquire(op, key)
+            .await
+            .expect("a local limiter never fails");
         times.push(Instant::now());
     }
     times
@@ -141,7 +147,7 @@ async fn concurrent_callers_queue_in_order() {
         .map(|_| {
             let limiter = limiter.clone();
             tokio::spawn(async move {
-                limiter.acquire(&STOP, "LTAI-fake-a").await;
+                limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local");
                 Instant::now()
             })
         })
@@ -152,8 +158,9 @@ async fn concurrent_callers_queue_in_order() {
     }
     times.sort();
 
-    assert!(times[49] - start >= Duration::from_millis(4900));
+    assert!(times[49] - start >= 49 * INTERVAL);
     assert_spaced(&times, INTERVAL);
+    assert_window_holds(&times, 10, Duration::from_secs(1));
 }
 
 #[tokio::test(start_paused = true)]
@@ -167,7 +174,7 @@ async fn different_keys_and_actions_do_not_share() {
         grants(&limiter, &DESCRIBE, "LTAI-fake-a", 10),
     );
 
-    // Each stream alone needs 0.9 s; shared, the three would need 2.9 s.
+    // Each stream alone needs 0.93 s; shared, the three would need 2.8 s.
     for times in [&a, &b, &c] {
         assert_spaced(times, INTERVAL);
         assert!(
@@ -251,11 +258,16 @@ async fn a_larger_burst_lets_that_many_through_at_once() {
     let limiter = RateLimiter::with_burst(RateLimit::FromSpec, burst);
     let start = Instant::now();
 
-    let times = grants(&limiter, &STOP, "LTAI-fake-a", 5).await;
+    let times = grants(&limiter, &STOP, "LTAI-fake-a", 30).await;
 
+    // Three at once, then one per (1 s + margin) / 8: the burst is paid for in sustained
+    // rate, so that 11 grants still never fit in one second.
+    let interval = (Duration::from_secs(1) + DEFAULT_LIMITER_MARGIN) / 8;
+    assert_eq!(limiter.interval_for(STOP.qps.expect("limit")), interval);
     assert_eq!(&times[..3], &[start, start, start]);
-    assert!(about(times[3] - start, INTERVAL));
-    assert!(about(times[4] - start, 2 * INTERVAL));
+    assert!(about(times[3] - start, interval));
+    assert!(about(times[4] - start, 2 * interval));
+    assert_window_holds(&times, 10, Duration::from_secs(1));
 }
 
 #[tokio::test(start_paused = true)]
@@ -269,4 +281,103 @@ async fn an_idle_period_does_not_bank_a_burst() {
 
     assert_eq!(times[0], resumed);
     assert_spaced(&times, INTERVAL);
+}
+
+/// The most grants in any window `[t, t + per]` (closed: the strictest counter) is at most
+/// `limit`, and `limit + 1` grants always span more than `per`.
+fn assert_window_holds(times: &[Instant], limit: usize, per: Duration) {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    for (i, first) in sorted.iter().enumerate() {
+        let in_window = sorted[i..]
+            .iter()
+            .take_while(|t| **t - *first <= per)
+            .count();
+        assert!(
+            in_window <= limit,
+            "{in_window} grants within {per:?} from grant {i}"
+        );
+    }
+}
+
+/// Counts grants per fixed window `[phase + k·per, phase + (k+1)·per)`.
+fn max_in_fixed_windows(
+    times: &[Instant],
+    origin: Instant,
+    phase: Duration,
+    per: Duration,
+) -> usize {
+    let mut counts = std::collections::HashMap::new();
+    for t in times {
+        let since = (*t + per).duration_since(origin + phase);
+        *counts.entry(since.as_nanos() / per.as_nanos()).or_insert(0) += 1;
+    }
+    counts.into_values().max().unwrap_or(0)
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_window_of_any_phase_holds_more_than_the_limit() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+    // Mixed load: a burst of concurrent callers, then stragglers after idle gaps.
+    let tasks: Vec<_> = (0..60u64)
+        .map(|i| {
+            let limiter = limiter.clone();
+            tokio::spawn(async move {
+                let idle = if i < 40 { 0 } else { 3000 + (i - 40) * 37 };
+                tokio::time::sleep(Duration::from_millis(idle)).await;
+                limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local");
+                Instant::now()
+            })
+        })
+        .collect();
+    let mut times = Vec::new();
+    for task in tasks {
+        times.push(task.await.expect("task"));
+    }
+    let per = Duration::from_secs(1);
+    assert_window_holds(&times, 10, per);
+    for phase_ms in (0..1000).step_by(7) {
+        let phase = Duration::from_millis(phase_ms);
+        assert!(
+            max_in_fixed_windows(&times, start, phase, per) <= 10,
+            "phase {phase:?}"
+        );
+    }
+    // The margin also holds against a window almost a margin longer than published.
+    assert_window_holds(
+        &times,
+        10,
+        per + DEFAULT_LIMITER_MARGIN - Duration::from_millis(1),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_a_margin_the_interval_is_exact() {
+    let limiter = RateLimiter::new(RateLimit::FromSpec).with_margin(Duration::ZERO);
+    let times = grants(&limiter, &STOP, "LTAI-fake-a", 21).await;
+    assert_spaced(&times, Duration::from_millis(100));
+    assert!(about(times[20] - times[0], Duration::from_secs(2)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn separate_limiters_of_one_process_share_its_schedule() {
+    // A key no other test uses: the process schedule is shared by the whole test binary.
+    let a = RateLimiter::process_wide(RateLimit::FromSpec);
+    let b = RateLimiter::process_wide(RateLimit::FromSpec);
+    let own = RateLimiter::new(RateLimit::FromSpec);
+    let start = Instant::now();
+
+    let (x, y, z) = tokio::join!(
+        grants(&a, &STOP, "LTAI-fake-process", 5),
+        grants(&b, &STOP, "LTAI-fake-process", 5),
+        grants(&own, &STOP, "LTAI-fake-process", 5),
+    );
+
+    let mut shared: Vec<_> = x.into_iter().chain(y).collect();
+    shared.sort();
+    assert_spaced(&shared, INTERVAL);
+    assert!(shared[9] - start >= 9 * INTERVAL);
+    // A limiter with a schedule of its own does not queue behind the process.
+    assert!(about(z[4] - start, 4 * INTERVAL));
 }

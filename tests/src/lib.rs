@@ -5,11 +5,13 @@
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
 //!   metadata (`tests/tests/official_conformance.rs`);
 //! - [`scratch`]: scratch workspaces for generated crates built outside the repository;
-//! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP).
+//! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
+//! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
 //!
 //! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
 
 pub mod conformance;
 pub mod fake;
 pub mod harness;
+pub mod redis;
 pub mod scratch;

@@ -99,7 +99,10 @@ fn conform(label: &str, file: &str, python_var: &str) {
         .iter()
         .map(|op| (op.action.clone(), op.fn_name.clone(), op.input.clone()))
         .collect();
-    files.insert(PathBuf::from("Cargo.toml"), manifest.clone() + WIRE_DUMP_BIN);
+    files.insert(
+        PathBuf::from("Cargo.toml"),
+        manifest.clone() + WIRE_DUMP_BIN,
+    );
     files.insert(
         PathBuf::from("src/bin/wire-dump.rs"),
         conformance::wire_dump_source(&crate_ident, &actions),

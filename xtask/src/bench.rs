@@ -11,7 +11,8 @@
 //! - `client`: the runtime's criterion benches (signing, request building, parsing).
 //! - `calls`: calls/s against the local fake on loopback, our client vs the official
 //!   Python SDK, interleaved.
-//! - `limiter`: a burst of 100 calls against the fake enforcing 10/s.
+//! - `limiter`: a burst of 100 calls against the fake enforcing 10/s, and what one
+//!   acquisition costs on the process schedule vs on Redis (skipped without redis-server).
 //!
 //! `--smoke` runs a seconds-long version of every section with debug builds and one run
 //! each. It checks that the machinery works (processes start, numbers come out, output is

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use livegen_tests::fake::{DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, Fake, FakeConfig, Fault};
+use livegen_tests::fake::{
+    DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, Fake, FakeConfig, Fault, ThrottleWindow,
+};
 
 /// A local fake of the ApsaraVideo Live API (StopLivePullToPush) on 127.0.0.1.
 #[derive(Debug, Parser)]
@@ -34,6 +36,10 @@ struct Args {
     /// How long `slow` answers wait, in milliseconds.
     #[arg(long = "slow-ms", value_name = "MS", default_value_t = 15_000)]
     slow_ms: u64,
+    /// How QPS limits are counted: `sliding` (no closed interval of the limit's length
+    /// holds more than the limit), `fixed` or `fixed:<phase ms>` (windows from startup).
+    #[arg(long, value_name = "MODE", default_value = "sliding")]
+    window: ThrottleWindow,
     /// Do not log one line per request to stderr.
     #[arg(long)]
     quiet: bool,
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
         tasks: args.tasks,
         faults,
         log: !args.quiet,
+        window: args.window,
     };
     let fake = match Fake::start(config) {
         Ok(fake) => fake,

@@ -3,7 +3,8 @@
 //! It listens on loopback only and behaves like the real service where a client can tell:
 //! it verifies V3 and V1 signatures with the runtime's own verifier, refuses replayed
 //! nonces and stale timestamps, validates action, version and parameters against the
-//! generated crate, enforces each operation's QPS limit per AccessKey, keeps task state,
+//! generated crate, enforces each operation's QPS limit per AccessKey (in a strict sliding
+//! window, or fixed windows: [`ThrottleWindow`]), keeps task state,
 //! and answers with the service's error envelope. On top it injects faults (5xx, resets,
 //! slow or garbage answers) and any documented error on demand.
 //!
@@ -29,7 +30,9 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 pub use server::log_line;
-pub use state::{DEFAULT_SLOW_DELAY, Fault, REPLAY_WINDOW, RequestRecord, TaskState};
+pub use state::{
+    DEFAULT_SLOW_DELAY, Fault, REPLAY_WINDOW, RequestRecord, TaskState, ThrottleWindow,
+};
 
 use state::{Inner, Shared};
 
@@ -51,10 +54,13 @@ pub struct FakeConfig {
     pub faults: Vec<(Fault, u32)>,
     /// Whether to log one line per API request to stderr.
     pub log: bool,
+    /// How requests are counted against QPS limits.
+    pub window: ThrottleWindow,
 }
 
 impl Default for FakeConfig {
-    /// Port 0, the key `testid:testsecret`, no tasks, no faults, logging on.
+    /// Port 0, the key `testid:testsecret`, no tasks, no faults, logging on, sliding
+    /// windows.
     fn default() -> Self {
         FakeConfig {
             port: 0,
@@ -62,6 +68,7 @@ impl Default for FakeConfig {
             tasks: Vec::new(),
             faults: Vec::new(),
             log: true,
+            window: ThrottleWindow::default(),
         }
     }
 }
@@ -76,6 +83,18 @@ impl FakeConfig {
     /// Arms `fault` for the next `count` requests.
     pub fn fault(mut self, fault: Fault, count: u32) -> Self {
         self.faults.push((fault, count));
+        self
+    }
+
+    /// Counts requests against QPS limits this way.
+    pub fn window(mut self, window: ThrottleWindow) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Accepts the AccessKey `id` with `secret` too.
+    pub fn key(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.keys.push((id.into(), secret.into()));
         self
     }
 }
@@ -100,7 +119,10 @@ impl Fake {
         let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let mut inner = Inner::default();
+        let mut inner = Inner {
+            window: config.window,
+            ..Inner::default()
+        };
         for id in config.tasks {
             inner.tasks.insert(id, TaskState::Running);
         }
@@ -167,6 +189,14 @@ impl Fake {
     /// Arms `fault` for the next `count` API requests.
     pub fn inject(&self, fault: Fault, count: u32) {
         self.shared.lock().add_fault(fault, count);
+    }
+
+    /// Switches how requests are counted against QPS limits; counts start afresh.
+    pub fn set_window(&self, window: ThrottleWindow) {
+        let mut inner = self.shared.lock();
+        inner.window = window;
+        inner.windows.clear();
+        inner.fixed.clear();
     }
 
     /// Every API request seen so far, oldest first (admin calls are not included).

@@ -80,6 +80,9 @@ async fn handle(
     reset: Arc<AtomicBool>,
     request: Request<Body>,
 ) -> Result<Response<Full<Bytes>>, ResetConnection> {
+    let arrived = std::time::Instant::now();
+    let received_us =
+        u64::try_from(arrived.duration_since(shared.started).as_micros()).unwrap_or(u64::MAX);
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -106,6 +109,7 @@ async fn handle(
             })
             .collect(),
         body,
+        arrived,
     };
 
     if incoming.path.starts_with(ADMIN_PREFIX) {
@@ -113,11 +117,12 @@ async fn handle(
     }
 
     let fault = shared.lock().faults.pop_front();
-    let (reply, record) = match fault {
+    let (reply, mut record) = match fault {
         None => api::process(&shared, &incoming),
         Some(Fault::Reset) => {
             let (_, mut record) = api::describe(&incoming);
             record.fault = Some(Fault::Reset.name());
+            record.received_us = received_us;
             finish(&shared, record);
             reset.store(true, Ordering::SeqCst);
             return Err(ResetConnection);
@@ -136,6 +141,7 @@ async fn handle(
             (reply, record)
         }
     };
+    record.received_us = received_us;
     finish(&shared, record);
     Ok(to_response(reply))
 }

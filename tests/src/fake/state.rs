@@ -101,6 +101,50 @@ impl FromStr for Fault {
     }
 }
 
+/// How the fake counts requests against an operation's QPS limit (`limit` per `per`).
+///
+/// Only admitted requests count, as with the service's "drop the excess" policy: a client
+/// that keeps bursting is refused only for what exceeds the limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ThrottleWindow {
+    /// A sliding log, the strictest counter: a request is refused when `limit` admitted
+    /// requests arrived within the `per` before it, ends included, so no closed interval
+    /// of length `per` ever holds more than `limit`. A client that spaces calls exactly
+    /// `per / limit` apart is refused on the first bit of jitter.
+    #[default]
+    Sliding,
+    /// Fixed windows `[phase + k·per, phase + (k + 1)·per)` counted from the fake's start:
+    /// `limit` per window, whatever their spacing, so `2 × limit` may pass around a
+    /// window boundary.
+    Fixed {
+        /// Where the windows start, after the fake's start.
+        phase: Duration,
+    },
+}
+
+impl FromStr for ThrottleWindow {
+    type Err = String;
+
+    /// `sliding`, `fixed` or `fixed:<phase in ms>`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.split_once(':') {
+            None if text == "sliding" => Ok(ThrottleWindow::Sliding),
+            None if text == "fixed" => Ok(ThrottleWindow::Fixed {
+                phase: Duration::ZERO,
+            }),
+            Some(("fixed", ms)) => ms
+                .parse::<u64>()
+                .map(|ms| ThrottleWindow::Fixed {
+                    phase: Duration::from_millis(ms),
+                })
+                .map_err(|_| format!("`{ms}` is not a phase in milliseconds")),
+            _ => Err(format!(
+                "unknown window `{text}`; expected sliding, fixed or fixed:<phase ms>"
+            )),
+        }
+    }
+}
+
 /// One API request as the fake saw and answered it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestRecord {
@@ -122,6 +166,8 @@ pub struct RequestRecord {
     pub code: Option<String>,
     /// The injected fault, if one was used.
     pub fault: Option<&'static str>,
+    /// When it arrived, in microseconds since the fake started.
+    pub received_us: u64,
 }
 
 /// Everything that changes while the fake runs.
@@ -132,8 +178,12 @@ pub(crate) struct Inner {
     pub(crate) next_errors: VecDeque<String>,
     /// Faults for the next requests, one entry per request.
     pub(crate) faults: VecDeque<Fault>,
-    /// Admission times of recent requests, per throttling key.
+    /// How requests are counted against QPS limits.
+    pub(crate) window: ThrottleWindow,
+    /// Admission times of recent requests, per throttling key (sliding windows).
     pub(crate) windows: HashMap<String, VecDeque<Instant>>,
+    /// The current window's index and count, per throttling key (fixed windows).
+    pub(crate) fixed: HashMap<String, (u128, u32)>,
     /// `(AccessKey id, nonce)` pairs seen within the replay window.
     pub(crate) nonces: HashSet<(String, String)>,
     /// The same pairs in arrival order, so expiry pops from the front instead of scanning
@@ -147,6 +197,8 @@ pub(crate) struct Inner {
 pub(crate) struct Shared {
     pub(crate) keys: HashMap<String, String>,
     pub(crate) log: bool,
+    /// When the fake started: the origin of fixed windows and of `received_us`.
+    pub(crate) started: Instant,
     inner: Mutex<Inner>,
 }
 
@@ -155,6 +207,7 @@ impl Shared {
         Shared {
             keys,
             log,
+            started: Instant::now(),
             inner: Mutex::new(inner),
         }
     }
@@ -178,23 +231,47 @@ impl Inner {
             .extend(std::iter::repeat_n(code.to_owned(), count as usize));
     }
 
-    /// Admits a request under `limit` requests per `window` for `key`, or refuses it.
-    ///
-    /// A sliding log: only admitted requests count, so a client that keeps bursting is
-    /// refused only for what exceeds the limit, as a "drop" policy does.
-    pub(crate) fn admit(&mut self, key: &str, limit: u32, window: Duration, now: Instant) -> bool {
-        let times = self.windows.entry(key.to_owned()).or_default();
-        while times
-            .front()
-            .is_some_and(|&t| now.saturating_duration_since(t) >= window)
-        {
-            times.pop_front();
+    /// Admits a request under `limit` requests per `per` for `key`, counted as
+    /// [`ThrottleWindow`] says (`started` is the origin of fixed windows), or refuses it.
+    pub(crate) fn admit(
+        &mut self,
+        key: &str,
+        limit: u32,
+        per: Duration,
+        started: Instant,
+        now: Instant,
+    ) -> bool {
+        match self.window {
+            ThrottleWindow::Sliding => {
+                let times = self.windows.entry(key.to_owned()).or_default();
+                while times
+                    .front()
+                    .is_some_and(|&t| now.saturating_duration_since(t) > per)
+                {
+                    times.pop_front();
+                }
+                if times.len() >= limit as usize {
+                    return false;
+                }
+                times.push_back(now);
+                true
+            }
+            ThrottleWindow::Fixed { phase } => {
+                // Shifted by one window so instants before the phase get index 0.
+                let since = (now + per).saturating_duration_since(started + phase);
+                let index = since.as_nanos() / per.as_nanos().max(1);
+                let (current, count) = self.fixed.entry(key.to_owned()).or_insert((index, 0));
+                if *current != index {
+                    *current = index;
+                    *count = 0;
+                }
+                if *count >= limit {
+                    return false;
+                }
+                *count += 1;
+                true
+            }
         }
-        if times.len() >= limit as usize {
-            return false;
-        }
-        times.push_back(now);
-        true
     }
 
     /// Records `nonce` for `access_key_id`; false when it was seen within the replay window.
@@ -224,30 +301,80 @@ impl Inner {
 mod tests {
     use super::*;
 
+    const SECOND: Duration = Duration::from_secs(1);
+
     #[test]
-    fn window_slides() {
+    fn sliding_window_counts_every_closed_interval() {
         let mut inner = Inner::default();
         let start = Instant::now();
-        let window = Duration::from_millis(900);
+        let ms = Duration::from_millis;
         for i in 0..10 {
-            assert!(inner.admit("k", 10, window, start + Duration::from_millis(i)));
+            assert!(inner.admit("k", 10, SECOND, start, start + ms(i)));
         }
-        assert!(!inner.admit("k", 10, window, start + Duration::from_millis(10)));
-        assert!(inner.admit("other", 10, window, start));
-        assert!(inner.admit("k", 10, window, start + window));
+        assert!(!inner.admit("k", 10, SECOND, start, start + ms(10)));
+        assert!(inner.admit("other", 10, SECOND, start, start));
+        // Exactly one second after the first is still inside its window…
+        assert!(!inner.admit("k", 10, SECOND, start, start + SECOND));
+        // …a microsecond later it is not.
+        assert!(inner.admit(
+            "k",
+            10,
+            SECOND,
+            start,
+            start + SECOND + Duration::from_micros(1)
+        ));
     }
 
     #[test]
-    fn spaced_requests_are_never_refused() {
+    fn sliding_window_refuses_exact_spacing_with_jitter() {
         let mut inner = Inner::default();
         let start = Instant::now();
-        let window = Duration::from_millis(900);
-        for i in 0..100u64 {
-            // 100 ms apart with up to 40 ms of lateness either way.
-            let jitter = if i % 2 == 0 { 40 } else { 0 };
-            let at = start + Duration::from_millis(i * 100 + jitter);
-            assert!(inner.admit("k", 10, window, at), "request {i}");
+        // 100 ms apart, the eleventh 1 ms early: 11 requests in one second.
+        for i in 0..10u64 {
+            assert!(inner.admit(
+                "k",
+                10,
+                SECOND,
+                start,
+                start + Duration::from_millis(i * 100)
+            ));
         }
+        assert!(!inner.admit("k", 10, SECOND, start, start + Duration::from_millis(999)));
+    }
+
+    #[test]
+    fn fixed_windows_reset_at_their_boundary() {
+        let mut inner = Inner {
+            window: ThrottleWindow::Fixed {
+                phase: Duration::from_millis(300),
+            },
+            ..Inner::default()
+        };
+        let start = Instant::now();
+        let at = |ms| start + Duration::from_millis(ms);
+        // The window [-700 ms, 300 ms) holds 10, [300 ms, 1300 ms) another 10.
+        for i in 0..10 {
+            assert!(inner.admit("k", 10, SECOND, start, at(200 + i)));
+        }
+        assert!(!inner.admit("k", 10, SECOND, start, at(299)));
+        for i in 0..10 {
+            assert!(inner.admit("k", 10, SECOND, start, at(300 + i)));
+        }
+        assert!(!inner.admit("k", 10, SECOND, start, at(1299)));
+        assert!(inner.admit("k", 10, SECOND, start, at(1300)));
+    }
+
+    #[test]
+    fn window_names_parse() {
+        assert_eq!("sliding".parse(), Ok(ThrottleWindow::Sliding));
+        assert_eq!(
+            "fixed:250".parse(),
+            Ok(ThrottleWindow::Fixed {
+                phase: Duration::from_millis(250)
+            })
+        );
+        assert!("fixed:x".parse::<ThrottleWindow>().is_err());
+        assert!("leaky".parse::<ThrottleWindow>().is_err());
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub fn bench_binaries(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
                 "livegen-runtime",
                 "--no-run",
                 "--message-format=json",
+                // `limiter_acquire` needs the Redis limiter; all features also match what
+                // `cargo test --all-features` built, so the smoke run reuses it.
+                "--all-features",
             ])
             .args(["--profile", profile])
             .current_dir(&ctx.root),
