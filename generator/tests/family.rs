@@ -16,6 +16,9 @@ use std::process::Command;
 
 use livegen_generator::Files;
 
+#[path = "../../tests/support/scratch.rs"]
+mod scratch;
+
 const FAMILY: &str = "tests/fixtures/family/live-relay.yaml";
 const KEYWORDS: &str = "tests/fixtures/family/keywords.yaml";
 
@@ -63,14 +66,15 @@ fn rustfmt(mut files: Files, scratch: &Path) -> Files {
     files
 }
 
-fn scratch(name: &str) -> PathBuf {
+/// A private temporary folder (rustfmt's input); scratch *crates* go to `scratch::crate_dir`.
+fn tmp(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 /// The family's files as `cargo xtask codegen` would write them; `name` keeps the
 /// scratch directories of tests running in parallel apart.
 fn family(name: &str) -> Files {
-    rustfmt(generate(FAMILY, &read(FAMILY)), &scratch(name))
+    rustfmt(generate(FAMILY, &read(FAMILY)), &tmp(name))
 }
 
 fn file<'a>(files: &'a Files, rel: &str) -> &'a str {
@@ -384,8 +388,9 @@ fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
         .args(args)
         .envs(env.iter().copied())
         .current_dir(workspace)
-        // Shared across runs, so only the generated crates recompile.
-        .env("CARGO_TARGET_DIR", repo().join("target/family-check"))
+        // Shared across runs and with every other scratch crate, so only the generated
+        // crates recompile.
+        .env("CARGO_TARGET_DIR", scratch::target_dir())
         .output()
         .expect("cargo runs");
     assert!(
@@ -402,7 +407,7 @@ fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
 /// errors; then the relay crate's wire-encoding tests (`smoke.rs`) and doc example run.
 #[test]
 fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
-    let workspace = scratch("family-crates");
+    let workspace = scratch::crate_dir("family-crates");
     fs::create_dir_all(&workspace).expect("workspace dir");
     fs::write(
         workspace.join("Cargo.toml"),
@@ -420,7 +425,7 @@ fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
     write_crate(&workspace.join("relay"), &relay);
     let keywords = rustfmt(
         generate(KEYWORDS, &read(KEYWORDS)),
-        &scratch("keywords-rustfmt"),
+        &tmp("keywords-rustfmt"),
     );
     write_crate(&workspace.join("keywords"), &keywords);
 

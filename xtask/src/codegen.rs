@@ -48,9 +48,8 @@ impl Plan {
     }
 }
 
-pub fn run(args: &Args) -> Result<bool> {
-    let root = crate::root();
-    let files = generate(&root, &args.spec)?;
+pub fn run(root: &Path, args: &Args) -> Result<bool> {
+    let files = generate(root, &args.spec)?;
     let out = root.join(&args.out);
     let plan = plan(&out, &files)?;
     if args.check {
@@ -98,7 +97,8 @@ pub fn generate(root: &Path, spec: &Path) -> Result<Files> {
 ///
 /// rustfmt follows `mod` declarations and on stable cannot be told not to, so files that
 /// declare modules are formatted through stdin (where there is nothing to follow) and the
-/// leaf files through a scratch directory under `target/`, split across cores.
+/// leaf files through a scratch directory in the system's temporary directory (not under
+/// the target dir, which would cost a `cargo metadata` on every run), split across cores.
 fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
     let (mut parents, mut leaves) = (Vec::new(), Vec::new());
     for (path, text) in files
@@ -117,9 +117,7 @@ fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
             rustfmt_stdin(root, text).with_context(|| format!("formatting {}", rel.display()))?;
         files.insert(rel, formatted);
     }
-    let scratch = root
-        .join("target/xtask-rustfmt")
-        .join(std::process::id().to_string());
+    let scratch = std::env::temp_dir().join(format!("livegen-rustfmt-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
     let result = (|| -> Result<()> {
         let mut paths = Vec::new();
@@ -146,7 +144,7 @@ fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
                     .current_dir(root)
                     .stderr(std::process::Stdio::piped())
                     .spawn()
-                    .context("cannot run rustfmt (install it with `rustup component add rustfmt`)")
+                    .map_err(|e| cannot_run_rustfmt(root, e))
             })
             .collect::<Result<Vec<_>>>()?;
         for child in children {
@@ -169,6 +167,23 @@ fn rustfmt(root: &Path, files: &mut Files) -> Result<()> {
     result
 }
 
+/// Says which of the usual causes made starting rustfmt fail: spawning reports a missing
+/// working directory as "not found" too, which would read as "rustfmt is not installed".
+fn cannot_run_rustfmt(root: &Path, e: std::io::Error) -> anyhow::Error {
+    if !root.is_dir() {
+        anyhow::anyhow!(
+            "cannot run rustfmt: its working directory {} does not exist ({e})",
+            root.display()
+        )
+    } else if e.kind() == std::io::ErrorKind::NotFound {
+        anyhow::anyhow!(
+            "cannot run rustfmt: it is not on PATH (install it with `rustup component add rustfmt`)"
+        )
+    } else {
+        anyhow::anyhow!("cannot run rustfmt: {e}")
+    }
+}
+
 /// Whether `text` declares out-of-line modules (`mod name;`).
 fn declares_modules(text: &str) -> bool {
     text.lines().any(|l| {
@@ -186,7 +201,7 @@ fn rustfmt_stdin(root: &Path, text: &str) -> Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .context("cannot run rustfmt (install it with `rustup component add rustfmt`)")?;
+        .map_err(|e| cannot_run_rustfmt(root, e))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin
             .write_all(text.as_bytes())
@@ -351,7 +366,7 @@ mod tests {
     /// `cargo test` fails when someone edits the spec and forgets to regenerate.
     #[test]
     fn generated_crate_is_fresh() {
-        let root = crate::root();
+        let root = crate::root().expect("the repository root");
         let files = generate(&root, Path::new(DEFAULT_SPEC)).expect("the spec generates");
         let plan = plan(&root.join(DEFAULT_OUT), &files).expect("output readable");
         assert!(
@@ -366,6 +381,52 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).expect("temp dir");
         dir
+    }
+
+    /// The README quotes what `cargo xtask codegen` prints for `spec/live.yaml` with
+    /// `required: true` removed from `TaskId`; this makes that edit in a copy and compares,
+    /// so the quoted text (line and column included) cannot drift from the real output.
+    #[test]
+    fn readme_quotes_the_real_diagnostic_for_a_missing_required() {
+        let root = crate::root().expect("the repository root");
+        let spec = fs::read_to_string(root.join(DEFAULT_SPEC)).expect("the spec");
+        let task_id = "        - name: TaskId\n          in: query\n          required: true\n";
+        assert_eq!(
+            spec.matches(task_id).count(),
+            1,
+            "spec/live.yaml no longer has the TaskId parameter the README describes"
+        );
+        let copy = scratch("readme-diagnostic");
+        fs::create_dir_all(copy.join("spec")).expect("spec dir");
+        let broken = spec.replacen(task_id, "        - name: TaskId\n          in: query\n", 1);
+        fs::write(copy.join(DEFAULT_SPEC), broken).expect("broken copy");
+        let err = generate(&copy, Path::new(DEFAULT_SPEC)).expect_err("a missing `required`");
+        // As `main` prints it.
+        let printed = format!("error: {err:#}\n");
+        let _ = fs::remove_dir_all(&copy);
+
+        let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+        let after = &readme[readme
+            .find("A bad spec fails")
+            .expect("the README's sentence")..];
+        let start = after.find("```text\n").expect("a text block follows") + "```text\n".len();
+        let end = after[start..].find("```").expect("the block ends");
+        assert_eq!(
+            &after[start..start + end],
+            printed,
+            "README.md's example diagnostic differs from what codegen prints"
+        );
+    }
+
+    #[test]
+    fn a_vanished_working_directory_is_not_reported_as_a_missing_rustfmt() {
+        let gone = std::env::temp_dir().join(format!("livegen-xtask-gone-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&gone);
+        let mut files = files(&[("src/lib.rs", "pub fn f() {}\n")]);
+        let err = rustfmt(&gone, &mut files).expect_err("no working directory");
+        let text = format!("{err:#}");
+        assert!(text.contains("does not exist"), "{text}");
+        assert!(!text.contains("rustup component add"), "{text}");
     }
 
     fn files(entries: &[(&str, &str)]) -> Files {

@@ -1,4 +1,4 @@
-//! A pinned Python toolchain under `target/`, for the checks that need the official tools:
+//! A pinned Python toolchain in cargo's target dir (`<target>/pyvenv`), for the checks that need the official tools:
 //! the OpenAPI validator and the Alibaba Cloud SDKs used by the interop tests.
 
 use std::fs;
@@ -11,9 +11,9 @@ use anyhow::{Context, Result, bail};
 const REQUIREMENTS: &[&str] = &["tests/python/requirements.txt"];
 
 /// The venv's Python, installing or updating the pinned packages first when needed.
-pub fn venv() -> Result<PathBuf> {
-    let root = crate::root();
-    let dir = root.join("target/pyvenv");
+pub fn venv(ws: &crate::Workspace) -> Result<PathBuf> {
+    let root = &ws.root;
+    let dir = ws.target.join("pyvenv");
     let python = dir.join("bin/python");
     let mut wanted = String::new();
     for req in REQUIREMENTS {
@@ -27,7 +27,7 @@ pub fn venv() -> Result<PathBuf> {
         return Ok(python);
     }
     if !python.exists() {
-        eprintln!("xtask: creating the Python venv in target/pyvenv");
+        eprintln!("xtask: creating the Python venv in {}", dir.display());
         run(
             Command::new("python3").args(["-m", "venv"]).arg(&dir),
             "python3 -m venv (is python3 with venv installed?)",
@@ -63,14 +63,14 @@ fn run(cmd: &mut Command, what: &str) -> Result<()> {
 const KNOWN_INVALID: &str = "tests/fixtures/invalid-openapi.yaml";
 
 /// Runs `openapi-spec-validator` on the spec (and, as a self-test, on a known-invalid one).
-pub fn validate_spec(spec: &Path) -> Result<()> {
-    let python = venv()?;
-    let (ok, text) = openapi_spec_validator(&python, spec)?;
+pub fn validate_spec(ws: &crate::Workspace, spec: &Path) -> Result<()> {
+    let python = venv(ws)?;
+    let (ok, text) = openapi_spec_validator(&ws.root, &python, spec)?;
     if !ok {
         bail!("{} is not valid OpenAPI 3.1:\n{text}", spec.display());
     }
     println!("validate-spec: {}", text.trim());
-    let (ok, text) = openapi_spec_validator(&python, Path::new(KNOWN_INVALID))?;
+    let (ok, text) = openapi_spec_validator(&ws.root, &python, Path::new(KNOWN_INVALID))?;
     if ok {
         bail!(
             "the validator accepted {KNOWN_INVALID}, which is invalid on purpose: is it really running?\n{text}"
@@ -80,11 +80,11 @@ pub fn validate_spec(spec: &Path) -> Result<()> {
     Ok(())
 }
 
-fn openapi_spec_validator(python: &Path, spec: &Path) -> Result<(bool, String)> {
+fn openapi_spec_validator(root: &Path, python: &Path, spec: &Path) -> Result<(bool, String)> {
     let output = Command::new(python)
         .args(["-m", "openapi_spec_validator"])
         .arg(spec)
-        .current_dir(crate::root())
+        .current_dir(root)
         .output()
         .context("cannot start openapi-spec-validator")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
