@@ -301,7 +301,7 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     if ctx.python.is_none() {
         report.note("openapi-generator skipped (--no-python)");
     } else if !ctx.java {
-        report.note("openapi-generator skipped: it runs a jar and `java` is not on PATH (install Java 11+ to compare with it)");
+        report.note("openapi-generator skipped: it runs a jar and `java` is not on PATH (install Java 17+ to compare with it)");
     }
     if ctx.smoke {
         report
