@@ -417,22 +417,47 @@ pub fn smoke_check(ctx: &Ctx, ok: bool, what: &str) -> Result<()> {
 /// `ctx.profile()`, and returns the executable's path as cargo reports it (so it is right
 /// whatever the target dir).
 pub fn cargo_build(ctx: &Ctx, package: &str, bin: &str) -> Result<PathBuf> {
-    println!("bench: building {bin} ({} profile)", ctx.profile());
-    let output = run_quiet(
-        Command::new("cargo")
-            .args(["build", "--message-format=json", "--profile", ctx.profile()])
-            .args(["-p", package, "--bin", bin])
-            .current_dir(&ctx.root),
-        &format!("cargo build of {bin}"),
-    )?;
-    executables(&output.stdout, "bin")
+    let built = if ctx.smoke {
+        smoke_build(ctx)?
+    } else {
+        println!("bench: building {bin} ({} profile)", ctx.profile());
+        let output = run_quiet(
+            Command::new("cargo")
+                .args(["build", "--message-format=json", "--profile", ctx.profile()])
+                .args(["-p", package, "--bin", bin])
+                .current_dir(&ctx.root),
+            &format!("cargo build of {bin}"),
+        )?;
+        executables(&output.stdout, "bin")
+    };
+    built
         .into_iter()
         .find(|(name, _)| name == bin)
         .map(|(_, exe)| exe)
         .with_context(|| format!("cargo build reported no executable for {bin}"))
 }
 
-/// `(target name, executable)` of every artifact of `kind` in cargo's JSON messages.
+/// The smoke run's one build: every target `cargo test --workspace --all-features` builds,
+/// plus the benches, with the same feature resolution, so the test step that follows
+/// reuses every artifact instead of compiling tokio, hyper and reqwest again for each
+/// differently-featured `cargo build -p …`. Returns `(name, executable)` of the real
+/// binaries and of the benches.
+pub fn smoke_build(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
+    println!("bench: building the workspace's binaries and benches (as `cargo test` will)");
+    let output = run_quiet(
+        Command::new("cargo")
+            .args(["test", "--workspace", "--all-features", "--all-targets"])
+            .args(["--no-run", "--message-format=json"])
+            .current_dir(&ctx.root),
+        "cargo test --no-run",
+    )?;
+    let mut built = executables(&output.stdout, "bin");
+    built.extend(executables(&output.stdout, "bench"));
+    Ok(built)
+}
+
+/// `(target name, executable)` of every artifact of `kind` in cargo's JSON messages. For
+/// binaries, the binary itself, not its unit-test harness (`cargo test` builds both).
 pub fn executables(json_lines: &[u8], kind: &str) -> Vec<(String, PathBuf)> {
     let mut found = Vec::new();
     for line in String::from_utf8_lossy(json_lines).lines() {
@@ -440,6 +465,9 @@ pub fn executables(json_lines: &[u8], kind: &str) -> Vec<(String, PathBuf)> {
             continue;
         };
         if msg["reason"] != "compiler-artifact" || msg["target"]["kind"][0] != kind {
+            continue;
+        }
+        if kind == "bin" && msg["profile"]["test"] == true {
             continue;
         }
         if let (Some(name), Some(exe)) =

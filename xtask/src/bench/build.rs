@@ -25,6 +25,9 @@ struct Subject {
     clean_builds: bool,
     /// The workspace root to run cargo in.
     dir: PathBuf,
+    /// `--all-features` in the smoke run: the family test builds its generated crates that
+    /// way in the same target dir, so these artifacts are the ones it needs.
+    all_features: bool,
     target: PathBuf,
     /// The file touched for the incremental build.
     touch: PathBuf,
@@ -46,8 +49,13 @@ impl Subject {
     }
 
     fn build(&self) -> Result<Duration> {
+        let args: &[&str] = if self.all_features {
+            &["build", "--offline", "--all-features"]
+        } else {
+            &["build", "--offline"]
+        };
         time(
-            &mut self.cargo(&["build", "--offline"]),
+            &mut self.cargo(args),
             &format!("cargo build of {}", self.name),
         )
     }
@@ -136,6 +144,7 @@ fn ours(ctx: &Ctx, base: &Path, case: &str, crate_dir: &Path, target: &Path) -> 
         name: format!("livegen ({case}): generated + runtime"),
         package: "aliyun-live",
         clean_builds: true,
+        all_features: ctx.smoke,
         target: target.to_path_buf(),
         touch,
         dir,
@@ -178,6 +187,7 @@ fn peer(ctx: &Ctx, base: &Path, case: &str, slug: &str, target: &Path) -> Result
         name: format!("openapi-generator ({case}), default features"),
         package: "aliyun-live-ogen",
         clean_builds: true,
+        all_features: false,
         target: target.to_path_buf(),
         touch: dir.join("src/apis/default_api.rs"),
         dir,

@@ -34,9 +34,11 @@ const BENCHES: &[(&str, &str)] = &[
 
 /// Builds the runtime's bench binaries in `ctx.profile()` and returns `name → executable`.
 pub fn bench_binaries(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
-    // The smoke run reuses the dev profile `cargo test` already built; the real run uses
-    // cargo's `bench` profile (release settings).
-    let profile = if ctx.smoke { "dev" } else { "bench" };
+    if ctx.smoke {
+        return super::smoke_build(ctx);
+    }
+    // Cargo's `bench` profile (release settings).
+    let profile = "bench";
     println!("bench: building the runtime's benches ({profile} profile)");
     let output = run_quiet(
         Command::new("cargo")
