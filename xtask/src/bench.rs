@@ -478,3 +478,21 @@ pub fn executables(json_lines: &[u8], kind: &str) -> Vec<(String, PathBuf)> {
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::executables;
+
+    #[test]
+    fn executables_are_the_binaries_not_their_test_harnesses() {
+        let json = br#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"live-fake"},"profile":{"test":true},"executable":"/t/debug/deps/live_fake-1"}
+{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"live-fake"},"profile":{"test":false},"executable":"/t/debug/live-fake"}
+{"reason":"compiler-artifact","target":{"kind":["bench"],"name":"calls"},"profile":{"test":true},"executable":"/t/debug/deps/calls-2"}
+{"reason":"build-finished","success":true}
+not json"#;
+        let bins = executables(json, "bin");
+        assert_eq!(bins.len(), 1);
+        assert_eq!(bins[0].1, std::path::Path::new("/t/debug/live-fake"));
+        assert_eq!(executables(json, "bench")[0].0, "calls");
+    }
+}

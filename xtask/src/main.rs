@@ -141,3 +141,30 @@ fn target_dir(root: &Path) -> Result<PathBuf> {
         .context("`cargo metadata` reported no target_directory")?;
     Ok(PathBuf::from(target))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_and_target_dir_are_found_at_run_time() {
+        let root = root().expect("the repository root");
+        assert!(
+            root.join("xtask/Cargo.toml").is_file(),
+            "{}",
+            root.display()
+        );
+        let target = target_dir(&root).expect("cargo metadata");
+        assert!(target.is_absolute(), "{}", target.display());
+        // This very test binary lives in cargo's target dir, wherever that is.
+        let target = target.canonicalize().unwrap_or(target);
+        let exe = std::env::current_exe().expect("test binary");
+        let exe = exe.canonicalize().unwrap_or(exe);
+        assert!(
+            exe.starts_with(&target),
+            "{} not in {}",
+            exe.display(),
+            target.display()
+        );
+    }
+}
