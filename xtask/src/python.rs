@@ -1,5 +1,6 @@
-//! A pinned Python toolchain in cargo's target dir (`<target>/pyvenv`), for the checks that need the official tools:
-//! the OpenAPI validator and the Alibaba Cloud SDKs used by the interop tests.
+//! A pinned Python toolchain in cargo's target dir (`<target>/pyvenv`), for the checks
+//! that need the official tools: the OpenAPI validator, openapi-generator (benchmarks) and
+//! the Alibaba Cloud SDKs used by the interop tests.
 
 use std::fs;
 use std::path::{Path, PathBuf};
