@@ -16,6 +16,9 @@ use std::process::Command;
 
 use livegen_generator::Files;
 
+#[path = "../../tests/support/scratch.rs"]
+mod scratch;
+
 const FAMILY: &str = "tests/fixtures/family/live-relay.yaml";
 const KEYWORDS: &str = "tests/fixtures/family/keywords.yaml";
 
@@ -31,10 +34,6 @@ fn read(rel: &str) -> String {
 
 fn generate(spec_path: &str, text: &str) -> Files {
     livegen_generator::generate(spec_path, text).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
 }
 
 /// The family's files as `cargo xtask codegen` writes them (there is no formatting pass:
@@ -343,8 +342,9 @@ fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
         .args(args)
         .envs(env.iter().copied())
         .current_dir(workspace)
-        // Shared across runs, so only the generated crates recompile.
-        .env("CARGO_TARGET_DIR", repo().join("target/family-check"))
+        // Shared across runs and with every other scratch crate, so only the generated
+        // crates recompile.
+        .env("CARGO_TARGET_DIR", scratch::target_dir())
         .output()
         .expect("cargo runs");
     assert!(
@@ -361,7 +361,7 @@ fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
 /// errors; then the relay crate's wire-encoding tests (`smoke.rs`) and doc example run.
 #[test]
 fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
-    let workspace = scratch("family-crates");
+    let workspace = scratch::crate_dir("family-crates");
     fs::create_dir_all(&workspace).expect("workspace dir");
     fs::write(
         workspace.join("Cargo.toml"),

@@ -437,12 +437,27 @@ pub enum SignatureArg {
 /// (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`,
 /// `ALIBABA_CLOUD_SECURITY_TOKEN`) or the aliyun CLI profile (`~/.aliyun/config.json`,
 /// `ALIBABA_CLOUD_PROFILE`), never from arguments, so they stay out of shell history.
+///
+/// These are lower-case client settings (`--region-id`), listed under their own heading;
+/// an operation's parameters are spelled as on the wire (`--Region`, `--TaskId`) and are
+/// what is sent.
 #[derive(Debug, Clone, clap::Args)]
+#[command(
+    next_help_heading = "Client options (not sent; the operation's parameters above are spelled as on the wire)"
+)]
 pub struct GlobalArgs {
-    /// Send to this URL instead of the service endpoint (http allowed, e.g. a local fake).
+    /// Send to this URL instead of the service's endpoint, scheme included
+    /// (`http://127.0.0.1:8080` for a local fake).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Region id that picks the endpoint [default: ALIBABA_CLOUD_REGION_ID].
+    /// Region id that picks the endpoint host; defaults to the ALIBABA_CLOUD_REGION_ID
+    /// environment variable
+    ///
+    /// Not sent to the service: an operation's `--Region` parameter is. Without either, the
+    /// service's default endpoint is used. A region id missing from the service's endpoint
+    /// table goes to the pattern's host (`live.<ID>.aliyuncs.com`), as in the official
+    /// SDKs; if that connection fails the error names the host. Use --endpoint to choose
+    /// the host yourself.
     #[arg(long = "region-id", global = true, value_name = "ID")]
     pub region_id: Option<String>,
     /// Signature algorithm.

@@ -232,7 +232,13 @@ impl Client {
 
             let failure = match tokio::time::timeout(timeout, send(http, request)).await {
                 Err(_elapsed) => Failure::Timeout,
-                Ok(Err(e)) => Failure::Transport(describe(&e)),
+                Ok(Err(e)) => Failure::Transport(match &setup.resolution {
+                    // A host nobody chose on purpose: say where it came from.
+                    how @ endpoint::Resolution::Pattern { .. } => {
+                        format!("{} ({how})", describe(&e))
+                    }
+                    _ => describe(&e),
+                }),
                 Ok(Ok(answer)) => {
                     span.record("status", answer.status);
                     match response::parse::<O>(&answer) {
@@ -298,12 +304,17 @@ impl Client {
             .provide()
             .map_err(PrepareError::Credentials)?;
         let config = &self.inner.config;
-        let endpoint = endpoint::resolve(op.service, config.region_id(), config.endpoint());
+        let (endpoint, resolution) =
+            endpoint::resolve_explained(op.service, config.region_id(), config.endpoint());
+        if let endpoint::Resolution::Pattern { .. } = &resolution {
+            tracing::warn!("{resolution}");
+        }
         Ok(Setup {
             params: encoded.query,
             body: encoded.body,
             credentials,
             endpoint,
+            resolution,
             method,
         })
     }
@@ -349,6 +360,7 @@ struct Setup {
     body: Vec<(String, String)>,
     credentials: Credentials,
     endpoint: Endpoint,
+    resolution: endpoint::Resolution,
     method: HttpMethod,
 }
 
@@ -468,11 +480,24 @@ async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<Answe
     })
 }
 
-/// The error and its causes on one line, without the URL (which carries the signature).
+/// The error and its causes on one line. The URL shows its scheme, host and path but not
+/// its query, which carries the signature (and any security token).
 fn describe(error: &reqwest::Error) -> String {
     let mut message = format!("{error}");
     if let Some(url) = error.url() {
-        message = message.replace(url.as_str(), "<url>");
+        let host = url.host_str().unwrap_or_default();
+        let authority = url
+            .port()
+            .map_or(host.to_owned(), |p| format!("{host}:{p}"));
+        let shown = format!("{}://{authority}{}", url.scheme(), url.path());
+        let withheld = if url.query().is_some() {
+            "; query withheld: it carries the signature"
+        } else {
+            ""
+        };
+        message = message
+            .replace(&format!("({url})"), &format!("({shown}{withheld})"))
+            .replace(url.as_str(), &format!("{shown}{withheld}"));
     }
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

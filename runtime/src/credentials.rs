@@ -72,13 +72,14 @@ impl Credentials {
 }
 
 /// Why credentials could not be had. Messages name the source and the cause, never a
-/// secret value.
+/// secret value, and say "credentials" themselves, so callers show them as they are
+/// (no `no credentials: …` prefix on top).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
     /// The source holds no credentials at all (variables unset, file absent); a chain
     /// moves on to its next source.
-    #[error("{provider}: {reason}")]
+    #[error("no credentials from {provider}: {reason}")]
     NotConfigured {
         /// Which source, e.g. `environment variables`.
         provider: String,
@@ -87,7 +88,7 @@ pub enum CredentialsError {
     },
     /// The source is there but unusable (half set, malformed, missing fields); a chain
     /// stops, since quietly using another source's keys would be worse.
-    #[error("{provider}: {reason}")]
+    #[error("unusable credentials from {provider}: {reason}")]
     Invalid {
         /// Which source.
         provider: String,
@@ -96,8 +97,8 @@ pub enum CredentialsError {
     },
     /// The profile's `mode` is not one this runtime implements.
     #[error(
-        "{provider}: profile `{profile}` uses mode `{mode}`, which is not supported \
-         (supported modes: AK, StsToken)"
+        "unusable credentials from {provider}: profile `{profile}` uses mode `{mode}`, which \
+         is not supported (supported modes: AK, StsToken)"
     )]
     UnsupportedMode {
         /// Which source.
@@ -124,8 +125,24 @@ impl CredentialsError {
 }
 
 fn describe_attempts(errors: &[CredentialsError]) -> String {
-    let parts: Vec<String> = errors.iter().map(|e| format!("[{e}]")).collect();
+    let parts: Vec<String> = errors.iter().map(|e| format!("[{}]", e.detail())).collect();
     parts.join(", then ")
+}
+
+impl CredentialsError {
+    /// The message without its leading "no/unusable credentials from", for a chain's list.
+    fn detail(&self) -> String {
+        match self {
+            CredentialsError::NotConfigured { provider, reason }
+            | CredentialsError::Invalid { provider, reason } => format!("{provider}: {reason}"),
+            CredentialsError::UnsupportedMode {
+                provider,
+                profile,
+                mode,
+            } => format!("{provider}: profile `{profile}` uses unsupported mode `{mode}`"),
+            CredentialsError::Chain(errors) => describe_attempts(errors),
+        }
+    }
 }
 
 /// A source of credentials.

@@ -8,7 +8,11 @@
 //! 3. the service's endpoint pattern with `{regionId}` replaced,
 //! 4. with no region id at all, the service's default endpoint.
 //!
-//! Resolved endpoints use `https` unless an explicit URL says otherwise.
+//! Resolved endpoints use `https` unless an explicit URL says otherwise. A region id the
+//! table does not list still gets an endpoint (the pattern's), as in the official SDKs, so
+//! regions newer than the spec keep working; [`resolve_explained`] says when that
+//! happened, and a client whose connection then fails names the host and how to choose
+//! another (see [`Resolution::Pattern`]).
 
 use std::fmt;
 
@@ -60,10 +64,26 @@ impl Endpoint {
             url: url.to_owned(),
             reason: reason.to_owned(),
         };
-        let parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+        // `127.0.0.1:8080` is a relative URL and `localhost:8080` one with the scheme
+        // `localhost`: both mean the scheme was left out.
+        let no_scheme = |reason: &str| {
+            invalid(&format!(
+                "{reason}; write the scheme too, e.g. `http://{url}` (a local fake) or `https://{url}`"
+            ))
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| {
+            if url.contains("://") {
+                invalid(&e.to_string())
+            } else {
+                no_scheme(&e.to_string())
+            }
+        })?;
         let scheme = match parsed.scheme() {
             "http" => Scheme::Http,
             "https" => Scheme::Https,
+            _ if !url.contains("://") => {
+                return Err(no_scheme("the URL has no http or https scheme"));
+            }
             _ => return Err(invalid("the scheme must be http or https")),
         };
         let host = match parsed.host_str() {
@@ -127,17 +147,65 @@ pub struct InvalidEndpoint {
     pub reason: String,
 }
 
+/// Which rule of the [module docs](self) picked an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// The configured endpoint URL.
+    Explicit,
+    /// The service's table entry for the region id.
+    Table,
+    /// The service's endpoint pattern: the region id is not in the table. Usually a region
+    /// newer than the spec, sometimes a typo; the message says which host that makes and
+    /// how to choose another.
+    Pattern {
+        /// The region id as configured.
+        region_id: String,
+        /// The host the pattern gave.
+        host: String,
+    },
+    /// No region id: the service's default endpoint.
+    Default,
+}
+
+impl fmt::Display for Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Resolution::Explicit => f.write_str("the configured endpoint URL"),
+            Resolution::Table => f.write_str("the service's endpoint for the region id"),
+            Resolution::Pattern { region_id, host } => write!(
+                f,
+                "region id `{region_id}` is not in the service's endpoint table, so the host \
+                 {host} comes from the endpoint pattern; check the region id, or choose the \
+                 host with an endpoint URL (`--endpoint https://HOST` on the command line)"
+            ),
+            Resolution::Default => f.write_str("the service's default endpoint (no region id)"),
+        }
+    }
+}
+
 /// Picks the endpoint for a call to `service`; see the [module docs](self) for the order.
 pub fn resolve(
     service: &Service,
     region_id: Option<&str>,
     explicit: Option<&Endpoint>,
 ) -> Endpoint {
+    resolve_explained(service, region_id, explicit).0
+}
+
+/// [`resolve`], also saying which rule applied.
+pub fn resolve_explained(
+    service: &Service,
+    region_id: Option<&str>,
+    explicit: Option<&Endpoint>,
+) -> (Endpoint, Resolution) {
     if let Some(endpoint) = explicit {
-        return endpoint.clone();
+        return (endpoint.clone(), Resolution::Explicit);
     }
     let Some(region) = region_id else {
-        return Endpoint::https(service.default_endpoint);
+        return (
+            Endpoint::https(service.default_endpoint),
+            Resolution::Default,
+        );
     };
     debug_assert!(
         service
@@ -151,8 +219,18 @@ pub fn resolve(
         .regional_endpoints
         .binary_search_by(|(id, _)| (*id).cmp(region))
     {
-        Ok(index) => Endpoint::https(service.regional_endpoints[index].1),
-        Err(_) => Endpoint::https(service.endpoint_pattern.replace("{regionId}", region)),
+        Ok(index) => (
+            Endpoint::https(service.regional_endpoints[index].1),
+            Resolution::Table,
+        ),
+        Err(_) => {
+            let host = service.endpoint_pattern.replace("{regionId}", region);
+            let resolution = Resolution::Pattern {
+                region_id: region.to_owned(),
+                host: host.clone(),
+            };
+            (Endpoint::https(host), resolution)
+        }
     }
 }
 
@@ -200,6 +278,32 @@ mod tests {
             resolve(&SERVICE, Some("cn-nowhere-9"), None),
             Endpoint::https("live.cn-nowhere-9.aliyuncs.com")
         );
+    }
+
+    #[test]
+    fn an_unlisted_region_is_explained_with_its_host_and_the_override() {
+        let (endpoint, how) = resolve_explained(&SERVICE, Some("xx-nowhere-9"), None);
+        assert_eq!(endpoint.authority(), "live.xx-nowhere-9.aliyuncs.com");
+        let text = how.to_string();
+        assert!(text.contains("`xx-nowhere-9` is not in"), "{text}");
+        assert!(text.contains("live.xx-nowhere-9.aliyuncs.com"), "{text}");
+        assert!(text.contains("--endpoint"), "{text}");
+        assert_eq!(
+            resolve_explained(&SERVICE, Some("cn-hangzhou"), None).1,
+            Resolution::Table
+        );
+    }
+
+    #[test]
+    fn a_url_without_scheme_gets_a_hint() {
+        for url in ["127.0.0.1:8080", "localhost:8080", "example.com"] {
+            let err = Endpoint::parse(url).expect_err(url).to_string();
+            assert!(err.contains(&format!("`http://{url}`")), "{err}");
+        }
+        let err = Endpoint::parse("ftp://example.com")
+            .expect_err("ftp")
+            .to_string();
+        assert!(!err.contains("write the scheme"), "{err}");
     }
 
     #[test]

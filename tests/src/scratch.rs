@@ -23,9 +23,15 @@ pub fn target_dir() -> PathBuf {
     }
 }
 
-/// `<target>/livegen-scratch`: scratch workspaces and their shared target directory.
+/// Scratch workspaces and their shared target directory: `LIVEGEN_SCRATCH_DIR` (set by
+/// `cargo xtask test`), else `<target>/livegen-scratch`, the place
+/// `tests/support/scratch.rs` gives the generator's tests, so all scratch builds share one
+/// target directory.
 pub fn scratch_root() -> PathBuf {
-    target_dir().join("livegen-scratch")
+    match std::env::var_os("LIVEGEN_SCRATCH_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => target_dir().join("livegen-scratch"),
+    }
 }
 
 /// The one `CARGO_TARGET_DIR` of every scratch build.

@@ -16,9 +16,12 @@
 //!
 //! `--smoke` runs a seconds-long version of every section with debug builds and one run
 //! each. It checks that the machinery works (processes start, numbers come out, output is
-//! not empty); it never asserts a performance target. `cargo xtask test` runs it.
+//! not empty); it never asserts a performance target and prints no target verdicts.
+//! `cargo xtask test` runs it. openapi-generator runs a jar: without Java on `PATH` that
+//! peer is skipped with a note.
 //!
-//! The report is printed and written to `target/bench/report.md` (`smoke-report.md`).
+//! The report is printed and written to `<target>/bench/report.md` (`smoke-report.md`),
+//! `<target>` being cargo's target dir (`CARGO_TARGET_DIR` is honoured).
 
 mod build;
 mod calls;
@@ -70,12 +73,16 @@ pub struct Args {
 /// What every section needs.
 pub struct Ctx {
     pub root: PathBuf,
-    /// `target/bench` (absolute).
+    /// `<target>/bench` (absolute).
     pub dir: PathBuf,
+    /// The shared scratch dir of tests (`Workspace::scratch`).
+    pub scratch: PathBuf,
     pub smoke: bool,
     pub runs: usize,
     /// The venv's Python, unless `--no-python`.
     pub python: Option<PathBuf>,
+    /// Whether `java` runs (openapi-generator needs it).
+    pub java: bool,
 }
 
 impl Ctx {
@@ -92,11 +99,14 @@ impl Ctx {
         if self.smoke { "dev" } else { "release" }
     }
 
-    /// Where `profile()` puts binaries.
-    pub fn profile_dir(&self) -> PathBuf {
-        self.root
-            .join("target")
-            .join(if self.smoke { "debug" } else { "release" })
+    /// ` — target X: met` (or `missed`) after a figure; nothing in a smoke run, whose
+    /// figures come from debug builds and single runs and say nothing about the targets.
+    pub fn verdict(&self, target: &str, met: bool) -> String {
+        if self.smoke {
+            String::new()
+        } else {
+            format!(" — target {target}: {}", if met { "met" } else { "missed" })
+        }
     }
 }
 
@@ -138,22 +148,35 @@ impl Report {
     }
 }
 
-pub fn run(args: &Args) -> Result<bool> {
-    let root = crate::root();
-    let dir = root.join("target/bench");
-    fs::create_dir_all(&dir).context("cannot create target/bench")?;
+pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
+    let dir = ws.target.join("bench");
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let python = if args.no_python {
         None
     } else {
-        Some(crate::python::venv()?)
+        Some(crate::python::venv(ws)?)
     };
+    let java = Command::new("java")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
     let ctx = Ctx {
-        root,
+        root: ws.root.clone(),
         dir,
+        scratch: ws.scratch(),
         smoke: args.smoke,
         runs: args.runs.unwrap_or(if args.smoke { 1 } else { 5 }).max(1),
         python,
+        java,
     };
+    if ctx.smoke {
+        println!(
+            "bench: smoke run: checks that every benchmark runs; its figures (debug builds, \
+             one run each) are not meaningful and are not compared with any target"
+        );
+    }
     let sections = if args.only.is_empty() {
         ALL
     } else {
@@ -190,13 +213,14 @@ pub fn run(args: &Args) -> Result<bool> {
     } else {
         "report.md"
     };
-    fs::write(ctx.dir.join(name), &report.text).context("cannot write the report")?;
-    println!("\nbench: report written to target/bench/{name}");
+    let path = ctx.dir.join(name);
+    fs::write(&path, &report.text).context("cannot write the report")?;
+    println!("\nbench: report written to {}", path.display());
     Ok(true)
 }
 
 /// The smoke run `cargo xtask test` makes.
-pub fn smoke(no_python: bool) -> Result<()> {
+pub fn smoke(ws: &crate::Workspace, no_python: bool) -> Result<()> {
     println!("==> bench --smoke");
     let args = Args {
         smoke: true,
@@ -204,7 +228,7 @@ pub fn smoke(no_python: bool) -> Result<()> {
         runs: None,
         no_python,
     };
-    run(&args).map(|_| ())
+    run(ws, &args).map(|_| ())
 }
 
 fn machine(ctx: &Ctx, report: &mut Report) {
@@ -390,15 +414,86 @@ pub fn smoke_check(ctx: &Ctx, ok: bool, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Builds with cargo (output shown only on failure), in `ctx.profile()`.
-pub fn cargo_build(ctx: &Ctx, args: &[&str], what: &str) -> Result<()> {
-    println!("bench: building {what} ({} profile)", ctx.profile());
-    run_quiet(
+/// Builds the binary `bin` of `package` with cargo (output shown only on failure), in
+/// `ctx.profile()`, and returns the executable's path as cargo reports it (so it is right
+/// whatever the target dir).
+pub fn cargo_build(ctx: &Ctx, package: &str, bin: &str) -> Result<PathBuf> {
+    let built = if ctx.smoke {
+        smoke_build(ctx)?
+    } else {
+        println!("bench: building {bin} ({} profile)", ctx.profile());
+        let output = run_quiet(
+            Command::new("cargo")
+                .args(["build", "--message-format=json", "--profile", ctx.profile()])
+                .args(["-p", package, "--bin", bin])
+                .current_dir(&ctx.root),
+            &format!("cargo build of {bin}"),
+        )?;
+        executables(&output.stdout, "bin")
+    };
+    built
+        .into_iter()
+        .find(|(name, _)| name == bin)
+        .map(|(_, exe)| exe)
+        .with_context(|| format!("cargo build reported no executable for {bin}"))
+}
+
+/// The smoke run's one build: every target `cargo test --workspace --all-features` builds,
+/// plus the benches, with the same feature resolution, so the test step that follows
+/// reuses every artifact instead of compiling tokio, hyper and reqwest again for each
+/// differently-featured `cargo build -p …`. Returns `(name, executable)` of the real
+/// binaries and of the benches.
+pub fn smoke_build(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
+    println!("bench: building the workspace's binaries and benches (as `cargo test` will)");
+    let output = run_quiet(
         Command::new("cargo")
-            .args(["build", "--profile", ctx.profile()])
-            .args(args)
+            .args(["test", "--workspace", "--all-features", "--all-targets"])
+            .args(["--no-run", "--message-format=json"])
             .current_dir(&ctx.root),
-        &format!("cargo build of {what}"),
+        "cargo test --no-run",
     )?;
-    Ok(())
+    let mut built = executables(&output.stdout, "bin");
+    built.extend(executables(&output.stdout, "bench"));
+    Ok(built)
+}
+
+/// `(target name, executable)` of every artifact of `kind` in cargo's JSON messages. For
+/// binaries, the binary itself, not its unit-test harness (`cargo test` builds both).
+pub fn executables(json_lines: &[u8], kind: &str) -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    for line in String::from_utf8_lossy(json_lines).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-artifact" || msg["target"]["kind"][0] != kind {
+            continue;
+        }
+        if kind == "bin" && msg["profile"]["test"] == true {
+            continue;
+        }
+        if let (Some(name), Some(exe)) =
+            (msg["target"]["name"].as_str(), msg["executable"].as_str())
+        {
+            found.push((name.to_owned(), PathBuf::from(exe)));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::executables;
+
+    #[test]
+    fn executables_are_the_binaries_not_their_test_harnesses() {
+        let json = br#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"live-fake"},"profile":{"test":true},"executable":"/t/debug/deps/live_fake-1"}
+{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"live-fake"},"profile":{"test":false},"executable":"/t/debug/live-fake"}
+{"reason":"compiler-artifact","target":{"kind":["bench"],"name":"calls"},"profile":{"test":true},"executable":"/t/debug/deps/calls-2"}
+{"reason":"build-finished","success":true}
+not json"#;
+        let bins = executables(json, "bin");
+        assert_eq!(bins.len(), 1);
+        assert_eq!(bins[0].1, std::path::Path::new("/t/debug/live-fake"));
+        assert_eq!(executables(json, "bench")[0].0, "calls");
+    }
 }

@@ -48,8 +48,7 @@ impl Plan {
     }
 }
 
-pub fn run(args: &Args) -> Result<bool> {
-    let root = crate::root();
+pub fn run(root: &Path, args: &Args) -> Result<bool> {
     // Absolute paths are taken as they are (`Path::join` keeps them).
     let out = root.join(&args.out);
     if args.check {
@@ -73,7 +72,7 @@ pub fn run(args: &Args) -> Result<bool> {
             }
         }
     }
-    let files = generate(&root, &args.spec)?;
+    let files = generate(root, &args.spec)?;
     let plan = plan(&out, &files)?;
     if args.check {
         let report = check_report(&args.out, &plan);
@@ -455,7 +454,7 @@ mod tests {
     /// `cargo test` fails when someone edits the spec and forgets to regenerate.
     #[test]
     fn generated_crate_is_fresh() {
-        let root = crate::root();
+        let root = crate::root().expect("the repository root");
         let files = generate(&root, Path::new(DEFAULT_SPEC)).expect("the spec generates");
         let plan = plan(&root.join(DEFAULT_OUT), &files).expect("output readable");
         assert!(
@@ -470,6 +469,41 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).expect("temp dir");
         dir
+    }
+
+    /// The README quotes what `cargo xtask codegen` prints for `spec/live.yaml` with
+    /// `required: true` removed from `TaskId`; this makes that edit in a copy and compares,
+    /// so the quoted text (line and column included) cannot drift from the real output.
+    #[test]
+    fn readme_quotes_the_real_diagnostic_for_a_missing_required() {
+        let root = crate::root().expect("the repository root");
+        let spec = fs::read_to_string(root.join(DEFAULT_SPEC)).expect("the spec");
+        let task_id = "        - name: TaskId\n          in: query\n          required: true\n";
+        assert_eq!(
+            spec.matches(task_id).count(),
+            1,
+            "spec/live.yaml no longer has the TaskId parameter the README describes"
+        );
+        let copy = scratch("readme-diagnostic");
+        fs::create_dir_all(copy.join("spec")).expect("spec dir");
+        let broken = spec.replacen(task_id, "        - name: TaskId\n          in: query\n", 1);
+        fs::write(copy.join(DEFAULT_SPEC), broken).expect("broken copy");
+        let err = generate(&copy, Path::new(DEFAULT_SPEC)).expect_err("a missing `required`");
+        // As `main` prints it.
+        let printed = format!("error: {err:#}\n");
+        let _ = fs::remove_dir_all(&copy);
+
+        let readme = fs::read_to_string(root.join("README.md")).expect("README.md");
+        let after = &readme[readme
+            .find("A bad spec fails")
+            .expect("the README's sentence")..];
+        let start = after.find("```text\n").expect("a text block follows") + "```text\n".len();
+        let end = after[start..].find("```").expect("the block ends");
+        assert_eq!(
+            &after[start..start + end],
+            printed,
+            "README.md's example diagnostic differs from what codegen prints"
+        );
     }
 
     fn files(entries: &[(&str, &str)]) -> Files {

@@ -34,8 +34,7 @@ pub struct Args {
     replace: Vec<String>,
 }
 
-pub fn run(args: &Args) -> Result<bool> {
-    let root = crate::root();
+pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
     let from = root.join(&args.from);
     let text = fs::read_to_string(&from)
         .with_context(|| format!("cannot read the metadata {}", args.from.display()))?;

@@ -1,5 +1,6 @@
-//! A pinned Python toolchain under `target/`, for the checks that need the official tools:
-//! the OpenAPI validator and the Alibaba Cloud SDKs used by the interop tests.
+//! A pinned Python toolchain in cargo's target dir (`<target>/pyvenv`), for the checks
+//! that need the official tools: the OpenAPI validator, openapi-generator (benchmarks) and
+//! the Alibaba Cloud SDKs used by the interop tests.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,20 +16,20 @@ const REQUIREMENTS: &[&str] = &["tests/python/requirements.txt"];
 const REQUIREMENTS_LIVE_2024: &[&str] = &["tests/python/requirements-live-2024.txt"];
 
 /// The venv's Python, installing or updating the pinned packages first when needed.
-pub fn venv() -> Result<PathBuf> {
-    venv_in("target/pyvenv", REQUIREMENTS)
+pub fn venv(ws: &crate::Workspace) -> Result<PathBuf> {
+    venv_in(ws, "pyvenv", REQUIREMENTS)
 }
 
-/// The Python of `target/pyvenv-live-2024` (the SDK for the 2024-06 official metadata).
-pub fn venv_live_2024() -> Result<PathBuf> {
-    venv_in("target/pyvenv-live-2024", REQUIREMENTS_LIVE_2024)
+/// The Python of `<target>/pyvenv-live-2024` (the SDK for the 2024-06 official metadata).
+pub fn venv_live_2024(ws: &crate::Workspace) -> Result<PathBuf> {
+    venv_in(ws, "pyvenv-live-2024", REQUIREMENTS_LIVE_2024)
 }
 
-/// The Python of the venv in `rel_dir`, with `requirements` installed (relative to the
-/// repository root); reinstalls only when the requirement files changed.
-fn venv_in(rel_dir: &str, requirements: &[&str]) -> Result<PathBuf> {
-    let root = crate::root();
-    let dir = root.join(rel_dir);
+/// The Python of the venv `name` in the target dir, with `requirements` installed
+/// (relative to the repository root); reinstalls only when the requirement files changed.
+fn venv_in(ws: &crate::Workspace, name: &str, requirements: &[&str]) -> Result<PathBuf> {
+    let root = &ws.root;
+    let dir = ws.target.join(name);
     let python = dir.join("bin/python");
     let mut wanted = String::new();
     for req in requirements {
@@ -42,7 +43,7 @@ fn venv_in(rel_dir: &str, requirements: &[&str]) -> Result<PathBuf> {
         return Ok(python);
     }
     if !python.exists() {
-        eprintln!("xtask: creating the Python venv in {rel_dir}");
+        eprintln!("xtask: creating the Python venv in {}", dir.display());
         run(
             Command::new("python3").args(["-m", "venv"]).arg(&dir),
             "python3 -m venv (is python3 with venv installed?)",
@@ -78,14 +79,14 @@ fn run(cmd: &mut Command, what: &str) -> Result<()> {
 const KNOWN_INVALID: &str = "tests/fixtures/invalid-openapi.yaml";
 
 /// Runs `openapi-spec-validator` on the spec (and, as a self-test, on a known-invalid one).
-pub fn validate_spec(spec: &Path) -> Result<()> {
-    let python = venv()?;
-    let (ok, text) = openapi_spec_validator(&python, spec)?;
+pub fn validate_spec(ws: &crate::Workspace, spec: &Path) -> Result<()> {
+    let python = venv(ws)?;
+    let (ok, text) = openapi_spec_validator(&ws.root, &python, spec)?;
     if !ok {
         bail!("{} is not valid OpenAPI 3.1:\n{text}", spec.display());
     }
     println!("validate-spec: {}", text.trim());
-    let (ok, text) = openapi_spec_validator(&python, Path::new(KNOWN_INVALID))?;
+    let (ok, text) = openapi_spec_validator(&ws.root, &python, Path::new(KNOWN_INVALID))?;
     if ok {
         bail!(
             "the validator accepted {KNOWN_INVALID}, which is invalid on purpose: is it really running?\n{text}"
@@ -95,11 +96,11 @@ pub fn validate_spec(spec: &Path) -> Result<()> {
     Ok(())
 }
 
-fn openapi_spec_validator(python: &Path, spec: &Path) -> Result<(bool, String)> {
+fn openapi_spec_validator(root: &Path, python: &Path, spec: &Path) -> Result<(bool, String)> {
     let output = Command::new(python)
         .args(["-m", "openapi_spec_validator"])
         .arg(spec)
-        .current_dir(crate::root())
+        .current_dir(root)
         .output()
         .context("cannot start openapi-spec-validator")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned()

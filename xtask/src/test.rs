@@ -12,15 +12,17 @@ pub struct Args {
     no_python: bool,
 }
 
-pub fn run(args: &Args) -> Result<bool> {
-    let root = crate::root();
-    step(
-        "rustfmt",
-        Command::new("cargo").args(["fmt", "--all", "--check"]),
-    )?;
+pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
+    let root = &ws.root;
+    let cargo = || {
+        let mut cmd = Command::new("cargo");
+        cmd.current_dir(root);
+        cmd
+    };
+    step("rustfmt", cargo().args(["fmt", "--all", "--check"]))?;
     step(
         "clippy",
-        Command::new("cargo").args([
+        cargo().args([
             "clippy",
             "--workspace",
             "--all-targets",
@@ -31,8 +33,7 @@ pub fn run(args: &Args) -> Result<bool> {
         ]),
     )?;
     println!("==> codegen --check");
-    let files =
-        crate::codegen::generate(&root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
+    let files = crate::codegen::generate(root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
     let plan = crate::codegen::plan(&root.join(crate::codegen::DEFAULT_OUT), &files)?;
     if !plan.is_clean() {
         eprint!(
@@ -41,22 +42,28 @@ pub fn run(args: &Args) -> Result<bool> {
         );
         bail!("generated/ is stale");
     }
-    let mut test = Command::new("cargo");
+    let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);
+    // Tests that build scratch crates put them here, sharing one target dir
+    // (`tests/support/scratch.rs`); the smoke benchmark's build section uses it too.
+    test.env("LIVEGEN_SCRATCH_DIR", ws.scratch());
     if args.no_python {
         test.env("LIVEGEN_NO_PYTHON", "1");
     } else {
         println!("==> validate-spec");
-        crate::python::validate_spec(std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
-        let python = crate::python::venv()?;
+        crate::python::validate_spec(ws, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
+        let python = crate::python::venv(ws)?;
         // The interop tests find the official SDKs through this variable.
         test.env("LIVEGEN_PYTHON", python);
         // The official-metadata conformance test drives the SDK release of each metadata file.
-        test.env("LIVEGEN_PYTHON_LIVE_2024", crate::python::venv_live_2024()?);
+        test.env(
+            "LIVEGEN_PYTHON_LIVE_2024",
+            crate::python::venv_live_2024(ws)?,
+        );
     }
     // The benchmarks' smoke run keeps them from rotting; it goes before the tests so the
     // run ends with the test summary.
-    crate::bench::smoke(args.no_python)?;
+    crate::bench::smoke(ws, args.no_python)?;
     // Slow tests (the 10-second limiter burst) are `#[ignore]`d for quick local runs only.
     test.args(["--", "--include-ignored"]);
     cargo_test(&mut test)

@@ -113,9 +113,9 @@ pub enum PrepareError {
     /// The input breaks a constraint of the spec.
     #[error(transparent)]
     InvalidInput(#[from] InvalidInput),
-    /// No credentials could be found.
-    #[error("no credentials: {0}")]
-    Credentials(#[source] CredentialsError),
+    /// No credentials could be found (the message says so itself).
+    #[error(transparent)]
+    Credentials(CredentialsError),
     /// The operation lists no HTTP method (a generator bug).
     #[error("operation `{0}` declares no HTTP method")]
     NoMethod(&'static str),

@@ -34,9 +34,11 @@ const BENCHES: &[(&str, &str)] = &[
 
 /// Builds the runtime's bench binaries in `ctx.profile()` and returns `name → executable`.
 pub fn bench_binaries(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
-    // The smoke run reuses the dev profile `cargo test` already built; the real run uses
-    // cargo's `bench` profile (release settings).
-    let profile = if ctx.smoke { "dev" } else { "bench" };
+    if ctx.smoke {
+        return super::smoke_build(ctx);
+    }
+    // Cargo's `bench` profile (release settings).
+    let profile = "bench";
     println!("bench: building the runtime's benches ({profile} profile)");
     let output = run_quiet(
         Command::new("cargo")
@@ -54,21 +56,7 @@ pub fn bench_binaries(ctx: &Ctx) -> Result<Vec<(String, PathBuf)>> {
             .current_dir(&ctx.root),
         "cargo bench --no-run",
     )?;
-    let mut found = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<Value>(line) else {
-            continue;
-        };
-        if msg["reason"] != "compiler-artifact" || msg["target"]["kind"][0] != "bench" {
-            continue;
-        }
-        if let (Some(name), Some(exe)) =
-            (msg["target"]["name"].as_str(), msg["executable"].as_str())
-        {
-            found.push((name.to_owned(), PathBuf::from(exe)));
-        }
-    }
-    Ok(found)
+    Ok(super::executables(&output.stdout, "bench"))
 }
 
 pub fn binary(binaries: &[(String, PathBuf)], name: &str) -> Result<PathBuf> {
@@ -156,11 +144,11 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     report.table(&["bench", "what", "mean [95% CI]", "median"], &rows);
     let per_call = mean_of["prepare/v3"] + mean_of["parse/success"];
     report.note(format!(
-        "Per-call client CPU overhead (prepare/v3 + parse/success): {} — target < 20 µs: {}. \
+        "Per-call client CPU overhead (prepare/v3 + parse/success): {}{}. \
          It excludes the HTTP stack (reqwest/hyper) and the socket; the calls/s section below \
          measures everything together.",
         us(per_call),
-        if per_call < 20_000.0 { "met" } else { "missed" }
+        ctx.verdict("< 20 µs", per_call < 20_000.0)
     ));
     Ok(())
 }

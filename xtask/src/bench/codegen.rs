@@ -15,7 +15,7 @@ use super::{
 
 /// The openapi-generator release pinned in `tests/python/requirements.txt`.
 pub const OPENAPI_GENERATOR: &str = "openapi-generator 7.26.0";
-/// The progenitor release the full run installs into `target/bench/tools`.
+/// The progenitor release the full run installs into `<target>/bench/tools`.
 const PROGENITOR_VERSION: &str = "0.15.1";
 
 /// One document to generate from.
@@ -104,9 +104,11 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     report.heading("1. Codegen");
     let xtask = xtask_binary(ctx)?;
     let cases = cases(ctx)?;
+    // The PyPI package wraps a jar: without Java it cannot run.
     let ogen = ctx
         .python
         .as_ref()
+        .filter(|_| ctx.java)
         .map(|p| p.with_file_name("openapi-generator-cli"));
     let progenitor = if ctx.smoke { None } else { progenitor(ctx) };
 
@@ -296,8 +298,10 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     for f in failures {
         report.note(f);
     }
-    if ogen.is_none() {
+    if ctx.python.is_none() {
         report.note("openapi-generator skipped (--no-python)");
+    } else if !ctx.java {
+        report.note("openapi-generator skipped: it runs a jar and `java` is not on PATH (install Java 17+ to compare with it)");
     }
     if ctx.smoke {
         report
@@ -378,11 +382,10 @@ pub fn xtask_binary(ctx: &Ctx) -> Result<PathBuf> {
     if ctx.smoke {
         return std::env::current_exe().context("cannot find the running xtask");
     }
-    super::cargo_build(ctx, &["-p", "xtask"], "xtask")?;
-    Ok(ctx.profile_dir().join("xtask"))
+    super::cargo_build(ctx, "xtask", "xtask")
 }
 
-/// `cargo-progenitor`, installed once into `target/bench/tools`; `None` when it cannot be.
+/// `cargo-progenitor`, installed once into `<target>/bench/tools`; `None` when it cannot be.
 fn progenitor(ctx: &Ctx) -> Option<PathBuf> {
     let root = ctx.dir.join("tools");
     let bin = root.join("bin/cargo-progenitor");
@@ -390,7 +393,8 @@ fn progenitor(ctx: &Ctx) -> Option<PathBuf> {
         return Some(bin);
     }
     println!(
-        "bench: installing cargo-progenitor {PROGENITOR_VERSION} into target/bench/tools (once)"
+        "bench: installing cargo-progenitor {PROGENITOR_VERSION} into {} (once)",
+        root.display()
     );
     let result = run_quiet(
         Command::new("cargo")
