@@ -70,7 +70,7 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
     };
     // The spec must be one the generator accepts before it replaces anything.
     let shown = dest
-        .strip_prefix(&root)
+        .strip_prefix(root)
         .unwrap_or(&dest)
         .display()
         .to_string();
