@@ -217,17 +217,18 @@ async fn a_region_outside_the_spec_is_invalid_parameter() {
 }
 
 #[tokio::test]
-async fn an_empty_task_id_is_a_missing_parameter() {
+async fn an_empty_required_task_id_is_refused_before_sending() {
     let fake = fake_with_tasks(&[]);
     let client = default_client(&fake);
-    match service_error(stop_counted(&client, "").await.result) {
-        StopLivePullToPushError::Common(common) => {
-            assert_eq!(common.kind, CommonErrorKind::MissingParameter);
-            assert_eq!(common.error.code, "MissingTaskId");
-            assert_eq!(common.error.message, "TaskId is mandatory for this action.");
+    let outcome = stop_counted(&client, "").await;
+    assert_eq!(outcome.attempts, 0, "nothing was sent");
+    match outcome.result {
+        Err(SdkError::Construction(message)) => {
+            assert!(message.contains("TaskId"), "{message}");
         }
-        other => panic!("expected Common, got {other:?}"),
+        other => panic!("expected a construction error, got {other:?}"),
     }
+    assert_eq!(fake.request_count(), 0);
 }
 
 #[tokio::test]

@@ -35,7 +35,8 @@ fn errors_use_the_service_envelope() {
     .expect("answered");
     assert_eq!(response.status, 400);
     let body = response.json();
-    let fields: Vec<&String> = body.as_object().expect("object").keys().collect();
+    let mut fields: Vec<&String> = body.as_object().expect("object").keys().collect();
+    fields.sort();
     assert_eq!(
         fields,
         ["Code", "HostId", "Message", "Recommend", "RequestId"],

@@ -468,6 +468,7 @@ mod tests {
         let reply = documented("StopLivePullToPush", "InternalError", None);
         assert_eq!(reply.status, 500);
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
-        assert_eq!(body["Message"], "An error occurred on the live API server.");
+        // The template `%s.` is filled with the code when there is no detail.
+        assert_eq!(body["Message"], "InternalError.");
     }
 }

@@ -28,6 +28,8 @@ struct Subject {
     /// `--all-features` in the smoke run: the family test builds its generated crates that
     /// way in the same target dir, so these artifacts are the ones it needs.
     all_features: bool,
+    /// `--features …` otherwise (e.g. `cli`), or empty.
+    features: &'static str,
     target: PathBuf,
     /// The file touched for the incremental build.
     touch: PathBuf,
@@ -51,6 +53,8 @@ impl Subject {
     fn build(&self) -> Result<Duration> {
         let args: &[&str] = if self.all_features {
             &["build", "--offline", "--all-features"]
+        } else if !self.features.is_empty() {
+            &["build", "--offline", "--features", self.features]
         } else {
             &["build", "--offline"]
         };
@@ -145,6 +149,7 @@ fn ours(ctx: &Ctx, base: &Path, case: &str, crate_dir: &Path, target: &Path) -> 
         package: "aliyun-live",
         clean_builds: true,
         all_features: ctx.smoke,
+        features: "",
         target: target.to_path_buf(),
         touch,
         dir,
@@ -188,6 +193,7 @@ fn peer(ctx: &Ctx, base: &Path, case: &str, slug: &str, target: &Path) -> Result
         package: "aliyun-live-ogen",
         clean_builds: true,
         all_features: false,
+        features: "",
         target: target.to_path_buf(),
         touch: dir.join("src/apis/default_api.rs"),
         dir,
@@ -271,6 +277,25 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
         if let Some(mut p) = peer(ctx, &base, "100 ops", "ops-100", &peer_target)? {
             p.clean_builds = false;
             subjects.push(p);
+        }
+        // The whole official API, without and with the command line.
+        for (label, _) in super::codegen::OFFICIAL {
+            let dir = ctx.dir.join(format!("codegen/official-{label}/livegen"));
+            if !dir.join("Cargo.toml").exists() {
+                continue;
+            }
+            for features in ["", "cli"] {
+                let case = if features.is_empty() {
+                    format!("official {label}")
+                } else {
+                    format!("official {label} --features cli")
+                };
+                let mut s = ours(ctx, &base, &case.replace(' ', "-"), &dir, &ours_target)?;
+                s.name = format!("livegen ({case})");
+                s.clean_builds = false;
+                s.features = features;
+                subjects.push(s);
+            }
         }
     }
     // Clean builds are long (dependencies included): two each in the full run, taking

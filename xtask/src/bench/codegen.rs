@@ -18,6 +18,12 @@ pub const OPENAPI_GENERATOR: &str = "openapi-generator 7.26.0";
 /// The progenitor release the full run installs into `<target>/bench/tools`.
 const PROGENITOR_VERSION: &str = "0.15.1";
 
+/// The official metadata files the full run also generates from (label, file name).
+pub const OFFICIAL: &[(&str, &str)] = &[
+    ("2025-12", "live-2016-11-01.2025-12.json"),
+    ("2024-06", "live-2016-11-01.2024-06.json"),
+];
+
 /// One document to generate from.
 pub struct Case {
     pub name: String,
@@ -50,8 +56,30 @@ pub fn cases(ctx: &Ctx) -> Result<Vec<Case>> {
             ops,
         });
     }
+    let synthetic_end = cases.len();
+    if !ctx.smoke {
+        // The whole official Live API, imported from Alibaba's own metadata.
+        for (label, file) in OFFICIAL {
+            let meta = ctx.root.join("tests/fixtures/official").join(file);
+            let text = fs::read_to_string(&meta)
+                .with_context(|| format!("cannot read {}", meta.display()))?;
+            let imported = livegen_generator::import::import(
+                &text,
+                &livegen_generator::import::Selection::All,
+            )
+            .with_context(|| format!("cannot import {file}"))?;
+            let path = dir.join(format!("official-{label}.yaml"));
+            fs::write(&path, &imported.spec)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            cases.push(Case {
+                name: format!("official {label}, {} ops", imported.path_items.len()),
+                spec: ctx.rel(&path),
+                ops: imported.path_items.len(),
+            });
+        }
+    }
     if let Some(python) = &ctx.python {
-        for case in &cases[1..] {
+        for case in &cases[1..synthetic_end] {
             run_quiet(
                 Command::new(python)
                     .args(["-m", "openapi_spec_validator"])
@@ -113,6 +141,7 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     let progenitor = if ctx.smoke { None } else { progenitor(ctx) };
 
     let mut rows = Vec::new();
+    let mut per_op = Vec::new();
     let mut ours_medians = Vec::new();
     let mut failures = Vec::new();
     for case in &cases {
@@ -240,6 +269,13 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
                     });
                     if tool.name == "livegen" {
                         ours_medians.push((case.ops, case.name.clone(), stats.median));
+                        let code = code_lines(&tool.out.join("src"))?;
+                        per_op.push(vec![
+                            case.name.clone(),
+                            case.ops.to_string(),
+                            code.to_string(),
+                            format!("{:.1}", code as f64 / case.ops.max(1) as f64),
+                        ]);
                     }
                     rows.push(vec![
                         case.name.clone(),
@@ -294,6 +330,16 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
         ],
         &rows,
     );
+    report.line("");
+    report.line(
+        "Size of livegen's output: non-blank, non-comment lines of Rust (rustdoc excluded) in the \
+         generated crate, per operation.",
+    );
+    report.line("");
+    report.table(
+        &["spec", "operations", "Rust code lines", "per operation"],
+        &per_op,
+    );
     growth(&ours_medians, report);
     for f in failures {
         report.note(f);
@@ -308,6 +354,28 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             .note("progenitor is only tried in the full run (installing it compiles ~200 crates)");
     }
     Ok(())
+}
+
+/// Non-blank lines of the `.rs` files under `dir` that are not comments (docs included).
+fn code_lines(dir: &Path) -> Result<usize> {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if is_rust(&path) {
+                let text = fs::read_to_string(&path)?;
+                total += text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("//"))
+                    .count();
+            }
+        }
+    }
+    Ok(total)
 }
 
 fn growth(medians: &[(usize, String, Duration)], report: &mut Report) {
