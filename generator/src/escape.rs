@@ -166,10 +166,15 @@ pub fn code_span(text: &str) -> String {
     }
 }
 
-/// Text for inside an existing code span (no backticks, no control characters).
+/// Text for inside an existing code span, on one line: backticks become `'` and control
+/// characters (tabs and newlines included) spaces.
 pub fn code_span_text(text: &str) -> String {
     text.chars()
-        .map(|c| if c == '`' || c.is_control() { '\'' } else { c })
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
         .collect()
 }
 
@@ -243,5 +248,6 @@ mod tests {
     fn table_cells_stay_in_their_cell() {
         assert_eq!(table_cell("a | b\nc"), "a \\| b c");
         assert_eq!(code_span("a`b"), "`` a'b ``");
+        assert_eq!(code_span_text("a`\tb\nc"), "a' b c");
     }
 }

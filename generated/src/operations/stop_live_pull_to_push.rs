@@ -14,7 +14,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     action: "StopLivePullToPush",
     summary: "Stops a pulled-stream relay task.",
     path: "/",
-    methods: &[rt::HttpMethod::Get, rt::HttpMethod::Post],
+    methods: &[rt::HttpMethod::Get],
     qps: Some(rt::QpsLimit {
         limit: 10,
         per: std::time::Duration::from_secs(1),

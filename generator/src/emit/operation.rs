@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, ty};
 use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
+use crate::escape::code_span_text;
 use crate::model::{Field, Operation};
 use crate::spec::{Location, Style};
 
@@ -277,10 +278,7 @@ fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
         notes.push("sent in the form body".to_owned());
     }
     if let Some(e) = &f.example {
-        notes.push(format!(
-            "example: `{}`",
-            e.replace('`', "'").replace(['\n', '\r'], " ")
-        ));
+        notes.push(format!("example: `{}`", code_span_text(e)));
     }
     let notes = notes.join("; ") + ".";
     let deprecated = f.deprecated.then_some("Deprecated by the service.");
@@ -348,12 +346,8 @@ fn error(op: &Operation) -> TokenStream {
             Some(desc) => format!("`{}` (HTTP {}): {desc}", e.code, e.http_status),
             None => format!("`{}` (HTTP {}).", e.code, e.http_status),
         };
-        let template = (!e.message.is_empty()).then(|| {
-            format!(
-                "Message: `{}`",
-                e.message.replace('`', "'").replace(['\n', '\r'], " ")
-            )
-        });
+        let template =
+            (!e.message.is_empty()).then(|| format!("Message: `{}`", code_span_text(&e.message)));
         let d = docs([Some(text.as_str()), template.as_deref()]);
         quote!(#d #v = #code,)
     });
