@@ -5,8 +5,1935 @@
 pub use crate::client::Client;
 pub use crate::service::SERVICE;
 pub use livegen_runtime::{Config, OperationError, SdkError};
+pub use crate::operations::add_caster_component::{
+    AddCasterComponentInput, AddCasterComponentOutput, AddCasterComponentError,
+};
+
+pub use crate::operations::add_caster_episode::{
+    AddCasterEpisodeInput, AddCasterEpisodeOutput, AddCasterEpisodeError,
+};
+
+pub use crate::operations::add_caster_episode_group::{
+    AddCasterEpisodeGroupInput, AddCasterEpisodeGroupOutput, AddCasterEpisodeGroupError,
+};
+
+pub use crate::operations::add_caster_episode_group_content::{
+    AddCasterEpisodeGroupContentInput, AddCasterEpisodeGroupContentOutput,
+    AddCasterEpisodeGroupContentError,
+};
+
+pub use crate::operations::add_caster_layout::{
+    AddCasterLayoutInput, AddCasterLayoutOutput, AddCasterLayoutError,
+};
+
+pub use crate::operations::add_caster_program::{
+    AddCasterProgramInput, AddCasterProgramOutput, AddCasterProgramError,
+};
+
+pub use crate::operations::add_caster_video_resource::{
+    AddCasterVideoResourceInput, AddCasterVideoResourceOutput,
+    AddCasterVideoResourceError,
+};
+
+pub use crate::operations::add_custom_live_stream_transcode::{
+    AddCustomLiveStreamTranscodeInput, AddCustomLiveStreamTranscodeOutput,
+    AddCustomLiveStreamTranscodeError,
+};
+
+pub use crate::operations::add_live_ai_produce_rules::{
+    AddLiveAiProduceRulesInput, AddLiveAiProduceRulesOutput, AddLiveAiProduceRulesError,
+};
+
+pub use crate::operations::add_live_ai_subtitle::{
+    AddLiveAiSubtitleInput, AddLiveAiSubtitleOutput, AddLiveAiSubtitleError,
+};
+
+pub use crate::operations::add_live_app_record_config::{
+    AddLiveAppRecordConfigInput, AddLiveAppRecordConfigOutput,
+    AddLiveAppRecordConfigError,
+};
+
+pub use crate::operations::add_live_app_snapshot_config::{
+    AddLiveAppSnapshotConfigInput, AddLiveAppSnapshotConfigOutput,
+    AddLiveAppSnapshotConfigError,
+};
+
+pub use crate::operations::add_live_audio_audit_config::{
+    AddLiveAudioAuditConfigInput, AddLiveAudioAuditConfigOutput,
+    AddLiveAudioAuditConfigError,
+};
+
+pub use crate::operations::add_live_audio_audit_notify_config::{
+    AddLiveAudioAuditNotifyConfigInput, AddLiveAudioAuditNotifyConfigOutput,
+    AddLiveAudioAuditNotifyConfigError,
+};
+
+pub use crate::operations::add_live_center_transfer::{
+    AddLiveCenterTransferInput, AddLiveCenterTransferOutput, AddLiveCenterTransferError,
+};
+
+pub use crate::operations::add_live_detect_notify_config::{
+    AddLiveDetectNotifyConfigInput, AddLiveDetectNotifyConfigOutput,
+    AddLiveDetectNotifyConfigError,
+};
+
+pub use crate::operations::add_live_domain::{
+    AddLiveDomainInput, AddLiveDomainOutput, AddLiveDomainError,
+};
+
+pub use crate::operations::add_live_domain_mapping::{
+    AddLiveDomainMappingInput, AddLiveDomainMappingOutput, AddLiveDomainMappingError,
+};
+
+pub use crate::operations::add_live_domain_play_mapping::{
+    AddLiveDomainPlayMappingInput, AddLiveDomainPlayMappingOutput,
+    AddLiveDomainPlayMappingError,
+};
+
+pub use crate::operations::add_live_message_group_band::{
+    AddLiveMessageGroupBandInput, AddLiveMessageGroupBandOutput,
+    AddLiveMessageGroupBandError,
+};
+
+pub use crate::operations::add_live_package_config::{
+    AddLivePackageConfigInput, AddLivePackageConfigOutput, AddLivePackageConfigError,
+};
+
+pub use crate::operations::add_live_pull_stream_info_config::{
+    AddLivePullStreamInfoConfigInput, AddLivePullStreamInfoConfigOutput,
+    AddLivePullStreamInfoConfigError,
+};
+
+pub use crate::operations::add_live_record_notify_config::{
+    AddLiveRecordNotifyConfigInput, AddLiveRecordNotifyConfigOutput,
+    AddLiveRecordNotifyConfigError,
+};
+
+pub use crate::operations::add_live_record_vod_config::{
+    AddLiveRecordVodConfigInput, AddLiveRecordVodConfigOutput,
+    AddLiveRecordVodConfigError,
+};
+
+pub use crate::operations::add_live_snapshot_detect_porn_config::{
+    AddLiveSnapshotDetectPornConfigInput, AddLiveSnapshotDetectPornConfigOutput,
+    AddLiveSnapshotDetectPornConfigError,
+};
+
+pub use crate::operations::add_live_snapshot_notify_config::{
+    AddLiveSnapshotNotifyConfigInput, AddLiveSnapshotNotifyConfigOutput,
+    AddLiveSnapshotNotifyConfigError,
+};
+
+pub use crate::operations::add_live_stream_merge::{
+    AddLiveStreamMergeInput, AddLiveStreamMergeOutput, AddLiveStreamMergeError,
+};
+
+pub use crate::operations::add_live_stream_transcode::{
+    AddLiveStreamTranscodeInput, AddLiveStreamTranscodeOutput,
+    AddLiveStreamTranscodeError,
+};
+
+pub use crate::operations::add_live_stream_watermark::{
+    AddLiveStreamWatermarkInput, AddLiveStreamWatermarkOutput,
+    AddLiveStreamWatermarkError,
+};
+
+pub use crate::operations::add_live_stream_watermark_rule::{
+    AddLiveStreamWatermarkRuleInput, AddLiveStreamWatermarkRuleOutput,
+    AddLiveStreamWatermarkRuleError,
+};
+
+pub use crate::operations::add_playlist_items::{
+    AddPlaylistItemsInput, AddPlaylistItemsOutput, AddPlaylistItemsError,
+};
+
+pub use crate::operations::add_rts_live_stream_transcode::{
+    AddRtsLiveStreamTranscodeInput, AddRtsLiveStreamTranscodeOutput,
+    AddRtsLiveStreamTranscodeError,
+};
+
+pub use crate::operations::add_show_into_show_list::{
+    AddShowIntoShowListInput, AddShowIntoShowListOutput, AddShowIntoShowListError,
+};
+
+pub use crate::operations::add_studio_layout::{
+    AddStudioLayoutInput, AddStudioLayoutOutput, AddStudioLayoutError,
+};
+
+pub use crate::operations::add_trancode_sei::{
+    AddTrancodeSeiInput, AddTrancodeSeiOutput, AddTrancodeSeiError,
+};
+
+pub use crate::operations::ban_live_message_group::{
+    BanLiveMessageGroupInput, BanLiveMessageGroupOutput, BanLiveMessageGroupError,
+};
+
+pub use crate::operations::batch_delete_live_domain_configs::{
+    BatchDeleteLiveDomainConfigsInput, BatchDeleteLiveDomainConfigsOutput,
+    BatchDeleteLiveDomainConfigsError,
+};
+
+pub use crate::operations::batch_get_online_users::{
+    BatchGetOnlineUsersInput, BatchGetOnlineUsersOutput, BatchGetOnlineUsersError,
+};
+
+pub use crate::operations::batch_set_live_domain_configs::{
+    BatchSetLiveDomainConfigsInput, BatchSetLiveDomainConfigsOutput,
+    BatchSetLiveDomainConfigsError,
+};
+
+pub use crate::operations::cancel_mute_all_group_user::{
+    CancelMuteAllGroupUserInput, CancelMuteAllGroupUserOutput,
+    CancelMuteAllGroupUserError,
+};
+
+pub use crate::operations::cancel_mute_group_user::{
+    CancelMuteGroupUserInput, CancelMuteGroupUserOutput, CancelMuteGroupUserError,
+};
+
+pub use crate::operations::change_live_domain_resource_group::{
+    ChangeLiveDomainResourceGroupInput, ChangeLiveDomainResourceGroupOutput,
+    ChangeLiveDomainResourceGroupError,
+};
+
+pub use crate::operations::check_live_message_users_in_group::{
+    CheckLiveMessageUsersInGroupInput, CheckLiveMessageUsersInGroupOutput,
+    CheckLiveMessageUsersInGroupError,
+};
+
+pub use crate::operations::check_live_message_users_online::{
+    CheckLiveMessageUsersOnlineInput, CheckLiveMessageUsersOnlineOutput,
+    CheckLiveMessageUsersOnlineError,
+};
+
+pub use crate::operations::close_live_shift::{
+    CloseLiveShiftInput, CloseLiveShiftOutput, CloseLiveShiftError,
+};
+
+pub use crate::operations::copy_caster::{
+    CopyCasterInput, CopyCasterOutput, CopyCasterError,
+};
+
+pub use crate::operations::copy_caster_scene_config::{
+    CopyCasterSceneConfigInput, CopyCasterSceneConfigOutput, CopyCasterSceneConfigError,
+};
+
+pub use crate::operations::create_caster::{
+    CreateCasterInput, CreateCasterOutput, CreateCasterError,
+};
+
+pub use crate::operations::create_custom_template::{
+    CreateCustomTemplateInput, CreateCustomTemplateOutput, CreateCustomTemplateError,
+};
+
+pub use crate::operations::create_edge_transcode_job::{
+    CreateEdgeTranscodeJobInput, CreateEdgeTranscodeJobOutput,
+    CreateEdgeTranscodeJobError,
+};
+
+pub use crate::operations::create_event_sub::{
+    CreateEventSubInput, CreateEventSubOutput, CreateEventSubError,
+};
+
+pub use crate::operations::create_live_ai_studio::{
+    CreateLiveAiStudioInput, CreateLiveAiStudioOutput, CreateLiveAiStudioError,
+};
+
+pub use crate::operations::create_live_delay_config::{
+    CreateLiveDelayConfigInput, CreateLiveDelayConfigOutput, CreateLiveDelayConfigError,
+};
+
+pub use crate::operations::create_live_message_app::{
+    CreateLiveMessageAppInput, CreateLiveMessageAppOutput, CreateLiveMessageAppError,
+};
+
+pub use crate::operations::create_live_message_group::{
+    CreateLiveMessageGroupInput, CreateLiveMessageGroupOutput,
+    CreateLiveMessageGroupError,
+};
+
+pub use crate::operations::create_live_private_line::{
+    CreateLivePrivateLineInput, CreateLivePrivateLineOutput, CreateLivePrivateLineError,
+};
+
+pub use crate::operations::create_live_pull_to_push::{
+    CreateLivePullToPushInput, CreateLivePullToPushOutput, CreateLivePullToPushError,
+};
+
+pub use crate::operations::create_live_real_time_log_delivery::{
+    CreateLiveRealTimeLogDeliveryInput, CreateLiveRealTimeLogDeliveryOutput,
+    CreateLiveRealTimeLogDeliveryError,
+};
+
+pub use crate::operations::create_live_stream_monitor::{
+    CreateLiveStreamMonitorInput, CreateLiveStreamMonitorOutput,
+    CreateLiveStreamMonitorError,
+};
+
+pub use crate::operations::create_live_stream_record_index_files::{
+    CreateLiveStreamRecordIndexFilesInput, CreateLiveStreamRecordIndexFilesOutput,
+    CreateLiveStreamRecordIndexFilesError,
+};
+
+pub use crate::operations::create_message_app::{
+    CreateMessageAppInput, CreateMessageAppOutput, CreateMessageAppError,
+};
+
+pub use crate::operations::create_message_group::{
+    CreateMessageGroupInput, CreateMessageGroupOutput, CreateMessageGroupError,
+};
+
+pub use crate::operations::create_mix_stream::{
+    CreateMixStreamInput, CreateMixStreamOutput, CreateMixStreamError,
+};
+
+pub use crate::operations::create_rtc_whip_stream_address::{
+    CreateRtcWhipStreamAddressInput, CreateRtcWhipStreamAddressOutput,
+    CreateRtcWhipStreamAddressError,
+};
+
+pub use crate::operations::create_room_real_time_stream_address::{
+    CreateRoomRealTimeStreamAddressInput, CreateRoomRealTimeStreamAddressOutput,
+    CreateRoomRealTimeStreamAddressError,
+};
+
+pub use crate::operations::create_rtc_asr_task::{
+    CreateRtcAsrTaskInput, CreateRtcAsrTaskOutput, CreateRtcAsrTaskError,
+};
+
+pub use crate::operations::create_rtc_mpu_event_sub::{
+    CreateRtcMpuEventSubInput, CreateRtcMpuEventSubOutput, CreateRtcMpuEventSubError,
+};
+
+pub use crate::operations::delete_caster::{
+    DeleteCasterInput, DeleteCasterOutput, DeleteCasterError,
+};
+
+pub use crate::operations::delete_caster_component::{
+    DeleteCasterComponentInput, DeleteCasterComponentOutput, DeleteCasterComponentError,
+};
+
+pub use crate::operations::delete_caster_episode::{
+    DeleteCasterEpisodeInput, DeleteCasterEpisodeOutput, DeleteCasterEpisodeError,
+};
+
+pub use crate::operations::delete_caster_episode_group::{
+    DeleteCasterEpisodeGroupInput, DeleteCasterEpisodeGroupOutput,
+    DeleteCasterEpisodeGroupError,
+};
+
+pub use crate::operations::delete_caster_layout::{
+    DeleteCasterLayoutInput, DeleteCasterLayoutOutput, DeleteCasterLayoutError,
+};
+
+pub use crate::operations::delete_caster_program::{
+    DeleteCasterProgramInput, DeleteCasterProgramOutput, DeleteCasterProgramError,
+};
+
+pub use crate::operations::delete_caster_scene_config::{
+    DeleteCasterSceneConfigInput, DeleteCasterSceneConfigOutput,
+    DeleteCasterSceneConfigError,
+};
+
+pub use crate::operations::delete_caster_video_resource::{
+    DeleteCasterVideoResourceInput, DeleteCasterVideoResourceOutput,
+    DeleteCasterVideoResourceError,
+};
+
+pub use crate::operations::delete_channel::{
+    DeleteChannelInput, DeleteChannelOutput, DeleteChannelError,
+};
+
+pub use crate::operations::delete_custom_template::{
+    DeleteCustomTemplateInput, DeleteCustomTemplateOutput, DeleteCustomTemplateError,
+};
+
+pub use crate::operations::delete_edge_transcode_job::{
+    DeleteEdgeTranscodeJobInput, DeleteEdgeTranscodeJobOutput,
+    DeleteEdgeTranscodeJobError,
+};
+
+pub use crate::operations::delete_event_sub::{
+    DeleteEventSubInput, DeleteEventSubOutput, DeleteEventSubError,
+};
+
+pub use crate::operations::delete_live_ai_produce_rules::{
+    DeleteLiveAiProduceRulesInput, DeleteLiveAiProduceRulesOutput,
+    DeleteLiveAiProduceRulesError,
+};
+
+pub use crate::operations::delete_live_ai_studio::{
+    DeleteLiveAiStudioInput, DeleteLiveAiStudioOutput, DeleteLiveAiStudioError,
+};
+
+pub use crate::operations::delete_live_ai_subtitle::{
+    DeleteLiveAiSubtitleInput, DeleteLiveAiSubtitleOutput, DeleteLiveAiSubtitleError,
+};
+
+pub use crate::operations::delete_live_app_record_config::{
+    DeleteLiveAppRecordConfigInput, DeleteLiveAppRecordConfigOutput,
+    DeleteLiveAppRecordConfigError,
+};
+
+pub use crate::operations::delete_live_app_snapshot_config::{
+    DeleteLiveAppSnapshotConfigInput, DeleteLiveAppSnapshotConfigOutput,
+    DeleteLiveAppSnapshotConfigError,
+};
+
+pub use crate::operations::delete_live_audio_audit_config::{
+    DeleteLiveAudioAuditConfigInput, DeleteLiveAudioAuditConfigOutput,
+    DeleteLiveAudioAuditConfigError,
+};
+
+pub use crate::operations::delete_live_audio_audit_notify_config::{
+    DeleteLiveAudioAuditNotifyConfigInput, DeleteLiveAudioAuditNotifyConfigOutput,
+    DeleteLiveAudioAuditNotifyConfigError,
+};
+
+pub use crate::operations::delete_live_center_transfer::{
+    DeleteLiveCenterTransferInput, DeleteLiveCenterTransferOutput,
+    DeleteLiveCenterTransferError,
+};
+
+pub use crate::operations::delete_live_delay_config::{
+    DeleteLiveDelayConfigInput, DeleteLiveDelayConfigOutput, DeleteLiveDelayConfigError,
+};
+
+pub use crate::operations::delete_live_detect_notify_config::{
+    DeleteLiveDetectNotifyConfigInput, DeleteLiveDetectNotifyConfigOutput,
+    DeleteLiveDetectNotifyConfigError,
+};
+
+pub use crate::operations::delete_live_domain::{
+    DeleteLiveDomainInput, DeleteLiveDomainOutput, DeleteLiveDomainError,
+};
+
+pub use crate::operations::delete_live_domain_mapping::{
+    DeleteLiveDomainMappingInput, DeleteLiveDomainMappingOutput,
+    DeleteLiveDomainMappingError,
+};
+
+pub use crate::operations::delete_live_domain_play_mapping::{
+    DeleteLiveDomainPlayMappingInput, DeleteLiveDomainPlayMappingOutput,
+    DeleteLiveDomainPlayMappingError,
+};
+
+pub use crate::operations::delete_live_edge_transfer::{
+    DeleteLiveEdgeTransferInput, DeleteLiveEdgeTransferOutput,
+    DeleteLiveEdgeTransferError,
+};
+
+pub use crate::operations::delete_live_lazy_pull_stream_info_config::{
+    DeleteLiveLazyPullStreamInfoConfigInput, DeleteLiveLazyPullStreamInfoConfigOutput,
+    DeleteLiveLazyPullStreamInfoConfigError,
+};
+
+pub use crate::operations::delete_live_message_group::{
+    DeleteLiveMessageGroupInput, DeleteLiveMessageGroupOutput,
+    DeleteLiveMessageGroupError,
+};
+
+pub use crate::operations::delete_live_message_group_message::{
+    DeleteLiveMessageGroupMessageInput, DeleteLiveMessageGroupMessageOutput,
+    DeleteLiveMessageGroupMessageError,
+};
+
+pub use crate::operations::delete_live_message_user_message::{
+    DeleteLiveMessageUserMessageInput, DeleteLiveMessageUserMessageOutput,
+    DeleteLiveMessageUserMessageError,
+};
+
+pub use crate::operations::delete_live_package_config::{
+    DeleteLivePackageConfigInput, DeleteLivePackageConfigOutput,
+    DeleteLivePackageConfigError,
+};
+
+pub use crate::operations::delete_live_private_line::{
+    DeleteLivePrivateLineInput, DeleteLivePrivateLineOutput, DeleteLivePrivateLineError,
+};
+
+pub use crate::operations::delete_live_pull_stream_info_config::{
+    DeleteLivePullStreamInfoConfigInput, DeleteLivePullStreamInfoConfigOutput,
+    DeleteLivePullStreamInfoConfigError,
+};
+
+pub use crate::operations::delete_live_pull_to_push::{
+    DeleteLivePullToPushInput, DeleteLivePullToPushOutput, DeleteLivePullToPushError,
+};
+
+pub use crate::operations::delete_live_real_time_log_logstore::{
+    DeleteLiveRealTimeLogLogstoreInput, DeleteLiveRealTimeLogLogstoreOutput,
+    DeleteLiveRealTimeLogLogstoreError,
+};
+
+pub use crate::operations::delete_live_realtime_log_delivery::{
+    DeleteLiveRealtimeLogDeliveryInput, DeleteLiveRealtimeLogDeliveryOutput,
+    DeleteLiveRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::delete_live_record_notify_config::{
+    DeleteLiveRecordNotifyConfigInput, DeleteLiveRecordNotifyConfigOutput,
+    DeleteLiveRecordNotifyConfigError,
+};
+
+pub use crate::operations::delete_live_record_vod_config::{
+    DeleteLiveRecordVodConfigInput, DeleteLiveRecordVodConfigOutput,
+    DeleteLiveRecordVodConfigError,
+};
+
+pub use crate::operations::delete_live_snapshot_detect_porn_config::{
+    DeleteLiveSnapshotDetectPornConfigInput, DeleteLiveSnapshotDetectPornConfigOutput,
+    DeleteLiveSnapshotDetectPornConfigError,
+};
+
+pub use crate::operations::delete_live_snapshot_notify_config::{
+    DeleteLiveSnapshotNotifyConfigInput, DeleteLiveSnapshotNotifyConfigOutput,
+    DeleteLiveSnapshotNotifyConfigError,
+};
+
+pub use crate::operations::delete_live_specific_staging_config::{
+    DeleteLiveSpecificStagingConfigInput, DeleteLiveSpecificStagingConfigOutput,
+    DeleteLiveSpecificStagingConfigError,
+};
+
+pub use crate::operations::delete_live_stream_block::{
+    DeleteLiveStreamBlockInput, DeleteLiveStreamBlockOutput, DeleteLiveStreamBlockError,
+};
+
+pub use crate::operations::delete_live_stream_merge::{
+    DeleteLiveStreamMergeInput, DeleteLiveStreamMergeOutput, DeleteLiveStreamMergeError,
+};
+
+pub use crate::operations::delete_live_stream_monitor::{
+    DeleteLiveStreamMonitorInput, DeleteLiveStreamMonitorOutput,
+    DeleteLiveStreamMonitorError,
+};
+
+pub use crate::operations::delete_live_stream_record_index_files::{
+    DeleteLiveStreamRecordIndexFilesInput, DeleteLiveStreamRecordIndexFilesOutput,
+    DeleteLiveStreamRecordIndexFilesError,
+};
+
+pub use crate::operations::delete_live_stream_transcode::{
+    DeleteLiveStreamTranscodeInput, DeleteLiveStreamTranscodeOutput,
+    DeleteLiveStreamTranscodeError,
+};
+
+pub use crate::operations::delete_live_stream_watermark::{
+    DeleteLiveStreamWatermarkInput, DeleteLiveStreamWatermarkOutput,
+    DeleteLiveStreamWatermarkError,
+};
+
+pub use crate::operations::delete_live_stream_watermark_rule::{
+    DeleteLiveStreamWatermarkRuleInput, DeleteLiveStreamWatermarkRuleOutput,
+    DeleteLiveStreamWatermarkRuleError,
+};
+
+pub use crate::operations::delete_live_streams_notify_url_config::{
+    DeleteLiveStreamsNotifyUrlConfigInput, DeleteLiveStreamsNotifyUrlConfigOutput,
+    DeleteLiveStreamsNotifyUrlConfigError,
+};
+
+pub use crate::operations::delete_message_app::{
+    DeleteMessageAppInput, DeleteMessageAppOutput, DeleteMessageAppError,
+};
+
+pub use crate::operations::delete_mix_stream::{
+    DeleteMixStreamInput, DeleteMixStreamOutput, DeleteMixStreamError,
+};
+
+pub use crate::operations::delete_playlist::{
+    DeletePlaylistInput, DeletePlaylistOutput, DeletePlaylistError,
+};
+
+pub use crate::operations::delete_playlist_items::{
+    DeletePlaylistItemsInput, DeletePlaylistItemsOutput, DeletePlaylistItemsError,
+};
+
+pub use crate::operations::delete_rtc_asr_task::{
+    DeleteRtcAsrTaskInput, DeleteRtcAsrTaskOutput, DeleteRtcAsrTaskError,
+};
+
+pub use crate::operations::delete_rtc_mpu_event_sub::{
+    DeleteRtcMpuEventSubInput, DeleteRtcMpuEventSubOutput, DeleteRtcMpuEventSubError,
+};
+
+pub use crate::operations::delete_snapshot_callback_auth::{
+    DeleteSnapshotCallbackAuthInput, DeleteSnapshotCallbackAuthOutput,
+    DeleteSnapshotCallbackAuthError,
+};
+
+pub use crate::operations::delete_snapshot_files::{
+    DeleteSnapshotFilesInput, DeleteSnapshotFilesOutput, DeleteSnapshotFilesError,
+};
+
+pub use crate::operations::delete_studio_layout::{
+    DeleteStudioLayoutInput, DeleteStudioLayoutOutput, DeleteStudioLayoutError,
+};
+
+pub use crate::operations::describe_auto_show_list_tasks::{
+    DescribeAutoShowListTasksInput, DescribeAutoShowListTasksOutput,
+    DescribeAutoShowListTasksError,
+};
+
+pub use crate::operations::describe_caster_channels::{
+    DescribeCasterChannelsInput, DescribeCasterChannelsOutput,
+    DescribeCasterChannelsError,
+};
+
+pub use crate::operations::describe_caster_components::{
+    DescribeCasterComponentsInput, DescribeCasterComponentsOutput,
+    DescribeCasterComponentsError,
+};
+
+pub use crate::operations::describe_caster_config::{
+    DescribeCasterConfigInput, DescribeCasterConfigOutput, DescribeCasterConfigError,
+};
+
+pub use crate::operations::describe_caster_layouts::{
+    DescribeCasterLayoutsInput, DescribeCasterLayoutsOutput, DescribeCasterLayoutsError,
+};
+
+pub use crate::operations::describe_caster_program::{
+    DescribeCasterProgramInput, DescribeCasterProgramOutput, DescribeCasterProgramError,
+};
+
+pub use crate::operations::describe_caster_scene_audio::{
+    DescribeCasterSceneAudioInput, DescribeCasterSceneAudioOutput,
+    DescribeCasterSceneAudioError,
+};
+
+pub use crate::operations::describe_caster_scenes::{
+    DescribeCasterScenesInput, DescribeCasterScenesOutput, DescribeCasterScenesError,
+};
+
+pub use crate::operations::describe_caster_stream_url::{
+    DescribeCasterStreamUrlInput, DescribeCasterStreamUrlOutput,
+    DescribeCasterStreamUrlError,
+};
+
+pub use crate::operations::describe_caster_video_resources::{
+    DescribeCasterVideoResourcesInput, DescribeCasterVideoResourcesOutput,
+    DescribeCasterVideoResourcesError,
+};
+
+pub use crate::operations::describe_casters::{
+    DescribeCastersInput, DescribeCastersOutput, DescribeCastersError,
+};
+
+pub use crate::operations::describe_channel_participants::{
+    DescribeChannelParticipantsInput, DescribeChannelParticipantsOutput,
+    DescribeChannelParticipantsError,
+};
+
+pub use crate::operations::describe_channel_users::{
+    DescribeChannelUsersInput, DescribeChannelUsersOutput, DescribeChannelUsersError,
+};
+
+pub use crate::operations::describe_domain_usage_data::{
+    DescribeDomainUsageDataInput, DescribeDomainUsageDataOutput,
+    DescribeDomainUsageDataError,
+};
+
+pub use crate::operations::describe_domain_with_integrity::{
+    DescribeDomainWithIntegrityInput, DescribeDomainWithIntegrityOutput,
+    DescribeDomainWithIntegrityError,
+};
+
+pub use crate::operations::describe_live_ai_produce_rules::{
+    DescribeLiveAiProduceRulesInput, DescribeLiveAiProduceRulesOutput,
+    DescribeLiveAiProduceRulesError,
+};
+
+pub use crate::operations::describe_live_ai_studio::{
+    DescribeLiveAiStudioInput, DescribeLiveAiStudioOutput, DescribeLiveAiStudioError,
+};
+
+pub use crate::operations::describe_live_ai_subtitle::{
+    DescribeLiveAiSubtitleInput, DescribeLiveAiSubtitleOutput,
+    DescribeLiveAiSubtitleError,
+};
+
+pub use crate::operations::describe_live_audio_audit_config::{
+    DescribeLiveAudioAuditConfigInput, DescribeLiveAudioAuditConfigOutput,
+    DescribeLiveAudioAuditConfigError,
+};
+
+pub use crate::operations::describe_live_audio_audit_notify_config::{
+    DescribeLiveAudioAuditNotifyConfigInput, DescribeLiveAudioAuditNotifyConfigOutput,
+    DescribeLiveAudioAuditNotifyConfigError,
+};
+
+pub use crate::operations::describe_live_center_stream_rate_data::{
+    DescribeLiveCenterStreamRateDataInput, DescribeLiveCenterStreamRateDataOutput,
+    DescribeLiveCenterStreamRateDataError,
+};
+
+pub use crate::operations::describe_live_center_transfer::{
+    DescribeLiveCenterTransferInput, DescribeLiveCenterTransferOutput,
+    DescribeLiveCenterTransferError,
+};
+
+pub use crate::operations::describe_live_certificate_detail::{
+    DescribeLiveCertificateDetailInput, DescribeLiveCertificateDetailOutput,
+    DescribeLiveCertificateDetailError,
+};
+
+pub use crate::operations::describe_live_certificate_list::{
+    DescribeLiveCertificateListInput, DescribeLiveCertificateListOutput,
+    DescribeLiveCertificateListError,
+};
+
+pub use crate::operations::describe_live_delay_config::{
+    DescribeLiveDelayConfigInput, DescribeLiveDelayConfigOutput,
+    DescribeLiveDelayConfigError,
+};
+
+pub use crate::operations::describe_live_delayed_streaming_usage::{
+    DescribeLiveDelayedStreamingUsageInput, DescribeLiveDelayedStreamingUsageOutput,
+    DescribeLiveDelayedStreamingUsageError,
+};
+
+pub use crate::operations::describe_live_detect_notify_config::{
+    DescribeLiveDetectNotifyConfigInput, DescribeLiveDetectNotifyConfigOutput,
+    DescribeLiveDetectNotifyConfigError,
+};
+
+pub use crate::operations::describe_live_detect_porn_data::{
+    DescribeLiveDetectPornDataInput, DescribeLiveDetectPornDataOutput,
+    DescribeLiveDetectPornDataError,
+};
+
+pub use crate::operations::describe_live_domain_bps_data::{
+    DescribeLiveDomainBpsDataInput, DescribeLiveDomainBpsDataOutput,
+    DescribeLiveDomainBpsDataError,
+};
+
+pub use crate::operations::describe_live_domain_bps_data_by_layer::{
+    DescribeLiveDomainBpsDataByLayerInput, DescribeLiveDomainBpsDataByLayerOutput,
+    DescribeLiveDomainBpsDataByLayerError,
+};
+
+pub use crate::operations::describe_live_domain_by_certificate::{
+    DescribeLiveDomainByCertificateInput, DescribeLiveDomainByCertificateOutput,
+    DescribeLiveDomainByCertificateError,
+};
+
+pub use crate::operations::describe_live_domain_certificate_info::{
+    DescribeLiveDomainCertificateInfoInput, DescribeLiveDomainCertificateInfoOutput,
+    DescribeLiveDomainCertificateInfoError,
+};
+
+pub use crate::operations::describe_live_domain_configs::{
+    DescribeLiveDomainConfigsInput, DescribeLiveDomainConfigsOutput,
+    DescribeLiveDomainConfigsError,
+};
+
+pub use crate::operations::describe_live_domain_detail::{
+    DescribeLiveDomainDetailInput, DescribeLiveDomainDetailOutput,
+    DescribeLiveDomainDetailError,
+};
+
+pub use crate::operations::describe_live_domain_frame_rate_and_bit_rate_data::{
+    DescribeLiveDomainFrameRateAndBitRateDataInput,
+    DescribeLiveDomainFrameRateAndBitRateDataOutput,
+    DescribeLiveDomainFrameRateAndBitRateDataError,
+};
+
+pub use crate::operations::describe_live_domain_limit::{
+    DescribeLiveDomainLimitInput, DescribeLiveDomainLimitOutput,
+    DescribeLiveDomainLimitError,
+};
+
+pub use crate::operations::describe_live_domain_log::{
+    DescribeLiveDomainLogInput, DescribeLiveDomainLogOutput, DescribeLiveDomainLogError,
+};
+
+pub use crate::operations::describe_live_domain_mapping::{
+    DescribeLiveDomainMappingInput, DescribeLiveDomainMappingOutput,
+    DescribeLiveDomainMappingError,
+};
+
+pub use crate::operations::describe_live_domain_monitoring_usage_data::{
+    DescribeLiveDomainMonitoringUsageDataInput,
+    DescribeLiveDomainMonitoringUsageDataOutput,
+    DescribeLiveDomainMonitoringUsageDataError,
+};
+
+pub use crate::operations::describe_live_domain_multi_stream_config::{
+    DescribeLiveDomainMultiStreamConfigInput, DescribeLiveDomainMultiStreamConfigOutput,
+    DescribeLiveDomainMultiStreamConfigError,
+};
+
+pub use crate::operations::describe_live_domain_online_user_num::{
+    DescribeLiveDomainOnlineUserNumInput, DescribeLiveDomainOnlineUserNumOutput,
+    DescribeLiveDomainOnlineUserNumError,
+};
+
+pub use crate::operations::describe_live_domain_publish_error_code::{
+    DescribeLiveDomainPublishErrorCodeInput, DescribeLiveDomainPublishErrorCodeOutput,
+    DescribeLiveDomainPublishErrorCodeError,
+};
+
+pub use crate::operations::describe_live_domain_push_bps_data::{
+    DescribeLiveDomainPushBpsDataInput, DescribeLiveDomainPushBpsDataOutput,
+    DescribeLiveDomainPushBpsDataError,
+};
+
+pub use crate::operations::describe_live_domain_push_traffic_data::{
+    DescribeLiveDomainPushTrafficDataInput, DescribeLiveDomainPushTrafficDataOutput,
+    DescribeLiveDomainPushTrafficDataError,
+};
+
+pub use crate::operations::describe_live_domain_pv_uv_data::{
+    DescribeLiveDomainPvUvDataInput, DescribeLiveDomainPvUvDataOutput,
+    DescribeLiveDomainPvUvDataError,
+};
+
+pub use crate::operations::describe_live_domain_real_time_bps_data::{
+    DescribeLiveDomainRealTimeBpsDataInput, DescribeLiveDomainRealTimeBpsDataOutput,
+    DescribeLiveDomainRealTimeBpsDataError,
+};
+
+pub use crate::operations::describe_live_domain_real_time_http_code_data::{
+    DescribeLiveDomainRealTimeHttpCodeDataInput,
+    DescribeLiveDomainRealTimeHttpCodeDataOutput,
+    DescribeLiveDomainRealTimeHttpCodeDataError,
+};
+
+pub use crate::operations::describe_live_domain_real_time_traffic_data::{
+    DescribeLiveDomainRealTimeTrafficDataInput,
+    DescribeLiveDomainRealTimeTrafficDataOutput,
+    DescribeLiveDomainRealTimeTrafficDataError,
+};
+
+pub use crate::operations::describe_live_domain_realtime_log_delivery::{
+    DescribeLiveDomainRealtimeLogDeliveryInput,
+    DescribeLiveDomainRealtimeLogDeliveryOutput,
+    DescribeLiveDomainRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::describe_live_domain_record_usage_data::{
+    DescribeLiveDomainRecordUsageDataInput, DescribeLiveDomainRecordUsageDataOutput,
+    DescribeLiveDomainRecordUsageDataError,
+};
+
+pub use crate::operations::describe_live_domain_snapshot_data::{
+    DescribeLiveDomainSnapshotDataInput, DescribeLiveDomainSnapshotDataOutput,
+    DescribeLiveDomainSnapshotDataError,
+};
+
+pub use crate::operations::describe_live_domain_staging_config::{
+    DescribeLiveDomainStagingConfigInput, DescribeLiveDomainStagingConfigOutput,
+    DescribeLiveDomainStagingConfigError,
+};
+
+pub use crate::operations::describe_live_domain_stream_transcode_data::{
+    DescribeLiveDomainStreamTranscodeDataInput,
+    DescribeLiveDomainStreamTranscodeDataOutput,
+    DescribeLiveDomainStreamTranscodeDataError,
+};
+
+pub use crate::operations::describe_live_domain_time_shift_data::{
+    DescribeLiveDomainTimeShiftDataInput, DescribeLiveDomainTimeShiftDataOutput,
+    DescribeLiveDomainTimeShiftDataError,
+};
+
+pub use crate::operations::describe_live_domain_traffic_data::{
+    DescribeLiveDomainTrafficDataInput, DescribeLiveDomainTrafficDataOutput,
+    DescribeLiveDomainTrafficDataError,
+};
+
+pub use crate::operations::describe_live_drm_usage_data::{
+    DescribeLiveDrmUsageDataInput, DescribeLiveDrmUsageDataOutput,
+    DescribeLiveDrmUsageDataError,
+};
+
+pub use crate::operations::describe_live_edge_transfer::{
+    DescribeLiveEdgeTransferInput, DescribeLiveEdgeTransferOutput,
+    DescribeLiveEdgeTransferError,
+};
+
+pub use crate::operations::describe_live_grtn_duration::{
+    DescribeLiveGrtnDurationInput, DescribeLiveGrtnDurationOutput,
+    DescribeLiveGrtnDurationError,
+};
+
+pub use crate::operations::describe_live_https_domain_list::{
+    DescribeLiveHttpsDomainListInput, DescribeLiveHttpsDomainListOutput,
+    DescribeLiveHttpsDomainListError,
+};
+
+pub use crate::operations::describe_live_interaction_metric_data::{
+    DescribeLiveInteractionMetricDataInput, DescribeLiveInteractionMetricDataOutput,
+    DescribeLiveInteractionMetricDataError,
+};
+
+pub use crate::operations::describe_live_ip_info::{
+    DescribeLiveIpInfoInput, DescribeLiveIpInfoOutput, DescribeLiveIpInfoError,
+};
+
+pub use crate::operations::describe_live_lazy_pull_stream_config::{
+    DescribeLiveLazyPullStreamConfigInput, DescribeLiveLazyPullStreamConfigOutput,
+    DescribeLiveLazyPullStreamConfigError,
+};
+
+pub use crate::operations::describe_live_message_app::{
+    DescribeLiveMessageAppInput, DescribeLiveMessageAppOutput,
+    DescribeLiveMessageAppError,
+};
+
+pub use crate::operations::describe_live_message_group::{
+    DescribeLiveMessageGroupInput, DescribeLiveMessageGroupOutput,
+    DescribeLiveMessageGroupError,
+};
+
+pub use crate::operations::describe_live_message_group_band::{
+    DescribeLiveMessageGroupBandInput, DescribeLiveMessageGroupBandOutput,
+    DescribeLiveMessageGroupBandError,
+};
+
+pub use crate::operations::describe_live_package_config::{
+    DescribeLivePackageConfigInput, DescribeLivePackageConfigOutput,
+    DescribeLivePackageConfigError,
+};
+
+pub use crate::operations::describe_live_private_line_areas::{
+    DescribeLivePrivateLineAreasInput, DescribeLivePrivateLineAreasOutput,
+    DescribeLivePrivateLineAreasError,
+};
+
+pub use crate::operations::describe_live_private_line_avail_ga::{
+    DescribeLivePrivateLineAvailGaInput, DescribeLivePrivateLineAvailGaOutput,
+    DescribeLivePrivateLineAvailGaError,
+};
+
+pub use crate::operations::describe_live_producer_usage_data::{
+    DescribeLiveProducerUsageDataInput, DescribeLiveProducerUsageDataOutput,
+    DescribeLiveProducerUsageDataError,
+};
+
+pub use crate::operations::describe_live_pull_stream_config::{
+    DescribeLivePullStreamConfigInput, DescribeLivePullStreamConfigOutput,
+    DescribeLivePullStreamConfigError,
+};
+
+pub use crate::operations::describe_live_pull_to_push::{
+    DescribeLivePullToPushInput, DescribeLivePullToPushOutput,
+    DescribeLivePullToPushError,
+};
+
+pub use crate::operations::describe_live_pull_to_push_list::{
+    DescribeLivePullToPushListInput, DescribeLivePullToPushListOutput,
+    DescribeLivePullToPushListError,
+};
+
+pub use crate::operations::describe_live_push_proxy_log::{
+    DescribeLivePushProxyLogInput, DescribeLivePushProxyLogOutput,
+    DescribeLivePushProxyLogError,
+};
+
+pub use crate::operations::describe_live_push_proxy_usage_data::{
+    DescribeLivePushProxyUsageDataInput, DescribeLivePushProxyUsageDataOutput,
+    DescribeLivePushProxyUsageDataError,
+};
+
+pub use crate::operations::describe_live_realtime_delivery_acc::{
+    DescribeLiveRealtimeDeliveryAccInput, DescribeLiveRealtimeDeliveryAccOutput,
+    DescribeLiveRealtimeDeliveryAccError,
+};
+
+pub use crate::operations::describe_live_realtime_log_authorized::{
+    DescribeLiveRealtimeLogAuthorizedInput, DescribeLiveRealtimeLogAuthorizedOutput,
+    DescribeLiveRealtimeLogAuthorizedError,
+};
+
+pub use crate::operations::describe_live_record_config::{
+    DescribeLiveRecordConfigInput, DescribeLiveRecordConfigOutput,
+    DescribeLiveRecordConfigError,
+};
+
+pub use crate::operations::describe_live_record_notify_config::{
+    DescribeLiveRecordNotifyConfigInput, DescribeLiveRecordNotifyConfigOutput,
+    DescribeLiveRecordNotifyConfigError,
+};
+
+pub use crate::operations::describe_live_record_notify_records::{
+    DescribeLiveRecordNotifyRecordsInput, DescribeLiveRecordNotifyRecordsOutput,
+    DescribeLiveRecordNotifyRecordsError,
+};
+
+pub use crate::operations::describe_live_record_vod_configs::{
+    DescribeLiveRecordVodConfigsInput, DescribeLiveRecordVodConfigsOutput,
+    DescribeLiveRecordVodConfigsError,
+};
+
+pub use crate::operations::describe_live_shift_configs::{
+    DescribeLiveShiftConfigsInput, DescribeLiveShiftConfigsOutput,
+    DescribeLiveShiftConfigsError,
+};
+
+pub use crate::operations::describe_live_snapshot_config::{
+    DescribeLiveSnapshotConfigInput, DescribeLiveSnapshotConfigOutput,
+    DescribeLiveSnapshotConfigError,
+};
+
+pub use crate::operations::describe_live_snapshot_detect_porn_config::{
+    DescribeLiveSnapshotDetectPornConfigInput,
+    DescribeLiveSnapshotDetectPornConfigOutput, DescribeLiveSnapshotDetectPornConfigError,
+};
+
+pub use crate::operations::describe_live_snapshot_notify_config::{
+    DescribeLiveSnapshotNotifyConfigInput, DescribeLiveSnapshotNotifyConfigOutput,
+    DescribeLiveSnapshotNotifyConfigError,
+};
+
+pub use crate::operations::describe_live_stream_auth_checking::{
+    DescribeLiveStreamAuthCheckingInput, DescribeLiveStreamAuthCheckingOutput,
+    DescribeLiveStreamAuthCheckingError,
+};
+
+pub use crate::operations::describe_live_stream_bit_rate_data::{
+    DescribeLiveStreamBitRateDataInput, DescribeLiveStreamBitRateDataOutput,
+    DescribeLiveStreamBitRateDataError,
+};
+
+pub use crate::operations::describe_live_stream_count::{
+    DescribeLiveStreamCountInput, DescribeLiveStreamCountOutput,
+    DescribeLiveStreamCountError,
+};
+
+pub use crate::operations::describe_live_stream_delay_config::{
+    DescribeLiveStreamDelayConfigInput, DescribeLiveStreamDelayConfigOutput,
+    DescribeLiveStreamDelayConfigError,
+};
+
+pub use crate::operations::describe_live_stream_detail_frame_rate_and_bit_rate_data::{
+    DescribeLiveStreamDetailFrameRateAndBitRateDataInput,
+    DescribeLiveStreamDetailFrameRateAndBitRateDataOutput,
+    DescribeLiveStreamDetailFrameRateAndBitRateDataError,
+};
+
+pub use crate::operations::describe_live_stream_history_user_num::{
+    DescribeLiveStreamHistoryUserNumInput, DescribeLiveStreamHistoryUserNumOutput,
+    DescribeLiveStreamHistoryUserNumError,
+};
+
+pub use crate::operations::describe_live_stream_merge::{
+    DescribeLiveStreamMergeInput, DescribeLiveStreamMergeOutput,
+    DescribeLiveStreamMergeError,
+};
+
+pub use crate::operations::describe_live_stream_metric_detail_data::{
+    DescribeLiveStreamMetricDetailDataInput, DescribeLiveStreamMetricDetailDataOutput,
+    DescribeLiveStreamMetricDetailDataError,
+};
+
+pub use crate::operations::describe_live_stream_monitor_list::{
+    DescribeLiveStreamMonitorListInput, DescribeLiveStreamMonitorListOutput,
+    DescribeLiveStreamMonitorListError,
+};
+
+pub use crate::operations::describe_live_stream_preload_tasks::{
+    DescribeLiveStreamPreloadTasksInput, DescribeLiveStreamPreloadTasksOutput,
+    DescribeLiveStreamPreloadTasksError,
+};
+
+pub use crate::operations::describe_live_stream_push_metric_detail_data::{
+    DescribeLiveStreamPushMetricDetailDataInput,
+    DescribeLiveStreamPushMetricDetailDataOutput,
+    DescribeLiveStreamPushMetricDetailDataError,
+};
+
+pub use crate::operations::describe_live_stream_record_content::{
+    DescribeLiveStreamRecordContentInput, DescribeLiveStreamRecordContentOutput,
+    DescribeLiveStreamRecordContentError,
+};
+
+pub use crate::operations::describe_live_stream_record_index_file::{
+    DescribeLiveStreamRecordIndexFileInput, DescribeLiveStreamRecordIndexFileOutput,
+    DescribeLiveStreamRecordIndexFileError,
+};
+
+pub use crate::operations::describe_live_stream_record_index_files::{
+    DescribeLiveStreamRecordIndexFilesInput, DescribeLiveStreamRecordIndexFilesOutput,
+    DescribeLiveStreamRecordIndexFilesError,
+};
+
+pub use crate::operations::describe_live_stream_snapshot_info::{
+    DescribeLiveStreamSnapshotInfoInput, DescribeLiveStreamSnapshotInfoOutput,
+    DescribeLiveStreamSnapshotInfoError,
+};
+
+pub use crate::operations::describe_live_stream_state::{
+    DescribeLiveStreamStateInput, DescribeLiveStreamStateOutput,
+    DescribeLiveStreamStateError,
+};
+
+pub use crate::operations::describe_live_stream_transcode_info::{
+    DescribeLiveStreamTranscodeInfoInput, DescribeLiveStreamTranscodeInfoOutput,
+    DescribeLiveStreamTranscodeInfoError,
+};
+
+pub use crate::operations::describe_live_stream_transcode_metric_data::{
+    DescribeLiveStreamTranscodeMetricDataInput,
+    DescribeLiveStreamTranscodeMetricDataOutput,
+    DescribeLiveStreamTranscodeMetricDataError,
+};
+
+pub use crate::operations::describe_live_stream_transcode_stream_num::{
+    DescribeLiveStreamTranscodeStreamNumInput,
+    DescribeLiveStreamTranscodeStreamNumOutput, DescribeLiveStreamTranscodeStreamNumError,
+};
+
+pub use crate::operations::describe_live_stream_watermark_rules::{
+    DescribeLiveStreamWatermarkRulesInput, DescribeLiveStreamWatermarkRulesOutput,
+    DescribeLiveStreamWatermarkRulesError,
+};
+
+pub use crate::operations::describe_live_stream_watermarks::{
+    DescribeLiveStreamWatermarksInput, DescribeLiveStreamWatermarksOutput,
+    DescribeLiveStreamWatermarksError,
+};
+
+pub use crate::operations::describe_live_streams_block_list::{
+    DescribeLiveStreamsBlockListInput, DescribeLiveStreamsBlockListOutput,
+    DescribeLiveStreamsBlockListError,
+};
+
+pub use crate::operations::describe_live_streams_control_history::{
+    DescribeLiveStreamsControlHistoryInput, DescribeLiveStreamsControlHistoryOutput,
+    DescribeLiveStreamsControlHistoryError,
+};
+
+pub use crate::operations::describe_live_streams_notify_records::{
+    DescribeLiveStreamsNotifyRecordsInput, DescribeLiveStreamsNotifyRecordsOutput,
+    DescribeLiveStreamsNotifyRecordsError,
+};
+
+pub use crate::operations::describe_live_streams_notify_url_config::{
+    DescribeLiveStreamsNotifyUrlConfigInput, DescribeLiveStreamsNotifyUrlConfigOutput,
+    DescribeLiveStreamsNotifyUrlConfigError,
+};
+
+pub use crate::operations::describe_live_streams_online_list::{
+    DescribeLiveStreamsOnlineListInput, DescribeLiveStreamsOnlineListOutput,
+    DescribeLiveStreamsOnlineListError,
+};
+
+pub use crate::operations::describe_live_streams_publish_list::{
+    DescribeLiveStreamsPublishListInput, DescribeLiveStreamsPublishListOutput,
+    DescribeLiveStreamsPublishListError,
+};
+
+pub use crate::operations::describe_live_streams_total_count::{
+    DescribeLiveStreamsTotalCountInput, DescribeLiveStreamsTotalCountOutput,
+    DescribeLiveStreamsTotalCountError,
+};
+
+pub use crate::operations::describe_live_top_domains_by_flow::{
+    DescribeLiveTopDomainsByFlowInput, DescribeLiveTopDomainsByFlowOutput,
+    DescribeLiveTopDomainsByFlowError,
+};
+
+pub use crate::operations::describe_live_up_video_audio_info::{
+    DescribeLiveUpVideoAudioInfoInput, DescribeLiveUpVideoAudioInfoOutput,
+    DescribeLiveUpVideoAudioInfoError,
+};
+
+pub use crate::operations::describe_live_user_bill_prediction::{
+    DescribeLiveUserBillPredictionInput, DescribeLiveUserBillPredictionOutput,
+    DescribeLiveUserBillPredictionError,
+};
+
+pub use crate::operations::describe_live_user_domains::{
+    DescribeLiveUserDomainsInput, DescribeLiveUserDomainsOutput,
+    DescribeLiveUserDomainsError,
+};
+
+pub use crate::operations::describe_live_user_stream_metric_data::{
+    DescribeLiveUserStreamMetricDataInput, DescribeLiveUserStreamMetricDataOutput,
+    DescribeLiveUserStreamMetricDataError,
+};
+
+pub use crate::operations::describe_live_user_tags::{
+    DescribeLiveUserTagsInput, DescribeLiveUserTagsOutput, DescribeLiveUserTagsError,
+};
+
+pub use crate::operations::describe_live_verify_content::{
+    DescribeLiveVerifyContentInput, DescribeLiveVerifyContentOutput,
+    DescribeLiveVerifyContentError,
+};
+
+pub use crate::operations::describe_meter_live_bypass_duration::{
+    DescribeMeterLiveBypassDurationInput, DescribeMeterLiveBypassDurationOutput,
+    DescribeMeterLiveBypassDurationError,
+};
+
+pub use crate::operations::describe_mix_stream_list::{
+    DescribeMixStreamListInput, DescribeMixStreamListOutput, DescribeMixStreamListError,
+};
+
+pub use crate::operations::describe_rts_native_sdk_first_frame_cost::{
+    DescribeRtsNativeSdkFirstFrameCostInput, DescribeRtsNativeSdkFirstFrameCostOutput,
+    DescribeRtsNativeSdkFirstFrameCostError,
+};
+
+pub use crate::operations::describe_rts_native_sdk_first_frame_delay::{
+    DescribeRtsNativeSdkFirstFrameDelayInput, DescribeRtsNativeSdkFirstFrameDelayOutput,
+    DescribeRtsNativeSdkFirstFrameDelayError,
+};
+
+pub use crate::operations::describe_rts_native_sdk_play_fail_status::{
+    DescribeRtsNativeSdkPlayFailStatusInput, DescribeRtsNativeSdkPlayFailStatusOutput,
+    DescribeRtsNativeSdkPlayFailStatusError,
+};
+
+pub use crate::operations::describe_rts_native_sdk_play_time::{
+    DescribeRtsNativeSdkPlayTimeInput, DescribeRtsNativeSdkPlayTimeOutput,
+    DescribeRtsNativeSdkPlayTimeError,
+};
+
+pub use crate::operations::describe_rts_native_sdk_vv_data::{
+    DescribeRtsNativeSdkVvDataInput, DescribeRtsNativeSdkVvDataOutput,
+    DescribeRtsNativeSdkVvDataError,
+};
+
+pub use crate::operations::describe_rtc_cloud_recording_files::{
+    DescribeRtcCloudRecordingFilesInput, DescribeRtcCloudRecordingFilesOutput,
+    DescribeRtcCloudRecordingFilesError,
+};
+
+pub use crate::operations::describe_rtc_mpu_event_sub::{
+    DescribeRtcMpuEventSubInput, DescribeRtcMpuEventSubOutput,
+    DescribeRtcMpuEventSubError,
+};
+
+pub use crate::operations::describe_show_list::{
+    DescribeShowListInput, DescribeShowListOutput, DescribeShowListError,
+};
+
+pub use crate::operations::describe_stream_location_block::{
+    DescribeStreamLocationBlockInput, DescribeStreamLocationBlockOutput,
+    DescribeStreamLocationBlockError,
+};
+
+pub use crate::operations::describe_studio_layouts::{
+    DescribeStudioLayoutsInput, DescribeStudioLayoutsOutput, DescribeStudioLayoutsError,
+};
+
+pub use crate::operations::describe_toutiao_live_play::{
+    DescribeToutiaoLivePlayInput, DescribeToutiaoLivePlayOutput,
+    DescribeToutiaoLivePlayError,
+};
+
+pub use crate::operations::describe_toutiao_live_publish::{
+    DescribeToutiaoLivePublishInput, DescribeToutiaoLivePublishOutput,
+    DescribeToutiaoLivePublishError,
+};
+
+pub use crate::operations::describe_up_bps_peak_data::{
+    DescribeUpBpsPeakDataInput, DescribeUpBpsPeakDataOutput, DescribeUpBpsPeakDataError,
+};
+
+pub use crate::operations::describe_up_bps_peak_of_line::{
+    DescribeUpBpsPeakOfLineInput, DescribeUpBpsPeakOfLineOutput,
+    DescribeUpBpsPeakOfLineError,
+};
+
+pub use crate::operations::describe_up_peak_publish_stream_data::{
+    DescribeUpPeakPublishStreamDataInput, DescribeUpPeakPublishStreamDataOutput,
+    DescribeUpPeakPublishStreamDataError,
+};
+
+pub use crate::operations::disable_live_realtime_log_delivery::{
+    DisableLiveRealtimeLogDeliveryInput, DisableLiveRealtimeLogDeliveryOutput,
+    DisableLiveRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::dynamic_update_water_mark_stream_rule::{
+    DynamicUpdateWaterMarkStreamRuleInput, DynamicUpdateWaterMarkStreamRuleOutput,
+    DynamicUpdateWaterMarkStreamRuleError,
+};
+
+pub use crate::operations::edit_playlist::{
+    EditPlaylistInput, EditPlaylistOutput, EditPlaylistError,
+};
+
+pub use crate::operations::edit_show_and_replace::{
+    EditShowAndReplaceInput, EditShowAndReplaceOutput, EditShowAndReplaceError,
+};
+
+pub use crate::operations::effect_caster_urgent::{
+    EffectCasterUrgentInput, EffectCasterUrgentOutput, EffectCasterUrgentError,
+};
+
+pub use crate::operations::effect_caster_video_resource::{
+    EffectCasterVideoResourceInput, EffectCasterVideoResourceOutput,
+    EffectCasterVideoResourceError,
+};
+
+pub use crate::operations::enable_live_realtime_log_delivery::{
+    EnableLiveRealtimeLogDeliveryInput, EnableLiveRealtimeLogDeliveryOutput,
+    EnableLiveRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::forbid_live_stream::{
+    ForbidLiveStreamInput, ForbidLiveStreamOutput, ForbidLiveStreamError,
+};
+
+pub use crate::operations::get_all_custom_templates::{
+    GetAllCustomTemplatesInput, GetAllCustomTemplatesOutput, GetAllCustomTemplatesError,
+};
+
+pub use crate::operations::get_custom_template::{
+    GetCustomTemplateInput, GetCustomTemplateOutput, GetCustomTemplateError,
+};
+
+pub use crate::operations::get_edge_transcode_job::{
+    GetEdgeTranscodeJobInput, GetEdgeTranscodeJobOutput, GetEdgeTranscodeJobError,
+};
+
+pub use crate::operations::get_edge_transcode_template::{
+    GetEdgeTranscodeTemplateInput, GetEdgeTranscodeTemplateOutput,
+    GetEdgeTranscodeTemplateError,
+};
+
+pub use crate::operations::get_editing_job_info::{
+    GetEditingJobInfoInput, GetEditingJobInfoOutput, GetEditingJobInfoError,
+};
+
+pub use crate::operations::get_message_app::{
+    GetMessageAppInput, GetMessageAppOutput, GetMessageAppError,
+};
+
+pub use crate::operations::get_message_group::{
+    GetMessageGroupInput, GetMessageGroupOutput, GetMessageGroupError,
+};
+
+pub use crate::operations::get_message_token::{
+    GetMessageTokenInput, GetMessageTokenOutput, GetMessageTokenError,
+};
+
+pub use crate::operations::hot_live_rtc_stream::{
+    HotLiveRtcStreamInput, HotLiveRtcStreamOutput, HotLiveRtcStreamError,
+};
+
+pub use crate::operations::initialize_auto_show_list_task::{
+    InitializeAutoShowListTaskInput, InitializeAutoShowListTaskOutput,
+    InitializeAutoShowListTaskError,
+};
+
+pub use crate::operations::join_message_group::{
+    JoinMessageGroupInput, JoinMessageGroupOutput, JoinMessageGroupError,
+};
+
+pub use crate::operations::kick_live_message_group_user::{
+    KickLiveMessageGroupUserInput, KickLiveMessageGroupUserOutput,
+    KickLiveMessageGroupUserError,
+};
+
+pub use crate::operations::leave_message_group::{
+    LeaveMessageGroupInput, LeaveMessageGroupOutput, LeaveMessageGroupError,
+};
+
+pub use crate::operations::list_edge_transcode_job::{
+    ListEdgeTranscodeJobInput, ListEdgeTranscodeJobOutput, ListEdgeTranscodeJobError,
+};
+
+pub use crate::operations::list_edge_transcode_template::{
+    ListEdgeTranscodeTemplateInput, ListEdgeTranscodeTemplateOutput,
+    ListEdgeTranscodeTemplateError,
+};
+
+pub use crate::operations::list_event_sub::{
+    ListEventSubInput, ListEventSubOutput, ListEventSubError,
+};
+
+pub use crate::operations::list_event_sub_event::{
+    ListEventSubEventInput, ListEventSubEventOutput, ListEventSubEventError,
+};
+
+pub use crate::operations::list_live_delay_config::{
+    ListLiveDelayConfigInput, ListLiveDelayConfigOutput, ListLiveDelayConfigError,
+};
+
+pub use crate::operations::list_live_message_apps::{
+    ListLiveMessageAppsInput, ListLiveMessageAppsOutput, ListLiveMessageAppsError,
+};
+
+pub use crate::operations::list_live_message_group_by_page::{
+    ListLiveMessageGroupByPageInput, ListLiveMessageGroupByPageOutput,
+    ListLiveMessageGroupByPageError,
+};
+
+pub use crate::operations::list_live_message_group_messages::{
+    ListLiveMessageGroupMessagesInput, ListLiveMessageGroupMessagesOutput,
+    ListLiveMessageGroupMessagesError,
+};
+
+pub use crate::operations::list_live_message_group_users::{
+    ListLiveMessageGroupUsersInput, ListLiveMessageGroupUsersOutput,
+    ListLiveMessageGroupUsersError,
+};
+
+pub use crate::operations::list_live_message_groups::{
+    ListLiveMessageGroupsInput, ListLiveMessageGroupsOutput, ListLiveMessageGroupsError,
+};
+
+pub use crate::operations::list_live_realtime_log_delivery::{
+    ListLiveRealtimeLogDeliveryInput, ListLiveRealtimeLogDeliveryOutput,
+    ListLiveRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::list_live_realtime_log_delivery_domains::{
+    ListLiveRealtimeLogDeliveryDomainsInput, ListLiveRealtimeLogDeliveryDomainsOutput,
+    ListLiveRealtimeLogDeliveryDomainsError,
+};
+
+pub use crate::operations::list_live_realtime_log_delivery_infos::{
+    ListLiveRealtimeLogDeliveryInfosInput, ListLiveRealtimeLogDeliveryInfosOutput,
+    ListLiveRealtimeLogDeliveryInfosError,
+};
+
+pub use crate::operations::list_message::{
+    ListMessageInput, ListMessageOutput, ListMessageError,
+};
+
+pub use crate::operations::list_message_app::{
+    ListMessageAppInput, ListMessageAppOutput, ListMessageAppError,
+};
+
+pub use crate::operations::list_message_group::{
+    ListMessageGroupInput, ListMessageGroupOutput, ListMessageGroupError,
+};
+
+pub use crate::operations::list_message_group_user::{
+    ListMessageGroupUserInput, ListMessageGroupUserOutput, ListMessageGroupUserError,
+};
+
+pub use crate::operations::list_message_group_user_by_id::{
+    ListMessageGroupUserByIdInput, ListMessageGroupUserByIdOutput,
+    ListMessageGroupUserByIdError,
+};
+
+pub use crate::operations::list_mute_group_user::{
+    ListMuteGroupUserInput, ListMuteGroupUserOutput, ListMuteGroupUserError,
+};
+
+pub use crate::operations::list_playlist::{
+    ListPlaylistInput, ListPlaylistOutput, ListPlaylistError,
+};
+
+pub use crate::operations::list_playlist_items::{
+    ListPlaylistItemsInput, ListPlaylistItemsOutput, ListPlaylistItemsError,
+};
+
+pub use crate::operations::list_rtc_live_rooms::{
+    ListRtcLiveRoomsInput, ListRtcLiveRoomsOutput, ListRtcLiveRoomsError,
+};
+
+pub use crate::operations::list_rtc_mpu_event_sub_record::{
+    ListRtcMpuEventSubRecordInput, ListRtcMpuEventSubRecordOutput,
+    ListRtcMpuEventSubRecordError,
+};
+
+pub use crate::operations::list_rtc_mpu_task_detail::{
+    ListRtcMpuTaskDetailInput, ListRtcMpuTaskDetailOutput, ListRtcMpuTaskDetailError,
+};
+
+pub use crate::operations::modify_caster_component::{
+    ModifyCasterComponentInput, ModifyCasterComponentOutput, ModifyCasterComponentError,
+};
+
+pub use crate::operations::modify_caster_episode::{
+    ModifyCasterEpisodeInput, ModifyCasterEpisodeOutput, ModifyCasterEpisodeError,
+};
+
+pub use crate::operations::modify_caster_layout::{
+    ModifyCasterLayoutInput, ModifyCasterLayoutOutput, ModifyCasterLayoutError,
+};
+
+pub use crate::operations::modify_caster_program::{
+    ModifyCasterProgramInput, ModifyCasterProgramOutput, ModifyCasterProgramError,
+};
+
+pub use crate::operations::modify_caster_video_resource::{
+    ModifyCasterVideoResourceInput, ModifyCasterVideoResourceOutput,
+    ModifyCasterVideoResourceError,
+};
+
+pub use crate::operations::modify_live_ai_studio::{
+    ModifyLiveAiStudioInput, ModifyLiveAiStudioOutput, ModifyLiveAiStudioError,
+};
+
+pub use crate::operations::modify_live_domain_schdm_by_property::{
+    ModifyLiveDomainSchdmByPropertyInput, ModifyLiveDomainSchdmByPropertyOutput,
+    ModifyLiveDomainSchdmByPropertyError,
+};
+
+pub use crate::operations::modify_live_message_app_audit::{
+    ModifyLiveMessageAppAuditInput, ModifyLiveMessageAppAuditOutput,
+    ModifyLiveMessageAppAuditError,
+};
+
+pub use crate::operations::modify_live_message_app_callback::{
+    ModifyLiveMessageAppCallbackInput, ModifyLiveMessageAppCallbackOutput,
+    ModifyLiveMessageAppCallbackError,
+};
+
+pub use crate::operations::modify_live_message_app_disable::{
+    ModifyLiveMessageAppDisableInput, ModifyLiveMessageAppDisableOutput,
+    ModifyLiveMessageAppDisableError,
+};
+
+pub use crate::operations::modify_live_message_group::{
+    ModifyLiveMessageGroupInput, ModifyLiveMessageGroupOutput,
+    ModifyLiveMessageGroupError,
+};
+
+pub use crate::operations::modify_live_message_group_band::{
+    ModifyLiveMessageGroupBandInput, ModifyLiveMessageGroupBandOutput,
+    ModifyLiveMessageGroupBandError,
+};
+
+pub use crate::operations::modify_live_message_user_info::{
+    ModifyLiveMessageUserInfoInput, ModifyLiveMessageUserInfoOutput,
+    ModifyLiveMessageUserInfoError,
+};
+
+pub use crate::operations::modify_live_realtime_log_delivery::{
+    ModifyLiveRealtimeLogDeliveryInput, ModifyLiveRealtimeLogDeliveryOutput,
+    ModifyLiveRealtimeLogDeliveryError,
+};
+
+pub use crate::operations::modify_show_list::{
+    ModifyShowListInput, ModifyShowListOutput, ModifyShowListError,
+};
+
+pub use crate::operations::modify_studio_layout::{
+    ModifyStudioLayoutInput, ModifyStudioLayoutOutput, ModifyStudioLayoutError,
+};
+
+pub use crate::operations::mute_all_group_user::{
+    MuteAllGroupUserInput, MuteAllGroupUserOutput, MuteAllGroupUserError,
+};
+
+pub use crate::operations::mute_group_user::{
+    MuteGroupUserInput, MuteGroupUserOutput, MuteGroupUserError,
+};
+
+pub use crate::operations::open_live_shift::{
+    OpenLiveShiftInput, OpenLiveShiftOutput, OpenLiveShiftError,
+};
+
+pub use crate::operations::play_choosen_show::{
+    PlayChoosenShowInput, PlayChoosenShowOutput, PlayChoosenShowError,
+};
+
+pub use crate::operations::publish_live_staging_config_to_production::{
+    PublishLiveStagingConfigToProductionInput,
+    PublishLiveStagingConfigToProductionOutput, PublishLiveStagingConfigToProductionError,
+};
+
+pub use crate::operations::query_live_domain_multi_stream_list::{
+    QueryLiveDomainMultiStreamListInput, QueryLiveDomainMultiStreamListOutput,
+    QueryLiveDomainMultiStreamListError,
+};
+
+pub use crate::operations::query_message_app::{
+    QueryMessageAppInput, QueryMessageAppOutput, QueryMessageAppError,
+};
+
+pub use crate::operations::query_rtc_asr_tasks::{
+    QueryRtcAsrTasksInput, QueryRtcAsrTasksOutput, QueryRtcAsrTasksError,
+};
+
+pub use crate::operations::query_snapshot_callback_auth::{
+    QuerySnapshotCallbackAuthInput, QuerySnapshotCallbackAuthOutput,
+    QuerySnapshotCallbackAuthError,
+};
+
+pub use crate::operations::real_time_record_command::{
+    RealTimeRecordCommandInput, RealTimeRecordCommandOutput, RealTimeRecordCommandError,
+};
+
+pub use crate::operations::recover_live_message_deleted_group::{
+    RecoverLiveMessageDeletedGroupInput, RecoverLiveMessageDeletedGroupOutput,
+    RecoverLiveMessageDeletedGroupError,
+};
+
+pub use crate::operations::remove_live_message_group_band::{
+    RemoveLiveMessageGroupBandInput, RemoveLiveMessageGroupBandOutput,
+    RemoveLiveMessageGroupBandError,
+};
+
+pub use crate::operations::remove_show_from_show_list::{
+    RemoveShowFromShowListInput, RemoveShowFromShowListOutput,
+    RemoveShowFromShowListError,
+};
+
+pub use crate::operations::remove_terminals::{
+    RemoveTerminalsInput, RemoveTerminalsOutput, RemoveTerminalsError,
+};
+
+pub use crate::operations::restart_caster::{
+    RestartCasterInput, RestartCasterOutput, RestartCasterError,
+};
+
+pub use crate::operations::restart_live_pull_to_push::{
+    RestartLivePullToPushInput, RestartLivePullToPushOutput, RestartLivePullToPushError,
+};
+
+pub use crate::operations::resume_live_stream::{
+    ResumeLiveStreamInput, ResumeLiveStreamOutput, ResumeLiveStreamError,
+};
+
+pub use crate::operations::rollback_live_staging_config::{
+    RollbackLiveStagingConfigInput, RollbackLiveStagingConfigOutput,
+    RollbackLiveStagingConfigError,
+};
+
+pub use crate::operations::send_like::{SendLikeInput, SendLikeOutput, SendLikeError};
+pub use crate::operations::send_live_message_group::{
+    SendLiveMessageGroupInput, SendLiveMessageGroupOutput, SendLiveMessageGroupError,
+};
+
+pub use crate::operations::send_live_message_user::{
+    SendLiveMessageUserInput, SendLiveMessageUserOutput, SendLiveMessageUserError,
+};
+
+pub use crate::operations::send_message_to_group::{
+    SendMessageToGroupInput, SendMessageToGroupOutput, SendMessageToGroupError,
+};
+
+pub use crate::operations::send_message_to_group_users::{
+    SendMessageToGroupUsersInput, SendMessageToGroupUsersOutput,
+    SendMessageToGroupUsersError,
+};
+
+pub use crate::operations::set_caster_channel::{
+    SetCasterChannelInput, SetCasterChannelOutput, SetCasterChannelError,
+};
+
+pub use crate::operations::set_caster_config::{
+    SetCasterConfigInput, SetCasterConfigOutput, SetCasterConfigError,
+};
+
+pub use crate::operations::set_caster_scene_config::{
+    SetCasterSceneConfigInput, SetCasterSceneConfigOutput, SetCasterSceneConfigError,
+};
+
+pub use crate::operations::set_live_domain_certificate::{
+    SetLiveDomainCertificateInput, SetLiveDomainCertificateOutput,
+    SetLiveDomainCertificateError,
+};
+
+pub use crate::operations::set_live_domain_multi_stream_config::{
+    SetLiveDomainMultiStreamConfigInput, SetLiveDomainMultiStreamConfigOutput,
+    SetLiveDomainMultiStreamConfigError,
+};
+
+pub use crate::operations::set_live_domain_multi_stream_master::{
+    SetLiveDomainMultiStreamMasterInput, SetLiveDomainMultiStreamMasterOutput,
+    SetLiveDomainMultiStreamMasterError,
+};
+
+pub use crate::operations::set_live_domain_multi_stream_optimal_mode::{
+    SetLiveDomainMultiStreamOptimalModeInput, SetLiveDomainMultiStreamOptimalModeOutput,
+    SetLiveDomainMultiStreamOptimalModeError,
+};
+
+pub use crate::operations::set_live_domain_staging_config::{
+    SetLiveDomainStagingConfigInput, SetLiveDomainStagingConfigOutput,
+    SetLiveDomainStagingConfigError,
+};
+
+pub use crate::operations::set_live_edge_transfer::{
+    SetLiveEdgeTransferInput, SetLiveEdgeTransferOutput, SetLiveEdgeTransferError,
+};
+
+pub use crate::operations::set_live_lazy_pull_stream_info_config::{
+    SetLiveLazyPullStreamInfoConfigInput, SetLiveLazyPullStreamInfoConfigOutput,
+    SetLiveLazyPullStreamInfoConfigError,
+};
+
+pub use crate::operations::set_live_mpu_task_sei::{
+    SetLiveMpuTaskSeiInput, SetLiveMpuTaskSeiOutput, SetLiveMpuTaskSeiError,
+};
+
+pub use crate::operations::set_live_stream_block::{
+    SetLiveStreamBlockInput, SetLiveStreamBlockOutput, SetLiveStreamBlockError,
+};
+
+pub use crate::operations::set_live_stream_delay_config::{
+    SetLiveStreamDelayConfigInput, SetLiveStreamDelayConfigOutput,
+    SetLiveStreamDelayConfigError,
+};
+
+pub use crate::operations::set_live_stream_preload_tasks::{
+    SetLiveStreamPreloadTasksInput, SetLiveStreamPreloadTasksOutput,
+    SetLiveStreamPreloadTasksError,
+};
+
+pub use crate::operations::set_live_streams_notify_url_config::{
+    SetLiveStreamsNotifyUrlConfigInput, SetLiveStreamsNotifyUrlConfigOutput,
+    SetLiveStreamsNotifyUrlConfigError,
+};
+
+pub use crate::operations::set_show_list_background::{
+    SetShowListBackgroundInput, SetShowListBackgroundOutput, SetShowListBackgroundError,
+};
+
+pub use crate::operations::set_snapshot_callback_auth::{
+    SetSnapshotCallbackAuthInput, SetSnapshotCallbackAuthOutput,
+    SetSnapshotCallbackAuthError,
+};
+
+pub use crate::operations::start_caster::{
+    StartCasterInput, StartCasterOutput, StartCasterError,
+};
+
+pub use crate::operations::start_caster_scene::{
+    StartCasterSceneInput, StartCasterSceneOutput, StartCasterSceneError,
+};
+
+pub use crate::operations::start_edge_transcode_job::{
+    StartEdgeTranscodeJobInput, StartEdgeTranscodeJobOutput, StartEdgeTranscodeJobError,
+};
+
+pub use crate::operations::start_live_domain::{
+    StartLiveDomainInput, StartLiveDomainOutput, StartLiveDomainError,
+};
+
+pub use crate::operations::start_live_mpu_task::{
+    StartLiveMpuTaskInput, StartLiveMpuTaskOutput, StartLiveMpuTaskError,
+};
+
+pub use crate::operations::start_live_stream_monitor::{
+    StartLiveStreamMonitorInput, StartLiveStreamMonitorOutput,
+    StartLiveStreamMonitorError,
+};
+
+pub use crate::operations::start_playlist::{
+    StartPlaylistInput, StartPlaylistOutput, StartPlaylistError,
+};
+
+pub use crate::operations::start_rtc_cloud_recording::{
+    StartRtcCloudRecordingInput, StartRtcCloudRecordingOutput,
+    StartRtcCloudRecordingError,
+};
+
+pub use crate::operations::stop_caster::{
+    StopCasterInput, StopCasterOutput, StopCasterError,
+};
+
+pub use crate::operations::stop_caster_scene::{
+    StopCasterSceneInput, StopCasterSceneOutput, StopCasterSceneError,
+};
+
+pub use crate::operations::stop_edge_transcode_job::{
+    StopEdgeTranscodeJobInput, StopEdgeTranscodeJobOutput, StopEdgeTranscodeJobError,
+};
+
+pub use crate::operations::stop_live_domain::{
+    StopLiveDomainInput, StopLiveDomainOutput, StopLiveDomainError,
+};
+
+pub use crate::operations::stop_live_mpu_task::{
+    StopLiveMpuTaskInput, StopLiveMpuTaskOutput, StopLiveMpuTaskError,
+};
+
 pub use crate::operations::stop_live_pull_to_push::{
     StopLivePullToPushInput, StopLivePullToPushOutput, StopLivePullToPushError,
+};
+
+pub use crate::operations::stop_live_stream_monitor::{
+    StopLiveStreamMonitorInput, StopLiveStreamMonitorOutput, StopLiveStreamMonitorError,
+};
+
+pub use crate::operations::stop_playlist::{
+    StopPlaylistInput, StopPlaylistOutput, StopPlaylistError,
+};
+
+pub use crate::operations::stop_rtc_asr_task::{
+    StopRtcAsrTaskInput, StopRtcAsrTaskOutput, StopRtcAsrTaskError,
+};
+
+pub use crate::operations::stop_rtc_cloud_recording::{
+    StopRtcCloudRecordingInput, StopRtcCloudRecordingOutput, StopRtcCloudRecordingError,
+};
+
+pub use crate::operations::tag_live_resources::{
+    TagLiveResourcesInput, TagLiveResourcesOutput, TagLiveResourcesError,
+};
+
+pub use crate::operations::un_tag_live_resources::{
+    UnTagLiveResourcesInput, UnTagLiveResourcesOutput, UnTagLiveResourcesError,
+};
+
+pub use crate::operations::unban_live_message_group::{
+    UnbanLiveMessageGroupInput, UnbanLiveMessageGroupOutput, UnbanLiveMessageGroupError,
+};
+
+pub use crate::operations::update_caster_resource_group::{
+    UpdateCasterResourceGroupInput, UpdateCasterResourceGroupOutput,
+    UpdateCasterResourceGroupError,
+};
+
+pub use crate::operations::update_caster_scene_audio::{
+    UpdateCasterSceneAudioInput, UpdateCasterSceneAudioOutput,
+    UpdateCasterSceneAudioError,
+};
+
+pub use crate::operations::update_caster_scene_config::{
+    UpdateCasterSceneConfigInput, UpdateCasterSceneConfigOutput,
+    UpdateCasterSceneConfigError,
+};
+
+pub use crate::operations::update_custom_live_stream_transcode::{
+    UpdateCustomLiveStreamTranscodeInput, UpdateCustomLiveStreamTranscodeOutput,
+    UpdateCustomLiveStreamTranscodeError,
+};
+
+pub use crate::operations::update_edge_transcode_job::{
+    UpdateEdgeTranscodeJobInput, UpdateEdgeTranscodeJobOutput,
+    UpdateEdgeTranscodeJobError,
+};
+
+pub use crate::operations::update_event_sub::{
+    UpdateEventSubInput, UpdateEventSubOutput, UpdateEventSubError,
+};
+
+pub use crate::operations::update_live_ai_produce_rules::{
+    UpdateLiveAiProduceRulesInput, UpdateLiveAiProduceRulesOutput,
+    UpdateLiveAiProduceRulesError,
+};
+
+pub use crate::operations::update_live_ai_subtitle::{
+    UpdateLiveAiSubtitleInput, UpdateLiveAiSubtitleOutput, UpdateLiveAiSubtitleError,
+};
+
+pub use crate::operations::update_live_app_record_config::{
+    UpdateLiveAppRecordConfigInput, UpdateLiveAppRecordConfigOutput,
+    UpdateLiveAppRecordConfigError,
+};
+
+pub use crate::operations::update_live_app_snapshot_config::{
+    UpdateLiveAppSnapshotConfigInput, UpdateLiveAppSnapshotConfigOutput,
+    UpdateLiveAppSnapshotConfigError,
+};
+
+pub use crate::operations::update_live_audio_audit_config::{
+    UpdateLiveAudioAuditConfigInput, UpdateLiveAudioAuditConfigOutput,
+    UpdateLiveAudioAuditConfigError,
+};
+
+pub use crate::operations::update_live_audio_audit_notify_config::{
+    UpdateLiveAudioAuditNotifyConfigInput, UpdateLiveAudioAuditNotifyConfigOutput,
+    UpdateLiveAudioAuditNotifyConfigError,
+};
+
+pub use crate::operations::update_live_center_transfer::{
+    UpdateLiveCenterTransferInput, UpdateLiveCenterTransferOutput,
+    UpdateLiveCenterTransferError,
+};
+
+pub use crate::operations::update_live_delay_config::{
+    UpdateLiveDelayConfigInput, UpdateLiveDelayConfigOutput, UpdateLiveDelayConfigError,
+};
+
+pub use crate::operations::update_live_detect_notify_config::{
+    UpdateLiveDetectNotifyConfigInput, UpdateLiveDetectNotifyConfigOutput,
+    UpdateLiveDetectNotifyConfigError,
+};
+
+pub use crate::operations::update_live_mpu_task::{
+    UpdateLiveMpuTaskInput, UpdateLiveMpuTaskOutput, UpdateLiveMpuTaskError,
+};
+
+pub use crate::operations::update_live_package_config::{
+    UpdateLivePackageConfigInput, UpdateLivePackageConfigOutput,
+    UpdateLivePackageConfigError,
+};
+
+pub use crate::operations::update_live_pull_stream_info_config::{
+    UpdateLivePullStreamInfoConfigInput, UpdateLivePullStreamInfoConfigOutput,
+    UpdateLivePullStreamInfoConfigError,
+};
+
+pub use crate::operations::update_live_pull_to_push::{
+    UpdateLivePullToPushInput, UpdateLivePullToPushOutput, UpdateLivePullToPushError,
+};
+
+pub use crate::operations::update_live_record_notify_config::{
+    UpdateLiveRecordNotifyConfigInput, UpdateLiveRecordNotifyConfigOutput,
+    UpdateLiveRecordNotifyConfigError,
+};
+
+pub use crate::operations::update_live_record_vod_config::{
+    UpdateLiveRecordVodConfigInput, UpdateLiveRecordVodConfigOutput,
+    UpdateLiveRecordVodConfigError,
+};
+
+pub use crate::operations::update_live_snapshot_detect_porn_config::{
+    UpdateLiveSnapshotDetectPornConfigInput, UpdateLiveSnapshotDetectPornConfigOutput,
+    UpdateLiveSnapshotDetectPornConfigError,
+};
+
+pub use crate::operations::update_live_snapshot_notify_config::{
+    UpdateLiveSnapshotNotifyConfigInput, UpdateLiveSnapshotNotifyConfigOutput,
+    UpdateLiveSnapshotNotifyConfigError,
+};
+
+pub use crate::operations::update_live_stream_monitor::{
+    UpdateLiveStreamMonitorInput, UpdateLiveStreamMonitorOutput,
+    UpdateLiveStreamMonitorError,
+};
+
+pub use crate::operations::update_live_stream_transcode::{
+    UpdateLiveStreamTranscodeInput, UpdateLiveStreamTranscodeOutput,
+    UpdateLiveStreamTranscodeError,
+};
+
+pub use crate::operations::update_live_stream_watermark::{
+    UpdateLiveStreamWatermarkInput, UpdateLiveStreamWatermarkOutput,
+    UpdateLiveStreamWatermarkError,
+};
+
+pub use crate::operations::update_live_stream_watermark_rule::{
+    UpdateLiveStreamWatermarkRuleInput, UpdateLiveStreamWatermarkRuleOutput,
+    UpdateLiveStreamWatermarkRuleError,
+};
+
+pub use crate::operations::update_message_app::{
+    UpdateMessageAppInput, UpdateMessageAppOutput, UpdateMessageAppError,
+};
+
+pub use crate::operations::update_message_group::{
+    UpdateMessageGroupInput, UpdateMessageGroupOutput, UpdateMessageGroupError,
+};
+
+pub use crate::operations::update_mix_stream::{
+    UpdateMixStreamInput, UpdateMixStreamOutput, UpdateMixStreamError,
+};
+
+pub use crate::operations::update_rtc_cloud_recording::{
+    UpdateRtcCloudRecordingInput, UpdateRtcCloudRecordingOutput,
+    UpdateRtcCloudRecordingError,
+};
+
+pub use crate::operations::update_rtc_mpu_event_sub::{
+    UpdateRtcMpuEventSubInput, UpdateRtcMpuEventSubOutput, UpdateRtcMpuEventSubError,
+};
+
+pub use crate::operations::update_rts_live_stream_transcode::{
+    UpdateRtsLiveStreamTranscodeInput, UpdateRtsLiveStreamTranscodeOutput,
+    UpdateRtsLiveStreamTranscodeError,
+};
+
+pub use crate::operations::verify_live_domain_owner::{
+    VerifyLiveDomainOwnerInput, VerifyLiveDomainOwnerOutput, VerifyLiveDomainOwnerError,
 };
 
 pub use crate::types::Region;

@@ -2,8 +2,1674 @@
 
 //! One module per RPC action: its table, client method, input, output and errors.
 
+/// 添加导播台组件
+pub mod add_caster_component;
+
+/// 添加导播台节目
+pub mod add_caster_episode;
+
+/// 添加导播台节目列表
+pub mod add_caster_episode_group;
+
+/// 添加导播台节目列表
+pub mod add_caster_episode_group_content;
+
+/// 添加导播台布局
+pub mod add_caster_layout;
+
+/// 添加导播台节目单
+pub mod add_caster_program;
+
+/// 添加导播台视频资源
+pub mod add_caster_video_resource;
+
+/// 添加自定义转码配置信息
+pub mod add_custom_live_stream_transcode;
+
+/// 添加实时字幕规则
+pub mod add_live_ai_produce_rules;
+
+/// 添加直播字幕模板
+pub mod add_live_ai_subtitle;
+
+/// 添加录制配置
+pub mod add_live_app_record_config;
+
+/// 添加直播截图配置
+pub mod add_live_app_snapshot_config;
+
+/// 添加直播语音审核配置
+pub mod add_live_audio_audit_config;
+
+/// 添加音频审核回调信息
+pub mod add_live_audio_audit_notify_config;
+
+/// 增加直播中心转推
+pub mod add_live_center_transfer;
+
+/// 添加回调通知URL
+pub mod add_live_detect_notify_config;
+
+/// 添加直播域名
+pub mod add_live_domain;
+
+/// 添加播流域名和推流域名的映射关系
+pub mod add_live_domain_mapping;
+
+/// 添加主播放和子播放域名映射
+pub mod add_live_domain_play_mapping;
+
+/// AddLiveMessageGroupBand
+pub mod add_live_message_group_band;
+
+/// 添加直播封装配置
+pub mod add_live_package_config;
+
+/// 添加直播拉流配置信息
+pub mod add_live_pull_stream_info_config;
+
+/// 添加域名级别录制回调配置
+pub mod add_live_record_notify_config;
+
+/// 添加直播录制转点播配置
+pub mod add_live_record_vod_config;
+
+/// 按照域名和App级别配置直播流审核服务
+pub mod add_live_snapshot_detect_porn_config;
+
+/// 添加截图回调配置
+pub mod add_live_snapshot_notify_config;
+
+/// 增加直播合流
+pub mod add_live_stream_merge;
+
+/// 添加转码配置信息
+pub mod add_live_stream_transcode;
+
+/// 添加⽔印模版
+pub mod add_live_stream_watermark;
+
+/// 添加水印规则
+pub mod add_live_stream_watermark_rule;
+
+/// 添加播放列表项
+pub mod add_playlist_items;
+
+/// 添加RTS自定义转码配置信息
+pub mod add_rts_live_stream_transcode;
+
+/// 添加一个节目到节目单
+pub mod add_show_into_show_list;
+
+/// 添加虚拟演播厅布局
+pub mod add_studio_layout;
+
+/// 添加转码 SEI 信息
+pub mod add_trancode_sei;
+
+/// BanLiveMessageGroup
+pub mod ban_live_message_group;
+
+/// 批量删除域名配置
+pub mod batch_delete_live_domain_configs;
+
+/// 查询用户是否在线
+pub mod batch_get_online_users;
+
+/// 批量配置域名
+pub mod batch_set_live_domain_configs;
+
+/// 取消消息组全员禁言
+pub mod cancel_mute_all_group_user;
+
+/// 批量取消消息组内禁言成员
+pub mod cancel_mute_group_user;
+
+/// ChangeLiveDomainResourceGroup
+pub mod change_live_domain_resource_group;
+
+/// 查询指定用户是否在群组中
+pub mod check_live_message_users_in_group;
+
+/// 查询指定的用户是否在线
+pub mod check_live_message_users_online;
+
+/// 关闭时移服务
+pub mod close_live_shift;
+
+/// 复制导播台
+pub mod copy_caster;
+
+/// 复制导播台场景配置
+pub mod copy_caster_scene_config;
+
+/// 创建导播台
+pub mod create_caster;
+
+/// 创建合流自定义模板
+pub mod create_custom_template;
+
+/// CreateEdgeTranscodeJob
+pub mod create_edge_transcode_job;
+
+/// 创建订阅房间消息回调
+pub mod create_event_sub;
+
+/// CreateLiveAIStudio
+pub mod create_live_ai_studio;
+
+/// 设置直播延播配置
+pub mod create_live_delay_config;
+
+/// 创建互动消息应用
+pub mod create_live_message_app;
+
+/// 创建直播互动群组
+pub mod create_live_message_group;
+
+/// 创建全球加速实例并绑定到直播链路
+pub mod create_live_private_line;
+
+/// CreateLivePullToPush
+pub mod create_live_pull_to_push;
+
+/// 创建域名实时日志投递
+pub mod create_live_real_time_log_delivery;
+
+/// 创建监播室
+pub mod create_live_stream_monitor;
+
+/// 创建录制索引文件
+pub mod create_live_stream_record_index_files;
+
+/// 创建互动消息应用
+pub mod create_message_app;
+
+/// 创建消息组
+pub mod create_message_group;
+
+/// 创建合流任务
+pub mod create_mix_stream;
+
+/// CreateRTCWhipStreamAddress
+pub mod create_rtc_whip_stream_address;
+
+/// 创建RTMP流在房间中的推流地址
+pub mod create_room_real_time_stream_address;
+
+/// 创建实时语音转文字或翻译
+pub mod create_rtc_asr_task;
+
+/// 创建混流转推事件订阅
+pub mod create_rtc_mpu_event_sub;
+
+/// 删除导播台
+pub mod delete_caster;
+
+/// 删除导播台组件
+pub mod delete_caster_component;
+
+/// 删除导播台节目
+pub mod delete_caster_episode;
+
+/// 删除导播台节目列表
+pub mod delete_caster_episode_group;
+
+/// 删除导播台布局数据
+pub mod delete_caster_layout;
+
+/// 删除导播台节目单
+pub mod delete_caster_program;
+
+/// 清除导播台的指定场景的配置信息
+pub mod delete_caster_scene_config;
+
+/// 删除导播台视频资源
+pub mod delete_caster_video_resource;
+
+/// 删除频道
+pub mod delete_channel;
+
+/// 删除合流自定义模板
+pub mod delete_custom_template;
+
+/// DeleteEdgeTranscodeJob
+pub mod delete_edge_transcode_job;
+
+/// 删除订阅房间消息回调
+pub mod delete_event_sub;
+
+/// 删除字幕规则
+pub mod delete_live_ai_produce_rules;
+
+/// DeleteLiveAIStudio
+pub mod delete_live_ai_studio;
+
+/// 删除字幕模板
+pub mod delete_live_ai_subtitle;
+
+/// 解除录制配置
+pub mod delete_live_app_record_config;
+
+/// 删除直播截图配置
+pub mod delete_live_app_snapshot_config;
+
+/// 删除直播语音审核配置
+pub mod delete_live_audio_audit_config;
+
+/// 删除直播语音审核回调配置
+pub mod delete_live_audio_audit_notify_config;
+
+/// 删除直播中心转推
+pub mod delete_live_center_transfer;
+
+/// 删除直播延播配置
+pub mod delete_live_delay_config;
+
+/// 删除回调通知URL
+pub mod delete_live_detect_notify_config;
+
+/// 删除已添加的直播域名
+pub mod delete_live_domain;
+
+/// 删除直播域名的映射关系
+pub mod delete_live_domain_mapping;
+
+/// 删除播流域名的映射关系
+pub mod delete_live_domain_play_mapping;
+
+/// 删除直播转推配置
+pub mod delete_live_edge_transfer;
+
+/// 删除触发拉流配置信息
+pub mod delete_live_lazy_pull_stream_info_config;
+
+/// 删除直播互动群组
+pub mod delete_live_message_group;
+
+/// 删除（撤回）某条群组消息
+pub mod delete_live_message_group_message;
+
+/// 删除（撤回）某条单聊消息
+pub mod delete_live_message_user_message;
+
+/// DeleteLivePackageConfig
+pub mod delete_live_package_config;
+
+/// 删除全球加速实例和直播链路的绑定关系
+pub mod delete_live_private_line;
+
+/// 删除直播拉流配置
+pub mod delete_live_pull_stream_info_config;
+
+/// DeleteLivePullToPush
+pub mod delete_live_pull_to_push;
+
+/// 删除实时日志推送的logstore
+pub mod delete_live_real_time_log_logstore;
+
+/// 删除域名实时日志推送
+pub mod delete_live_realtime_log_delivery;
+
+/// 删除直播录制回调配置
+pub mod delete_live_record_notify_config;
+
+/// 删除直播录制转点播配置
+pub mod delete_live_record_vod_config;
+
+/// 删除直播审核配置
+pub mod delete_live_snapshot_detect_porn_config;
+
+/// 删除截图回调配置
+pub mod delete_live_snapshot_notify_config;
+
+/// 删除灰度环境下的域名配置
+pub mod delete_live_specific_staging_config;
+
+/// DeleteLiveStreamBlock
+pub mod delete_live_stream_block;
+
+/// 删除在线流合流
+pub mod delete_live_stream_merge;
+
+/// 删除监播室
+pub mod delete_live_stream_monitor;
+
+/// 删除直播录制文件
+pub mod delete_live_stream_record_index_files;
+
+/// 删除转码配置
+pub mod delete_live_stream_transcode;
+
+/// 删除⽔印模板
+pub mod delete_live_stream_watermark;
+
+/// 删除水印规则
+pub mod delete_live_stream_watermark_rule;
+
+/// 删除直播推流回调配置
+pub mod delete_live_streams_notify_url_config;
+
+/// 删除互动消息应用
+pub mod delete_message_app;
+
+/// 删除合流任务
+pub mod delete_mix_stream;
+
+/// 删除播放列表
+pub mod delete_playlist;
+
+/// 删除播放列表项目
+pub mod delete_playlist_items;
+
+/// 删除实时语音转文字或翻译任务
+pub mod delete_rtc_asr_task;
+
+/// 删除混流转推事件订阅
+pub mod delete_rtc_mpu_event_sub;
+
+/// 删除截图回调鉴权配置
+pub mod delete_snapshot_callback_auth;
+
+/// 删除直播截图文件
+pub mod delete_snapshot_files;
+
+/// 删除虚拟演播厅布局
+pub mod delete_studio_layout;
+
+/// 查询自动启停的定时任务
+pub mod describe_auto_show_list_tasks;
+
+/// 查询导播台通道信息列表
+pub mod describe_caster_channels;
+
+/// 查询导播台组件列表
+pub mod describe_caster_components;
+
+/// 查询导播台配置
+pub mod describe_caster_config;
+
+/// 查询导播台布局列表
+pub mod describe_caster_layouts;
+
+/// 查询导播台节目单
+pub mod describe_caster_program;
+
+/// 查询场景音频配置信息
+pub mod describe_caster_scene_audio;
+
+/// 查询场景信息列表
+pub mod describe_caster_scenes;
+
+/// 查询导播台流信息列表
+pub mod describe_caster_stream_url;
+
+/// 查询导播台视频源
+pub mod describe_caster_video_resources;
+
+/// 查询导播台列表
+pub mod describe_casters;
+
+/// 查询频道内在线用户列表
+pub mod describe_channel_participants;
+
+/// 查询频道内在线用户列表
+pub mod describe_channel_users;
+
+/// 查询域名在特定计费区域的用量数据
+pub mod describe_domain_usage_data;
+
+/// DescribeDomainWithIntegrity
+pub mod describe_domain_with_integrity;
+
+/// 查询字幕规则
+pub mod describe_live_ai_produce_rules;
+
+/// DescribeLiveAIStudio
+pub mod describe_live_ai_studio;
+
+/// 查询字幕模板
+pub mod describe_live_ai_subtitle;
+
+/// 查询直播语音审核配置
+pub mod describe_live_audio_audit_config;
+
+/// 查询直播语音审核回调配置
+pub mod describe_live_audio_audit_notify_config;
+
+/// 查询直播中心收录的流音视频帧率和码率
+pub mod describe_live_center_stream_rate_data;
+
+/// 获取直播中心转推
+pub mod describe_live_center_transfer;
+
+/// 查询证书信息
+pub mod describe_live_certificate_detail;
+
+/// 获取证书列表信息
+pub mod describe_live_certificate_list;
+
+/// 查询直播延播配置
+pub mod describe_live_delay_config;
+
+/// DescribeLiveDelayedStreamingUsage
+pub mod describe_live_delayed_streaming_usage;
+
+/// 查询审核回调URL
+pub mod describe_live_detect_notify_config;
+
+/// 查询直播审核用量数据
+pub mod describe_live_detect_porn_data;
+
+/// 查询域名网络带宽监控数据
+pub mod describe_live_domain_bps_data;
+
+/// 按协议分类查询域名带宽及流量数据
+pub mod describe_live_domain_bps_data_by_layer;
+
+/// 查询证书匹配的域名列表
+pub mod describe_live_domain_by_certificate;
+
+/// 查询指定直播域名证书信息
+pub mod describe_live_domain_certificate_info;
+
+/// 查询直播域名配置
+pub mod describe_live_domain_configs;
+
+/// 获取指定直播域名配置的基本信息
+pub mod describe_live_domain_detail;
+
+/// 查询直播域名下流帧率和码率数据
+pub mod describe_live_domain_frame_rate_and_bit_rate_data;
+
+/// 查询域名推流数量限制和转码数量限制
+pub mod describe_live_domain_limit;
+
+/// 日志下载
+pub mod describe_live_domain_log;
+
+/// 查询直播域名映射
+pub mod describe_live_domain_mapping;
+
+/// 获取域名广目监播用量
+pub mod describe_live_domain_monitoring_usage_data;
+
+/// DescribeLiveDomainMultiStreamConfig
+pub mod describe_live_domain_multi_stream_config;
+
+/// 查询域名下所有流某分钟的在线人数信息
+pub mod describe_live_domain_online_user_num;
+
+/// 查询域名推流状态码
+pub mod describe_live_domain_publish_error_code;
+
+/// 查询推流域名推流网络带宽监控数据
+pub mod describe_live_domain_push_bps_data;
+
+/// 查询推流域名推流流量监控数据
+pub mod describe_live_domain_push_traffic_data;
+
+/// 查询直播域名PV/UV数据
+pub mod describe_live_domain_pv_uv_data;
+
+/// 获取域名1分钟粒度带宽数据
+pub mod describe_live_domain_real_time_bps_data;
+
+/// 查询直播域名实时HTTP返回码占比
+pub mod describe_live_domain_real_time_http_code_data;
+
+/// 获取加速域名的1分钟流量监控数据
+pub mod describe_live_domain_real_time_traffic_data;
+
+/// 查询域名实时日志投递信息
+pub mod describe_live_domain_realtime_log_delivery;
+
+/// 查询直播录制路数、转封装用量
+pub mod describe_live_domain_record_usage_data;
+
+/// 查询直播域名截图张数数据
+pub mod describe_live_domain_snapshot_data;
+
+/// 查询灰度环境配置信息
+pub mod describe_live_domain_staging_config;
+
+/// 查询域名转码用量数据
+pub mod describe_live_domain_stream_transcode_data;
+
+/// 查询直播时移用量数据
+pub mod describe_live_domain_time_shift_data;
+
+/// 查询直播域名流量数据
+pub mod describe_live_domain_traffic_data;
+
+/// DescribeLiveDrmUsageData
+pub mod describe_live_drm_usage_data;
+
+/// 查询直播转推配置
+pub mod describe_live_edge_transfer;
+
+/// DescribeLiveGrtnDuration
+pub mod describe_live_grtn_duration;
+
+/// 查询证书服务列表接口
+pub mod describe_live_https_domain_list;
+
+/// 查询互动直播指标数据
+pub mod describe_live_interaction_metric_data;
+
+/// 获取直播IP信息
+pub mod describe_live_ip_info;
+
+/// 查询触发拉流配置
+pub mod describe_live_lazy_pull_stream_config;
+
+/// 查询直播互动应用信息
+pub mod describe_live_message_app;
+
+/// 查询直播互动群组详细信息
+pub mod describe_live_message_group;
+
+/// 查询用户禁言状态信息
+pub mod describe_live_message_group_band;
+
+/// DescribeLivePackageConfig
+pub mod describe_live_package_config;
+
+/// 查询可选的全球加速链路起点
+pub mod describe_live_private_line_areas;
+
+/// 查询全球加速配置
+pub mod describe_live_private_line_avail_ga;
+
+/// 查询导播台用量数据
+pub mod describe_live_producer_usage_data;
+
+/// 查询域名下拉流配置信息
+pub mod describe_live_pull_stream_config;
+
+/// DescribeLivePullToPush
+pub mod describe_live_pull_to_push;
+
+/// DescribeLivePullToPushList
+pub mod describe_live_pull_to_push_list;
+
+/// 查询转推离线日志下载地址
+pub mod describe_live_push_proxy_log;
+
+/// 查询直播中心转推用量数据
+pub mod describe_live_push_proxy_usage_data;
+
+/// 查询实时日志投递次数
+pub mod describe_live_realtime_delivery_acc;
+
+/// DescribeLiveRealtimeLogAuthorized
+pub mod describe_live_realtime_log_authorized;
+
+/// 查询域名下所有App录制配置
+pub mod describe_live_record_config;
+
+/// 查询域名级别录制回调配置
+pub mod describe_live_record_notify_config;
+
+/// DescribeLiveRecordNotifyRecords
+pub mod describe_live_record_notify_records;
+
+/// 查询直播录制转点播配置
+pub mod describe_live_record_vod_configs;
+
+/// 查询域名时移配置
+pub mod describe_live_shift_configs;
+
+/// 查询域名下的截图配置
+pub mod describe_live_snapshot_config;
+
+/// 查询鉴黄配置
+pub mod describe_live_snapshot_detect_porn_config;
+
+/// 获取截图回调配置
+pub mod describe_live_snapshot_notify_config;
+
+/// DescribeLiveStreamAuthChecking
+pub mod describe_live_stream_auth_checking;
+
+/// 查询RTMP协议直播流的帧率和码率
+pub mod describe_live_stream_bit_rate_data;
+
+/// 查询在线直播流数量
+pub mod describe_live_stream_count;
+
+/// 查询直播延迟时间
+pub mod describe_live_stream_delay_config;
+
+/// 查询RTMP协议直播流的详细音视频帧率码率
+pub mod describe_live_stream_detail_frame_rate_and_bit_rate_data;
+
+/// 查询直播流历史在线人数
+pub mod describe_live_stream_history_user_num;
+
+/// 获取直播流合并
+pub mod describe_live_stream_merge;
+
+/// 查询指定域名流粒度批量数据
+pub mod describe_live_stream_metric_detail_data;
+
+/// 查询监播室列表
+pub mod describe_live_stream_monitor_list;
+
+/// DescribeLiveStreamPreloadTasks
+pub mod describe_live_stream_preload_tasks;
+
+/// 查询指定域名推流流粒度批量数据
+pub mod describe_live_stream_push_metric_detail_data;
+
+/// 查询直播流录制内容
+pub mod describe_live_stream_record_content;
+
+/// 查询单个录制索引文件
+pub mod describe_live_stream_record_index_file;
+
+/// 查询某个时间段内的所有录制索引文件
+pub mod describe_live_stream_record_index_files;
+
+/// 查询一段时间内截图内容
+pub mod describe_live_stream_snapshot_info;
+
+/// 查询单路流状态
+pub mod describe_live_stream_state;
+
+/// 查询转码配置信息
+pub mod describe_live_stream_transcode_info;
+
+/// DescribeLiveStreamTranscodeMetricData
+pub mod describe_live_stream_transcode_metric_data;
+
+/// DescribeLiveStreamTranscodeStreamNum
+pub mod describe_live_stream_transcode_stream_num;
+
+/// 查询水印规则列表
+pub mod describe_live_stream_watermark_rules;
+
+/// 查询水印模板列表
+pub mod describe_live_stream_watermarks;
+
+/// 获取域名下直播流播放的黑名单
+pub mod describe_live_streams_block_list;
+
+/// 查询直播流操作历史
+pub mod describe_live_streams_control_history;
+
+/// DescribeLiveStreamsNotifyRecords
+pub mod describe_live_streams_notify_records;
+
+/// 查询直播推流回调配置
+pub mod describe_live_streams_notify_url_config;
+
+/// 查询域名在线流列表
+pub mod describe_live_streams_online_list;
+
+/// 查询域名历史流列表
+pub mod describe_live_streams_publish_list;
+
+/// 获取天粒度累计直播流路数
+pub mod describe_live_streams_total_count;
+
+/// DescribeLiveTopDomainsByFlow
+pub mod describe_live_top_domains_by_flow;
+
+/// 获取直播视频音频信息
+pub mod describe_live_up_video_audio_info;
+
+/// DescribeLiveUserBillPrediction
+pub mod describe_live_user_bill_prediction;
+
+/// 查询用户名下所有的直播域名
+pub mod describe_live_user_domains;
+
+/// DescribeLiveUserStreamMetricData
+pub mod describe_live_user_stream_metric_data;
+
+/// DescribeLiveUserTags
+pub mod describe_live_user_tags;
+
+/// DescribeLiveVerifyContent
+pub mod describe_live_verify_content;
+
+/// 查询混流转码用量数据
+pub mod describe_meter_live_bypass_duration;
+
+/// 查询合流任务列表
+pub mod describe_mix_stream_list;
+
+/// 查询首帧延时组成
+pub mod describe_rts_native_sdk_first_frame_cost;
+
+/// 查询首帧延时
+pub mod describe_rts_native_sdk_first_frame_delay;
+
+/// 查询播放失败的原因
+pub mod describe_rts_native_sdk_play_fail_status;
+
+/// 查询播放时长
+pub mod describe_rts_native_sdk_play_time;
+
+/// 查询播放次数
+pub mod describe_rts_native_sdk_vv_data;
+
+/// DescribeRtcCloudRecordingFiles
+pub mod describe_rtc_cloud_recording_files;
+
+/// 查询混流转推事件订阅
+pub mod describe_rtc_mpu_event_sub;
+
+/// 节目单查询
+pub mod describe_show_list;
+
+/// DescribeStreamLocationBlock
+pub mod describe_stream_location_block;
+
+/// 查询虚拟演播厅布局
+pub mod describe_studio_layouts;
+
+/// DescribeToutiaoLivePlay
+pub mod describe_toutiao_live_play;
+
+/// DescribeToutiaoLivePublish
+pub mod describe_toutiao_live_publish;
+
+/// DescribeUpBpsPeakData
+pub mod describe_up_bps_peak_data;
+
+/// DescribeUpBpsPeakOfLine
+pub mod describe_up_bps_peak_of_line;
+
+/// DescribeUpPeakPublishStreamData
+pub mod describe_up_peak_publish_stream_data;
+
+/// 暂停域名实时日志投递
+pub mod disable_live_realtime_log_delivery;
+
+/// 动态更新水印
+pub mod dynamic_update_water_mark_stream_rule;
+
+/// 编辑播放列表
+pub mod edit_playlist;
+
+/// 添加剪辑任务
+pub mod edit_show_and_replace;
+
+/// 切换导播台备播
+pub mod effect_caster_urgent;
+
+/// 更新导播台备播片
+pub mod effect_caster_video_resource;
+
+/// 开启域名实时日志投递
+pub mod enable_live_realtime_log_delivery;
+
+/// 禁止直播流
+pub mod forbid_live_stream;
+
+/// 获取全量自定义合流模板
+pub mod get_all_custom_templates;
+
+/// 获取自定义合流模板
+pub mod get_custom_template;
+
+/// GetEdgeTranscodeJob
+pub mod get_edge_transcode_job;
+
+/// GetEdgeTranscodeTemplate
+pub mod get_edge_transcode_template;
+
+/// 查询剪辑任务
+pub mod get_editing_job_info;
+
+/// 获取指定互动消息应用详情
+pub mod get_message_app;
+
+/// 获取消息组详情
+pub mod get_message_group;
+
+/// 获取长连接建连Token
+pub mod get_message_token;
+
+/// HotLiveRtcStream
+pub mod hot_live_rtc_stream;
+
+/// 创建一个定时任务
+pub mod initialize_auto_show_list_task;
+
+/// 加入消息组
+pub mod join_message_group;
+
+/// 将指定用户从群组中踢出去
+pub mod kick_live_message_group_user;
+
+/// 退出消息组
+pub mod leave_message_group;
+
+/// ListEdgeTranscodeJob
+pub mod list_edge_transcode_job;
+
+/// ListEdgeTranscodeTemplate
+pub mod list_edge_transcode_template;
+
+/// 查询订阅房间消息列表
+pub mod list_event_sub;
+
+/// 查询回调记录
+pub mod list_event_sub_event;
+
+/// 查询延播配置列表
+pub mod list_live_delay_config;
+
+/// 查询直播互动应用列表
+pub mod list_live_message_apps;
+
+/// 查询互动消息群组列表（支持翻页）
+pub mod list_live_message_group_by_page;
+
+/// 查询群组消息列表
+pub mod list_live_message_group_messages;
+
+/// 查询群组用户列表
+pub mod list_live_message_group_users;
+
+/// 查询直播互动群组列表
+pub mod list_live_message_groups;
+
+/// 查询用户下所有实时日志投递
+pub mod list_live_realtime_log_delivery;
+
+/// 查询实时日志投递服务下所有直播域名
+pub mod list_live_realtime_log_delivery_domains;
+
+/// 查询所有实时日志投递服务信息
+pub mod list_live_realtime_log_delivery_infos;
+
+/// 查询消息列表
+pub mod list_message;
+
+/// 查询互动消息应用列表
+pub mod list_message_app;
+
+/// 查询指定用户下消息组
+pub mod list_message_group;
+
+/// 查询消息组成员
+pub mod list_message_group_user;
+
+/// 通过用户ID查询用户信息
+pub mod list_message_group_user_by_id;
+
+/// 查询被禁言的消息组成员
+pub mod list_mute_group_user;
+
+/// 获取播放列表
+pub mod list_playlist;
+
+/// 列出播放列表项
+pub mod list_playlist_items;
+
+/// ListRTCLiveRooms
+pub mod list_rtc_live_rooms;
+
+/// 查询混流转推事件订阅记录
+pub mod list_rtc_mpu_event_sub_record;
+
+/// 查询混流转推任务参数明细
+pub mod list_rtc_mpu_task_detail;
+
+/// 修改导播台组件
+pub mod modify_caster_component;
+
+/// 修改导播台节目配置,节目类型不允许修改
+pub mod modify_caster_episode;
+
+/// 修改导播台布局
+pub mod modify_caster_layout;
+
+/// 修改导播台节目单
+pub mod modify_caster_program;
+
+/// 修改导播台视频源
+pub mod modify_caster_video_resource;
+
+/// ModifyLiveAIStudio
+pub mod modify_live_ai_studio;
+
+/// ModifyLiveDomainSchdmByProperty
+pub mod modify_live_domain_schdm_by_property;
+
+/// 修改直播互动应用鉴权信息
+pub mod modify_live_message_app_audit;
+
+/// 修改直播互动应用回调信息
+pub mod modify_live_message_app_callback;
+
+/// 修改直播互动应用禁用信息
+pub mod modify_live_message_app_disable;
+
+/// 修改直播互动群组信息
+pub mod modify_live_message_group;
+
+/// 修改用户禁言状态
+pub mod modify_live_message_group_band;
+
+/// 修改用户信息
+pub mod modify_live_message_user_info;
+
+/// 更改域名实时日志投递
+pub mod modify_live_realtime_log_delivery;
+
+/// 修改播单属性
+pub mod modify_show_list;
+
+/// 修改虚拟演播厅布局
+pub mod modify_studio_layout;
+
+/// 禁言消息组全员
+pub mod mute_all_group_user;
+
+/// 批量禁言消息组内成员
+pub mod mute_group_user;
+
+/// 开启时移服务
+pub mod open_live_shift;
+
+/// 手动切换节目
+pub mod play_choosen_show;
+
+/// 将灰度配置转为生产配置
+pub mod publish_live_staging_config_to_production;
+
+/// QueryLiveDomainMultiStreamList
+pub mod query_live_domain_multi_stream_list;
+
+/// 按指定条件查询互动消息应用
+pub mod query_message_app;
+
+/// 查询实时语音转文字或翻译
+pub mod query_rtc_asr_tasks;
+
+/// 查询截图回调鉴权配置
+pub mod query_snapshot_callback_auth;
+
+/// 实时录制指令
+pub mod real_time_record_command;
+
+/// RecoverLiveMessageDeletedGroup
+pub mod recover_live_message_deleted_group;
+
+/// RemoveLiveMessageGroupBand
+pub mod remove_live_message_group_band;
+
+/// 删除节目单中的节目
+pub mod remove_show_from_show_list;
+
+/// 从频道中踢出指定终端用户
+pub mod remove_terminals;
+
+/// 重启导播台
+pub mod restart_caster;
+
+/// RestartLivePullToPush
+pub mod restart_live_pull_to_push;
+
+/// 开始或恢复某条直播流的推送
+pub mod resume_live_stream;
+
+/// 将灰度环境配置回滚
+pub mod rollback_live_staging_config;
+
+/// 设置点赞消息
+pub mod send_like;
+
+/// 发送消息到群组
+pub mod send_live_message_group;
+
+/// 发送消息到用户
+pub mod send_live_message_user;
+
+/// 向消息组全员发送消息
+pub mod send_message_to_group;
+
+/// 向消息组内指定用户发送消息
+pub mod send_message_to_group_users;
+
+/// 设置导播台通道
+pub mod set_caster_channel;
+
+/// 设置导播台配置
+pub mod set_caster_config;
+
+/// 全量设置导播台场景配置
+pub mod set_caster_scene_config;
+
+/// 设置域名证书
+pub mod set_live_domain_certificate;
+
+/// SetLiveDomainMultiStreamConfig
+pub mod set_live_domain_multi_stream_config;
+
+/// SetLiveDomainMultiStreamMaster
+pub mod set_live_domain_multi_stream_master;
+
+/// SetLiveDomainMultiStreamOptimalMode
+pub mod set_live_domain_multi_stream_optimal_mode;
+
+/// 设置或修改灰度环境下的域名配置
+pub mod set_live_domain_staging_config;
+
+/// 设置直播转推配置
+pub mod set_live_edge_transfer;
+
+/// 配置触发拉流
+pub mod set_live_lazy_pull_stream_info_config;
+
+/// 设置自定义SEI
+pub mod set_live_mpu_task_sei;
+
+/// SetLiveStreamBlock
+pub mod set_live_stream_block;
+
+/// 配置直播延迟
+pub mod set_live_stream_delay_config;
+
+/// SetLiveStreamPreloadTasks
+pub mod set_live_stream_preload_tasks;
+
+/// 设置推流回调通知地址配置
+pub mod set_live_streams_notify_url_config;
+
+/// SetShowListBackground
+pub mod set_show_list_background;
+
+/// 设置截图回调鉴权配置
+pub mod set_snapshot_callback_auth;
+
+/// 启动导播台
+pub mod start_caster;
+
+/// 启动导播台场景
+pub mod start_caster_scene;
+
+/// StartEdgeTranscodeJob
+pub mod start_edge_transcode_job;
+
+/// 启用直播域名
+pub mod start_live_domain;
+
+/// 创建混流转推任务（新）
+pub mod start_live_mpu_task;
+
+/// 开启监播
+pub mod start_live_stream_monitor;
+
+/// 开始播放列表列表项
+pub mod start_playlist;
+
+/// StartRtcCloudRecording
+pub mod start_rtc_cloud_recording;
+
+/// 停止导播台
+pub mod stop_caster;
+
+/// 停止导播台场景
+pub mod stop_caster_scene;
+
+/// StopEdgeTranscodeJob
+pub mod stop_edge_transcode_job;
+
+/// 停用直播域名
+pub mod stop_live_domain;
+
+/// 停止混流转推任务（新）
+pub mod stop_live_mpu_task;
+
 /// Stops a pulled-stream relay task.
 pub mod stop_live_pull_to_push;
 
+/// 停止监播
+pub mod stop_live_stream_monitor;
+
+/// 停止节目单
+pub mod stop_playlist;
+
+/// 停止实时语音转文字或翻译
+pub mod stop_rtc_asr_task;
+
+/// StopRtcCloudRecording
+pub mod stop_rtc_cloud_recording;
+
+/// 添加Live资源标签
+pub mod tag_live_resources;
+
+/// 删除Live资源标签
+pub mod un_tag_live_resources;
+
+/// UnbanLiveMessageGroup
+pub mod unban_live_message_group;
+
+/// UpdateCasterResourceGroup
+pub mod update_caster_resource_group;
+
+/// 更新场景音频配置
+pub mod update_caster_scene_audio;
+
+/// 更新导播场景配置
+pub mod update_caster_scene_config;
+
+/// UpdateCustomLiveStreamTranscode
+pub mod update_custom_live_stream_transcode;
+
+/// UpdateEdgeTranscodeJob
+pub mod update_edge_transcode_job;
+
+/// 更新订阅房间消息回调
+pub mod update_event_sub;
+
+/// 更新实时字幕规则
+pub mod update_live_ai_produce_rules;
+
+/// 更新字幕模板
+pub mod update_live_ai_subtitle;
+
+/// 更新直播录制
+pub mod update_live_app_record_config;
+
+/// 更新直播截图配置
+pub mod update_live_app_snapshot_config;
+
+/// 更新直播语音审核配置
+pub mod update_live_audio_audit_config;
+
+/// 更新直播语音审核回调配置
+pub mod update_live_audio_audit_notify_config;
+
+/// 修改直播中心转推配置
+pub mod update_live_center_transfer;
+
+/// 更新直播延播配置
+pub mod update_live_delay_config;
+
+/// 更新直播审核回调配置
+pub mod update_live_detect_notify_config;
+
+/// 更新混流转推任务（新）
+pub mod update_live_mpu_task;
+
+/// 更新直播封装配置
+pub mod update_live_package_config;
+
+/// 更新直播拉流配置
+pub mod update_live_pull_stream_info_config;
+
+/// UpdateLivePullToPush
+pub mod update_live_pull_to_push;
+
+/// 更新域名级别录制回调配置
+pub mod update_live_record_notify_config;
+
+/// UpdateLiveRecordVodConfig
+pub mod update_live_record_vod_config;
+
+/// 更新直播审核配置
+pub mod update_live_snapshot_detect_porn_config;
+
+/// 修改截图回调配置
+pub mod update_live_snapshot_notify_config;
+
+/// 更新监播室
+pub mod update_live_stream_monitor;
+
+/// UpdateLiveStreamTranscode
+pub mod update_live_stream_transcode;
+
+/// 更新水印模板
+pub mod update_live_stream_watermark;
+
+/// 更新水印规则
+pub mod update_live_stream_watermark_rule;
+
+/// 更新互动消息应用信息
+pub mod update_message_app;
+
+/// 更新消息组
+pub mod update_message_group;
+
+/// 更新合流任务
+pub mod update_mix_stream;
+
+/// UpdateRtcCloudRecording
+pub mod update_rtc_cloud_recording;
+
+/// 更新混流转推事件订阅
+pub mod update_rtc_mpu_event_sub;
+
+/// UpdateRtsLiveStreamTranscode
+pub mod update_rts_live_stream_transcode;
+
+/// VerifyLiveDomainOwner
+pub mod verify_live_domain_owner;
+
 /// Every operation of the service, sorted by action.
-pub const ALL: &[&livegen_runtime::Operation] = &[&stop_live_pull_to_push::OPERATION];
+pub const ALL: &[&livegen_runtime::Operation] = &[
+    &add_caster_component::OPERATION,
+    &add_caster_episode::OPERATION,
+    &add_caster_episode_group::OPERATION,
+    &add_caster_episode_group_content::OPERATION,
+    &add_caster_layout::OPERATION,
+    &add_caster_program::OPERATION,
+    &add_caster_video_resource::OPERATION,
+    &add_custom_live_stream_transcode::OPERATION,
+    &add_live_ai_produce_rules::OPERATION,
+    &add_live_ai_subtitle::OPERATION,
+    &add_live_app_record_config::OPERATION,
+    &add_live_app_snapshot_config::OPERATION,
+    &add_live_audio_audit_config::OPERATION,
+    &add_live_audio_audit_notify_config::OPERATION,
+    &add_live_center_transfer::OPERATION,
+    &add_live_detect_notify_config::OPERATION,
+    &add_live_domain::OPERATION,
+    &add_live_domain_mapping::OPERATION,
+    &add_live_domain_play_mapping::OPERATION,
+    &add_live_message_group_band::OPERATION,
+    &add_live_package_config::OPERATION,
+    &add_live_pull_stream_info_config::OPERATION,
+    &add_live_record_notify_config::OPERATION,
+    &add_live_record_vod_config::OPERATION,
+    &add_live_snapshot_detect_porn_config::OPERATION,
+    &add_live_snapshot_notify_config::OPERATION,
+    &add_live_stream_merge::OPERATION,
+    &add_live_stream_transcode::OPERATION,
+    &add_live_stream_watermark::OPERATION,
+    &add_live_stream_watermark_rule::OPERATION,
+    &add_playlist_items::OPERATION,
+    &add_rts_live_stream_transcode::OPERATION,
+    &add_show_into_show_list::OPERATION,
+    &add_studio_layout::OPERATION,
+    &add_trancode_sei::OPERATION,
+    &ban_live_message_group::OPERATION,
+    &batch_delete_live_domain_configs::OPERATION,
+    &batch_get_online_users::OPERATION,
+    &batch_set_live_domain_configs::OPERATION,
+    &cancel_mute_all_group_user::OPERATION,
+    &cancel_mute_group_user::OPERATION,
+    &change_live_domain_resource_group::OPERATION,
+    &check_live_message_users_in_group::OPERATION,
+    &check_live_message_users_online::OPERATION,
+    &close_live_shift::OPERATION,
+    &copy_caster::OPERATION,
+    &copy_caster_scene_config::OPERATION,
+    &create_caster::OPERATION,
+    &create_custom_template::OPERATION,
+    &create_edge_transcode_job::OPERATION,
+    &create_event_sub::OPERATION,
+    &create_live_ai_studio::OPERATION,
+    &create_live_delay_config::OPERATION,
+    &create_live_message_app::OPERATION,
+    &create_live_message_group::OPERATION,
+    &create_live_private_line::OPERATION,
+    &create_live_pull_to_push::OPERATION,
+    &create_live_real_time_log_delivery::OPERATION,
+    &create_live_stream_monitor::OPERATION,
+    &create_live_stream_record_index_files::OPERATION,
+    &create_message_app::OPERATION,
+    &create_message_group::OPERATION,
+    &create_mix_stream::OPERATION,
+    &create_rtc_whip_stream_address::OPERATION,
+    &create_room_real_time_stream_address::OPERATION,
+    &create_rtc_asr_task::OPERATION,
+    &create_rtc_mpu_event_sub::OPERATION,
+    &delete_caster::OPERATION,
+    &delete_caster_component::OPERATION,
+    &delete_caster_episode::OPERATION,
+    &delete_caster_episode_group::OPERATION,
+    &delete_caster_layout::OPERATION,
+    &delete_caster_program::OPERATION,
+    &delete_caster_scene_config::OPERATION,
+    &delete_caster_video_resource::OPERATION,
+    &delete_channel::OPERATION,
+    &delete_custom_template::OPERATION,
+    &delete_edge_transcode_job::OPERATION,
+    &delete_event_sub::OPERATION,
+    &delete_live_ai_produce_rules::OPERATION,
+    &delete_live_ai_studio::OPERATION,
+    &delete_live_ai_subtitle::OPERATION,
+    &delete_live_app_record_config::OPERATION,
+    &delete_live_app_snapshot_config::OPERATION,
+    &delete_live_audio_audit_config::OPERATION,
+    &delete_live_audio_audit_notify_config::OPERATION,
+    &delete_live_center_transfer::OPERATION,
+    &delete_live_delay_config::OPERATION,
+    &delete_live_detect_notify_config::OPERATION,
+    &delete_live_domain::OPERATION,
+    &delete_live_domain_mapping::OPERATION,
+    &delete_live_domain_play_mapping::OPERATION,
+    &delete_live_edge_transfer::OPERATION,
+    &delete_live_lazy_pull_stream_info_config::OPERATION,
+    &delete_live_message_group::OPERATION,
+    &delete_live_message_group_message::OPERATION,
+    &delete_live_message_user_message::OPERATION,
+    &delete_live_package_config::OPERATION,
+    &delete_live_private_line::OPERATION,
+    &delete_live_pull_stream_info_config::OPERATION,
+    &delete_live_pull_to_push::OPERATION,
+    &delete_live_real_time_log_logstore::OPERATION,
+    &delete_live_realtime_log_delivery::OPERATION,
+    &delete_live_record_notify_config::OPERATION,
+    &delete_live_record_vod_config::OPERATION,
+    &delete_live_snapshot_detect_porn_config::OPERATION,
+    &delete_live_snapshot_notify_config::OPERATION,
+    &delete_live_specific_staging_config::OPERATION,
+    &delete_live_stream_block::OPERATION,
+    &delete_live_stream_merge::OPERATION,
+    &delete_live_stream_monitor::OPERATION,
+    &delete_live_stream_record_index_files::OPERATION,
+    &delete_live_stream_transcode::OPERATION,
+    &delete_live_stream_watermark::OPERATION,
+    &delete_live_stream_watermark_rule::OPERATION,
+    &delete_live_streams_notify_url_config::OPERATION,
+    &delete_message_app::OPERATION,
+    &delete_mix_stream::OPERATION,
+    &delete_playlist::OPERATION,
+    &delete_playlist_items::OPERATION,
+    &delete_rtc_asr_task::OPERATION,
+    &delete_rtc_mpu_event_sub::OPERATION,
+    &delete_snapshot_callback_auth::OPERATION,
+    &delete_snapshot_files::OPERATION,
+    &delete_studio_layout::OPERATION,
+    &describe_auto_show_list_tasks::OPERATION,
+    &describe_caster_channels::OPERATION,
+    &describe_caster_components::OPERATION,
+    &describe_caster_config::OPERATION,
+    &describe_caster_layouts::OPERATION,
+    &describe_caster_program::OPERATION,
+    &describe_caster_scene_audio::OPERATION,
+    &describe_caster_scenes::OPERATION,
+    &describe_caster_stream_url::OPERATION,
+    &describe_caster_video_resources::OPERATION,
+    &describe_casters::OPERATION,
+    &describe_channel_participants::OPERATION,
+    &describe_channel_users::OPERATION,
+    &describe_domain_usage_data::OPERATION,
+    &describe_domain_with_integrity::OPERATION,
+    &describe_live_ai_produce_rules::OPERATION,
+    &describe_live_ai_studio::OPERATION,
+    &describe_live_ai_subtitle::OPERATION,
+    &describe_live_audio_audit_config::OPERATION,
+    &describe_live_audio_audit_notify_config::OPERATION,
+    &describe_live_center_stream_rate_data::OPERATION,
+    &describe_live_center_transfer::OPERATION,
+    &describe_live_certificate_detail::OPERATION,
+    &describe_live_certificate_list::OPERATION,
+    &describe_live_delay_config::OPERATION,
+    &describe_live_delayed_streaming_usage::OPERATION,
+    &describe_live_detect_notify_config::OPERATION,
+    &describe_live_detect_porn_data::OPERATION,
+    &describe_live_domain_bps_data::OPERATION,
+    &describe_live_domain_bps_data_by_layer::OPERATION,
+    &describe_live_domain_by_certificate::OPERATION,
+    &describe_live_domain_certificate_info::OPERATION,
+    &describe_live_domain_configs::OPERATION,
+    &describe_live_domain_detail::OPERATION,
+    &describe_live_domain_frame_rate_and_bit_rate_data::OPERATION,
+    &describe_live_domain_limit::OPERATION,
+    &describe_live_domain_log::OPERATION,
+    &describe_live_domain_mapping::OPERATION,
+    &describe_live_domain_monitoring_usage_data::OPERATION,
+    &describe_live_domain_multi_stream_config::OPERATION,
+    &describe_live_domain_online_user_num::OPERATION,
+    &describe_live_domain_publish_error_code::OPERATION,
+    &describe_live_domain_push_bps_data::OPERATION,
+    &describe_live_domain_push_traffic_data::OPERATION,
+    &describe_live_domain_pv_uv_data::OPERATION,
+    &describe_live_domain_real_time_bps_data::OPERATION,
+    &describe_live_domain_real_time_http_code_data::OPERATION,
+    &describe_live_domain_real_time_traffic_data::OPERATION,
+    &describe_live_domain_realtime_log_delivery::OPERATION,
+    &describe_live_domain_record_usage_data::OPERATION,
+    &describe_live_domain_snapshot_data::OPERATION,
+    &describe_live_domain_staging_config::OPERATION,
+    &describe_live_domain_stream_transcode_data::OPERATION,
+    &describe_live_domain_time_shift_data::OPERATION,
+    &describe_live_domain_traffic_data::OPERATION,
+    &describe_live_drm_usage_data::OPERATION,
+    &describe_live_edge_transfer::OPERATION,
+    &describe_live_grtn_duration::OPERATION,
+    &describe_live_https_domain_list::OPERATION,
+    &describe_live_interaction_metric_data::OPERATION,
+    &describe_live_ip_info::OPERATION,
+    &describe_live_lazy_pull_stream_config::OPERATION,
+    &describe_live_message_app::OPERATION,
+    &describe_live_message_group::OPERATION,
+    &describe_live_message_group_band::OPERATION,
+    &describe_live_package_config::OPERATION,
+    &describe_live_private_line_areas::OPERATION,
+    &describe_live_private_line_avail_ga::OPERATION,
+    &describe_live_producer_usage_data::OPERATION,
+    &describe_live_pull_stream_config::OPERATION,
+    &describe_live_pull_to_push::OPERATION,
+    &describe_live_pull_to_push_list::OPERATION,
+    &describe_live_push_proxy_log::OPERATION,
+    &describe_live_push_proxy_usage_data::OPERATION,
+    &describe_live_realtime_delivery_acc::OPERATION,
+    &describe_live_realtime_log_authorized::OPERATION,
+    &describe_live_record_config::OPERATION,
+    &describe_live_record_notify_config::OPERATION,
+    &describe_live_record_notify_records::OPERATION,
+    &describe_live_record_vod_configs::OPERATION,
+    &describe_live_shift_configs::OPERATION,
+    &describe_live_snapshot_config::OPERATION,
+    &describe_live_snapshot_detect_porn_config::OPERATION,
+    &describe_live_snapshot_notify_config::OPERATION,
+    &describe_live_stream_auth_checking::OPERATION,
+    &describe_live_stream_bit_rate_data::OPERATION,
+    &describe_live_stream_count::OPERATION,
+    &describe_live_stream_delay_config::OPERATION,
+    &describe_live_stream_detail_frame_rate_and_bit_rate_data::OPERATION,
+    &describe_live_stream_history_user_num::OPERATION,
+    &describe_live_stream_merge::OPERATION,
+    &describe_live_stream_metric_detail_data::OPERATION,
+    &describe_live_stream_monitor_list::OPERATION,
+    &describe_live_stream_preload_tasks::OPERATION,
+    &describe_live_stream_push_metric_detail_data::OPERATION,
+    &describe_live_stream_record_content::OPERATION,
+    &describe_live_stream_record_index_file::OPERATION,
+    &describe_live_stream_record_index_files::OPERATION,
+    &describe_live_stream_snapshot_info::OPERATION,
+    &describe_live_stream_state::OPERATION,
+    &describe_live_stream_transcode_info::OPERATION,
+    &describe_live_stream_transcode_metric_data::OPERATION,
+    &describe_live_stream_transcode_stream_num::OPERATION,
+    &describe_live_stream_watermark_rules::OPERATION,
+    &describe_live_stream_watermarks::OPERATION,
+    &describe_live_streams_block_list::OPERATION,
+    &describe_live_streams_control_history::OPERATION,
+    &describe_live_streams_notify_records::OPERATION,
+    &describe_live_streams_notify_url_config::OPERATION,
+    &describe_live_streams_online_list::OPERATION,
+    &describe_live_streams_publish_list::OPERATION,
+    &describe_live_streams_total_count::OPERATION,
+    &describe_live_top_domains_by_flow::OPERATION,
+    &describe_live_up_video_audio_info::OPERATION,
+    &describe_live_user_bill_prediction::OPERATION,
+    &describe_live_user_domains::OPERATION,
+    &describe_live_user_stream_metric_data::OPERATION,
+    &describe_live_user_tags::OPERATION,
+    &describe_live_verify_content::OPERATION,
+    &describe_meter_live_bypass_duration::OPERATION,
+    &describe_mix_stream_list::OPERATION,
+    &describe_rts_native_sdk_first_frame_cost::OPERATION,
+    &describe_rts_native_sdk_first_frame_delay::OPERATION,
+    &describe_rts_native_sdk_play_fail_status::OPERATION,
+    &describe_rts_native_sdk_play_time::OPERATION,
+    &describe_rts_native_sdk_vv_data::OPERATION,
+    &describe_rtc_cloud_recording_files::OPERATION,
+    &describe_rtc_mpu_event_sub::OPERATION,
+    &describe_show_list::OPERATION,
+    &describe_stream_location_block::OPERATION,
+    &describe_studio_layouts::OPERATION,
+    &describe_toutiao_live_play::OPERATION,
+    &describe_toutiao_live_publish::OPERATION,
+    &describe_up_bps_peak_data::OPERATION,
+    &describe_up_bps_peak_of_line::OPERATION,
+    &describe_up_peak_publish_stream_data::OPERATION,
+    &disable_live_realtime_log_delivery::OPERATION,
+    &dynamic_update_water_mark_stream_rule::OPERATION,
+    &edit_playlist::OPERATION,
+    &edit_show_and_replace::OPERATION,
+    &effect_caster_urgent::OPERATION,
+    &effect_caster_video_resource::OPERATION,
+    &enable_live_realtime_log_delivery::OPERATION,
+    &forbid_live_stream::OPERATION,
+    &get_all_custom_templates::OPERATION,
+    &get_custom_template::OPERATION,
+    &get_edge_transcode_job::OPERATION,
+    &get_edge_transcode_template::OPERATION,
+    &get_editing_job_info::OPERATION,
+    &get_message_app::OPERATION,
+    &get_message_group::OPERATION,
+    &get_message_token::OPERATION,
+    &hot_live_rtc_stream::OPERATION,
+    &initialize_auto_show_list_task::OPERATION,
+    &join_message_group::OPERATION,
+    &kick_live_message_group_user::OPERATION,
+    &leave_message_group::OPERATION,
+    &list_edge_transcode_job::OPERATION,
+    &list_edge_transcode_template::OPERATION,
+    &list_event_sub::OPERATION,
+    &list_event_sub_event::OPERATION,
+    &list_live_delay_config::OPERATION,
+    &list_live_message_apps::OPERATION,
+    &list_live_message_group_by_page::OPERATION,
+    &list_live_message_group_messages::OPERATION,
+    &list_live_message_group_users::OPERATION,
+    &list_live_message_groups::OPERATION,
+    &list_live_realtime_log_delivery::OPERATION,
+    &list_live_realtime_log_delivery_domains::OPERATION,
+    &list_live_realtime_log_delivery_infos::OPERATION,
+    &list_message::OPERATION,
+    &list_message_app::OPERATION,
+    &list_message_group::OPERATION,
+    &list_message_group_user::OPERATION,
+    &list_message_group_user_by_id::OPERATION,
+    &list_mute_group_user::OPERATION,
+    &list_playlist::OPERATION,
+    &list_playlist_items::OPERATION,
+    &list_rtc_live_rooms::OPERATION,
+    &list_rtc_mpu_event_sub_record::OPERATION,
+    &list_rtc_mpu_task_detail::OPERATION,
+    &modify_caster_component::OPERATION,
+    &modify_caster_episode::OPERATION,
+    &modify_caster_layout::OPERATION,
+    &modify_caster_program::OPERATION,
+    &modify_caster_video_resource::OPERATION,
+    &modify_live_ai_studio::OPERATION,
+    &modify_live_domain_schdm_by_property::OPERATION,
+    &modify_live_message_app_audit::OPERATION,
+    &modify_live_message_app_callback::OPERATION,
+    &modify_live_message_app_disable::OPERATION,
+    &modify_live_message_group::OPERATION,
+    &modify_live_message_group_band::OPERATION,
+    &modify_live_message_user_info::OPERATION,
+    &modify_live_realtime_log_delivery::OPERATION,
+    &modify_show_list::OPERATION,
+    &modify_studio_layout::OPERATION,
+    &mute_all_group_user::OPERATION,
+    &mute_group_user::OPERATION,
+    &open_live_shift::OPERATION,
+    &play_choosen_show::OPERATION,
+    &publish_live_staging_config_to_production::OPERATION,
+    &query_live_domain_multi_stream_list::OPERATION,
+    &query_message_app::OPERATION,
+    &query_rtc_asr_tasks::OPERATION,
+    &query_snapshot_callback_auth::OPERATION,
+    &real_time_record_command::OPERATION,
+    &recover_live_message_deleted_group::OPERATION,
+    &remove_live_message_group_band::OPERATION,
+    &remove_show_from_show_list::OPERATION,
+    &remove_terminals::OPERATION,
+    &restart_caster::OPERATION,
+    &restart_live_pull_to_push::OPERATION,
+    &resume_live_stream::OPERATION,
+    &rollback_live_staging_config::OPERATION,
+    &send_like::OPERATION,
+    &send_live_message_group::OPERATION,
+    &send_live_message_user::OPERATION,
+    &send_message_to_group::OPERATION,
+    &send_message_to_group_users::OPERATION,
+    &set_caster_channel::OPERATION,
+    &set_caster_config::OPERATION,
+    &set_caster_scene_config::OPERATION,
+    &set_live_domain_certificate::OPERATION,
+    &set_live_domain_multi_stream_config::OPERATION,
+    &set_live_domain_multi_stream_master::OPERATION,
+    &set_live_domain_multi_stream_optimal_mode::OPERATION,
+    &set_live_domain_staging_config::OPERATION,
+    &set_live_edge_transfer::OPERATION,
+    &set_live_lazy_pull_stream_info_config::OPERATION,
+    &set_live_mpu_task_sei::OPERATION,
+    &set_live_stream_block::OPERATION,
+    &set_live_stream_delay_config::OPERATION,
+    &set_live_stream_preload_tasks::OPERATION,
+    &set_live_streams_notify_url_config::OPERATION,
+    &set_show_list_background::OPERATION,
+    &set_snapshot_callback_auth::OPERATION,
+    &start_caster::OPERATION,
+    &start_caster_scene::OPERATION,
+    &start_edge_transcode_job::OPERATION,
+    &start_live_domain::OPERATION,
+    &start_live_mpu_task::OPERATION,
+    &start_live_stream_monitor::OPERATION,
+    &start_playlist::OPERATION,
+    &start_rtc_cloud_recording::OPERATION,
+    &stop_caster::OPERATION,
+    &stop_caster_scene::OPERATION,
+    &stop_edge_transcode_job::OPERATION,
+    &stop_live_domain::OPERATION,
+    &stop_live_mpu_task::OPERATION,
+    &stop_live_pull_to_push::OPERATION,
+    &stop_live_stream_monitor::OPERATION,
+    &stop_playlist::OPERATION,
+    &stop_rtc_asr_task::OPERATION,
+    &stop_rtc_cloud_recording::OPERATION,
+    &tag_live_resources::OPERATION,
+    &un_tag_live_resources::OPERATION,
+    &unban_live_message_group::OPERATION,
+    &update_caster_resource_group::OPERATION,
+    &update_caster_scene_audio::OPERATION,
+    &update_caster_scene_config::OPERATION,
+    &update_custom_live_stream_transcode::OPERATION,
+    &update_edge_transcode_job::OPERATION,
+    &update_event_sub::OPERATION,
+    &update_live_ai_produce_rules::OPERATION,
+    &update_live_ai_subtitle::OPERATION,
+    &update_live_app_record_config::OPERATION,
+    &update_live_app_snapshot_config::OPERATION,
+    &update_live_audio_audit_config::OPERATION,
+    &update_live_audio_audit_notify_config::OPERATION,
+    &update_live_center_transfer::OPERATION,
+    &update_live_delay_config::OPERATION,
+    &update_live_detect_notify_config::OPERATION,
+    &update_live_mpu_task::OPERATION,
+    &update_live_package_config::OPERATION,
+    &update_live_pull_stream_info_config::OPERATION,
+    &update_live_pull_to_push::OPERATION,
+    &update_live_record_notify_config::OPERATION,
+    &update_live_record_vod_config::OPERATION,
+    &update_live_snapshot_detect_porn_config::OPERATION,
+    &update_live_snapshot_notify_config::OPERATION,
+    &update_live_stream_monitor::OPERATION,
+    &update_live_stream_transcode::OPERATION,
+    &update_live_stream_watermark::OPERATION,
+    &update_live_stream_watermark_rule::OPERATION,
+    &update_message_app::OPERATION,
+    &update_message_group::OPERATION,
+    &update_mix_stream::OPERATION,
+    &update_rtc_cloud_recording::OPERATION,
+    &update_rtc_mpu_event_sub::OPERATION,
+    &update_rts_live_stream_transcode::OPERATION,
+    &verify_live_domain_owner::OPERATION,
+];

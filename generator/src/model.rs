@@ -58,6 +58,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+    /// Whether the crate docs' example calls it (`x-livegen-example`).
+    pub example: bool,
     /// Wire path.
     pub path: String,
     /// Methods, default first (`GET`/`POST`).

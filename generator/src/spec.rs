@@ -68,6 +68,8 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `x-livegen-example: true`: the crate docs' example calls this operation.
+    pub example: bool,
 }
 
 /// `x-acs-qps`: the published rate limit.

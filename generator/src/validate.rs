@@ -172,6 +172,17 @@ fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
             }
         }
     }
+    let mut examples = operations.iter().filter(|op| op.example);
+    if let (Some(first), Some(second)) = (examples.next(), examples.next()) {
+        p.hinted(
+            &format!("{}/x-livegen-example", second.pointer),
+            format!(
+                "`{}` and `{}` both set `x-livegen-example`",
+                first.action, second.action
+            ),
+            "the crate docs show one example call; keep the flag on one operation",
+        );
+    }
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for op in &operations {
         if let Some(first) = seen.insert(op.action.clone(), op.pointer.clone()) {
@@ -416,6 +427,19 @@ fn operation(
     let errors = errors(&obj, p);
     let output = responses_of(&obj, &errors, responses, p);
     let deprecated = obj.bool("deprecated", p).unwrap_or(false);
+    let example = obj.bool("x-livegen-example", p).unwrap_or(false);
+    if example && let Some(params) = &params {
+        for param in params.iter().filter(|q| q.required && q.example.is_none()) {
+            p.hinted(
+                &param.pointer,
+                format!(
+                    "parameter `{}` of the example operation has no `example`",
+                    param.name
+                ),
+                "the crate docs call the `x-livegen-example` operation with each required parameter's `example`; add one a reader would believe",
+            );
+        }
+    }
     let (action, path, methods) = rpc?;
     Some(Operation {
         pointer: pointer.to_owned(),
@@ -430,6 +454,7 @@ fn operation(
         output: output?,
         errors: errors?,
         deprecated,
+        example,
     })
 }
 

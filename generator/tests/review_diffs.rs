@@ -164,3 +164,102 @@ fn output_is_deterministic() {
         );
     }
 }
+
+/// The spec without the path item of `action` (its whole block under `paths:`).
+fn without_action(text: &str, action: &str) -> String {
+    let key = format!("\n  /{action}:\n");
+    let start = text.find(&key).expect("the action is in the spec") + 1;
+    let len = text[start + 1..]
+        .find("\n  /")
+        .or_else(|| text[start + 1..].find("\ncomponents:"))
+        .expect("the block ends")
+        + 2;
+    format!("{}{}", &text[..start], &text[start + len..])
+}
+
+/// Adding (or removing) one action adds (or removes) its own module file and one entry in
+/// each list — the module list, `ALL`, the re-exports, the README's table — and nothing
+/// else: no other operation's file, and not the crate-doc example, which the spec chooses.
+#[test]
+fn adding_or_removing_an_action_touches_only_its_file_and_list_entries() {
+    let base = spec();
+    let action = "DescribeLivePullToPush";
+    let module = "describe_live_pull_to_push";
+    let with = generate(&base);
+    let without = generate(&without_action(&base, action));
+    let own = format!("src/operations/{module}.rs");
+    let gone: Vec<&Path> = with
+        .keys()
+        .filter(|p| !without.contains_key(*p))
+        .map(|p| p.as_path())
+        .collect();
+    assert_eq!(gone, [Path::new(&own)]);
+    assert!(
+        without.keys().all(|p| with.contains_key(p)),
+        "no file appears"
+    );
+    let mut touched = Vec::new();
+    for (path, after) in &without {
+        let before = &with[path];
+        let diff = TextDiff::from_lines(before.as_str(), after.as_str());
+        let changed: Vec<_> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != ChangeTag::Equal)
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        touched.push(path.display().to_string());
+        // Adding the action is the same diff read the other way round: only insertions.
+        assert!(
+            changed.iter().all(|c| c.tag() == ChangeTag::Delete),
+            "{}: {changed:#?}",
+            path.display()
+        );
+        let named = changed
+            .iter()
+            .filter(|c| c.value().contains(action) || c.value().contains(module))
+            .count();
+        let structural = changed
+            .iter()
+            .filter(|c| {
+                let line = c.value().trim();
+                line.is_empty() || line == "};" || line.ends_with("Error,")
+            })
+            .count();
+        assert_eq!(
+            named + structural,
+            changed.len(),
+            "{}: every removed line belongs to {action}: {changed:#?}",
+            path.display()
+        );
+        assert!(changed.len() <= 6, "{}: {changed:#?}", path.display());
+    }
+    touched.sort();
+    assert_eq!(
+        touched,
+        ["README.md", "src/exports.rs", "src/operations.rs"],
+        "only the lists change"
+    );
+}
+
+/// Editing one imported action's description changes only that action's file.
+#[test]
+fn editing_an_imported_action_changes_only_its_file() {
+    let base = spec();
+    let key = "\n  /DescribeLiveDomainDetail:\n";
+    let at = base.find(key).expect("the action is in the spec");
+    let summary_at = at + base[at..].find("summary: ").expect("a summary") + "summary: ".len();
+    let edited = format!("{}Edited. {}", &base[..summary_at], &base[summary_at..]);
+    let diff = changes(&generate(&base), &generate(&edited));
+    let files: Vec<&str> = diff.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| *f == "src/operations/describe_live_domain_detail.rs"
+                || *f == "src/operations.rs"
+                || *f == "README.md"),
+        "{diff:#?}"
+    );
+    assert!(files.contains(&"src/operations/describe_live_domain_detail.rs"));
+}

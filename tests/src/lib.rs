@@ -4,6 +4,7 @@
 //!   binary for trying the client and CLI by hand;
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
 //!   metadata (`tests/tests/official_conformance.rs`);
+//! - [`wire_tables`]: what the checked-in crate sends, prepared from its operation tables;
 //! - [`scratch`]: scratch workspaces for generated crates built outside the repository;
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
 //! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
@@ -15,3 +16,4 @@ pub mod fake;
 pub mod harness;
 pub mod redis;
 pub mod scratch;
+pub mod wire_tables;

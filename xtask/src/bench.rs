@@ -11,6 +11,8 @@
 //! - `client`: the runtime's criterion benches (signing, request building, parsing).
 //! - `calls`: calls/s against the local fake on loopback, our client vs the official
 //!   Python SDK, interleaved.
+//! - `peers`: the whole `aliyun-live`'s own compile time next to `aws-sdk-ivs`,
+//!   `aws-sdk-medialive` and `google-cloud-video-livestream-v1` (skipped by `--smoke`).
 //! - `limiter`: a burst of 100 calls against the fake enforcing 10/s, and what one
 //!   acquisition costs on the process schedule vs on Redis (skipped without redis-server).
 //!
@@ -27,6 +29,7 @@ mod build;
 mod calls;
 mod client;
 mod codegen;
+mod peers;
 mod synth;
 
 use std::fmt::Write as _;
@@ -44,6 +47,7 @@ pub enum Section {
     Client,
     Calls,
     Limiter,
+    Peers,
 }
 
 const ALL: &[Section] = &[
@@ -52,6 +56,7 @@ const ALL: &[Section] = &[
     Section::Client,
     Section::Calls,
     Section::Limiter,
+    Section::Peers,
 ];
 
 #[derive(Debug, clap::Args)]
@@ -199,6 +204,7 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
             Section::Client => client::run(&ctx, &mut report)?,
             Section::Calls => calls::throughput(&ctx, &mut report)?,
             Section::Limiter => calls::limiter(&ctx, &mut report)?,
+            Section::Peers => peers::run(&ctx, &mut report)?,
         }
         println!("({section:?} took {:.1} s)", t.elapsed().as_secs_f64());
     }

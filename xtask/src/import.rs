@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use livegen_generator::import::{self, Selection};
+use livegen_generator::{merge, refresh};
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["all", "action"])))]
@@ -32,6 +33,16 @@ pub struct Args {
     /// With --into: replace these existing actions with the imported ones (repeatable).
     #[arg(long, value_name = "NAME", requires = "into")]
     replace: Vec<String>,
+    /// An older copy of the same API's metadata: descriptions, examples, response schemas,
+    /// error codes and QPS limits come from it wherever the operation and parameter still
+    /// exist; every wire fact comes from `--from`. Prints every conflict.
+    #[arg(long, value_name = "OLDER.json")]
+    docs_from: Option<PathBuf>,
+    /// With --into and --all: rewrite every action from the import, remove actions the
+    /// metadata no longer has, keep actions marked `x-livegen-handwritten: true` byte for
+    /// byte. Rerunning it on the same metadata changes nothing.
+    #[arg(long, requires = "into", requires = "all", conflicts_with = "replace")]
+    refresh: bool,
 }
 
 pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
@@ -42,6 +53,10 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
         Selection::All
     } else {
         Selection::Actions(args.action.clone())
+    };
+    let text = match &args.docs_from {
+        Some(older) => merged_metadata(root, &text, older)?,
+        None => text,
     };
     let imported = import::import(&text, &selection)
         .with_context(|| format!("cannot import {}", args.from.display()))?;
@@ -56,6 +71,25 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
                 );
             }
             (path, imported.spec.clone())
+        }
+        (None, Some(into)) if args.refresh => {
+            let path = root.join(into);
+            let existing = fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", into.display()))?;
+            let (refreshed, report) = refresh::refresh(&existing, &imported)
+                .with_context(|| format!("cannot refresh {}", into.display()))?;
+            for (what, actions) in [
+                ("added", &report.added),
+                ("removed", &report.removed),
+                ("changed", &report.changed),
+                ("hand-written, kept", &report.kept),
+            ] {
+                for action in actions {
+                    println!("{action}: {what}");
+                }
+            }
+            println!("{}", report.summary());
+            (path, refreshed)
         }
         (None, Some(into)) => {
             let path = root.join(into);
@@ -97,4 +131,26 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
         imported.unmapped.len()
     );
     Ok(true)
+}
+
+/// Merges the older copy's docs into the newer metadata `text`, printing every conflict
+/// and the merge's counts.
+fn merged_metadata(root: &std::path::Path, text: &str, older: &std::path::Path) -> Result<String> {
+    let older_text = fs::read_to_string(root.join(older))
+        .with_context(|| format!("cannot read the metadata {}", older.display()))?;
+    let (merged, report) = merge::merge(text, &older_text)
+        .with_context(|| format!("cannot merge the docs of {}", older.display()))?;
+    for c in &report.conflicts {
+        match &c.parameter {
+            Some(param) => println!(
+                "conflict: {} {param}: {}: {}",
+                c.action,
+                c.kind.label(),
+                c.detail
+            ),
+            None => println!("conflict: {}: {}: {}", c.action, c.kind.label(), c.detail),
+        }
+    }
+    println!("{}", report.summary());
+    Ok(merged)
 }

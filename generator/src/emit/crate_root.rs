@@ -54,8 +54,9 @@ fn title_doc(api: &Api) -> String {
         .replace('\n', " ")
 }
 
-/// The crate docs' example: the first operation whose required arguments can all be
-/// written as literals, called the way the README shows.
+/// The crate docs' example: the operation the spec marks `x-livegen-example`, called the
+/// way the README shows with its parameters' `example` values; none when no operation is
+/// marked (adding or removing another action never changes it).
 fn example(api: &Api) -> Option<String> {
     let (op, args) = example_call(api)?;
     let krate = &api.crate_name;
@@ -68,18 +69,13 @@ fn example(api: &Api) -> Option<String> {
 
 /// The operation the examples call, and the arguments of its `new`.
 pub fn example_call(api: &Api) -> Option<(&Operation, String)> {
-    api.operations
-        .iter()
-        .filter(|op| !op.deprecated)
-        .find_map(|op| {
-            let required: Vec<&Field> = op.params.iter().filter(|p| p.required).collect();
-            if required.len() > super::types::MAX_NEW_ARGS {
-                return None;
-            }
-            let args: Option<Vec<String>> =
-                required.iter().map(|p| example_arg(api, op, p)).collect();
-            Some((op, args?.join(", ")))
-        })
+    let op = api.operations.iter().find(|op| op.example)?;
+    let required: Vec<&Field> = op.params.iter().filter(|p| p.required).collect();
+    if required.len() > super::types::MAX_NEW_ARGS {
+        return None;
+    }
+    let args: Option<Vec<String>> = required.iter().map(|p| example_arg(api, op, p)).collect();
+    Some((op, args?.join(", ")))
 }
 
 /// A Rust expression for `f` in the crate docs' example; `None` for types that need more

@@ -235,6 +235,7 @@ impl<'a> Lower<'a> {
             summary: prose(op.summary.as_deref()),
             description: prose(op.description.as_deref()),
             deprecated: op.deprecated,
+            example: op.example,
             path: op.path.clone(),
             methods: op.methods.clone(),
             qps: op.qps.as_ref().map(|q| Qps {
