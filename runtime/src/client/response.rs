@@ -313,7 +313,9 @@ mod tests {
     fn excerpt_is_capped() {
         let long = "x".repeat(5000);
         match parse(answer(500, &format!("<{long}"))) {
-            Parsed::Unreadable { unreadable: u, .. } => assert_eq!(u.body_excerpt.len(), EXCERPT_BYTES),
+            Parsed::Unreadable { unreadable: u, .. } => {
+                assert_eq!(u.body_excerpt.len(), EXCERPT_BYTES)
+            }
             _ => panic!("expected unreadable"),
         }
     }
@@ -329,10 +331,7 @@ mod tests {
         }
         // A real answer that happens to carry a Code field stays a success.
         let body = r#"{"RequestId":"r","Code":"x","Message":"m","TaskId":"t"}"#;
-        assert!(matches!(
-            parse(answer(200, body)),
-            Parsed::Success(_)
-        ));
+        assert!(matches!(parse(answer(200, body)), Parsed::Success(_)));
         // Without a message it is not an envelope either.
         assert!(matches!(
             parse(answer(200, r#"{"RequestId":"r","Code":"x"}"#)),
@@ -345,7 +344,9 @@ mod tests {
         for status in [200, 400] {
             let body = r#"{"Code":"Throttling","Code":"InvalidParameter","Message":"m"}"#;
             match parse(answer(status, body)) {
-                Parsed::Unreadable { unreadable: u, .. } => assert!(u.reason.contains("`Code`"), "{}", u.reason),
+                Parsed::Unreadable { unreadable: u, .. } => {
+                    assert!(u.reason.contains("`Code`"), "{}", u.reason)
+                }
                 _ => panic!("expected an unreadable answer for HTTP {status}"),
             }
         }
@@ -359,7 +360,9 @@ mod tests {
     #[test]
     fn numeric_codes_are_malformed() {
         match parse(answer(400, r#"{"Code":400,"Message":"m"}"#)) {
-            Parsed::Unreadable { unreadable: u, .. } => assert!(u.reason.contains("not a string"), "{}", u.reason),
+            Parsed::Unreadable { unreadable: u, .. } => {
+                assert!(u.reason.contains("not a string"), "{}", u.reason)
+            }
             _ => panic!("expected an unreadable answer"),
         }
     }

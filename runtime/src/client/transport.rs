@@ -6,7 +6,10 @@ use std::time::Duration;
 use super::response::{Answer, Body, MAX_BODY_BYTES};
 
 /// Sends `request` and reads the answer, keeping at most [`MAX_BODY_BYTES`] of the body.
-pub(super) async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<Answer, reqwest::Error> {
+pub(super) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<Answer, reqwest::Error> {
     let mut response = http.execute(request).await?;
     let status = response.status().as_u16();
     let headers = response.headers();
