@@ -17,6 +17,11 @@ use crate::signing::{self, SigningInput, SigningParams};
 pub(super) struct Setup {
     pub(super) params: Vec<(String, String)>,
     pub(super) body: Vec<(String, String)>,
+    /// The path to send (for ROA, the template filled in and encoded).
+    pub(super) path: String,
+    /// ROA header parameters, signed with the other headers under V3.
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) json_body: Option<String>,
     pub(super) credentials: Credentials,
     pub(super) endpoint: Endpoint,
     pub(super) resolution: endpoint::Resolution,
@@ -47,9 +52,15 @@ impl Setup {
         if let endpoint::Resolution::Pattern { .. } = &resolution {
             tracing::warn!("{resolution}");
         }
+        if op.is_roa() && config.signature_version() == signing::SignatureVersion::V1 {
+            return Err(PrepareError::RoaNeedsV3(op.action));
+        }
         Ok(Setup {
             params: encoded.query,
             body: encoded.body,
+            path: encoded.path,
+            headers: encoded.headers,
+            json_body: encoded.json_body,
             credentials,
             endpoint,
             resolution,
@@ -63,24 +74,30 @@ impl Setup {
         let nonce = signing::new_nonce();
         // The official SDKs sign their user agent under V3; doing the same keeps the
         // request's shape identical to theirs.
-        let user_agent = [("user-agent".to_owned(), config.user_agent().to_owned())];
+        let mut extra_headers = vec![("user-agent".to_owned(), config.user_agent().to_owned())];
+        extra_headers.extend(self.headers.iter().cloned());
+        let payload = self.json_body.as_ref().map(|json| signing::Payload {
+            content_type: params::roa::JSON_CONTENT_TYPE,
+            bytes: json.as_bytes(),
+        });
         let signed = signing::sign_with_headers(
             config.signature_version(),
             &SigningInput {
                 method: self.method,
                 host: self.endpoint.authority(),
-                path: op.path,
+                path: &self.path,
                 action: op.action,
                 version: op.service.version,
                 params: &self.params,
                 body: &self.body,
+                payload,
             },
             &SigningParams {
                 credentials: &self.credentials,
                 timestamp: SystemTime::now(),
                 nonce: &nonce,
             },
-            &user_agent,
+            &extra_headers,
         );
         PreparedRequest {
             method: signed.method,
@@ -132,6 +149,9 @@ pub(super) fn to_http(prepared: &PreparedRequest) -> Result<reqwest::Request, Pr
     let method = match prepared.method {
         HttpMethod::Get => reqwest::Method::GET,
         HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+        HttpMethod::Patch => reqwest::Method::PATCH,
     };
     let mut headers = HeaderMap::with_capacity(prepared.headers.len());
     for (name, value) in &prepared.headers {
@@ -144,7 +164,11 @@ pub(super) fn to_http(prepared: &PreparedRequest) -> Result<reqwest::Request, Pr
     }
     let mut request = reqwest::Request::new(method, url);
     *request.headers_mut() = headers;
-    if prepared.method == HttpMethod::Post || !prepared.body.is_empty() {
+    let sends_body = matches!(
+        prepared.method,
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+    );
+    if sends_body || !prepared.body.is_empty() {
         // hyper omits the length of an empty body, and gateways may answer a POST without
         // one with 411 Length Required.
         if !request
