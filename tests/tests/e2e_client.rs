@@ -51,6 +51,36 @@ async fn stopping_a_running_task_succeeds_and_stops_it() {
     );
 }
 
+/// The fake serves every operation of the whole API from the generated tables, not just
+/// the relay family: an imported, typed action, and one the 2024-06 docs never described
+/// (its output stays a JSON map).
+#[tokio::test]
+async fn the_fake_serves_operations_beyond_the_relay_family() {
+    let fake = fake_with_tasks(&[]);
+    let client = default_client(&fake);
+    let output = client
+        .describe_live_domain_detail(aliyun_live::DescribeLiveDomainDetailInput::new(
+            "example.aliyundoc.com",
+        ))
+        .await
+        .expect("served from the tables");
+    assert!(is_request_id(output.request_id.as_deref()), "{output:?}");
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].params,
+        [(
+            "DomainName".to_owned(),
+            "example.aliyundoc.com".to_owned()
+        )]
+    );
+    assert_eq!(
+        aliyun_live::operations::ALL.len(),
+        417,
+        "the crate is the whole 2025-12 API"
+    );
+}
+
 #[tokio::test]
 async fn stopping_twice_is_code_task_has_stopped_and_unknown_is_code_task_not_exist() {
     let fake = fake_with_tasks(&["relay-1"]);
