@@ -69,10 +69,7 @@ async fn the_fake_serves_operations_beyond_the_relay_family() {
     assert_eq!(requests.len(), 1);
     assert_eq!(
         requests[0].params,
-        [(
-            "DomainName".to_owned(),
-            "example.aliyundoc.com".to_owned()
-        )]
+        [("DomainName".to_owned(), "example.aliyundoc.com".to_owned())]
     );
     assert_eq!(
         aliyun_live::operations::ALL.len(),

@@ -32,7 +32,9 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use livegen_tests::conformance::{self, Capture, Ours};
-use livegen_tests::scratch;
+
+#[path = "../support/scratch.rs"]
+mod scratch;
 
 /// The two tests share one scratch target directory, where binaries of the same name
 /// land at the same path: one at a time.
@@ -70,7 +72,7 @@ fn official_2025_12_is_wire_identical_to_sdk_3_0_2() {
     let doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["doc", "--offline", "--no-deps", "-p", "aliyun-live"])
         .env("RUSTDOCFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", scratch::target_dir())
+        .env("CARGO_TARGET_DIR", workspace_target())
         .current_dir(scratch::repo())
         .output()
         .expect("cargo runs");
@@ -82,7 +84,7 @@ fn official_2025_12_is_wire_identical_to_sdk_3_0_2() {
     let Some(python) = python("LIVEGEN_PYTHON") else {
         return;
     };
-    let dir = scratch::scratch_root().join(format!("official-{label}"));
+    let dir = scratch::dir().join(format!("official-{label}"));
     fs::create_dir_all(&dir).expect("scratch dir");
     let cases = dir.join("cases.json");
     capture(&python, &metadata_path, &cases);
@@ -113,7 +115,7 @@ fn conform(label: &str, file: &str, python_var: &str) {
 
     let yaml = import_spec(&metadata).unwrap_or_else(|e| panic!("importing {file}: {e}"));
 
-    let dir = scratch::scratch_root().join(format!("official-{label}"));
+    let dir = scratch::dir().join(format!("official-{label}"));
     let member = "crate";
     scratch::workspace(&dir, &[member]);
     let spec_rel = format!("livegen-scratch/official-{label}/spec.yaml");
@@ -166,7 +168,7 @@ fn conform(label: &str, file: &str, python_var: &str) {
         &["doc", "--offline", "--no-deps", "--features", FEATURES],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
-    let bin_dir = scratch::scratch_target().join("debug");
+    let bin_dir = scratch::target_dir().join("debug");
     let help = run(&bin_dir.join(&cli_bin), &["--help"]);
     assert!(!help.trim().is_empty(), "{cli_bin} --help printed nothing");
 
@@ -186,6 +188,13 @@ fn conform(label: &str, file: &str, python_var: &str) {
         .collect();
 
     compare(label, &capture, &ours);
+}
+
+/// The workspace's own target dir (`CARGO_TARGET_TMPDIR` is `<target>/tmp`), where the
+/// checked-in crate's dependencies are built already.
+fn workspace_target() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
 /// Compares and fails with the table of differences.

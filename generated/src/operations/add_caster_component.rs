@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterComponent`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterComponent`](crate::Client::add_caster_component).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterComponent",
@@ -60,18 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("HtmlLayerContent", rt::Shape::STRING)
             .doc("H5组件配置。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPositionNormalized.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "DuplicateLocationID", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "CanvasNotExist", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterComponentError::ERRORS,
     deprecated: false,
 };
 
@@ -277,45 +262,19 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterComponentError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidPositionNormalized.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPositionNormalizedMalformed = "InvalidPositionNormalized.Malformed",
-        /// `DuplicateLocationID` (HTTP 400).
-        ///
-        /// Message: `%s`
-        DuplicateLocationId = "DuplicateLocationID",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `CanvasNotExist` (HTTP 404).
-        ///
-        /// Message: `%s`
-        CanvasNotExist = "CanvasNotExist",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidPositionNormalizedMalformed = (
+            400,
+            "InvalidPositionNormalized.Malformed",
+            "%s",
+        ),
+        DuplicateLocationId = (400, "DuplicateLocationID", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        CanvasNotExist = (404, "CanvasNotExist", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterEpisodeGroup`, sent to `/` with POST.
-///
-/// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterEpisodeGroup`](crate::Client::add_caster_episode_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterEpisodeGroup",
@@ -63,13 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("用户回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectStartTime", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterEpisodeGroupError::ERRORS,
     deprecated: false,
 };
 
@@ -219,26 +209,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterEpisodeGroupError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IncorrectStartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectStartTime = "IncorrectStartTime",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IncorrectStartTime = (400, "IncorrectStartTime", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterEpisodeGroupContent`, sent to `/` with POST.
-///
-/// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterEpisodeGroupContent`](crate::Client::add_caster_episode_group_content).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterEpisodeGroupContent",
@@ -38,14 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "设置导播台节目属性。JSON字符串格式。参数采用首字母大写驼峰格式。属性信息说明如下：",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectStartTime", "%s"),
-        rt::ErrorInfo::new(400, "InvalidClientToken.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterEpisodeGroupContentError::ERRORS,
     deprecated: false,
 };
 
@@ -139,30 +128,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterEpisodeGroupContentError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IncorrectStartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectStartTime = "IncorrectStartTime",
-        /// `InvalidClientToken.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidClientTokenMalformed = "InvalidClientToken.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IncorrectStartTime = (400, "IncorrectStartTime", "%s"),
+        InvalidClientTokenMalformed = (400, "InvalidClientToken.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterLayout`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterLayout`](crate::Client::add_caster_layout).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterLayout",
@@ -85,21 +81,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidVideoLayersAndBlendListSize.Mismatch", "%s"),
-        rt::ErrorInfo::new(400, "InvalidAudioLayersAndMixListSize.Mismatch", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidBlendList.ExceedNorm", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMixList.ExceedNorm", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPositionNormalized.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidHeightOrWidthNormalized", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterLayoutError::ERRORS,
     deprecated: false,
 };
 
@@ -230,58 +212,31 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterLayoutError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidVideoLayersAndBlendListSize.Mismatch` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidVideoLayersAndBlendListSizeMismatch = "InvalidVideoLayersAndBlendListSize.Mismatch",
-        /// `InvalidAudioLayersAndMixListSize.Mismatch` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidAudioLayersAndMixListSizeMismatch = "InvalidAudioLayersAndMixListSize.Mismatch",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidBlendList.ExceedNorm` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidBlendListExceedNorm = "InvalidBlendList.ExceedNorm",
-        /// `InvalidMixList.ExceedNorm` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMixListExceedNorm = "InvalidMixList.ExceedNorm",
-        /// `InvalidPositionNormalized.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPositionNormalizedMalformed = "InvalidPositionNormalized.Malformed",
-        /// `InvalidHeightOrWidthNormalized` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidHeightOrWidthNormalized = "InvalidHeightOrWidthNormalized",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidVideoLayersAndBlendListSizeMismatch = (
+            400,
+            "InvalidVideoLayersAndBlendListSize.Mismatch",
+            "%s",
+        ),
+        InvalidAudioLayersAndMixListSizeMismatch = (
+            400,
+            "InvalidAudioLayersAndMixListSize.Mismatch",
+            "%s",
+        ),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidBlendListExceedNorm = (400, "InvalidBlendList.ExceedNorm", "%s"),
+        InvalidMixListExceedNorm = (400, "InvalidMixList.ExceedNorm", "%s"),
+        InvalidPositionNormalizedMalformed = (
+            400,
+            "InvalidPositionNormalized.Malformed",
+            "%s",
+        ),
+        InvalidHeightOrWidthNormalized = (400, "InvalidHeightOrWidthNormalized", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterProgram`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterProgram`](crate::Client::add_caster_program).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterProgram",
@@ -46,21 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "SwitchTypeInvalid.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectStartTime", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectEndTime", "%s"),
-        rt::ErrorInfo::new(400, "EpisodeConflict.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.EndTime", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidComponent.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterProgramError::ERRORS,
     deprecated: false,
 };
 
@@ -147,58 +129,19 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterProgramError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `SwitchTypeInvalid.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        SwitchTypeInvalidMalformed = "SwitchTypeInvalid.Malformed",
-        /// `IncorrectStartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectStartTime = "IncorrectStartTime",
-        /// `IncorrectEndTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectEndTime = "IncorrectEndTime",
-        /// `EpisodeConflict.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        EpisodeConflictMalformed = "EpisodeConflict.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidParameter.EndTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterEndTime = "InvalidParameter.EndTime",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InvalidComponent.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidComponentNotFound = "InvalidComponent.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        SwitchTypeInvalidMalformed = (400, "SwitchTypeInvalid.Malformed", "%s"),
+        IncorrectStartTime = (400, "IncorrectStartTime", "%s"),
+        IncorrectEndTime = (400, "IncorrectEndTime", "%s"),
+        EpisodeConflictMalformed = (400, "EpisodeConflict.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidParameterEndTime = (400, "InvalidParameter.EndTime", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InvalidComponentNotFound = (404, "InvalidComponent.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

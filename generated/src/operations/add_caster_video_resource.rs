@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCasterVideoResource`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCasterVideoResource`](crate::Client::add_caster_video_resource).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCasterVideoResource",
@@ -58,21 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("媒资库图片素材ID。"),
         rt::ParamInfo::query("ImageUrl", rt::Shape::STRING).doc("图片素材URL。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidLiveStreamUrl.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMaterialId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidVodUrl.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "ResourceNumberExceed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "DuplicateLocationID", "%s"),
-        rt::ErrorInfo::new(400, "UnexpectedLocationID", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddCasterVideoResourceError::ERRORS,
     deprecated: false,
 };
 
@@ -257,57 +239,18 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCasterVideoResourceError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidLiveStreamUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidLiveStreamUrlMalformed = "InvalidLiveStreamUrl.Malformed",
-        /// `InvalidMaterialId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMaterialIdMalformed = "InvalidMaterialId.Malformed",
-        /// `InvalidVodUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidVodUrlMalformed = "InvalidVodUrl.Malformed",
-        /// `ResourceNumberExceed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ResourceNumberExceed = "ResourceNumberExceed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `DuplicateLocationID` (HTTP 400).
-        ///
-        /// Message: `%s`
-        DuplicateLocationId = "DuplicateLocationID",
-        /// `UnexpectedLocationID` (HTTP 400).
-        ///
-        /// Message: `%s`
-        UnexpectedLocationId = "UnexpectedLocationID",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidLiveStreamUrlMalformed = (400, "InvalidLiveStreamUrl.Malformed", "%s"),
+        InvalidMaterialIdMalformed = (400, "InvalidMaterialId.Malformed", "%s"),
+        InvalidVodUrlMalformed = (400, "InvalidVodUrl.Malformed", "%s"),
+        ResourceNumberExceed = (400, "ResourceNumberExceed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        DuplicateLocationId = (400, "DuplicateLocationID", "%s"),
+        UnexpectedLocationId = (400, "UnexpectedLocationID", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddCustomLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddCustomLiveStreamTranscode`](crate::Client::add_custom_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddCustomLiveStreamTranscode",
@@ -81,11 +77,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ExtWithSource", rt::Shape::STRING),
         rt::ParamInfo::query("DeInterlaced", rt::Shape::Boolean),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameters", "%s"),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "%s"),
-        rt::ErrorInfo::new(400, "TemplateLimit", "%s"),
-    ],
+    errors: AddCustomLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 
@@ -353,17 +345,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddCustomLiveStreamTranscodeError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `TemplateLimit` (HTTP 400).
-        ///
-        /// Message: `%s`
-        TemplateLimit = "TemplateLimit",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "%s"),
+        TemplateLimit = (400, "TemplateLimit", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveAIProduceRules`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveAIProduceRules`](crate::Client::add_live_ai_produce_rules).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveAIProduceRules",
@@ -49,10 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "字幕规则描述。可包含中英文、数字、字符，不超过128位。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s."),
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-    ],
+    errors: AddLiveAiProduceRulesError::ERRORS,
     deprecated: false,
 };
 
@@ -180,13 +173,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveAiProduceRulesError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
+        MissingParameter = (400, "MissingParameter", "%s."),
+        InvalidParameter = (400, "InvalidParameter", "%s."),
     }
 }

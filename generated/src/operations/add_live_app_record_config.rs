@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveAppRecordConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveAppRecordConfig`](crate::Client::add_live_app_record_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveAppRecordConfig",
@@ -90,101 +86,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList)
             .doc("转码流录制的转码模板组。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidOssEndpoint.Malformed", "%s"),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.Malformed",
-            "Specified parameter OssBucket is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.NotFound",
-            "The parameter OssBucket does not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidFormat.Malformed",
-            "Specified parameter Format is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidCycleDuration.Malformed",
-            "Specified CycleDuration Format is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSliceDuration.Malformed",
-            "Specified SliceDuration Format is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTemplateLength.Malformed",
-            "Specified record template length is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTemplate.ForbidRaw",
-            "Template named raw is Forbidden.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "MissingTemplate",
-            "Template is mandatory for this action.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "MissingOssObjectPrefix",
-            "OssObjectPrefix is mandatory for this action.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "MissingSliceOssObjectPrefix",
-            "SliceOssObjectPrefix is mandatory for this action.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssObjectPrefix.Malformed",
-            "Specified parameter OssObjectPrefix is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSliceOssObjectPrefix.Malformed",
-            "Specified parameter SliceOssObjectPrefix is not valid.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidFormat.IllegalOperation",
-            "Specified parameter Format can not be multiple.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidDelayTime", "Specified Delaytime is invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "Live2Vod.ConfigAlreadyExists",
-            "Had live2vod record config already.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified EndTime does not math the specified StartTime or current time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Mismatch",
-            "Specified StartTime does not math the  current time.",
-        ),
-    ],
+    errors: AddLiveAppRecordConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -348,90 +250,95 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveAppRecordConfigError {
-        /// `InvalidOssEndpoint.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidOssEndpointMalformed = "InvalidOssEndpoint.Malformed",
-        /// `InvalidOssBucket.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssBucket is not valid.`
-        InvalidOssBucketMalformed = "InvalidOssBucket.Malformed",
-        /// `InvalidOssBucket.NotFound` (HTTP 400).
-        ///
-        /// Message: `The parameter OssBucket does not exist.`
-        InvalidOssBucketNotFound = "InvalidOssBucket.NotFound",
-        /// `InvalidFormat.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter Format is not valid.`
-        InvalidFormatMalformed = "InvalidFormat.Malformed",
-        /// `InvalidCycleDuration.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified CycleDuration Format is not valid.`
-        InvalidCycleDurationMalformed = "InvalidCycleDuration.Malformed",
-        /// `InvalidSliceDuration.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified SliceDuration Format is not valid.`
-        InvalidSliceDurationMalformed = "InvalidSliceDuration.Malformed",
-        /// `InvalidTemplateLength.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified record template length is not valid.`
-        InvalidTemplateLengthMalformed = "InvalidTemplateLength.Malformed",
-        /// `InvalidTemplate.ForbidRaw` (HTTP 400).
-        ///
-        /// Message: `Template named raw is Forbidden.`
-        InvalidTemplateForbidRaw = "InvalidTemplate.ForbidRaw",
-        /// `MissingTemplate` (HTTP 400).
-        ///
-        /// Message: `Template is mandatory for this action.`
-        MissingTemplate = "MissingTemplate",
-        /// `MissingOssObjectPrefix` (HTTP 400).
-        ///
-        /// Message: `OssObjectPrefix is mandatory for this action.`
-        MissingOssObjectPrefix = "MissingOssObjectPrefix",
-        /// `MissingSliceOssObjectPrefix` (HTTP 400).
-        ///
-        /// Message: `SliceOssObjectPrefix is mandatory for this action.`
-        MissingSliceOssObjectPrefix = "MissingSliceOssObjectPrefix",
-        /// `InvalidOssObjectPrefix.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssObjectPrefix is not valid.`
-        InvalidOssObjectPrefixMalformed = "InvalidOssObjectPrefix.Malformed",
-        /// `InvalidSliceOssObjectPrefix.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter SliceOssObjectPrefix is not valid.`
-        InvalidSliceOssObjectPrefixMalformed = "InvalidSliceOssObjectPrefix.Malformed",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InvalidFormat.IllegalOperation` (HTTP 400).
-        ///
-        /// Message: `Specified parameter Format can not be multiple.`
-        InvalidFormatIllegalOperation = "InvalidFormat.IllegalOperation",
-        /// `InvalidDelayTime` (HTTP 400).
-        ///
-        /// Message: `Specified Delaytime is invalid.`
-        InvalidDelayTime = "InvalidDelayTime",
-        /// `Live2Vod.ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Had live2vod record config already.`
-        Live2VodConfigAlreadyExists = "Live2Vod.ConfigAlreadyExists",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime does not math the specified StartTime or current time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStartTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime does not math the  current time.`
-        InvalidStartTimeMismatch = "InvalidStartTime.Mismatch",
+        InvalidOssEndpointMalformed = (400, "InvalidOssEndpoint.Malformed", "%s"),
+        InvalidOssBucketMalformed = (
+            400,
+            "InvalidOssBucket.Malformed",
+            "Specified parameter OssBucket is not valid.",
+        ),
+        InvalidOssBucketNotFound = (
+            400,
+            "InvalidOssBucket.NotFound",
+            "The parameter OssBucket does not exist.",
+        ),
+        InvalidFormatMalformed = (
+            400,
+            "InvalidFormat.Malformed",
+            "Specified parameter Format is not valid.",
+        ),
+        InvalidCycleDurationMalformed = (
+            400,
+            "InvalidCycleDuration.Malformed",
+            "Specified CycleDuration Format is not valid.",
+        ),
+        InvalidSliceDurationMalformed = (
+            400,
+            "InvalidSliceDuration.Malformed",
+            "Specified SliceDuration Format is not valid.",
+        ),
+        InvalidTemplateLengthMalformed = (
+            400,
+            "InvalidTemplateLength.Malformed",
+            "Specified record template length is not valid.",
+        ),
+        InvalidTemplateForbidRaw = (
+            400,
+            "InvalidTemplate.ForbidRaw",
+            "Template named raw is Forbidden.",
+        ),
+        MissingTemplate = (400, "MissingTemplate", "Template is mandatory for this action."),
+        MissingOssObjectPrefix = (
+            400,
+            "MissingOssObjectPrefix",
+            "OssObjectPrefix is mandatory for this action.",
+        ),
+        MissingSliceOssObjectPrefix = (
+            400,
+            "MissingSliceOssObjectPrefix",
+            "SliceOssObjectPrefix is mandatory for this action.",
+        ),
+        InvalidOssObjectPrefixMalformed = (
+            400,
+            "InvalidOssObjectPrefix.Malformed",
+            "Specified parameter OssObjectPrefix is not valid.",
+        ),
+        InvalidSliceOssObjectPrefixMalformed = (
+            400,
+            "InvalidSliceOssObjectPrefix.Malformed",
+            "Specified parameter SliceOssObjectPrefix is not valid.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InvalidFormatIllegalOperation = (
+            400,
+            "InvalidFormat.IllegalOperation",
+            "Specified parameter Format can not be multiple.",
+        ),
+        InvalidDelayTime = (400, "InvalidDelayTime", "Specified Delaytime is invalid."),
+        Live2VodConfigAlreadyExists = (
+            400,
+            "Live2Vod.ConfigAlreadyExists",
+            "Had live2vod record config already.",
+        ),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified EndTime does not math the specified StartTime or current time.",
+        ),
+        InvalidStartTimeMismatch = (
+            400,
+            "InvalidStartTime.Mismatch",
+            "Specified StartTime does not math the  current time.",
+        ),
     }
 }
 

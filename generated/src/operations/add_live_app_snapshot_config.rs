@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveAppSnapshotConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveAppSnapshotConfig`](crate::Client::add_live_app_snapshot_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveAppSnapshotConfig",
@@ -49,39 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("实时截图存储文件名。"),
         rt::ParamInfo::query("Callback", rt::Shape::STRING).doc("截图回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
-            "Specified paramters OverwriteOssObject or SequenceOssObject should have one.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.Malformed",
-            "Specified parameter OssBucket is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssEndpoint.Malformed",
-            "Specified parameter OssEndpoint is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOverwriteOssObject.Malformed",
-            "Specified parameter OverwriteOssObject is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSequenceOssObject.Malformed",
-            "Specified parameter SequenceOssObject is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.NotFound",
-            "The parameter OssBucket does not exist.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-    ],
+    errors: AddLiveAppSnapshotConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -224,33 +188,36 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveAppSnapshotConfigError {
-        /// `InvalidOverwriteOssObjectOrSequenceOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified paramters OverwriteOssObject or SequenceOssObject should have one.`
-        InvalidOverwriteOssObjectOrSequenceOssObjectMalformed = "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
-        /// `InvalidOssBucket.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssBucket is not valid.`
-        InvalidOssBucketMalformed = "InvalidOssBucket.Malformed",
-        /// `InvalidOssEndpoint.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssEndpoint is not valid.`
-        InvalidOssEndpointMalformed = "InvalidOssEndpoint.Malformed",
-        /// `InvalidOverwriteOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OverwriteOssObject is not valid.`
-        InvalidOverwriteOssObjectMalformed = "InvalidOverwriteOssObject.Malformed",
-        /// `InvalidSequenceOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter SequenceOssObject is not valid.`
-        InvalidSequenceOssObjectMalformed = "InvalidSequenceOssObject.Malformed",
-        /// `InvalidOssBucket.NotFound` (HTTP 400).
-        ///
-        /// Message: `The parameter OssBucket does not exist.`
-        InvalidOssBucketNotFound = "InvalidOssBucket.NotFound",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
+        InvalidOverwriteOssObjectOrSequenceOssObjectMalformed = (
+            400,
+            "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
+            "Specified paramters OverwriteOssObject or SequenceOssObject should have one.",
+        ),
+        InvalidOssBucketMalformed = (
+            400,
+            "InvalidOssBucket.Malformed",
+            "Specified parameter OssBucket is not valid.",
+        ),
+        InvalidOssEndpointMalformed = (
+            400,
+            "InvalidOssEndpoint.Malformed",
+            "Specified parameter OssEndpoint is not valid.",
+        ),
+        InvalidOverwriteOssObjectMalformed = (
+            400,
+            "InvalidOverwriteOssObject.Malformed",
+            "Specified parameter OverwriteOssObject is not valid.",
+        ),
+        InvalidSequenceOssObjectMalformed = (
+            400,
+            "InvalidSequenceOssObject.Malformed",
+            "Specified parameter SequenceOssObject is not valid.",
+        ),
+        InvalidOssBucketNotFound = (
+            400,
+            "InvalidOssBucket.NotFound",
+            "The parameter OssBucket does not exist.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveAudioAuditNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveAudioAuditNotifyConfig`](crate::Client::add_live_audio_audit_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveAudioAuditNotifyConfig",
@@ -37,14 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CallbackTemplate", rt::Shape::STRING)
             .doc("审核回调模板。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "ConfigExisted", "%s"),
-        rt::ErrorInfo::new(400, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(400, "UnsafeCallback", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddLiveAudioAuditNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -138,29 +127,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveAudioAuditNotifyConfigError {
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `ConfigExisted` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigExisted = "ConfigExisted",
-        /// `ConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `UnsafeCallback` (HTTP 400).
-        ///
-        /// Message: `%s`
-        UnsafeCallback = "UnsafeCallback",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MalformedParam = (400, "MalformedParam", "%s"),
+        MissingParam = (400, "MissingParam", "%s"),
+        ConfigExisted = (400, "ConfigExisted", "%s"),
+        ConfigNotFound = (400, "ConfigNotFound", "%s"),
+        UnsafeCallback = (400, "UnsafeCallback", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveCenterTransfer`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveCenterTransfer`](crate::Client::add_live_center_transfer).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveCenterTransfer",
@@ -56,25 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "转推结束时间。日期格式按照ISO8601表示法，并使用UTC+0时间，格式为yyyy-MM-ddTHH:mm:ssZ。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "CenterTransfersStreamOverLimit",
-            "CenterTransfers stream is over limit for this domainName.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            400,
-            "CodeIllegalDuration",
-            "param end_time is before start_time",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: AddLiveCenterTransferError::ERRORS,
     deprecated: false,
 };
 
@@ -210,26 +188,23 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveCenterTransferError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `CenterTransfersStreamOverLimit` (HTTP 400).
-        ///
-        /// Message: `CenterTransfers stream is over limit for this domainName.`
-        CenterTransfersStreamOverLimit = "CenterTransfersStreamOverLimit",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `CodeIllegalDuration` (HTTP 400).
-        ///
-        /// Message: `param end_time is before start_time`
-        CodeIllegalDuration = "CodeIllegalDuration",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        CenterTransfersStreamOverLimit = (
+            400,
+            "CenterTransfersStreamOverLimit",
+            "CenterTransfers stream is over limit for this domainName.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        CodeIllegalDuration = (
+            400,
+            "CodeIllegalDuration",
+            "param end_time is before start_time",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveDetectNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveDetectNotifyConfig`](crate::Client::add_live_detect_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveDetectNotifyConfig",
@@ -35,20 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("发现涉黄、涉政等违规内容的回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Malformed",
-            "Specified NotifyUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Unsafe",
-            "Specified NotifyUrl is not safe.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(400, "InvalidParams", "Invalid Params."),
-    ],
+    errors: AddLiveDetectNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -125,21 +108,17 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveDetectNotifyConfigError {
-        /// `InvalidNotifyUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is invalid.`
-        InvalidNotifyUrlMalformed = "InvalidNotifyUrl.Malformed",
-        /// `InvalidNotifyUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is not safe.`
-        InvalidNotifyUrlUnsafe = "InvalidNotifyUrl.Unsafe",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `Invalid Params.`
-        InvalidParams = "InvalidParams",
+        InvalidNotifyUrlMalformed = (
+            400,
+            "InvalidNotifyUrl.Malformed",
+            "Specified NotifyUrl is invalid.",
+        ),
+        InvalidNotifyUrlUnsafe = (
+            400,
+            "InvalidNotifyUrl.Unsafe",
+            "Specified NotifyUrl is not safe.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InvalidParams = (400, "InvalidParams", "Invalid Params."),
     }
 }

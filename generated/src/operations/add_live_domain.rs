@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveDomain`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveDomain`](crate::Client::add_live_domain).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveDomain",
@@ -62,163 +58,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .style(rt::ParamStyle::RepeatList),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainName.Malformed",
-            "Specified DomainName is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidRegion.Malformed",
-            "Specified Region is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSource.Content.Malformed",
-            "Specified source content is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTypeContent.Mismatch",
-            "Specified source type does not math the specified source content.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "MissingSource.Content",
-            "Specified source content is mandatory for this action.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "MissingSource.Type",
-            "Specified source type is mandatory for this action.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSource.Type.Malformed",
-            "Specified source type is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSource.Priority.Malformed",
-            "Specified source priority is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidScope.Malformed",
-            "Specified Scope is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "SourceIp.Exceed",
-            "The Certificate you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidCertificate",
-            "The Certificate you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidCertificate.TooLong",
-            "The Certificate you provided is over the max length!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InnerAddDomainDenied",
-            "Your account haven't bind aoneId, can not add domain.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "CheckSourceHealthFailed",
-            "sources ip or source domain check health failed，please input right source.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "ExtensiveAndAllBothExist",
-            "Extensive domain and the domain begins with 'all.' can not exist at the same time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "CdnTypeNotSupportExtensiveDomain",
-            "Extensive domain not supported for this cdn type.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "ExtensiveAndSpecificDomainConflict",
-            "Extensive domain and corresponding specific domain are mutually exclusive.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainNameLevel",
-            "Domain name suffixed with alicdn.com only support third level.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "TopLevelDomain.NotFound",
-            "TopLevelDomain is not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "EntityNotExists.ResourceGroup",
-            "The resource group does not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStatus.ResourceGroup",
-            "It's now allowed to do this operation because of the current status of resource-group.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "NotInternationRealIdentity",
-            "You need to do real name authentication when you use Chinese mainland resources.",
-        ),
-        rt::ErrorInfo::new(400, "RecordCheckNotAvailable", "Please try again later."),
-        rt::ErrorInfo::new(400, "IcpBlack", "The domain is on the ICP blacklist."),
-        rt::ErrorInfo::new(400, "IspBlack", "The domain is on the ISP blacklist."),
-        rt::ErrorInfo::new(
-            400,
-            "DomainNotRecordedAliyun",
-            "The domain not access Ali Cloud for the record please access.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Abs.CheckUrl.Malformed",
-            "The CheckUrl you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "DomainOwnerVerifyFail",
-            "Owner verification of the root domain failed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "TopLevelDomain.Mismatch",
-            "The specified TopLevelDomain does not match webSiteType.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidResourceGroupId.Malformed",
-            "Specified ResourceGroupId is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "DomainReserved",
-            "The root domain of your domain is reserved by another account.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "ExceedLimit",
-            "The number of domains has exceeded the limit.",
-        ),
-        rt::ErrorInfo::new(400, "LockFail", "Domain has been occupied."),
-        rt::ErrorInfo::new(
-            403,
-            "AccountException",
-            "Account exception. Please open ticket to make an appeal.",
-        ),
-        rt::ErrorInfo::new(404, "InvalidUser", "The user's account is invalid."),
-    ],
+    errors: AddLiveDomainError::ERRORS,
     deprecated: false,
 };
 
@@ -353,146 +193,161 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveDomainError {
-        /// `InvalidDomainName.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified DomainName is malformed.`
-        InvalidDomainNameMalformed = "InvalidDomainName.Malformed",
-        /// `InvalidRegion.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Region is malformed.`
-        InvalidRegionMalformed = "InvalidRegion.Malformed",
-        /// `InvalidSource.Content.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified source content is malformed.`
-        InvalidSourceContentMalformed = "InvalidSource.Content.Malformed",
-        /// `InvalidTypeContent.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified source type does not math the specified source content.`
-        InvalidTypeContentMismatch = "InvalidTypeContent.Mismatch",
-        /// `MissingSource.Content` (HTTP 400).
-        ///
-        /// Message: `Specified source content is mandatory for this action.`
-        MissingSourceContent = "MissingSource.Content",
-        /// `MissingSource.Type` (HTTP 400).
-        ///
-        /// Message: `Specified source type is mandatory for this action.`
-        MissingSourceType = "MissingSource.Type",
-        /// `InvalidSource.Type.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified source type is malformed.`
-        InvalidSourceTypeMalformed = "InvalidSource.Type.Malformed",
-        /// `InvalidSource.Priority.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified source priority is malformed.`
-        InvalidSourcePriorityMalformed = "InvalidSource.Priority.Malformed",
-        /// `InvalidScope.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Scope is malformed.`
-        InvalidScopeMalformed = "InvalidScope.Malformed",
-        /// `SourceIp.Exceed` (HTTP 400).
-        ///
-        /// Message: `The Certificate you provided is malformed!`
-        SourceIpExceed = "SourceIp.Exceed",
-        /// `InvalidCertificate` (HTTP 400).
-        ///
-        /// Message: `The Certificate you provided is malformed!`
-        InvalidCertificate = "InvalidCertificate",
-        /// `InvalidCertificate.TooLong` (HTTP 400).
-        ///
-        /// Message: `The Certificate you provided is over the max length!`
-        InvalidCertificateTooLong = "InvalidCertificate.TooLong",
-        /// `InnerAddDomainDenied` (HTTP 400).
-        ///
-        /// Message: `Your account haven't bind aoneId, can not add domain.`
-        InnerAddDomainDenied = "InnerAddDomainDenied",
-        /// `CheckSourceHealthFailed` (HTTP 400).
-        ///
-        /// Message: `sources ip or source domain check health failed，please input right source.`
-        CheckSourceHealthFailed = "CheckSourceHealthFailed",
-        /// `ExtensiveAndAllBothExist` (HTTP 400).
-        ///
-        /// Message: `Extensive domain and the domain begins with 'all.' can not exist at the same time.`
-        ExtensiveAndAllBothExist = "ExtensiveAndAllBothExist",
-        /// `CdnTypeNotSupportExtensiveDomain` (HTTP 400).
-        ///
-        /// Message: `Extensive domain not supported for this cdn type.`
-        CdnTypeNotSupportExtensiveDomain = "CdnTypeNotSupportExtensiveDomain",
-        /// `ExtensiveAndSpecificDomainConflict` (HTTP 400).
-        ///
-        /// Message: `Extensive domain and corresponding specific domain are mutually exclusive.`
-        ExtensiveAndSpecificDomainConflict = "ExtensiveAndSpecificDomainConflict",
-        /// `InvalidDomainNameLevel` (HTTP 400).
-        ///
-        /// Message: `Domain name suffixed with alicdn.com only support third level.`
-        InvalidDomainNameLevel = "InvalidDomainNameLevel",
-        /// `TopLevelDomain.NotFound` (HTTP 400).
-        ///
-        /// Message: `TopLevelDomain is not exist.`
-        TopLevelDomainNotFound = "TopLevelDomain.NotFound",
-        /// `EntityNotExists.ResourceGroup` (HTTP 400).
-        ///
-        /// Message: `The resource group does not exist.`
-        EntityNotExistsResourceGroup = "EntityNotExists.ResourceGroup",
-        /// `InvalidStatus.ResourceGroup` (HTTP 400).
-        ///
-        /// Message: `It's now allowed to do this operation because of the current status of resource-group.`
-        InvalidStatusResourceGroup = "InvalidStatus.ResourceGroup",
-        /// `NotInternationRealIdentity` (HTTP 400).
-        ///
-        /// Message: `You need to do real name authentication when you use Chinese mainland resources.`
-        NotInternationRealIdentity = "NotInternationRealIdentity",
-        /// `RecordCheckNotAvailable` (HTTP 400).
-        ///
-        /// Message: `Please try again later.`
-        RecordCheckNotAvailable = "RecordCheckNotAvailable",
-        /// `IcpBlack` (HTTP 400).
-        ///
-        /// Message: `The domain is on the ICP blacklist.`
-        IcpBlack = "IcpBlack",
-        /// `IspBlack` (HTTP 400).
-        ///
-        /// Message: `The domain is on the ISP blacklist.`
-        IspBlack = "IspBlack",
-        /// `DomainNotRecordedAliyun` (HTTP 400).
-        ///
-        /// Message: `The domain not access Ali Cloud for the record please access.`
-        DomainNotRecordedAliyun = "DomainNotRecordedAliyun",
-        /// `Abs.CheckUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `The CheckUrl you provided is malformed!`
-        AbsCheckUrlMalformed = "Abs.CheckUrl.Malformed",
-        /// `DomainOwnerVerifyFail` (HTTP 400).
-        ///
-        /// Message: `Owner verification of the root domain failed.`
-        DomainOwnerVerifyFail = "DomainOwnerVerifyFail",
-        /// `TopLevelDomain.Mismatch` (HTTP 400).
-        ///
-        /// Message: `The specified TopLevelDomain does not match webSiteType.`
-        TopLevelDomainMismatch = "TopLevelDomain.Mismatch",
-        /// `InvalidResourceGroupId.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified ResourceGroupId is malformed.`
-        InvalidResourceGroupIdMalformed = "InvalidResourceGroupId.Malformed",
-        /// `DomainReserved` (HTTP 400).
-        ///
-        /// Message: `The root domain of your domain is reserved by another account.`
-        DomainReserved = "DomainReserved",
-        /// `ExceedLimit` (HTTP 400).
-        ///
-        /// Message: `The number of domains has exceeded the limit.`
-        ExceedLimit = "ExceedLimit",
-        /// `LockFail` (HTTP 400).
-        ///
-        /// Message: `Domain has been occupied.`
-        LockFail = "LockFail",
-        /// `AccountException` (HTTP 403).
-        ///
-        /// Message: `Account exception. Please open ticket to make an appeal.`
-        AccountException = "AccountException",
-        /// `InvalidUser` (HTTP 404).
-        ///
-        /// Message: `The user's account is invalid.`
-        InvalidUser = "InvalidUser",
+        InvalidDomainNameMalformed = (
+            400,
+            "InvalidDomainName.Malformed",
+            "Specified DomainName is malformed.",
+        ),
+        InvalidRegionMalformed = (
+            400,
+            "InvalidRegion.Malformed",
+            "Specified Region is malformed.",
+        ),
+        InvalidSourceContentMalformed = (
+            400,
+            "InvalidSource.Content.Malformed",
+            "Specified source content is malformed.",
+        ),
+        InvalidTypeContentMismatch = (
+            400,
+            "InvalidTypeContent.Mismatch",
+            "Specified source type does not math the specified source content.",
+        ),
+        MissingSourceContent = (
+            400,
+            "MissingSource.Content",
+            "Specified source content is mandatory for this action.",
+        ),
+        MissingSourceType = (
+            400,
+            "MissingSource.Type",
+            "Specified source type is mandatory for this action.",
+        ),
+        InvalidSourceTypeMalformed = (
+            400,
+            "InvalidSource.Type.Malformed",
+            "Specified source type is malformed.",
+        ),
+        InvalidSourcePriorityMalformed = (
+            400,
+            "InvalidSource.Priority.Malformed",
+            "Specified source priority is malformed.",
+        ),
+        InvalidScopeMalformed = (
+            400,
+            "InvalidScope.Malformed",
+            "Specified Scope is malformed.",
+        ),
+        SourceIpExceed = (
+            400,
+            "SourceIp.Exceed",
+            "The Certificate you provided is malformed!",
+        ),
+        InvalidCertificate = (
+            400,
+            "InvalidCertificate",
+            "The Certificate you provided is malformed!",
+        ),
+        InvalidCertificateTooLong = (
+            400,
+            "InvalidCertificate.TooLong",
+            "The Certificate you provided is over the max length!",
+        ),
+        InnerAddDomainDenied = (
+            400,
+            "InnerAddDomainDenied",
+            "Your account haven't bind aoneId, can not add domain.",
+        ),
+        CheckSourceHealthFailed = (
+            400,
+            "CheckSourceHealthFailed",
+            "sources ip or source domain check health failed，please input right source.",
+        ),
+        ExtensiveAndAllBothExist = (
+            400,
+            "ExtensiveAndAllBothExist",
+            "Extensive domain and the domain begins with 'all.' can not exist at the same time.",
+        ),
+        CdnTypeNotSupportExtensiveDomain = (
+            400,
+            "CdnTypeNotSupportExtensiveDomain",
+            "Extensive domain not supported for this cdn type.",
+        ),
+        ExtensiveAndSpecificDomainConflict = (
+            400,
+            "ExtensiveAndSpecificDomainConflict",
+            "Extensive domain and corresponding specific domain are mutually exclusive.",
+        ),
+        InvalidDomainNameLevel = (
+            400,
+            "InvalidDomainNameLevel",
+            "Domain name suffixed with alicdn.com only support third level.",
+        ),
+        TopLevelDomainNotFound = (
+            400,
+            "TopLevelDomain.NotFound",
+            "TopLevelDomain is not exist.",
+        ),
+        EntityNotExistsResourceGroup = (
+            400,
+            "EntityNotExists.ResourceGroup",
+            "The resource group does not exist.",
+        ),
+        InvalidStatusResourceGroup = (
+            400,
+            "InvalidStatus.ResourceGroup",
+            "It's now allowed to do this operation because of the current status of resource-group.",
+        ),
+        NotInternationRealIdentity = (
+            400,
+            "NotInternationRealIdentity",
+            "You need to do real name authentication when you use Chinese mainland resources.",
+        ),
+        RecordCheckNotAvailable = (
+            400,
+            "RecordCheckNotAvailable",
+            "Please try again later.",
+        ),
+        IcpBlack = (400, "IcpBlack", "The domain is on the ICP blacklist."),
+        IspBlack = (400, "IspBlack", "The domain is on the ISP blacklist."),
+        DomainNotRecordedAliyun = (
+            400,
+            "DomainNotRecordedAliyun",
+            "The domain not access Ali Cloud for the record please access.",
+        ),
+        AbsCheckUrlMalformed = (
+            400,
+            "Abs.CheckUrl.Malformed",
+            "The CheckUrl you provided is malformed!",
+        ),
+        DomainOwnerVerifyFail = (
+            400,
+            "DomainOwnerVerifyFail",
+            "Owner verification of the root domain failed.",
+        ),
+        TopLevelDomainMismatch = (
+            400,
+            "TopLevelDomain.Mismatch",
+            "The specified TopLevelDomain does not match webSiteType.",
+        ),
+        InvalidResourceGroupIdMalformed = (
+            400,
+            "InvalidResourceGroupId.Malformed",
+            "Specified ResourceGroupId is malformed.",
+        ),
+        DomainReserved = (
+            400,
+            "DomainReserved",
+            "The root domain of your domain is reserved by another account.",
+        ),
+        ExceedLimit = (400, "ExceedLimit", "The number of domains has exceeded the limit."),
+        LockFail = (400, "LockFail", "Domain has been occupied."),
+        AccountException = (
+            403,
+            "AccountException",
+            "Account exception. Please open ticket to make an appeal.",
+        ),
+        InvalidUser = (404, "InvalidUser", "The user's account is invalid."),
     }
 }
 

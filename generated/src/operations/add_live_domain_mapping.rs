@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveDomainMapping`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveDomainMapping`](crate::Client::add_live_domain_mapping).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveDomainMapping",
@@ -35,18 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("您的播流域名。域名类型为：**liveVideo**。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidPushDomain",
-            "The PushDomain should be  liveEdge type.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidPullDomain",
-            "The PullDomain should be  liveVideo type.",
-        ),
-    ],
+    errors: AddLiveDomainMappingError::ERRORS,
     deprecated: false,
 };
 
@@ -117,13 +102,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveDomainMappingError {
-        /// `InvalidPushDomain` (HTTP 400).
-        ///
-        /// Message: `The PushDomain should be  liveEdge type.`
-        InvalidPushDomain = "InvalidPushDomain",
-        /// `InvalidPullDomain` (HTTP 400).
-        ///
-        /// Message: `The PullDomain should be  liveVideo type.`
-        InvalidPullDomain = "InvalidPullDomain",
+        InvalidPushDomain = (
+            400,
+            "InvalidPushDomain",
+            "The PushDomain should be  liveEdge type.",
+        ),
+        InvalidPullDomain = (
+            400,
+            "InvalidPullDomain",
+            "The PullDomain should be  liveVideo type.",
+        ),
     }
 }

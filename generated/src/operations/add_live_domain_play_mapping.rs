@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveDomainPlayMapping`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveDomainPlayMapping`](crate::Client::add_live_domain_play_mapping).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveDomainPlayMapping",
@@ -36,15 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: AddLiveDomainPlayMappingError::ERRORS,
     deprecated: false,
 };
 
@@ -124,17 +112,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveDomainPlayMappingError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }

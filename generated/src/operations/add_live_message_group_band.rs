@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveMessageGroupBand`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`AddLiveMessageGroupBand`](crate::Client::add_live_message_group_band).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveMessageGroupBand",
@@ -39,7 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: AddLiveMessageGroupBandError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveRecordNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveRecordNotifyConfig`](crate::Client::add_live_record_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveRecordNotifyConfig",
@@ -48,29 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             },
         ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Malformed",
-            "Specified NotifyUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Unsafe",
-            "Specified NotifyUrl is not safe.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOnDemandUrl.Malformed",
-            "Specified OnDemandUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOnDemandUrl.Unsafe",
-            "Specified OnDemandUrl is not safe.",
-        ),
-    ],
+    errors: AddLiveRecordNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -173,25 +147,26 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveRecordNotifyConfigError {
-        /// `InvalidNotifyUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is invalid.`
-        InvalidNotifyUrlMalformed = "InvalidNotifyUrl.Malformed",
-        /// `InvalidNotifyUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is not safe.`
-        InvalidNotifyUrlUnsafe = "InvalidNotifyUrl.Unsafe",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InvalidOnDemandUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified OnDemandUrl is invalid.`
-        InvalidOnDemandUrlMalformed = "InvalidOnDemandUrl.Malformed",
-        /// `InvalidOnDemandUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified OnDemandUrl is not safe.`
-        InvalidOnDemandUrlUnsafe = "InvalidOnDemandUrl.Unsafe",
+        InvalidNotifyUrlMalformed = (
+            400,
+            "InvalidNotifyUrl.Malformed",
+            "Specified NotifyUrl is invalid.",
+        ),
+        InvalidNotifyUrlUnsafe = (
+            400,
+            "InvalidNotifyUrl.Unsafe",
+            "Specified NotifyUrl is not safe.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InvalidOnDemandUrlMalformed = (
+            400,
+            "InvalidOnDemandUrl.Malformed",
+            "Specified OnDemandUrl is invalid.",
+        ),
+        InvalidOnDemandUrlUnsafe = (
+            400,
+            "InvalidOnDemandUrl.Unsafe",
+            "Specified OnDemandUrl is not safe.",
+        ),
     }
 }

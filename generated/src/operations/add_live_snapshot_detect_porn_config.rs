@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveSnapshotDetectPornConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveSnapshotDetectPornConfig`](crate::Client::add_live_snapshot_detect_porn_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveSnapshotDetectPornConfig",
@@ -57,34 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList)
             .doc("检测场景列表。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssEndpoint.Malformed",
-            "Specified parameter OssEndpoint is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.Malformed",
-            "Specified parameter OssBucket is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssObject.Malformed",
-            "Specified parameter OssObject is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.NotFound",
-            "The parameter OssBucket does not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidScenes",
-            "Specified parameter Scene is not valid.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-    ],
+    errors: AddLiveSnapshotDetectPornConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -201,29 +170,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveSnapshotDetectPornConfigError {
-        /// `InvalidOssEndpoint.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssEndpoint is not valid.`
-        InvalidOssEndpointMalformed = "InvalidOssEndpoint.Malformed",
-        /// `InvalidOssBucket.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssBucket is not valid.`
-        InvalidOssBucketMalformed = "InvalidOssBucket.Malformed",
-        /// `InvalidOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssObject is not valid.`
-        InvalidOssObjectMalformed = "InvalidOssObject.Malformed",
-        /// `InvalidOssBucket.NotFound` (HTTP 400).
-        ///
-        /// Message: `The parameter OssBucket does not exist.`
-        InvalidOssBucketNotFound = "InvalidOssBucket.NotFound",
-        /// `InvalidScenes` (HTTP 400).
-        ///
-        /// Message: `Specified parameter Scene is not valid.`
-        InvalidScenes = "InvalidScenes",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
+        InvalidOssEndpointMalformed = (
+            400,
+            "InvalidOssEndpoint.Malformed",
+            "Specified parameter OssEndpoint is not valid.",
+        ),
+        InvalidOssBucketMalformed = (
+            400,
+            "InvalidOssBucket.Malformed",
+            "Specified parameter OssBucket is not valid.",
+        ),
+        InvalidOssObjectMalformed = (
+            400,
+            "InvalidOssObject.Malformed",
+            "Specified parameter OssObject is not valid.",
+        ),
+        InvalidOssBucketNotFound = (
+            400,
+            "InvalidOssBucket.NotFound",
+            "The parameter OssBucket does not exist.",
+        ),
+        InvalidScenes = (400, "InvalidScenes", "Specified parameter Scene is not valid."),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
     }
 }

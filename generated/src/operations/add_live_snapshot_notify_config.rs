@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveSnapshotNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveSnapshotNotifyConfig`](crate::Client::add_live_snapshot_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveSnapshotNotifyConfig",
@@ -42,12 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "回调鉴权密钥，长度为16~32个字符，只允许填大小写字母和数字。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(409, "ConfigAlreadyExists", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddLiveSnapshotNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -141,21 +132,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveSnapshotNotifyConfigError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `ConfigAlreadyExists` (HTTP 409).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParam = (400, "MissingParam", "%s"),
+        MalformedParam = (400, "MalformedParam", "%s"),
+        ConfigAlreadyExists = (409, "ConfigAlreadyExists", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

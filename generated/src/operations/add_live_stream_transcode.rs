@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveStreamTranscode`](crate::Client::add_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveStreamTranscode",
@@ -45,10 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "是否采用懒加载的模式进行转码。默认取值为**yes**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameters", "%s"),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "%s"),
-    ],
+    errors: AddLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 
@@ -180,13 +173,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveStreamTranscodeError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "%s"),
     }
 }

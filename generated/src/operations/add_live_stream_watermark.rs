@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveStreamWatermark`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveStreamWatermark`](crate::Client::add_live_stream_watermark).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveStreamWatermark",
@@ -65,7 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自定义水印描述信息。"),
         rt::ParamInfo::query("Domain", rt::Shape::STRING).doc("播流域名。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: AddLiveStreamWatermarkError::ERRORS,
     deprecated: false,
 };
 
@@ -263,9 +259,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveStreamWatermarkError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddLiveStreamWatermarkRule`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddLiveStreamWatermarkRule`](crate::Client::add_live_stream_watermark_rule).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddLiveStreamWatermarkRule",
@@ -47,7 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Description", rt::Shape::STRING)
             .doc("自定义规则描述信息。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: AddLiveStreamWatermarkRuleError::ERRORS,
     deprecated: false,
 };
 
@@ -190,9 +186,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddLiveStreamWatermarkRuleError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

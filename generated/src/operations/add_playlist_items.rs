@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddPlaylistItems`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddPlaylistItems`](crate::Client::add_playlist_items).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddPlaylistItems",
@@ -44,17 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "节目单项配置。若首次添加，传该参数进行初始化配置。更多信息，请参见**ProgramConfig**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "PlayListIsEmpty", "%s"),
-        rt::ErrorInfo::new(400, "MissInputParams", "%s"),
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: AddPlaylistItemsError::ERRORS,
     deprecated: false,
 };
 
@@ -160,42 +146,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddPlaylistItemsError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `PlayListIsEmpty` (HTTP 400).
-        ///
-        /// Message: `%s`
-        PlayListIsEmpty = "PlayListIsEmpty",
-        /// `MissInputParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissInputParams = "MissInputParams",
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        PlayListIsEmpty = (400, "PlayListIsEmpty", "%s"),
+        MissInputParams = (400, "MissInputParams", "%s"),
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddRtsLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddRtsLiveStreamTranscode`](crate::Client::add_rts_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddRtsLiveStreamTranscode",
@@ -78,11 +74,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Lazy", rt::Shape::STRING)
             .doc("是否开启强制转码。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameters", "%s"),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "%s"),
-        rt::ErrorInfo::new(400, "TemplateLimit", "%s"),
-    ],
+    errors: AddRtsLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 
@@ -345,17 +337,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddRtsLiveStreamTranscodeError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `TemplateLimit` (HTTP 400).
-        ///
-        /// Message: `%s`
-        TemplateLimit = "TemplateLimit",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "%s"),
+        TemplateLimit = (400, "TemplateLimit", "%s"),
     }
 }

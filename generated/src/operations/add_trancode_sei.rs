@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `AddTrancodeSEI`, sent to `/` with POST.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`AddTrancodeSEI`](crate::Client::add_trancode_sei).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "AddTrancodeSEI",
@@ -51,7 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("接收到命令后的延迟时间。单位： 毫秒。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: AddTrancodeSeiError::ERRORS,
     deprecated: false,
 };
 
@@ -183,9 +179,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum AddTrancodeSeiError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

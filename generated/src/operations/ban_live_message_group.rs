@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `BanLiveMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`BanLiveMessageGroup`](crate::Client::ban_live_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "BanLiveMessageGroup",
@@ -38,7 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: BanLiveMessageGroupError::ERRORS,
     deprecated: false,
 };
 

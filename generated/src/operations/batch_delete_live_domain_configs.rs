@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `BatchDeleteLiveDomainConfigs`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`BatchDeleteLiveDomainConfigs`](crate::Client::batch_delete_live_domain_configs).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "BatchDeleteLiveDomainConfigs",
@@ -39,13 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "功能列表名称。多个功能使用英文逗号（,）分隔。更多详情，请参考下表**Functions功能说明**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Invalid%s.ValueNotSupported",
-            "FunctionName [%s] is not supported.",
-        ),
-    ],
+    errors: BatchDeleteLiveDomainConfigsError::ERRORS,
     deprecated: false,
 };
 
@@ -122,9 +112,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum BatchDeleteLiveDomainConfigsError {
-        /// `Invalid%s.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `FunctionName [%s] is not supported.`
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
+        InvalidValueNotSupported = (
+            400,
+            "Invalid%s.ValueNotSupported",
+            "FunctionName [%s] is not supported.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `BatchGetOnlineUsers`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`BatchGetOnlineUsers`](crate::Client::batch_get_online_users).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "BatchGetOnlineUsers",
@@ -40,7 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "用户UserId列表。多个UserId之间用逗号英文逗号（,）分隔。最多配置20个UserId。",
             ),
     ],
-    errors: &[],
+    errors: BatchGetOnlineUsersError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `BatchSetLiveDomainConfigs`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`BatchSetLiveDomainConfigs`](crate::Client::batch_set_live_domain_configs).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "BatchSetLiveDomainConfigs",
@@ -37,49 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("功能列表。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidFunctions.Malformed",
-            "Specified Functions is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidFunctionArgs.Malformed",
-            "The specified FunctionArgs is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidArgValue.Malformed",
-            "Specified ArgValue is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Invalid%s.ValueNotSupported",
-            "FunctionName [%s] is not supported.",
-        ),
-        rt::ErrorInfo::new(400, "Invalid%s.Malformed", "ArgValue [%s] is malformed."),
-        rt::ErrorInfo::new(
-            400,
-            "MissingParameter%s",
-            "The specified value of ArgName[%s] is missing.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "FunctionMutex",
-            "Function is mutex with other function.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "RewriteHostRely",
-            "Domain name is configured as rewrite host by others.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "ConfigurationConflicts",
-            "The staging environment has a configuration in effect and cannot modify the production environment configuration.",
-        ),
-    ],
+    errors: BatchSetLiveDomainConfigsError::ERRORS,
     deprecated: false,
 };
 
@@ -155,41 +109,42 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum BatchSetLiveDomainConfigsError {
-        /// `InvalidFunctions.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Functions is malformed.`
-        InvalidFunctionsMalformed = "InvalidFunctions.Malformed",
-        /// `InvalidFunctionArgs.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified FunctionArgs is invalid.`
-        InvalidFunctionArgsMalformed = "InvalidFunctionArgs.Malformed",
-        /// `InvalidArgValue.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified ArgValue is malformed.`
-        InvalidArgValueMalformed = "InvalidArgValue.Malformed",
-        /// `Invalid%s.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `FunctionName [%s] is not supported.`
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
-        /// `Invalid%s.Malformed` (HTTP 400).
-        ///
-        /// Message: `ArgValue [%s] is malformed.`
-        InvalidMalformed = "Invalid%s.Malformed",
-        /// `MissingParameter%s` (HTTP 400).
-        ///
-        /// Message: `The specified value of ArgName[%s] is missing.`
-        MissingParameter = "MissingParameter%s",
-        /// `FunctionMutex` (HTTP 400).
-        ///
-        /// Message: `Function is mutex with other function.`
-        FunctionMutex = "FunctionMutex",
-        /// `RewriteHostRely` (HTTP 400).
-        ///
-        /// Message: `Domain name is configured as rewrite host by others.`
-        RewriteHostRely = "RewriteHostRely",
-        /// `ConfigurationConflicts` (HTTP 400).
-        ///
-        /// Message: `The staging environment has a configuration in effect and cannot modify the production environment configuration.`
-        ConfigurationConflicts = "ConfigurationConflicts",
+        InvalidFunctionsMalformed = (
+            400,
+            "InvalidFunctions.Malformed",
+            "Specified Functions is malformed.",
+        ),
+        InvalidFunctionArgsMalformed = (
+            400,
+            "InvalidFunctionArgs.Malformed",
+            "The specified FunctionArgs is invalid.",
+        ),
+        InvalidArgValueMalformed = (
+            400,
+            "InvalidArgValue.Malformed",
+            "Specified ArgValue is malformed.",
+        ),
+        InvalidValueNotSupported = (
+            400,
+            "Invalid%s.ValueNotSupported",
+            "FunctionName [%s] is not supported.",
+        ),
+        InvalidMalformed = (400, "Invalid%s.Malformed", "ArgValue [%s] is malformed."),
+        MissingParameter = (
+            400,
+            "MissingParameter%s",
+            "The specified value of ArgName[%s] is missing.",
+        ),
+        FunctionMutex = (400, "FunctionMutex", "Function is mutex with other function."),
+        RewriteHostRely = (
+            400,
+            "RewriteHostRely",
+            "Domain name is configured as rewrite host by others.",
+        ),
+        ConfigurationConflicts = (
+            400,
+            "ConfigurationConflicts",
+            "The staging environment has a configuration in effect and cannot modify the production environment configuration.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CloseLiveShift`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CloseLiveShift`](crate::Client::close_live_shift).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CloseLiveShift",
@@ -41,11 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "直播流流名称。支持通配符*，代表该AppName下所有的StreamName。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDataNotFound", "%s"),
-        rt::ErrorInfo::new(409, "InvalidStreamNum", "%s"),
-    ],
+    errors: CloseLiveShiftError::ERRORS,
     deprecated: false,
 };
 
@@ -126,17 +118,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CloseLiveShiftError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `InvalidDataNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDataNotFound = "InvalidDataNotFound",
-        /// `InvalidStreamNum` (HTTP 409).
-        ///
-        /// Message: `%s`
-        InvalidStreamNum = "InvalidStreamNum",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        InvalidDataNotFound = (404, "InvalidDataNotFound", "%s"),
+        InvalidStreamNum = (409, "InvalidStreamNum", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CopyCaster`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`CopyCaster`](crate::Client::copy_caster).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CopyCaster",
@@ -39,14 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidClientToken.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(401, "CasterNumberExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: CopyCasterError::ERRORS,
     deprecated: false,
 };
 
@@ -142,29 +131,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CopyCasterError {
-        /// `InvalidClientToken.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidClientTokenMalformed = "InvalidClientToken.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `CasterNumberExceed` (HTTP 401).
-        ///
-        /// Message: `%s`
-        CasterNumberExceed = "CasterNumberExceed",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidClientTokenMalformed = (400, "InvalidClientToken.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        CasterNumberExceed = (401, "CasterNumberExceed", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

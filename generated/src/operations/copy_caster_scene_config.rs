@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CopyCasterSceneConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`CopyCasterSceneConfig`](crate::Client::copy_caster_scene_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CopyCasterSceneConfig",
@@ -39,21 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("目标场景ID，仅限于PGM场景。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Idle", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.ConfigError", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "ResourceInChannel.NotFound", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.PreConditionFailed", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.Invalid", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: CopyCasterSceneConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -144,57 +126,22 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CopyCasterSceneConfigError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectSceneStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusIdle = "IncorrectSceneStatus.Idle",
-        /// `IncorrectSceneStatus.ConfigError` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusConfigError = "IncorrectSceneStatus.ConfigError",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `ResourceInChannel.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        ResourceInChannelNotFound = "ResourceInChannel.NotFound",
-        /// `ResourceInChannel.PreConditionFailed` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelPreConditionFailed = "ResourceInChannel.PreConditionFailed",
-        /// `ResourceInChannel.Invalid` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelInvalid = "ResourceInChannel.Invalid",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectSceneStatusIdle = (400, "IncorrectSceneStatus.Idle", "%s"),
+        IncorrectSceneStatusConfigError = (400, "IncorrectSceneStatus.ConfigError", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        ResourceInChannelNotFound = (404, "ResourceInChannel.NotFound", "%s"),
+        ResourceInChannelPreConditionFailed = (
+            412,
+            "ResourceInChannel.PreConditionFailed",
+            "%s",
+        ),
+        ResourceInChannelInvalid = (412, "ResourceInChannel.Invalid", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

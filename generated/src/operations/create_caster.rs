@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateCaster`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateCaster`](crate::Client::create_caster).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateCaster",
@@ -69,24 +65,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .style(rt::ParamStyle::RepeatList),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter.PurchaseTime", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.ExpireTime", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidChargeType.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidChargeType.PostSupport", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterTemplate.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.ChargeType", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPeriod.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidClientToken.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus", "%s"),
-        rt::ErrorInfo::new(401, "CasterNumberExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidParameter.NormType", "%s"),
-        rt::ErrorInfo::new(404, "InvalidConfiguration.NotFound", "%s"),
-        rt::ErrorInfo::new(408, "CreateCaster.Timeout", "%s"),
-    ],
+    errors: CreateCasterError::ERRORS,
     deprecated: false,
 };
 
@@ -247,70 +226,22 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateCasterError {
-        /// `InvalidParameter.PurchaseTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterPurchaseTime = "InvalidParameter.PurchaseTime",
-        /// `InvalidParameter.ExpireTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterExpireTime = "InvalidParameter.ExpireTime",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidChargeType.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidChargeTypeMalformed = "InvalidChargeType.Malformed",
-        /// `InvalidChargeType.PostSupport` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidChargeTypePostSupport = "InvalidChargeType.PostSupport",
-        /// `InvalidCasterTemplate.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterTemplateMalformed = "InvalidCasterTemplate.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidParameter.ChargeType` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterChargeType = "InvalidParameter.ChargeType",
-        /// `InvalidPeriod.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPeriodMalformed = "InvalidPeriod.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidClientToken.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidClientTokenMalformed = "InvalidClientToken.Malformed",
-        /// `IncorrectCasterStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatus = "IncorrectCasterStatus",
-        /// `CasterNumberExceed` (HTTP 401).
-        ///
-        /// Message: `%s`
-        CasterNumberExceed = "CasterNumberExceed",
-        /// `InvalidParameter.NormType` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidParameterNormType = "InvalidParameter.NormType",
-        /// `InvalidConfiguration.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidConfigurationNotFound = "InvalidConfiguration.NotFound",
-        /// `CreateCaster.Timeout` (HTTP 408).
-        ///
-        /// Message: `%s`
-        CreateCasterTimeout = "CreateCaster.Timeout",
+        InvalidParameterPurchaseTime = (400, "InvalidParameter.PurchaseTime", "%s"),
+        InvalidParameterExpireTime = (400, "InvalidParameter.ExpireTime", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidChargeTypeMalformed = (400, "InvalidChargeType.Malformed", "%s"),
+        InvalidChargeTypePostSupport = (400, "InvalidChargeType.PostSupport", "%s"),
+        InvalidCasterTemplateMalformed = (400, "InvalidCasterTemplate.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidParameterChargeType = (400, "InvalidParameter.ChargeType", "%s"),
+        InvalidPeriodMalformed = (400, "InvalidPeriod.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidClientTokenMalformed = (400, "InvalidClientToken.Malformed", "%s"),
+        IncorrectCasterStatus = (400, "IncorrectCasterStatus", "%s"),
+        CasterNumberExceed = (401, "CasterNumberExceed", "%s"),
+        InvalidParameterNormType = (404, "InvalidParameter.NormType", "%s"),
+        InvalidConfigurationNotFound = (404, "InvalidConfiguration.NotFound", "%s"),
+        CreateCasterTimeout = (408, "CreateCaster.Timeout", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateEdgeTranscodeJob`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateEdgeTranscodeJob`](crate::Client::create_edge_transcode_job).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateEdgeTranscodeJob",
@@ -31,12 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamInput", rt::Shape::STRING).required(),
         rt::ParamInfo::query("StreamOutput", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-        rt::ErrorInfo::new(404, "TemplateNotFound", "%s"),
-    ],
+    errors: CreateEdgeTranscodeJobError::ERRORS,
     deprecated: false,
 };
 
@@ -130,21 +121,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateEdgeTranscodeJobError {
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameter = "InvalidParameter",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
-        /// `TemplateNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        TemplateNotFound = "TemplateNotFound",
+        InvalidParameter = (400, "InvalidParameter", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
+        TemplateNotFound = (404, "TemplateNotFound", "%s"),
     }
 }

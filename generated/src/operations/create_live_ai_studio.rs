@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLiveAIStudio`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateLiveAIStudio`](crate::Client::create_live_ai_studio).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLiveAIStudio",
@@ -52,7 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .style(rt::ParamStyle::Json),
     ],
-    errors: &[],
+    errors: CreateLiveAiStudioError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLiveDelayConfig`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`CreateLiveDelayConfig`](crate::Client::create_live_delay_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLiveDelayConfig",
@@ -51,7 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("任务触发模式，取值："),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: CreateLiveDelayConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -171,9 +167,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateLiveDelayConfigError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

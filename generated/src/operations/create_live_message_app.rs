@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLiveMessageApp`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateLiveMessageApp`](crate::Client::create_live_message_app).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLiveMessageApp",
@@ -52,16 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("MsgLifeCycle", rt::Shape::INTEGER)
             .doc("App内群组消息的存储时效档位，取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(400, "ErrorInvalidAppName", "%s."),
-        rt::ErrorInfo::new(400, "ErrorTooManyApps", "%s."),
-        rt::ErrorInfo::new(400, "ErrorInvalidEventCallbackUrl", "%s."),
-        rt::ErrorInfo::new(400, "ErrorInvalidAuditUrl", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: CreateLiveMessageAppError::ERRORS,
     deprecated: false,
 };
 
@@ -174,38 +161,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateLiveMessageAppError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `ErrorInvalidAppName` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        ErrorInvalidAppName = "ErrorInvalidAppName",
-        /// `ErrorTooManyApps` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        ErrorTooManyApps = "ErrorTooManyApps",
-        /// `ErrorInvalidEventCallbackUrl` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        ErrorInvalidEventCallbackUrl = "ErrorInvalidEventCallbackUrl",
-        /// `ErrorInvalidAuditUrl` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        ErrorInvalidAuditUrl = "ErrorInvalidAuditUrl",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        ErrorInvalidAppName = (400, "ErrorInvalidAppName", "%s."),
+        ErrorTooManyApps = (400, "ErrorTooManyApps", "%s."),
+        ErrorInvalidEventCallbackUrl = (400, "ErrorInvalidEventCallbackUrl", "%s."),
+        ErrorInvalidAuditUrl = (400, "ErrorInvalidAuditUrl", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }
 

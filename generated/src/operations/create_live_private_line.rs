@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLivePrivateLine`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateLivePrivateLine`](crate::Client::create_live_private_line).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLivePrivateLine",
@@ -63,36 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("InstanceId", rt::Shape::STRING)
             .doc("复用的加速通道。当Reuse为yes时必填。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "NoSpecialConfiguration",
-            "no special configuration for acceleration_area.",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            400,
-            "HasNoPermission",
-            "You do not have permission to create accelerator.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "PostPayNotOpen",
-            "The Accelerator PostPay service is not open.",
-        ),
-        rt::ErrorInfo::new(400, "TryAgain", "Create SLR first and please try again."),
-        rt::ErrorInfo::new(
-            400,
-            "HasNoPermisionToCreateSLR",
-            "You do not have ram:CreateServiceLinkedRole to create SLR.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: CreateLivePrivateLineError::ERRORS,
     deprecated: false,
 };
 
@@ -240,38 +207,34 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateLivePrivateLineError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `NoSpecialConfiguration` (HTTP 400).
-        ///
-        /// Message: `no special configuration for acceleration_area.`
-        NoSpecialConfiguration = "NoSpecialConfiguration",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `HasNoPermission` (HTTP 400).
-        ///
-        /// Message: `You do not have permission to create accelerator.`
-        HasNoPermission = "HasNoPermission",
-        /// `PostPayNotOpen` (HTTP 400).
-        ///
-        /// Message: `The Accelerator PostPay service is not open.`
-        PostPayNotOpen = "PostPayNotOpen",
-        /// `TryAgain` (HTTP 400).
-        ///
-        /// Message: `Create SLR first and please try again.`
-        TryAgain = "TryAgain",
-        /// `HasNoPermisionToCreateSLR` (HTTP 400).
-        ///
-        /// Message: `You do not have ram:CreateServiceLinkedRole to create SLR.`
-        HasNoPermisionToCreateSlr = "HasNoPermisionToCreateSLR",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        NoSpecialConfiguration = (
+            400,
+            "NoSpecialConfiguration",
+            "no special configuration for acceleration_area.",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        HasNoPermission = (
+            400,
+            "HasNoPermission",
+            "You do not have permission to create accelerator.",
+        ),
+        PostPayNotOpen = (
+            400,
+            "PostPayNotOpen",
+            "The Accelerator PostPay service is not open.",
+        ),
+        TryAgain = (400, "TryAgain", "Create SLR first and please try again."),
+        HasNoPermisionToCreateSlr = (
+            400,
+            "HasNoPermisionToCreateSLR",
+            "You do not have ram:CreateServiceLinkedRole to create SLR.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLivePullToPush`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateLivePullToPush`](crate::Client::create_live_pull_to_push).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLivePullToPush",
@@ -59,7 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RetryInterval", rt::Shape::int_range(Some(60), Some(300))),
         rt::ParamInfo::query("RetryCount", rt::Shape::INTEGER),
     ],
-    errors: &[],
+    errors: CreateLivePullToPushError::ERRORS,
     deprecated: false,
 };
 

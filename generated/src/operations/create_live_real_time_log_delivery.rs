@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLiveRealTimeLogDelivery`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateLiveRealTimeLogDelivery`](crate::Client::create_live_real_time_log_delivery).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLiveRealTimeLogDelivery",
@@ -42,14 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-        rt::ErrorInfo::new(404, "LogstoreNotExist", "Logstore does not exist"),
-    ],
+    errors: CreateLiveRealTimeLogDeliveryError::ERRORS,
     deprecated: false,
 };
 
@@ -146,13 +135,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateLiveRealTimeLogDeliveryError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
-        /// `LogstoreNotExist` (HTTP 404).
-        ///
-        /// Message: `Logstore does not exist`
-        LogstoreNotExist = "LogstoreNotExist",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
+        LogstoreNotExist = (404, "LogstoreNotExist", "Logstore does not exist"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateLiveStreamRecordIndexFiles`, sent to `/` with POST.
-///
-/// Rate limit: 45 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateLiveStreamRecordIndexFiles`](crate::Client::create_live_stream_record_index_files).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateLiveStreamRecordIndexFiles",
@@ -61,79 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "是否包含结束时间。传true会尝试多包含一个ts文件，创建的索引文件会完整覆盖StartTime和EndTime。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Mismatch",
-            "Specified StartTime does not math the  current time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParams", "invalid  params"),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssEndpoint.Malformed",
-            "Specified OssEndpoint is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.Malformed",
-            "Specified OssBucket is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssObject.Malformed",
-            "Specified OssObject is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStream.NotFound",
-            "Speicified stream does not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidConfig.Changed",
-            "The oss bucket info between StartTime and EndTime has changed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "NoRecordContent",
-            "The record content between StartTime and EndTime is empty.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "RecordContentExceed",
-            "The record content between StartTime and EndTime is exceeded, please narrow down the range.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "OperationNotSupport",
-            "The Operation is not support for flv/mp4 format or live to vod record.",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "InvalidBucket.NotFound",
-            "The bucket does not belong to you.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to some unknown error, exception or failure.",
-        ),
-    ],
+    errors: CreateLiveStreamRecordIndexFilesError::ERRORS,
     deprecated: false,
 };
 
@@ -276,66 +200,77 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateLiveStreamRecordIndexFilesError {
-        /// `InvalidStartTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime does not math the  current time.`
-        InvalidStartTimeMismatch = "InvalidStartTime.Mismatch",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `invalid  params`
-        InvalidParams = "InvalidParams",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidOssEndpoint.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified OssEndpoint is malformed.`
-        InvalidOssEndpointMalformed = "InvalidOssEndpoint.Malformed",
-        /// `InvalidOssBucket.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified OssBucket is malformed.`
-        InvalidOssBucketMalformed = "InvalidOssBucket.Malformed",
-        /// `InvalidOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified OssObject is malformed.`
-        InvalidOssObjectMalformed = "InvalidOssObject.Malformed",
-        /// `InvalidStream.NotFound` (HTTP 400).
-        ///
-        /// Message: `Speicified stream does not exist.`
-        InvalidStreamNotFound = "InvalidStream.NotFound",
-        /// `InvalidConfig.Changed` (HTTP 400).
-        ///
-        /// Message: `The oss bucket info between StartTime and EndTime has changed.`
-        InvalidConfigChanged = "InvalidConfig.Changed",
-        /// `NoRecordContent` (HTTP 400).
-        ///
-        /// Message: `The record content between StartTime and EndTime is empty.`
-        NoRecordContent = "NoRecordContent",
-        /// `RecordContentExceed` (HTTP 400).
-        ///
-        /// Message: `The record content between StartTime and EndTime is exceeded, please narrow down the range.`
-        RecordContentExceed = "RecordContentExceed",
-        /// `OperationNotSupport` (HTTP 400).
-        ///
-        /// Message: `The Operation is not support for flv/mp4 format or live to vod record.`
-        OperationNotSupport = "OperationNotSupport",
-        /// `InvalidBucket.NotFound` (HTTP 404).
-        ///
-        /// Message: `The bucket does not belong to you.`
-        InvalidBucketNotFound = "InvalidBucket.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to some unknown error, exception or failure.`
-        InternalError = "InternalError",
+        InvalidStartTimeMismatch = (
+            400,
+            "InvalidStartTime.Mismatch",
+            "Specified StartTime does not math the  current time.",
+        ),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidParams = (400, "InvalidParams", "invalid  params"),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidOssEndpointMalformed = (
+            400,
+            "InvalidOssEndpoint.Malformed",
+            "Specified OssEndpoint is malformed.",
+        ),
+        InvalidOssBucketMalformed = (
+            400,
+            "InvalidOssBucket.Malformed",
+            "Specified OssBucket is malformed.",
+        ),
+        InvalidOssObjectMalformed = (
+            400,
+            "InvalidOssObject.Malformed",
+            "Specified OssObject is malformed.",
+        ),
+        InvalidStreamNotFound = (
+            400,
+            "InvalidStream.NotFound",
+            "Speicified stream does not exist.",
+        ),
+        InvalidConfigChanged = (
+            400,
+            "InvalidConfig.Changed",
+            "The oss bucket info between StartTime and EndTime has changed.",
+        ),
+        NoRecordContent = (
+            400,
+            "NoRecordContent",
+            "The record content between StartTime and EndTime is empty.",
+        ),
+        RecordContentExceed = (
+            400,
+            "RecordContentExceed",
+            "The record content between StartTime and EndTime is exceeded, please narrow down the range.",
+        ),
+        OperationNotSupport = (
+            400,
+            "OperationNotSupport",
+            "The Operation is not support for flv/mp4 format or live to vod record.",
+        ),
+        InvalidBucketNotFound = (
+            404,
+            "InvalidBucket.NotFound",
+            "The bucket does not belong to you.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error, exception or failure.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateMessageApp`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateMessageApp`](crate::Client::create_message_app).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateMessageApp",
@@ -38,7 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json)
             .doc("拓展字段。"),
     ],
-    errors: &[],
+    errors: CreateMessageAppError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateMixStream`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateMixStream`](crate::Client::create_mix_stream).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateMixStream",
@@ -44,17 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CallbackConfig", rt::Shape::STRING)
             .doc("回调地址。JSON数组。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(403, "MixStreamAlreadyExist", "%s"),
-        rt::ErrorInfo::new(403, "MixStreamNotExist", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: CreateMixStreamError::ERRORS,
     deprecated: false,
 };
 
@@ -172,41 +158,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateMixStreamError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `MixStreamAlreadyExist` (HTTP 403).
-        ///
-        /// Message: `%s`
-        MixStreamAlreadyExist = "MixStreamAlreadyExist",
-        /// `MixStreamNotExist` (HTTP 403).
-        ///
-        /// Message: `%s`
-        MixStreamNotExist = "MixStreamNotExist",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        MixStreamAlreadyExist = (403, "MixStreamAlreadyExist", "%s"),
+        MixStreamNotExist = (403, "MixStreamNotExist", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

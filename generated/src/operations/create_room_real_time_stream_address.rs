@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateRoomRealTimeStreamAddress`, sent to `/` with GET.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateRoomRealTimeStreamAddress`](crate::Client::create_room_real_time_stream_address).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateRoomRealTimeStreamAddress",
@@ -65,12 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "RTMP地址有效时长，单位：秒，默认值36000，即10小时。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: CreateRoomRealTimeStreamAddressError::ERRORS,
     deprecated: false,
 };
 
@@ -181,21 +172,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum CreateRoomRealTimeStreamAddressError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }

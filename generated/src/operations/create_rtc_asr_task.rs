@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateRtcAsrTask`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`CreateRtcAsrTask`](crate::Client::create_rtc_asr_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateRtcAsrTask",
@@ -59,7 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ReportInterval", rt::Shape::INTEGER)
             .doc("上报间隔，单位s。"),
     ],
-    errors: &[],
+    errors: CreateRtcAsrTaskError::ERRORS,
     deprecated: false,
 };
 

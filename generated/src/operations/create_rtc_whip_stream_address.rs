@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `CreateRTCWhipStreamAddress`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`CreateRTCWhipStreamAddress`](crate::Client::create_rtc_whip_stream_address).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "CreateRTCWhipStreamAddress",
@@ -63,7 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
         rt::ParamInfo::query("ExpireTime", rt::Shape::INTEGER),
     ],
-    errors: &[],
+    errors: CreateRtcWhipStreamAddressError::ERRORS,
     deprecated: false,
 };
 

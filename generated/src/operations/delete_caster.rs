@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteCaster`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteCaster`](crate::Client::delete_caster).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteCaster",
@@ -33,18 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvaildCaster.Delete",
-            "Caster can not be deleted when ChargeType is Prepaid",
-        ),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteCasterError::ERRORS,
     deprecated: false,
 };
 
@@ -125,29 +110,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteCasterError {
-        /// `InvaildCaster.Delete` (HTTP 400).
-        ///
-        /// Message: `Caster can not be deleted when ChargeType is Prepaid`
-        InvaildCasterDelete = "InvaildCaster.Delete",
-        /// `IncorrectCasterStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusInuse = "IncorrectCasterStatus.Inuse",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvaildCasterDelete = (
+            400,
+            "InvaildCaster.Delete",
+            "Caster can not be deleted when ChargeType is Prepaid",
+        ),
+        IncorrectCasterStatusInuse = (400, "IncorrectCasterStatus.Inuse", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

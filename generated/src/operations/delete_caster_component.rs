@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteCasterComponent`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteCasterComponent`](crate::Client::delete_caster_component).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteCasterComponent",
@@ -38,13 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "组件ID。如果您通过[AddCasterComponent接口](~~63160~~)添加导播台组件，请查看AddCasterComponent接口调用返回的参数ComponentId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidComponent.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteCasterComponentError::ERRORS,
     deprecated: false,
 };
 
@@ -132,25 +122,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteCasterComponentError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidComponent.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidComponentNotFound = "InvalidComponent.NotFound",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidComponentNotFound = (404, "InvalidComponent.NotFound", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteCasterEpisode`, sent to `/` with POST.
-///
-/// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteCasterEpisode`](crate::Client::delete_caster_episode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteCasterEpisode",
@@ -40,17 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "节目ID。如果您通过[AddCasterEpisode接口](~~94745~~)添加导播台节目，请查看AddCasterEpisode接口调用返回的参数EpisodeId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectStartTime", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectEpisodeStatus", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidEpisode.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteCasterEpisodeError::ERRORS,
     deprecated: false,
 };
 
@@ -132,41 +118,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteCasterEpisodeError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IncorrectStartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectStartTime = "IncorrectStartTime",
-        /// `IncorrectEpisodeStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectEpisodeStatus = "IncorrectEpisodeStatus",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidEpisode.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidEpisodeNotFound = "InvalidEpisode.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IncorrectStartTime = (400, "IncorrectStartTime", "%s"),
+        IncorrectEpisodeStatus = (400, "IncorrectEpisodeStatus", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidEpisodeNotFound = (404, "InvalidEpisode.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

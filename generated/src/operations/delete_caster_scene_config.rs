@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteCasterSceneConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteCasterSceneConfig`](crate::Client::delete_caster_scene_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteCasterSceneConfig",
@@ -37,21 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("场景配置类型。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.ConfigError", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Idle", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidVideo.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidLayout.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidComponent.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteCasterSceneConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -149,57 +131,18 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteCasterSceneConfigError {
-        /// `IncorrectSceneStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusInuse = "IncorrectSceneStatus.Inuse",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `IncorrectSceneStatus.ConfigError` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusConfigError = "IncorrectSceneStatus.ConfigError",
-        /// `IncorrectSceneStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusIdle = "IncorrectSceneStatus.Idle",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InvalidVideo.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidVideoNotFound = "InvalidVideo.NotFound",
-        /// `InvalidLayout.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidLayoutNotFound = "InvalidLayout.NotFound",
-        /// `InvalidComponent.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidComponentNotFound = "InvalidComponent.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IncorrectSceneStatusInuse = (400, "IncorrectSceneStatus.Inuse", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        IncorrectSceneStatusConfigError = (400, "IncorrectSceneStatus.ConfigError", "%s"),
+        IncorrectSceneStatusIdle = (400, "IncorrectSceneStatus.Idle", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InvalidVideoNotFound = (404, "InvalidVideo.NotFound", "%s"),
+        InvalidLayoutNotFound = (404, "InvalidLayout.NotFound", "%s"),
+        InvalidComponentNotFound = (404, "InvalidComponent.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

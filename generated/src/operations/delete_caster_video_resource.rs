@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteCasterVideoResource`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteCasterVideoResource`](crate::Client::delete_caster_video_resource).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteCasterVideoResource",
@@ -38,15 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "资源ID。如果您通过AddCasterVideoResource接口添加导播台视频资源，请查看AddCasterVideoResource接口调用返回的参数ResourceId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteCasterVideoResourceError::ERRORS,
     deprecated: false,
 };
 
@@ -131,33 +119,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteCasterVideoResourceError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

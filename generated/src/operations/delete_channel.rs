@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteChannel`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DeleteChannel`](crate::Client::delete_channel).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteChannel",
@@ -33,12 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ChannelId", rt::Shape::STRING)
             .doc("已入会的频道ID，仅支持传单个ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "400", "InvalidInput"),
-        rt::ErrorInfo::new(401, "401", "InvalidAuth"),
-        rt::ErrorInfo::new(404, "404", "AppOrChannelNotExists"),
-        rt::ErrorInfo::new(500, "500", "ServerError, Check App And Channel Exists,Retry"),
-    ],
+    errors: DeleteChannelError::ERRORS,
     deprecated: false,
 };
 
@@ -105,21 +96,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteChannelError {
-        /// `400` (HTTP 400).
-        ///
-        /// Message: `InvalidInput`
-        V400 = "400",
-        /// `401` (HTTP 401).
-        ///
-        /// Message: `InvalidAuth`
-        V401 = "401",
-        /// `404` (HTTP 404).
-        ///
-        /// Message: `AppOrChannelNotExists`
-        V404 = "404",
-        /// `500` (HTTP 500).
-        ///
-        /// Message: `ServerError, Check App And Channel Exists,Retry`
-        V500 = "500",
+        V400 = (400, "400", "InvalidInput"),
+        V401 = (401, "401", "InvalidAuth"),
+        V404 = (404, "404", "AppOrChannelNotExists"),
+        V500 = (500, "500", "ServerError, Check App And Channel Exists,Retry"),
     }
 }

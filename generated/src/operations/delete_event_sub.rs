@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteEventSub`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DeleteEventSub`](crate::Client::delete_event_sub).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteEventSub",
@@ -33,12 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("订阅ID。更多信息，请参见[CreateEventSub](~~610983~~)。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: DeleteEventSubError::ERRORS,
     deprecated: false,
 };
 
@@ -111,21 +102,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteEventSubError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }

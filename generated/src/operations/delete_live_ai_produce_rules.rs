@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveAIProduceRules`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`DeleteLiveAIProduceRules`](crate::Client::delete_live_ai_produce_rules).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveAIProduceRules",
@@ -38,11 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("直播流应用名称。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s."),
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-        rt::ErrorInfo::new(400, "IncorrectSubtitleStatus.%s", "%s."),
-    ],
+    errors: DeleteLiveAiProduceRulesError::ERRORS,
     deprecated: false,
 };
 
@@ -137,17 +129,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveAiProduceRulesError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
-        /// `IncorrectSubtitleStatus.%s` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        IncorrectSubtitleStatus = "IncorrectSubtitleStatus.%s",
+        MissingParameter = (400, "MissingParameter", "%s."),
+        InvalidParameter = (400, "InvalidParameter", "%s."),
+        IncorrectSubtitleStatus = (400, "IncorrectSubtitleStatus.%s", "%s."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveAIStudio`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DeleteLiveAIStudio`](crate::Client::delete_live_ai_studio).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveAIStudio",
@@ -27,7 +23,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RegionId", rt::Shape::STRING),
         rt::ParamInfo::query("StudioId", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: DeleteLiveAiStudioError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveAISubtitle`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`DeleteLiveAISubtitle`](crate::Client::delete_live_ai_subtitle).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveAISubtitle",
@@ -37,10 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "字幕模板名称，仅支持数字、大小写字母或短横线-，短横线不和位于首位。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s."),
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-    ],
+    errors: DeleteLiveAiSubtitleError::ERRORS,
     deprecated: false,
 };
 
@@ -119,13 +112,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveAiSubtitleError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
+        MissingParameter = (400, "MissingParameter", "%s."),
+        InvalidParameter = (400, "InvalidParameter", "%s."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveAppRecordConfig`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveAppRecordConfig`](crate::Client::delete_live_app_record_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveAppRecordConfig",
@@ -36,14 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流所属应用名称。"),
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).doc("播流名称。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidRegion",
-            "The current region does not support this operation.",
-        ),
-        rt::ErrorInfo::new(400, "Forbidden", "Ram Permission is forbidden."),
-    ],
+    errors: DeleteLiveAppRecordConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -123,13 +112,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveAppRecordConfigError {
-        /// `InvalidRegion` (HTTP 400).
-        ///
-        /// Message: `The current region does not support this operation.`
-        InvalidRegion = "InvalidRegion",
-        /// `Forbidden` (HTTP 400).
-        ///
-        /// Message: `Ram Permission is forbidden.`
-        Forbidden = "Forbidden",
+        InvalidRegion = (
+            400,
+            "InvalidRegion",
+            "The current region does not support this operation.",
+        ),
+        Forbidden = (400, "Forbidden", "Ram Permission is forbidden."),
     }
 }

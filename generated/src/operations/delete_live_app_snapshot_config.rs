@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveAppSnapshotConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveAppSnapshotConfig`](crate::Client::delete_live_app_snapshot_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveAppSnapshotConfig",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流所属应用名称。"),
     ],
-    errors: &[],
+    errors: DeleteLiveAppSnapshotConfigError::ERRORS,
     deprecated: false,
 };
 

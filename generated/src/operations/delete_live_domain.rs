@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveDomain`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveDomain`](crate::Client::delete_live_domain).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveDomain",
@@ -32,23 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("需要删除的推流或播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainName.Malformed",
-            "The specific value of parameter DomainName is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidParameter",
-            "Delete live region parameters have error.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOperation",
-            "Delete domain until configure compete.",
-        ),
-    ],
+    errors: DeleteLiveDomainError::ERRORS,
     deprecated: false,
 };
 
@@ -116,17 +96,20 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveDomainError {
-        /// `InvalidDomainName.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specific value of parameter DomainName is malformed.`
-        InvalidDomainNameMalformed = "InvalidDomainName.Malformed",
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `Delete live region parameters have error.`
-        InvalidParameter = "InvalidParameter",
-        /// `InvalidOperation` (HTTP 400).
-        ///
-        /// Message: `Delete domain until configure compete.`
-        InvalidOperation = "InvalidOperation",
+        InvalidDomainNameMalformed = (
+            400,
+            "InvalidDomainName.Malformed",
+            "The specific value of parameter DomainName is malformed.",
+        ),
+        InvalidParameter = (
+            400,
+            "InvalidParameter",
+            "Delete live region parameters have error.",
+        ),
+        InvalidOperation = (
+            400,
+            "InvalidOperation",
+            "Delete domain until configure compete.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveLazyPullStreamInfoConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveLazyPullStreamInfoConfig`](crate::Client::delete_live_lazy_pull_stream_info_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveLazyPullStreamInfoConfig",
@@ -36,7 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流所属应用名称。"),
     ],
-    errors: &[],
+    errors: DeleteLiveLazyPullStreamInfoConfigError::ERRORS,
     deprecated: false,
 };
 

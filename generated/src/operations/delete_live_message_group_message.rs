@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveMessageGroupMessage`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveMessageGroupMessage`](crate::Client::delete_live_message_group_message).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveMessageGroupMessage",
@@ -46,12 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DeleterInfo", rt::Shape::STRING)
             .doc("发起删除消息的用户扩展信息，长度不超过512字节。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: DeleteLiveMessageGroupMessageError::ERRORS,
     deprecated: false,
 };
 
@@ -158,21 +149,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveMessageGroupMessageError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }

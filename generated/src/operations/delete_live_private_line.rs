@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLivePrivateLine`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DeleteLivePrivateLine`](crate::Client::delete_live_private_line).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLivePrivateLine",
@@ -45,14 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("加速类型，取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DeleteLivePrivateLineError::ERRORS,
     deprecated: false,
 };
 
@@ -148,14 +137,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLivePrivateLineError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveRealTimeLogLogstore`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveRealTimeLogLogstore`](crate::Client::delete_live_real_time_log_logstore).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveRealTimeLogLogstore",
@@ -39,14 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("实时投递SLS的Region。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-        rt::ErrorInfo::new(404, "LogstoreNotExist", "Logstore does not exist"),
-    ],
+    errors: DeleteLiveRealTimeLogLogstoreError::ERRORS,
     deprecated: false,
 };
 
@@ -134,13 +123,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveRealTimeLogLogstoreError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
-        /// `LogstoreNotExist` (HTTP 404).
-        ///
-        /// Message: `Logstore does not exist`
-        LogstoreNotExist = "LogstoreNotExist",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
+        LogstoreNotExist = (404, "LogstoreNotExist", "Logstore does not exist"),
     }
 }

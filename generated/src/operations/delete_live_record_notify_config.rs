@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveRecordNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveRecordNotifyConfig`](crate::Client::delete_live_record_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveRecordNotifyConfig",
@@ -32,10 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "Forbidden", "Ram Permission is forbidden."),
-        rt::ErrorInfo::new(404, "InvalidConfig.NotFound", "Config does not exist."),
-    ],
+    errors: DeleteLiveRecordNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -105,13 +98,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveRecordNotifyConfigError {
-        /// `Forbidden` (HTTP 400).
-        ///
-        /// Message: `Ram Permission is forbidden.`
-        Forbidden = "Forbidden",
-        /// `InvalidConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `Config does not exist.`
-        InvalidConfigNotFound = "InvalidConfig.NotFound",
+        Forbidden = (400, "Forbidden", "Ram Permission is forbidden."),
+        InvalidConfigNotFound = (404, "InvalidConfig.NotFound", "Config does not exist."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveRecordVodConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveRecordVodConfig`](crate::Client::delete_live_record_vod_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveRecordVodConfig",
@@ -37,13 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流所属应用名称。"),
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).doc("播流名称。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DeleteLiveRecordVodConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -128,9 +118,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveRecordVodConfigError {
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }

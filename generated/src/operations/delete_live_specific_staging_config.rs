@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveSpecificStagingConfig`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveSpecificStagingConfig`](crate::Client::delete_live_specific_staging_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveSpecificStagingConfig",
@@ -37,13 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "配置ID，多个用英文逗号（,）分隔。获取配置ID，请参见[DescribeLiveDomainStagingConfig](~~297374~~)。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Invalid%s.ValueNotSupported",
-            "FunctionName [%s] is not supported.",
-        ),
-    ],
+    errors: DeleteLiveSpecificStagingConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -118,9 +108,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveSpecificStagingConfigError {
-        /// `Invalid%s.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `FunctionName [%s] is not supported.`
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
+        InvalidValueNotSupported = (
+            400,
+            "Invalid%s.ValueNotSupported",
+            "FunctionName [%s] is not supported.",
+        ),
     }
 }

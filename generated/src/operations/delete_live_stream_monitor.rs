@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamMonitor`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamMonitor`](crate::Client::delete_live_stream_monitor).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamMonitor",
@@ -33,15 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("监播室ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMonitorId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "StreamMonitorNotExist", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteLiveStreamMonitorError::ERRORS,
     deprecated: false,
 };
 
@@ -115,33 +103,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveStreamMonitorError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidMonitorId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMonitorIdMalformed = "InvalidMonitorId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `StreamMonitorNotExist` (HTTP 404).
-        ///
-        /// Message: `%s`
-        StreamMonitorNotExist = "StreamMonitorNotExist",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidMonitorIdMalformed = (400, "InvalidMonitorId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        StreamMonitorNotExist = (404, "StreamMonitorNotExist", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamRecordIndexFiles`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamRecordIndexFiles`](crate::Client::delete_live_stream_record_index_files).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamRecordIndexFiles",
@@ -55,14 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("是否同步删除OSS文件。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParams", "%s"),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to some unknown error.",
-        ),
-    ],
+    errors: DeleteLiveStreamRecordIndexFilesError::ERRORS,
     deprecated: false,
 };
 
@@ -189,14 +178,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveStreamRecordIndexFilesError {
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParams = "InvalidParams",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to some unknown error.`
-        InternalError = "InternalError",
+        InvalidParams = (400, "InvalidParams", "%s"),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error.",
+        ),
     }
 }
 

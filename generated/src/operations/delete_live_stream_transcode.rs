@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamTranscode`](crate::Client::delete_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamTranscode",
@@ -38,7 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("转码模版。取值："),
     ],
-    errors: &[],
+    errors: DeleteLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 

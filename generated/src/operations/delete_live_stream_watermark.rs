@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamWatermark`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamWatermark`](crate::Client::delete_live_stream_watermark).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamWatermark",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("水印模板ID。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DeleteLiveStreamWatermarkError::ERRORS,
     deprecated: false,
 };
 
@@ -105,9 +101,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveStreamWatermarkError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

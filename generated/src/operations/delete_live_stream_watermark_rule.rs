@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamWatermarkRule`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamWatermarkRule`](crate::Client::delete_live_stream_watermark_rule).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamWatermarkRule",
@@ -38,7 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("流名称。规则如下："),
         rt::ParamInfo::query("RuleId", rt::Shape::STRING).doc("水印规则ID。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DeleteLiveStreamWatermarkRuleError::ERRORS,
     deprecated: false,
 };
 
@@ -139,9 +135,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteLiveStreamWatermarkRuleError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

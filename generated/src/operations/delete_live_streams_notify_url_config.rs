@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteLiveStreamsNotifyUrlConfig`, sent to `/` with POST.
-///
-/// Rate limit: 15 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteLiveStreamsNotifyUrlConfig`](crate::Client::delete_live_streams_notify_url_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteLiveStreamsNotifyUrlConfig",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("推流域名。"),
     ],
-    errors: &[],
+    errors: DeleteLiveStreamsNotifyUrlConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteMessageApp`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteMessageApp`](crate::Client::delete_message_app).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteMessageApp",
@@ -34,7 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "需要删除的互动消息应用ID，仅支持配置单个应用ID。",
             ),
     ],
-    errors: &[],
+    errors: DeleteMessageAppError::ERRORS,
     deprecated: false,
 };
 

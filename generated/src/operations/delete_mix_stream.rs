@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteMixStream`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteMixStream`](crate::Client::delete_mix_stream).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteMixStream",
@@ -41,16 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "合流任务ID。如果您通过[CreateMixStream接口](~~194148~~)创建合流任务，请查看CreateMixStream接口调用返回的参数MixStreamId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(403, "MixStreamAlreadyExist", "%s"),
-        rt::ErrorInfo::new(403, "MixStreamNotExist", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteMixStreamError::ERRORS,
     deprecated: false,
 };
 
@@ -144,37 +131,13 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteMixStreamError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `MixStreamAlreadyExist` (HTTP 403).
-        ///
-        /// Message: `%s`
-        MixStreamAlreadyExist = "MixStreamAlreadyExist",
-        /// `MixStreamNotExist` (HTTP 403).
-        ///
-        /// Message: `%s`
-        MixStreamNotExist = "MixStreamNotExist",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        MixStreamAlreadyExist = (403, "MixStreamAlreadyExist", "%s"),
+        MixStreamNotExist = (403, "MixStreamNotExist", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeletePlaylist`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeletePlaylist`](crate::Client::delete_playlist).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeletePlaylist",
@@ -35,13 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "节目单ID。如果您通过[AddPlaylistItems接口](~~203414~~)添加节目单项，请查看AddPlaylistItems接口调用返回的参数ProgramId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "IncorrectPlaylistStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeletePlaylistError::ERRORS,
     deprecated: false,
 };
 
@@ -113,25 +103,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeletePlaylistError {
-        /// `IncorrectPlaylistStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectPlaylistStatusInuse = "IncorrectPlaylistStatus.Inuse",
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IncorrectPlaylistStatusInuse = (400, "IncorrectPlaylistStatus.Inuse", "%s"),
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

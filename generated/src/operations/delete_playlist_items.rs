@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeletePlaylistItems`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeletePlaylistItems`](crate::Client::delete_playlist_items).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeletePlaylistItems",
@@ -38,15 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("节目单项ID列表。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectPlaylistStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "PlayListIsEmpty", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeletePlaylistItemsError::ERRORS,
     deprecated: false,
 };
 
@@ -128,33 +116,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeletePlaylistItemsError {
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `IncorrectPlaylistStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectPlaylistStatusInuse = "IncorrectPlaylistStatus.Inuse",
-        /// `PlayListIsEmpty` (HTTP 400).
-        ///
-        /// Message: `%s`
-        PlayListIsEmpty = "PlayListIsEmpty",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        IncorrectPlaylistStatusInuse = (400, "IncorrectPlaylistStatus.Inuse", "%s"),
+        PlayListIsEmpty = (400, "PlayListIsEmpty", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteRtcAsrTask`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`DeleteRtcAsrTask`](crate::Client::delete_rtc_asr_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteRtcAsrTask",
@@ -33,10 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("任务ID。您可通过调用CreateRtcAsrTask接口获取任务ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DeleteRtcAsrTaskError::ERRORS,
     deprecated: false,
 };
 
@@ -108,13 +101,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteRtcAsrTaskError {
-        /// `ConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        ConfigNotFound = (400, "ConfigNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DeleteSnapshotFiles`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`DeleteSnapshotFiles`](crate::Client::delete_snapshot_files).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DeleteSnapshotFiles",
@@ -55,13 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("是否同步删除OSS文件，取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParams", "%s"),
-        rt::ErrorInfo::new(400, "Cannot find task", "%s"),
-        rt::ErrorInfo::new(400, "MissingParams", "%s"),
-        rt::ErrorInfo::new(403, "OSSAccessDenied", "OSS bucket not authorised"),
-        rt::ErrorInfo::new(500, "InternalError", "Server internal error"),
-    ],
+    errors: DeleteSnapshotFilesError::ERRORS,
     deprecated: false,
 };
 
@@ -189,26 +179,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DeleteSnapshotFilesError {
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParams = "InvalidParams",
-        /// `Cannot find task` (HTTP 400).
-        ///
-        /// Message: `%s`
-        CannotFindTask = "Cannot find task",
-        /// `MissingParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParams = "MissingParams",
-        /// `OSSAccessDenied` (HTTP 403).
-        ///
-        /// Message: `OSS bucket not authorised`
-        OssAccessDenied = "OSSAccessDenied",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `Server internal error`
-        InternalError = "InternalError",
+        InvalidParams = (400, "InvalidParams", "%s"),
+        CannotFindTask = (400, "Cannot find task", "%s"),
+        MissingParams = (400, "MissingParams", "%s"),
+        OssAccessDenied = (403, "OSSAccessDenied", "OSS bucket not authorised"),
+        InternalError = (500, "InternalError", "Server internal error"),
     }
 }
 

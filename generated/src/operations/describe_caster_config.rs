@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeCasterConfig`, sent to `/` with POST.
-///
-/// Rate limit: 15 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeCasterConfig`](crate::Client::describe_caster_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeCasterConfig",
@@ -33,12 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeCasterConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -183,22 +174,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeCasterConfigError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeCasterProgram`, sent to `/` with POST.
-///
-/// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeCasterProgram`](crate::Client::describe_caster_program).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeCasterProgram",
@@ -51,17 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Status", rt::Shape::INTEGER)
             .doc("节目状态。 取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidPageSize.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPageNum.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidStartTime.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidEndTime.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidStatus.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeCasterProgramError::ERRORS,
     deprecated: false,
 };
 
@@ -197,42 +183,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeCasterProgramError {
-        /// `InvalidPageSize.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPageSizeMalformed = "InvalidPageSize.Malformed",
-        /// `InvalidPageNum.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPageNumMalformed = "InvalidPageNum.Malformed",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidStatus.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidStatusMalformed = "InvalidStatus.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidPageSizeMalformed = (400, "InvalidPageSize.Malformed", "%s"),
+        InvalidPageNumMalformed = (400, "InvalidPageNum.Malformed", "%s"),
+        InvalidStartTimeMalformed = (400, "InvalidStartTime.Malformed", "%s"),
+        InvalidEndTimeMalformed = (400, "InvalidEndTime.Malformed", "%s"),
+        InvalidStatusMalformed = (400, "InvalidStatus.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeCasterScenes`, sent to `/` with POST.
-///
-/// Rate limit: 15 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeCasterScenes`](crate::Client::describe_caster_scenes).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeCasterScenes",
@@ -34,14 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
         rt::ParamInfo::query("SceneId", rt::Shape::STRING).doc("场景ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeCasterScenesError::ERRORS,
     deprecated: false,
 };
 
@@ -128,30 +117,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeCasterScenesError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

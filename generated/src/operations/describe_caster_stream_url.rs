@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeCasterStreamUrl`, sent to `/` with POST.
-///
-/// Rate limit: 5 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeCasterStreamUrl`](crate::Client::describe_caster_stream_url).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeCasterStreamUrl",
@@ -33,15 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeCasterStreamUrlError::ERRORS,
     deprecated: false,
 };
 
@@ -128,34 +116,13 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeCasterStreamUrlError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

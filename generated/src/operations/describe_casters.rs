@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeCasters`, sent to `/` with POST.
-///
-/// Rate limit: 15 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeCasters`](crate::Client::describe_casters).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeCasters",
@@ -58,18 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .style(rt::ParamStyle::RepeatList),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.PageSize", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.PageNum", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Status", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.StartTime", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.EndTime", "%s"),
-        rt::ErrorInfo::new(400, "LiveServiceNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeCastersError::ERRORS,
     deprecated: false,
 };
 
@@ -217,46 +202,16 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeCastersError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidParameter.PageSize` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterPageSize = "InvalidParameter.PageSize",
-        /// `InvalidParameter.PageNum` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterPageNum = "InvalidParameter.PageNum",
-        /// `InvalidParameter.Status` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterStatus = "InvalidParameter.Status",
-        /// `InvalidParameter.StartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterStartTime = "InvalidParameter.StartTime",
-        /// `InvalidParameter.EndTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterEndTime = "InvalidParameter.EndTime",
-        /// `LiveServiceNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        LiveServiceNotFound = "LiveServiceNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidParameterPageSize = (400, "InvalidParameter.PageSize", "%s"),
+        InvalidParameterPageNum = (400, "InvalidParameter.PageNum", "%s"),
+        InvalidParameterStatus = (400, "InvalidParameter.Status", "%s"),
+        InvalidParameterStartTime = (400, "InvalidParameter.StartTime", "%s"),
+        InvalidParameterEndTime = (400, "InvalidParameter.EndTime", "%s"),
+        LiveServiceNotFound = (400, "LiveServiceNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

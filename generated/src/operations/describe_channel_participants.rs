@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeChannelParticipants`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeChannelParticipants`](crate::Client::describe_channel_participants).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeChannelParticipants",
@@ -40,7 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每页显示用户数量，默认每页显示10条用户数据。"),
         rt::ParamInfo::query("Order", rt::Shape::STRING).doc("排序方式，取值："),
     ],
-    errors: &[],
+    errors: DescribeChannelParticipantsError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeChannelUsers`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `list`.
+/// The table the runtime and CLI read for [`DescribeChannelUsers`](crate::Client::describe_channel_users).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeChannelUsers",
@@ -35,16 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("已加入的频道ID，仅支持传单个ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "400", "InvalidInput"),
-        rt::ErrorInfo::new(401, "401", "InvalidAuth"),
-        rt::ErrorInfo::new(404, "404", "AppOrChannelNotExists"),
-        rt::ErrorInfo::new(
-            500,
-            "500",
-            "SystemError, Please Check App And Channel Exists, RETRY",
-        ),
-    ],
+    errors: DescribeChannelUsersError::ERRORS,
     deprecated: false,
 };
 
@@ -143,21 +130,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeChannelUsersError {
-        /// `400` (HTTP 400).
-        ///
-        /// Message: `InvalidInput`
-        V400 = "400",
-        /// `401` (HTTP 401).
-        ///
-        /// Message: `InvalidAuth`
-        V401 = "401",
-        /// `404` (HTTP 404).
-        ///
-        /// Message: `AppOrChannelNotExists`
-        V404 = "404",
-        /// `500` (HTTP 500).
-        ///
-        /// Message: `SystemError, Please Check App And Channel Exists, RETRY`
-        V500 = "500",
+        V400 = (400, "400", "InvalidInput"),
+        V401 = (401, "401", "InvalidAuth"),
+        V404 = (404, "404", "AppOrChannelNotExists"),
+        V500 = (500, "500", "SystemError, Please Check App And Channel Exists, RETRY"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeDomainUsageData`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeDomainUsageData`](crate::Client::describe_domain_usage_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeDomainUsageData",
@@ -56,41 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "强制指定获取指定时间粒度的数据，单位为秒。支持**300**（5分钟）、**3600**（1小时）和**86400**（1天）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvaildParameter", "Invalid Parameter"),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTime.Malformed", "Specified Time is malformed."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidParameterField",
-            "The specified Field is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidParameterType",
-            "The specified Type is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-    ],
+    errors: DescribeDomainUsageDataError::ERRORS,
     deprecated: false,
 };
 
@@ -282,42 +244,43 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeDomainUsageDataError {
-        /// `InvaildParameter` (HTTP 400).
-        ///
-        /// Message: `Invalid Parameter`
-        InvaildParameter = "InvaildParameter",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Time is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidParameterField` (HTTP 400).
-        ///
-        /// Message: `The specified Field is invalid.`
-        InvalidParameterField = "InvalidParameterField",
-        /// `InvalidParameterType` (HTTP 400).
-        ///
-        /// Message: `The specified Type is invalid.`
-        InvalidParameterType = "InvalidParameterType",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
+        InvaildParameter = (400, "InvaildParameter", "Invalid Parameter"),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified Time is malformed.",
+        ),
+        InvalidParameterField = (
+            400,
+            "InvalidParameterField",
+            "The specified Field is invalid.",
+        ),
+        InvalidParameterType = (
+            400,
+            "InvalidParameterType",
+            "The specified Type is invalid.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
     }
 }
 

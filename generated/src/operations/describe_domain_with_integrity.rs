@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeDomainWithIntegrity`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeDomainWithIntegrity`](crate::Client::describe_domain_with_integrity).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeDomainWithIntegrity",
@@ -29,7 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING).required(),
         rt::ParamInfo::query("Integrity", rt::Shape::Number).required(),
     ],
-    errors: &[],
+    errors: DescribeDomainWithIntegrityError::ERRORS,
     deprecated: false,
 };
 

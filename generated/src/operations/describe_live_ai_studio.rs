@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveAIStudio`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveAIStudio`](crate::Client::describe_live_ai_studio).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveAIStudio",
@@ -30,7 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER),
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER),
     ],
-    errors: &[],
+    errors: DescribeLiveAiStudioError::ERRORS,
     deprecated: false,
 };
 

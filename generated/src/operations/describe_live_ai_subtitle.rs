@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveAISubtitle`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`DescribeLiveAISubtitle`](crate::Client::describe_live_ai_subtitle).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveAISubtitle",
@@ -41,10 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("IsDefault", rt::Shape::Boolean)
             .doc("是否查询字幕默认模版，取值范围："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s."),
-    ],
+    errors: DescribeLiveAiSubtitleError::ERRORS,
     deprecated: false,
 };
 
@@ -143,14 +136,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveAiSubtitleError {
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        MissingParameter = "MissingParameter",
+        InvalidParameter = (400, "InvalidParameter", "%s."),
+        MissingParameter = (400, "MissingParameter", "%s."),
     }
 }
 

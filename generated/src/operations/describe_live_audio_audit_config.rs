@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveAudioAuditConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveAudioAuditConfig`](crate::Client::describe_live_audio_audit_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveAudioAuditConfig",
@@ -36,13 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流所属的应用名称。"),
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).doc("播流名称。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "ConfigExisted", "%s"),
-        rt::ErrorInfo::new(400, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeLiveAudioAuditConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -134,26 +124,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveAudioAuditConfigError {
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `ConfigExisted` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigExisted = "ConfigExisted",
-        /// `ConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MalformedParam = (400, "MalformedParam", "%s"),
+        MissingParam = (400, "MissingParam", "%s"),
+        ConfigExisted = (400, "ConfigExisted", "%s"),
+        ConfigNotFound = (400, "ConfigNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

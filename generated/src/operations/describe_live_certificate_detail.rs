@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveCertificateDetail`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveCertificateDetail`](crate::Client::describe_live_certificate_detail).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveCertificateDetail",
@@ -32,7 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("证书名称。"),
     ],
-    errors: &[],
+    errors: DescribeLiveCertificateDetailError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveCertificateList`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveCertificateList`](crate::Client::describe_live_certificate_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveCertificateList",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "您的推流域名和播流域名。多个域名用英文逗号（,）分隔。",
             ),
     ],
-    errors: &[],
+    errors: DescribeLiveCertificateListError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDetectNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDetectNotifyConfig`](crate::Client::describe_live_detect_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDetectNotifyConfig",
@@ -32,9 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(404, "InvalidConfig.NotFound", "Config does not exist."),
-    ],
+    errors: DescribeLiveDetectNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -110,10 +104,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDetectNotifyConfigError {
-        /// `InvalidConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `Config does not exist.`
-        InvalidConfigNotFound = "InvalidConfig.NotFound",
+        InvalidConfigNotFound = (404, "InvalidConfig.NotFound", "Config does not exist."),
     }
 }
 

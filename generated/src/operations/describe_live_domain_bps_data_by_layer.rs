@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainBpsDataByLayer`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainBpsDataByLayer`](crate::Client::describe_live_domain_bps_data_by_layer).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainBpsDataByLayer",
@@ -46,28 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("区域英文名，不传为所有区域 。"),
         rt::ParamInfo::query("Layer", rt::Shape::STRING).doc("查询维度。可选："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified parameter StartTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified parameter EndTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "Specified end time does not math the specified start time,And the time range does not exceed 90 days.",
-        ),
-    ],
+    errors: DescribeLiveDomainBpsDataByLayerError::ERRORS,
     deprecated: false,
 };
 
@@ -199,22 +174,26 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainBpsDataByLayerError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter StartTime is not valid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter EndTime is not valid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time,And the time range does not exceed 90 days.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified parameter StartTime is not valid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified parameter EndTime is not valid.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "Specified end time does not math the specified start time,And the time range does not exceed 90 days.",
+        ),
     }
 }
 

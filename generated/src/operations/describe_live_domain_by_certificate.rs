@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainByCertificate`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveDomainByCertificate`](crate::Client::describe_live_domain_by_certificate).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainByCertificate",
@@ -37,33 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("SSLStatus", rt::Shape::Boolean)
             .doc("表示返回的域名列表只包含开启或关闭HTTPS的域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.FormatError",
-            "The format of the certificate is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "SSLPub.MissingParameter",
-            "The Cert parameter is required.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Decode.Error",
-            "Error decoding the SSLPub certificate.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.DecodeError",
-            "An error occurred while decoding the certificate.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveDomainByCertificateError::ERRORS,
     deprecated: false,
 };
 
@@ -147,26 +117,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainByCertificateError {
-        /// `Certificate.FormatError` (HTTP 400).
-        ///
-        /// Message: `The format of the certificate is invalid.`
-        CertificateFormatError = "Certificate.FormatError",
-        /// `SSLPub.MissingParameter` (HTTP 400).
-        ///
-        /// Message: `The Cert parameter is required.`
-        SslPubMissingParameter = "SSLPub.MissingParameter",
-        /// `Decode.Error` (HTTP 400).
-        ///
-        /// Message: `Error decoding the SSLPub certificate.`
-        DecodeError = "Decode.Error",
-        /// `Certificate.DecodeError` (HTTP 400).
-        ///
-        /// Message: `An error occurred while decoding the certificate.`
-        CertificateDecodeError = "Certificate.DecodeError",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        CertificateFormatError = (
+            400,
+            "Certificate.FormatError",
+            "The format of the certificate is invalid.",
+        ),
+        SslPubMissingParameter = (
+            400,
+            "SSLPub.MissingParameter",
+            "The Cert parameter is required.",
+        ),
+        DecodeError = (400, "Decode.Error", "Error decoding the SSLPub certificate."),
+        CertificateDecodeError = (
+            400,
+            "Certificate.DecodeError",
+            "An error occurred while decoding the certificate.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

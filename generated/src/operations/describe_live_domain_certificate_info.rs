@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainCertificateInfo`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainCertificateInfo`](crate::Client::describe_live_domain_certificate_info).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainCertificateInfo",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流域名或推流域名。"),
     ],
-    errors: &[],
+    errors: DescribeLiveDomainCertificateInfoError::ERRORS,
     deprecated: false,
 };
 

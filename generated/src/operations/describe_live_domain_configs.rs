@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainConfigs`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainConfigs`](crate::Client::describe_live_domain_configs).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainConfigs",
@@ -37,14 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "功能列表名称。多个功能使用英文逗号（,）分隔。更多详情，请参见下表**Functions功能说明**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Invalid%s.ValueNotSupported",
-            "FunctionName [%s] is not supported.",
-        ),
-        rt::ErrorInfo::new(404, "InvalidUser", "The user's account is invalid."),
-    ],
+    errors: DescribeLiveDomainConfigsError::ERRORS,
     deprecated: false,
 };
 
@@ -124,14 +113,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainConfigsError {
-        /// `Invalid%s.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `FunctionName [%s] is not supported.`
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
-        /// `InvalidUser` (HTTP 404).
-        ///
-        /// Message: `The user's account is invalid.`
-        InvalidUser = "InvalidUser",
+        InvalidValueNotSupported = (
+            400,
+            "Invalid%s.ValueNotSupported",
+            "FunctionName [%s] is not supported.",
+        ),
+        InvalidUser = (404, "InvalidUser", "The user's account is invalid."),
     }
 }
 

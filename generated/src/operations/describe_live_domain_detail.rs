@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainDetail`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainDetail`](crate::Client::describe_live_domain_detail).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainDetail",
@@ -32,7 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("直播推流域名或播流域名。"),
     ],
-    errors: &[],
+    errors: DescribeLiveDomainDetailError::ERRORS,
     deprecated: false,
 };
 

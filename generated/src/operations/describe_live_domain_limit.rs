@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainLimit`, sent to `/` with POST.
-///
-/// Rate limit: 5 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainLimit`](crate::Client::describe_live_domain_limit).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainLimit",
@@ -33,14 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveDomainLimitError::ERRORS,
     deprecated: false,
 };
 
@@ -117,14 +106,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainLimitError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainMapping`, sent to `/` with GET.
-///
-/// Rate limit: 500 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainMapping`](crate::Client::describe_live_domain_mapping).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainMapping",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("您要查询的域名。域名可以是以下类型："),
     ],
-    errors: &[],
+    errors: DescribeLiveDomainMappingError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainMonitoringUsageData`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveDomainMonitoringUsageData`](crate::Client::describe_live_domain_monitoring_usage_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainMonitoringUsageData",
@@ -58,29 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "分组键。默认为**resolution**，即按清晰度分组，可选值为**domain**，**region**，**instance**，**resolution**之一。可以指定多个，多个值用半角逗号（,）分隔。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-    ],
+    errors: DescribeLiveDomainMonitoringUsageDataError::ERRORS,
     deprecated: false,
 };
 
@@ -206,26 +180,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainMonitoringUsageDataError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
     }
 }
 

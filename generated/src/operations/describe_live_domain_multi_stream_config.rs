@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainMultiStreamConfig`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveDomainMultiStreamConfig`](crate::Client::describe_live_domain_multi_stream_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainMultiStreamConfig",
@@ -24,7 +20,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         dependent_actions: &[],
     },
     params: &[rt::ParamInfo::query("Domain", rt::Shape::STRING).required()],
-    errors: &[],
+    errors: DescribeLiveDomainMultiStreamConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainOnlineUserNum`, sent to `/` with POST.
-///
-/// Rate limit: 200 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainOnlineUserNum`](crate::Client::describe_live_domain_online_user_num).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainOnlineUserNum",
@@ -37,23 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "查询的时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidQueryTime.Exceed",
-            "QueryTime exceed three month.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidQueryTime.Malformed",
-            "Specified QueryTime is malformed.",
-        ),
-    ],
+    errors: DescribeLiveDomainOnlineUserNumError::ERRORS,
     deprecated: false,
 };
 
@@ -142,18 +122,21 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainOnlineUserNumError {
-        /// `InternalError` (HTTP 400).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
-        /// `InvalidQueryTime.Exceed` (HTTP 400).
-        ///
-        /// Message: `QueryTime exceed three month.`
-        InvalidQueryTimeExceed = "InvalidQueryTime.Exceed",
-        /// `InvalidQueryTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified QueryTime is malformed.`
-        InvalidQueryTimeMalformed = "InvalidQueryTime.Malformed",
+        InternalError = (
+            400,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
+        InvalidQueryTimeExceed = (
+            400,
+            "InvalidQueryTime.Exceed",
+            "QueryTime exceed three month.",
+        ),
+        InvalidQueryTimeMalformed = (
+            400,
+            "InvalidQueryTime.Malformed",
+            "Specified QueryTime is malformed.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainPublishErrorCode`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainPublishErrorCode`](crate::Client::describe_live_domain_publish_error_code).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainPublishErrorCode",
@@ -42,7 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[],
+    errors: DescribeLiveDomainPublishErrorCodeError::ERRORS,
     deprecated: false,
 };
 

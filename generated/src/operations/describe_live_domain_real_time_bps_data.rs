@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainRealTimeBpsData`, sent to `/` with GET.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainRealTimeBpsData`](crate::Client::describe_live_domain_real_time_bps_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainRealTimeBpsData",
@@ -45,18 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。需晚于起始时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.Malformed",
-            "Specified StartTime or EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainName.Malformed",
-            "Specified domain name is malformed.",
-        ),
-    ],
+    errors: DescribeLiveDomainRealTimeBpsDataError::ERRORS,
     deprecated: false,
 };
 
@@ -182,14 +167,16 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainRealTimeBpsDataError {
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime or EndTime is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidDomainName.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified domain name is malformed.`
-        InvalidDomainNameMalformed = "InvalidDomainName.Malformed",
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified StartTime or EndTime is malformed.",
+        ),
+        InvalidDomainNameMalformed = (
+            400,
+            "InvalidDomainName.Malformed",
+            "Specified domain name is malformed.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainRealTimeHttpCodeData`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainRealTimeHttpCodeData`](crate::Client::describe_live_domain_real_time_http_code_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainRealTimeHttpCodeData",
@@ -45,33 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LocationNameEn", rt::Shape::STRING)
             .doc("区域英文名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "MissingTimeParameter",
-            "The StartTime and EndTime must be both specified.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "The specified StartTime is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "The specified EndTime is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "The specified EndTime is earlier than the StartTime.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified StartTime is invalid.",
-        ),
-    ],
+    errors: DescribeLiveDomainRealTimeHttpCodeDataError::ERRORS,
     deprecated: false,
 };
 
@@ -199,26 +169,31 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainRealTimeHttpCodeDataError {
-        /// `MissingTimeParameter` (HTTP 400).
-        ///
-        /// Message: `The StartTime and EndTime must be both specified.`
-        MissingTimeParameter = "MissingTimeParameter",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified StartTime is invalid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified EndTime is invalid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `The specified EndTime is earlier than the StartTime.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified StartTime is invalid.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
+        MissingTimeParameter = (
+            400,
+            "MissingTimeParameter",
+            "The StartTime and EndTime must be both specified.",
+        ),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "The specified StartTime is invalid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "The specified EndTime is invalid.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "The specified EndTime is earlier than the StartTime.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified StartTime is invalid.",
+        ),
     }
 }
 

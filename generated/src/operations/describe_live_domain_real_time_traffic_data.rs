@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainRealTimeTrafficData`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainRealTimeTrafficData`](crate::Client::describe_live_domain_real_time_traffic_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainRealTimeTrafficData",
@@ -41,43 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。需晚于起始时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "MissingParameter",
-            "StartTime and EndTime can not be single.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Abs.DomainName.Malformed",
-            "The size of DomainName is too big.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidInterval.Malformed",
-            "Specified Interval is malformed.",
-        ),
-    ],
+    errors: DescribeLiveDomainRealTimeTrafficDataError::ERRORS,
     deprecated: false,
 };
 
@@ -201,34 +161,41 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainRealTimeTrafficDataError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `StartTime and EndTime can not be single.`
-        MissingParameter = "MissingParameter",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `Abs.DomainName.Malformed` (HTTP 400).
-        ///
-        /// Message: `The size of DomainName is too big.`
-        AbsDomainNameMalformed = "Abs.DomainName.Malformed",
-        /// `InvalidInterval.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Interval is malformed.`
-        InvalidIntervalMalformed = "InvalidInterval.Malformed",
+        MissingParameter = (
+            400,
+            "MissingParameter",
+            "StartTime and EndTime can not be single.",
+        ),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
+        AbsDomainNameMalformed = (
+            400,
+            "Abs.DomainName.Malformed",
+            "The size of DomainName is too big.",
+        ),
+        InvalidIntervalMalformed = (
+            400,
+            "InvalidInterval.Malformed",
+            "Specified Interval is malformed.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainRecordUsageData`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainRecordUsageData`](crate::Client::describe_live_domain_record_usage_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainRecordUsageData",
@@ -44,40 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Interval", rt::Shape::STRING)
             .doc("查询数据的时间粒度。单位：秒。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.Malformed",
-            "Specified StartTime or EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidRecordFmt.NotSupported",
-            "The RecordFmt parameter is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-        rt::ErrorInfo::new(400, "LiveServiceNotFound", "%s"),
-    ],
+    errors: DescribeLiveDomainRecordUsageDataError::ERRORS,
     deprecated: false,
 };
 
@@ -237,38 +200,38 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainRecordUsageDataError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime or EndTime is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `InvalidRecordFmt.NotSupported` (HTTP 400).
-        ///
-        /// Message: `The RecordFmt parameter is not supported.`
-        InvalidRecordFmtNotSupported = "InvalidRecordFmt.NotSupported",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `LiveServiceNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        LiveServiceNotFound = "LiveServiceNotFound",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified StartTime or EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        InvalidRecordFmtNotSupported = (
+            400,
+            "InvalidRecordFmt.NotSupported",
+            "The RecordFmt parameter is not supported.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
+        LiveServiceNotFound = (400, "LiveServiceNotFound", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveDomainStagingConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveDomainStagingConfig`](crate::Client::describe_live_domain_staging_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveDomainStagingConfig",
@@ -36,13 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("功能列表名称，多个用英文逗号（,）分隔。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Invalid%s.ValueNotSupported",
-            "FunctionName [%s] is not supported.",
-        ),
-    ],
+    errors: DescribeLiveDomainStagingConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -128,10 +118,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveDomainStagingConfigError {
-        /// `Invalid%s.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `FunctionName [%s] is not supported.`
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
+        InvalidValueNotSupported = (
+            400,
+            "Invalid%s.ValueNotSupported",
+            "FunctionName [%s] is not supported.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveGrtnDuration`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveGrtnDuration`](crate::Client::describe_live_grtn_duration).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveGrtnDuration",
@@ -31,49 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Area", rt::Shape::STRING),
         rt::ParamInfo::query("Interval", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.Malformed",
-            "Specified StartTime or EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAreaParameter",
-            "The specified Area parameter is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAppIdParameter",
-            "The specified AppId parameter is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidInstanceIdParameter",
-            "The specified InstanceId parameter is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.ValueNotSupported",
-            "Specified Time is malformed.",
-        ),
-    ],
+    errors: DescribeLiveGrtnDurationError::ERRORS,
     deprecated: false,
 };
 
@@ -152,42 +106,47 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveGrtnDurationError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime or EndTime is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidAreaParameter` (HTTP 400).
-        ///
-        /// Message: `The specified Area parameter is invalid.`
-        InvalidAreaParameter = "InvalidAreaParameter",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `InvalidAppIdParameter` (HTTP 400).
-        ///
-        /// Message: `The specified AppId parameter is invalid.`
-        InvalidAppIdParameter = "InvalidAppIdParameter",
-        /// `InvalidInstanceIdParameter` (HTTP 400).
-        ///
-        /// Message: `The specified InstanceId parameter is invalid.`
-        InvalidInstanceIdParameter = "InvalidInstanceIdParameter",
-        /// `InvalidTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `Specified Time is malformed.`
-        InvalidTimeValueNotSupported = "InvalidTime.ValueNotSupported",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified StartTime or EndTime is malformed.",
+        ),
+        InvalidAreaParameter = (
+            400,
+            "InvalidAreaParameter",
+            "The specified Area parameter is invalid.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        InvalidAppIdParameter = (
+            400,
+            "InvalidAppIdParameter",
+            "The specified AppId parameter is invalid.",
+        ),
+        InvalidInstanceIdParameter = (
+            400,
+            "InvalidInstanceIdParameter",
+            "The specified InstanceId parameter is invalid.",
+        ),
+        InvalidTimeValueNotSupported = (
+            400,
+            "InvalidTime.ValueNotSupported",
+            "Specified Time is malformed.",
+        ),
     }
 }
 

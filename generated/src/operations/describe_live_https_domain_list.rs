@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveHttpsDomainList`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveHttpsDomainList`](crate::Client::describe_live_https_domain_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveHttpsDomainList",
@@ -35,13 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("分页大小，默认为**20**。"),
         rt::ParamInfo::query("Keyword", rt::Shape::STRING).doc("加速域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "NoHttpsDomain",
-            "Your account doesn't have https domain.",
-        ),
-    ],
+    errors: DescribeLiveHttpsDomainListError::ERRORS,
     deprecated: false,
 };
 
@@ -127,10 +117,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveHttpsDomainListError {
-        /// `NoHttpsDomain` (HTTP 400).
-        ///
-        /// Message: `Your account doesn't have https domain.`
-        NoHttpsDomain = "NoHttpsDomain",
+        NoHttpsDomain = (400, "NoHttpsDomain", "Your account doesn't have https domain."),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveIpInfo`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `list`.
+/// The table the runtime and CLI read for [`DescribeLiveIpInfo`](crate::Client::describe_live_ip_info).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveIpInfo",
@@ -33,9 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("指定IP地址，不支持批量验证。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "CdnIP.NotFound", "Cannot find this ip in alicdn"),
-    ],
+    errors: DescribeLiveIpInfoError::ERRORS,
     deprecated: false,
 };
 
@@ -113,9 +107,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveIpInfoError {
-        /// `CdnIP.NotFound` (HTTP 400).
-        ///
-        /// Message: `Cannot find this ip in alicdn`
-        CdnIpNotFound = "CdnIP.NotFound",
+        CdnIpNotFound = (400, "CdnIP.NotFound", "Cannot find this ip in alicdn"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveLazyPullStreamConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveLazyPullStreamConfig`](crate::Client::describe_live_lazy_pull_stream_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveLazyPullStreamConfig",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AppName", rt::Shape::STRING)
             .doc("播流所属应用名称。"),
     ],
-    errors: &[],
+    errors: DescribeLiveLazyPullStreamConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLivePackageConfig`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLivePackageConfig`](crate::Client::describe_live_package_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLivePackageConfig",
@@ -35,16 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             rt::Shape::enumeration(DescribeLivePackageConfigOrder::VALUES),
         ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParams", "%s"),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "%s"),
-        rt::ErrorInfo::new(400, "InvalidProtocol", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSegmentNum", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSegmentDuration", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPartDuration", "%s"),
-        rt::ErrorInfo::new(500, "InternalErr", "%s"),
-    ],
+    errors: DescribeLivePackageConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -144,38 +131,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLivePackageConfigError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParams = "InvalidParams",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InvalidProtocol` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProtocol = "InvalidProtocol",
-        /// `InvalidSegmentNum` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSegmentNum = "InvalidSegmentNum",
-        /// `InvalidSegmentDuration` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSegmentDuration = "InvalidSegmentDuration",
-        /// `InvalidPartDuration` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPartDuration = "InvalidPartDuration",
-        /// `InternalErr` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalErr = "InternalErr",
+        MissingParam = (400, "MissingParam", "%s"),
+        InvalidParams = (400, "InvalidParams", "%s"),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "%s"),
+        InvalidProtocol = (400, "InvalidProtocol", "%s"),
+        InvalidSegmentNum = (400, "InvalidSegmentNum", "%s"),
+        InvalidSegmentDuration = (400, "InvalidSegmentDuration", "%s"),
+        InvalidPartDuration = (400, "InvalidPartDuration", "%s"),
+        InternalErr = (500, "InternalErr", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLivePullToPush`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLivePullToPush`](crate::Client::describe_live_pull_to_push).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLivePullToPush",
@@ -32,7 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .required(),
     ],
-    errors: &[],
+    errors: DescribeLivePullToPushError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLivePullToPushList`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLivePullToPushList`](crate::Client::describe_live_pull_to_push_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLivePullToPushList",
@@ -36,7 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER),
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(1), Some(100))),
     ],
-    errors: &[],
+    errors: DescribeLivePullToPushListError::ERRORS,
     deprecated: false,
 };
 

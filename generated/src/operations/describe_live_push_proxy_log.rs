@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLivePushProxyLog`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLivePushProxyLog`](crate::Client::describe_live_push_proxy_log).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLivePushProxyLog",
@@ -41,25 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING)
             .doc("获取日志结束时间。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-        rt::ErrorInfo::new(400, "Invalid Parameter", "The specified Invalid Parameter"),
-        rt::ErrorInfo::new(400, "Internal Error", "Internal Error contact admin"),
-    ],
+    errors: DescribeLivePushProxyLogError::ERRORS,
     deprecated: false,
 };
 
@@ -169,26 +147,23 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLivePushProxyLogError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `Invalid Parameter` (HTTP 400).
-        ///
-        /// Message: `The specified Invalid Parameter`
-        InvalidParameter = "Invalid Parameter",
-        /// `Internal Error` (HTTP 400).
-        ///
-        /// Message: `Internal Error contact admin`
-        InternalError = "Internal Error",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
+        InvalidParameter = (400, "Invalid Parameter", "The specified Invalid Parameter"),
+        InternalError = (400, "Internal Error", "Internal Error contact admin"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLivePushProxyUsageData`, sent to `/` with POST.
-///
-/// Rate limit: 5 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLivePushProxyUsageData`](crate::Client::describe_live_push_proxy_usage_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLivePushProxyUsageData",
@@ -50,34 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "分组键，若参数为空，默认为region，按照聚合后数据输出。多个使用逗号（半角）分隔，取值：",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.Malformed",
-            "Specified StartTime or EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.ValueNotSupported",
-            "Specified Time is malformed.",
-        ),
-    ],
+    errors: DescribeLivePushProxyUsageDataError::ERRORS,
     deprecated: false,
 };
 
@@ -193,30 +162,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLivePushProxyUsageDataError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime or EndTime is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `InvalidTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `Specified Time is malformed.`
-        InvalidTimeValueNotSupported = "InvalidTime.ValueNotSupported",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified StartTime or EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        InvalidTimeValueNotSupported = (
+            400,
+            "InvalidTime.ValueNotSupported",
+            "Specified Time is malformed.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveRealtimeLogAuthorized`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveRealtimeLogAuthorized`](crate::Client::describe_live_realtime_log_authorized).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveRealtimeLogAuthorized",
@@ -27,7 +23,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RegionId", rt::Shape::STRING),
         rt::ParamInfo::query("LiveOpenapiReserve", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: DescribeLiveRealtimeLogAuthorizedError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveRecordConfig`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveRecordConfig`](crate::Client::describe_live_record_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveRecordConfig",
@@ -44,7 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序。取值："),
     ],
-    errors: &[],
+    errors: DescribeLiveRecordConfigError::ERRORS,
     deprecated: false,
 };
 

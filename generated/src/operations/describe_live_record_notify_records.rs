@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveRecordNotifyRecords`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveRecordNotifyRecords`](crate::Client::describe_live_record_notify_records).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveRecordNotifyRecords",
@@ -34,11 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StartTime", rt::Shape::STRING).required(),
         rt::ParamInfo::query("EndTime", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParams", "Invalid JSON"),
-        rt::ErrorInfo::new(400, "MalformedParams", "%s"),
-        rt::ErrorInfo::new(400, "MissingParams", "%s"),
-    ],
+    errors: DescribeLiveRecordNotifyRecordsError::ERRORS,
     deprecated: false,
 };
 
@@ -164,18 +156,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveRecordNotifyRecordsError {
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `Invalid JSON`
-        InvalidParams = "InvalidParams",
-        /// `MalformedParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParams = "MalformedParams",
-        /// `MissingParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParams = "MissingParams",
+        InvalidParams = (400, "InvalidParams", "Invalid JSON"),
+        MalformedParams = (400, "MalformedParams", "%s"),
+        MissingParams = (400, "MissingParams", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveRecordVodConfigs`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveRecordVodConfigs`](crate::Client::describe_live_record_vod_configs).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveRecordVodConfigs",
@@ -40,13 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(5), Some(100)))
             .doc("每页大小。默认值为**10**，取值范围：**5~100**。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveRecordVodConfigsError::ERRORS,
     deprecated: false,
 };
 
@@ -157,10 +147,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveRecordVodConfigsError {
-        /// `InternalError` (HTTP 400).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InternalError = (
+            400,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

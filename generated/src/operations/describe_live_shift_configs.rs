@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveShiftConfigs`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveShiftConfigs`](crate::Client::describe_live_shift_configs).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveShiftConfigs",
@@ -33,11 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDataNotFound", "%s"),
-        rt::ErrorInfo::new(409, "InvalidStreamNum", "%s"),
-    ],
+    errors: DescribeLiveShiftConfigsError::ERRORS,
     deprecated: false,
 };
 
@@ -115,18 +107,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveShiftConfigsError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `InvalidDataNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDataNotFound = "InvalidDataNotFound",
-        /// `InvalidStreamNum` (HTTP 409).
-        ///
-        /// Message: `%s`
-        InvalidStreamNum = "InvalidStreamNum",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        InvalidDataNotFound = (404, "InvalidDataNotFound", "%s"),
+        InvalidStreamNum = (409, "InvalidStreamNum", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveSnapshotConfig`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveSnapshotConfig`](crate::Client::describe_live_snapshot_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveSnapshotConfig",
@@ -43,7 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序。取值："),
     ],
-    errors: &[],
+    errors: DescribeLiveSnapshotConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveSnapshotDetectPornConfig`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveSnapshotDetectPornConfig`](crate::Client::describe_live_snapshot_detect_porn_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveSnapshotDetectPornConfig",
@@ -43,7 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序。取值："),
     ],
-    errors: &[],
+    errors: DescribeLiveSnapshotDetectPornConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamBitRateData`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamBitRateData`](crate::Client::describe_live_stream_bit_rate_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamBitRateData",
@@ -46,31 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAppName.Malformed",
-            "Specified AppName is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStreamName.Malformed",
-            "Specified StreamName is malformed.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidStreamNumber.Malformed", "%s"),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTime.ValueNotSupported", "%s"),
-        rt::ErrorInfo::new(400, "InvalidTime.Malformed", "%s"),
-    ],
+    errors: DescribeLiveStreamBitRateDataError::ERRORS,
     deprecated: false,
 };
 
@@ -172,34 +144,29 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamBitRateDataError {
-        /// `InvalidAppName.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified AppName is malformed.`
-        InvalidAppNameMalformed = "InvalidAppName.Malformed",
-        /// `InvalidStreamName.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StreamName is malformed.`
-        InvalidStreamNameMalformed = "InvalidStreamName.Malformed",
-        /// `InvalidStreamNumber.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidStreamNumberMalformed = "InvalidStreamNumber.Malformed",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidTimeValueNotSupported = "InvalidTime.ValueNotSupported",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
+        InvalidAppNameMalformed = (
+            400,
+            "InvalidAppName.Malformed",
+            "Specified AppName is malformed.",
+        ),
+        InvalidStreamNameMalformed = (
+            400,
+            "InvalidStreamName.Malformed",
+            "Specified StreamName is malformed.",
+        ),
+        InvalidStreamNumberMalformed = (400, "InvalidStreamNumber.Malformed", "%s"),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidTimeValueNotSupported = (400, "InvalidTime.ValueNotSupported", "%s"),
+        InvalidTimeMalformed = (400, "InvalidTime.Malformed", "%s"),
     }
 }
 

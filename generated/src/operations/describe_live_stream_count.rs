@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamCount`, sent to `/` with GET.
-///
-/// Rate limit: 1 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamCount`](crate::Client::describe_live_stream_count).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamCount",
@@ -33,13 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveStreamCountError::ERRORS,
     deprecated: false,
 };
 
@@ -114,10 +104,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamCountError {
-        /// `InternalError` (HTTP 400).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InternalError = (
+            400,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamDelayConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamDelayConfig`](crate::Client::describe_live_stream_delay_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamDelayConfig",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("您的播放域名。"),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamDelayConfigError::ERRORS,
     deprecated: false,
 };
 

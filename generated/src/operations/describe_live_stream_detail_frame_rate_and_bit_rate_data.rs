@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamDetailFrameRateAndBitRateData`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveStreamDetailFrameRateAndBitRateData`](crate::Client::describe_live_stream_detail_frame_rate_and_bit_rate_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamDetailFrameRateAndBitRateData",
@@ -43,7 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamDetailFrameRateAndBitRateDataError::ERRORS,
     deprecated: false,
 };
 

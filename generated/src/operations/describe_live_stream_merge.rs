@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamMerge`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamMerge`](crate::Client::describe_live_stream_merge).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamMerge",
@@ -39,16 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Protocol", rt::Shape::STRING)
             .doc("播流协议，取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(400, "QuotaExceeded.Merge", "Exceed max merge count limit"),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveStreamMergeError::ERRORS,
     deprecated: false,
 };
 
@@ -142,22 +129,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamMergeError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `QuotaExceeded.Merge` (HTTP 400).
-        ///
-        /// Message: `Exceed max merge count limit`
-        QuotaExceededMerge = "QuotaExceeded.Merge",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        QuotaExceededMerge = (400, "QuotaExceeded.Merge", "Exceed max merge count limit"),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamPreloadTasks`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveStreamPreloadTasks`](crate::Client::describe_live_stream_preload_tasks).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamPreloadTasks",
@@ -37,24 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StartTime", rt::Shape::STRING),
         rt::ParamInfo::query("EndTime", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not match the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Duration.Exceed",
-            "Duration between StartTime and EndTime is too long.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveStreamPreloadTasksError::ERRORS,
     deprecated: false,
 };
 
@@ -157,22 +136,22 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamPreloadTasksError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not match the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `Duration.Exceed` (HTTP 400).
-        ///
-        /// Message: `Duration between StartTime and EndTime is too long.`
-        DurationExceed = "Duration.Exceed",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not match the specified start time.",
+        ),
+        DurationExceed = (
+            400,
+            "Duration.Exceed",
+            "Duration between StartTime and EndTime is too long.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

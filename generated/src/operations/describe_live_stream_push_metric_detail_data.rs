@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamPushMetricDetailData`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveStreamPushMetricDetailData`](crate::Client::describe_live_stream_push_metric_detail_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamPushMetricDetailData",
@@ -57,55 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "分页查询token，每次查询最多返回5000行数据，当要查询的数据超过5000行时，响应数据会提供下次查询数据的起始索引。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.Malformed",
-            "Specified StartTime or EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(400, "InvalidPageToken", "The token of page is invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAppName.Mismatch",
-            "The AppName param must be passed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStreamProtocol.NotSupport",
-            "The specified stream protocol is not support.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStreamName.LengthTooLong",
-            "The specified stream name is too long.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAppName.LengthTooLong",
-            "The specified app name is too long.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidTime.ValueNotSupported",
-            "Specified Time is malformed.",
-        ),
-    ],
+    errors: DescribeLiveStreamPushMetricDetailDataError::ERRORS,
     deprecated: false,
 };
 
@@ -251,50 +199,53 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamPushMetricDetailDataError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime or EndTime is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `InvalidPageToken` (HTTP 400).
-        ///
-        /// Message: `The token of page is invalid.`
-        InvalidPageToken = "InvalidPageToken",
-        /// `InvalidAppName.Mismatch` (HTTP 400).
-        ///
-        /// Message: `The AppName param must be passed.`
-        InvalidAppNameMismatch = "InvalidAppName.Mismatch",
-        /// `InvalidStreamProtocol.NotSupport` (HTTP 400).
-        ///
-        /// Message: `The specified stream protocol is not support.`
-        InvalidStreamProtocolNotSupport = "InvalidStreamProtocol.NotSupport",
-        /// `InvalidStreamName.LengthTooLong` (HTTP 400).
-        ///
-        /// Message: `The specified stream name is too long.`
-        InvalidStreamNameLengthTooLong = "InvalidStreamName.LengthTooLong",
-        /// `InvalidAppName.LengthTooLong` (HTTP 400).
-        ///
-        /// Message: `The specified app name is too long.`
-        InvalidAppNameLengthTooLong = "InvalidAppName.LengthTooLong",
-        /// `InvalidTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `Specified Time is malformed.`
-        InvalidTimeValueNotSupported = "InvalidTime.ValueNotSupported",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified StartTime or EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        InvalidPageToken = (400, "InvalidPageToken", "The token of page is invalid."),
+        InvalidAppNameMismatch = (
+            400,
+            "InvalidAppName.Mismatch",
+            "The AppName param must be passed.",
+        ),
+        InvalidStreamProtocolNotSupport = (
+            400,
+            "InvalidStreamProtocol.NotSupport",
+            "The specified stream protocol is not support.",
+        ),
+        InvalidStreamNameLengthTooLong = (
+            400,
+            "InvalidStreamName.LengthTooLong",
+            "The specified stream name is too long.",
+        ),
+        InvalidAppNameLengthTooLong = (
+            400,
+            "InvalidAppName.LengthTooLong",
+            "The specified app name is too long.",
+        ),
+        InvalidTimeValueNotSupported = (
+            400,
+            "InvalidTime.ValueNotSupported",
+            "Specified Time is malformed.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamRecordIndexFile`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamRecordIndexFile`](crate::Client::describe_live_stream_record_index_file).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamRecordIndexFile",
@@ -41,7 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("索引文件ID。"),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamRecordIndexFileError::ERRORS,
     deprecated: false,
 };
 

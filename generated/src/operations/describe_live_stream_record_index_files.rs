@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamRecordIndexFiles`, sent to `/` with POST.
-///
-/// Rate limit: 15 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamRecordIndexFiles`](crate::Client::describe_live_stream_record_index_files).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamRecordIndexFiles",
@@ -57,29 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Mismatch",
-            "Specified StartTime does not math the  current time.",
-        ),
-        rt::ErrorInfo::new(400, "Forbidden", "Ram Permission is forbidden."),
-    ],
+    errors: DescribeLiveStreamRecordIndexFilesError::ERRORS,
     deprecated: false,
 };
 
@@ -231,26 +205,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamRecordIndexFilesError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStartTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime does not math the  current time.`
-        InvalidStartTimeMismatch = "InvalidStartTime.Mismatch",
-        /// `Forbidden` (HTTP 400).
-        ///
-        /// Message: `Ram Permission is forbidden.`
-        Forbidden = "Forbidden",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidStartTimeMismatch = (
+            400,
+            "InvalidStartTime.Mismatch",
+            "Specified StartTime does not math the  current time.",
+        ),
+        Forbidden = (400, "Forbidden", "Ram Permission is forbidden."),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamSnapshotInfo`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamSnapshotInfo`](crate::Client::describe_live_stream_snapshot_info).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamSnapshotInfo",
@@ -57,28 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified parameter StartTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified parameter EndTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStream.NotFound",
-            "Speicified stream does not exist.",
-        ),
-    ],
+    errors: DescribeLiveStreamSnapshotInfoError::ERRORS,
     deprecated: false,
 };
 
@@ -210,22 +185,26 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamSnapshotInfoError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter StartTime is not valid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter EndTime is not valid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidStream.NotFound` (HTTP 400).
-        ///
-        /// Message: `Speicified stream does not exist.`
-        InvalidStreamNotFound = "InvalidStream.NotFound",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified parameter StartTime is not valid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified parameter EndTime is not valid.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidStreamNotFound = (
+            400,
+            "InvalidStream.NotFound",
+            "Speicified stream does not exist.",
+        ),
     }
 }
 

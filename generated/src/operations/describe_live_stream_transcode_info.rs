@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamTranscodeInfo`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamTranscodeInfo`](crate::Client::describe_live_stream_transcode_info).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamTranscodeInfo",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AppName", rt::Shape::STRING)
             .doc("播流所属应用名称。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DescribeLiveStreamTranscodeInfoError::ERRORS,
     deprecated: false,
 };
 
@@ -121,10 +117,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamTranscodeInfoError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }
 

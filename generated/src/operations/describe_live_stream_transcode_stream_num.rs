@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamTranscodeStreamNum`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamTranscodeStreamNum`](crate::Client::describe_live_stream_transcode_stream_num).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamTranscodeStreamNum",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             rt::Shape::enumeration(DescribeLiveStreamTranscodeStreamNumSplitType::VALUES),
         ),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamTranscodeStreamNumError::ERRORS,
     deprecated: false,
 };
 

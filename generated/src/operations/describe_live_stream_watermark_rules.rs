@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamWatermarkRules`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamWatermarkRules`](crate::Client::describe_live_stream_watermark_rules).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamWatermarkRules",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER)
             .doc("分⻚每⻚个数，不传默认为100。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DescribeLiveStreamWatermarkRulesError::ERRORS,
     deprecated: false,
 };
 
@@ -119,10 +115,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamWatermarkRulesError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamWatermarks`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamWatermarks`](crate::Client::describe_live_stream_watermarks).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamWatermarks",
@@ -37,7 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER)
             .doc("每⻚模板数值，不传默认为100。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DescribeLiveStreamWatermarksError::ERRORS,
     deprecated: false,
 };
 
@@ -128,10 +124,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamWatermarksError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamsBlockList`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamsBlockList`](crate::Client::describe_live_streams_block_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamsBlockList",
@@ -36,7 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(1), Some(3000)))
             .doc("每页大小。取值范围：**1~3000**，默认值为**2000**。"),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamsBlockListError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamsNotifyRecords`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamsNotifyRecords`](crate::Client::describe_live_streams_notify_records).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamsNotifyRecords",
@@ -37,34 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER),
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified parameter StartTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified parameter EndTime is not valid.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified EndTime does not match the specified StartTime.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Duration.Exceed",
-            "StartTime needs to be within the last 7 days.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveStreamsNotifyRecordsError::ERRORS,
     deprecated: false,
 };
 
@@ -173,30 +142,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamsNotifyRecordsError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter StartTime is not valid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter EndTime is not valid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime does not match the specified StartTime.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `Duration.Exceed` (HTTP 400).
-        ///
-        /// Message: `StartTime needs to be within the last 7 days.`
-        DurationExceed = "Duration.Exceed",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified parameter StartTime is not valid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified parameter EndTime is not valid.",
+        ),
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified EndTime does not match the specified StartTime.",
+        ),
+        DurationExceed = (
+            400,
+            "Duration.Exceed",
+            "StartTime needs to be within the last 7 days.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamsNotifyUrlConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamsNotifyUrlConfig`](crate::Client::describe_live_streams_notify_url_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamsNotifyUrlConfig",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("您的推流域名。"),
     ],
-    errors: &[],
+    errors: DescribeLiveStreamsNotifyUrlConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamsPublishList`, sent to `/` with POST.
-///
-/// Rate limit: 3 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveStreamsPublishList`](crate::Client::describe_live_streams_publish_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamsPublishList",
@@ -63,38 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .doc("排序方式。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "QpsOverLimit",
-            "Qps is over limit for this domainName.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified parameter StartTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified parameter EndTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The specified value of parameter StartTime is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not match the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Duration.Exceed",
-            "Duration between StartTime and EndTime is too long.",
-        ),
-    ],
+    errors: DescribeLiveStreamsPublishListError::ERRORS,
     deprecated: false,
 };
 
@@ -264,30 +229,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamsPublishListError {
-        /// `QpsOverLimit` (HTTP 400).
-        ///
-        /// Message: `Qps is over limit for this domainName.`
-        QpsOverLimit = "QpsOverLimit",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter StartTime is not valid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter EndTime is not valid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter StartTime is not supported.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not match the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `Duration.Exceed` (HTTP 400).
-        ///
-        /// Message: `Duration between StartTime and EndTime is too long.`
-        DurationExceed = "Duration.Exceed",
+        QpsOverLimit = (400, "QpsOverLimit", "Qps is over limit for this domainName."),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified parameter StartTime is not valid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified parameter EndTime is not valid.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The specified value of parameter StartTime is not supported.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not match the specified start time.",
+        ),
+        DurationExceed = (
+            400,
+            "Duration.Exceed",
+            "Duration between StartTime and EndTime is too long.",
+        ),
     }
 }
 

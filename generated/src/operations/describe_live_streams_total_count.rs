@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveStreamsTotalCount`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveStreamsTotalCount`](crate::Client::describe_live_streams_total_count).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveStreamsTotalCount",
@@ -47,34 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "结束时间。需晚于开始时间。格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "Duration.Exceed",
-            "Duration between StartTime and EndTime is too long.",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "InvalidDomain.NotFound",
-            "The domain provided does not belong to you.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: DescribeLiveStreamsTotalCountError::ERRORS,
     deprecated: false,
 };
 
@@ -175,30 +144,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveStreamsTotalCountError {
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `Duration.Exceed` (HTTP 400).
-        ///
-        /// Message: `Duration between StartTime and EndTime is too long.`
-        DurationExceed = "Duration.Exceed",
-        /// `InvalidDomain.NotFound` (HTTP 404).
-        ///
-        /// Message: `The domain provided does not belong to you.`
-        InvalidDomainNotFound = "InvalidDomain.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        DurationExceed = (
+            400,
+            "Duration.Exceed",
+            "Duration between StartTime and EndTime is too long.",
+        ),
+        InvalidDomainNotFound = (
+            404,
+            "InvalidDomain.NotFound",
+            "The domain provided does not belong to you.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

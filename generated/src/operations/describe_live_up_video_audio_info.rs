@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveUpVideoAudioInfo`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveUpVideoAudioInfo`](crate::Client::describe_live_up_video_audio_info).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveUpVideoAudioInfo",
@@ -39,30 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING)
             .doc("结束时间。格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            200,
-            "InvalidDuration.ExceedOneDay",
-            "StartTime and EndTime Duration Exceeds One Day",
-        ),
-        rt::ErrorInfo::new(
-            200,
-            "InvalidDuration.StratTimeBiggerEndTime",
-            "StartTime Bigger Than EndTime",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter Stream invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "Specified StartTime is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "Specified EndTime is malformed.",
-        ),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-    ],
+    errors: DescribeLiveUpVideoAudioInfoError::ERRORS,
     deprecated: false,
 };
 
@@ -152,30 +125,28 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveUpVideoAudioInfoError {
-        /// `InvalidDuration.ExceedOneDay` (HTTP 200).
-        ///
-        /// Message: `StartTime and EndTime Duration Exceeds One Day`
-        InvalidDurationExceedOneDay = "InvalidDuration.ExceedOneDay",
-        /// `InvalidDuration.StratTimeBiggerEndTime` (HTTP 200).
-        ///
-        /// Message: `StartTime Bigger Than EndTime`
-        InvalidDurationStratTimeBiggerEndTime = "InvalidDuration.StratTimeBiggerEndTime",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter Stream invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified StartTime is malformed.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified EndTime is malformed.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
+        InvalidDurationExceedOneDay = (
+            200,
+            "InvalidDuration.ExceedOneDay",
+            "StartTime and EndTime Duration Exceeds One Day",
+        ),
+        InvalidDurationStratTimeBiggerEndTime = (
+            200,
+            "InvalidDuration.StratTimeBiggerEndTime",
+            "StartTime Bigger Than EndTime",
+        ),
+        InvalidParam = (400, "InvalidParam", "Parameter Stream invalid."),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "Specified StartTime is malformed.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "Specified EndTime is malformed.",
+        ),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
     }
 }
 

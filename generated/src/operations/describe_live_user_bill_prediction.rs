@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveUserBillPrediction`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveUserBillPrediction`](crate::Client::describe_live_user_bill_prediction).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveUserBillPrediction",
@@ -28,36 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StartTime", rt::Shape::STRING),
         rt::ParamInfo::query("EndTime", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "InvalidParameter."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.Malformed",
-            "The specified StartTime parameter is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Malformed",
-            "The specified EndTime is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidStartTime.ValueNotSupported",
-            "The StartTime cannot exceed 31 days before the current time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTime.Malformed", "Specified Time is malformed."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not math the specified start time.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidTimeSpan", "The time span exceeds the limit."),
-        rt::ErrorInfo::new(
-            400,
-            "BillTypeNotFound",
-            "User bill type not found or is not monthly bill type.",
-        ),
-    ],
+    errors: DescribeLiveUserBillPredictionError::ERRORS,
     deprecated: false,
 };
 
@@ -131,38 +98,38 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveUserBillPredictionError {
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `InvalidParameter.`
-        InvalidParameter = "InvalidParameter",
-        /// `InvalidStartTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified StartTime parameter is invalid.`
-        InvalidStartTimeMalformed = "InvalidStartTime.Malformed",
-        /// `InvalidEndTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified EndTime is invalid.`
-        InvalidEndTimeMalformed = "InvalidEndTime.Malformed",
-        /// `InvalidStartTime.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The StartTime cannot exceed 31 days before the current time.`
-        InvalidStartTimeValueNotSupported = "InvalidStartTime.ValueNotSupported",
-        /// `InvalidTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified Time is malformed.`
-        InvalidTimeMalformed = "InvalidTime.Malformed",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not math the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `InvalidTimeSpan` (HTTP 400).
-        ///
-        /// Message: `The time span exceeds the limit.`
-        InvalidTimeSpan = "InvalidTimeSpan",
-        /// `BillTypeNotFound` (HTTP 400).
-        ///
-        /// Message: `User bill type not found or is not monthly bill type.`
-        BillTypeNotFound = "BillTypeNotFound",
+        InvalidParameter = (400, "InvalidParameter", "InvalidParameter."),
+        InvalidStartTimeMalformed = (
+            400,
+            "InvalidStartTime.Malformed",
+            "The specified StartTime parameter is invalid.",
+        ),
+        InvalidEndTimeMalformed = (
+            400,
+            "InvalidEndTime.Malformed",
+            "The specified EndTime is invalid.",
+        ),
+        InvalidStartTimeValueNotSupported = (
+            400,
+            "InvalidStartTime.ValueNotSupported",
+            "The StartTime cannot exceed 31 days before the current time.",
+        ),
+        InvalidTimeMalformed = (
+            400,
+            "InvalidTime.Malformed",
+            "Specified Time is malformed.",
+        ),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not math the specified start time.",
+        ),
+        InvalidTimeSpan = (400, "InvalidTimeSpan", "The time span exceeds the limit."),
+        BillTypeNotFound = (
+            400,
+            "BillTypeNotFound",
+            "User bill type not found or is not monthly bill type.",
+        ),
     }
 }
 

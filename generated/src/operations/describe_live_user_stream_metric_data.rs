@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveUserStreamMetricData`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveUserStreamMetricData`](crate::Client::describe_live_user_stream_metric_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveUserStreamMetricData",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER).required(),
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER).required(),
     ],
-    errors: &[],
+    errors: DescribeLiveUserStreamMetricDataError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveUserTags`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveUserTags`](crate::Client::describe_live_user_tags).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveUserTags",
@@ -24,7 +20,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         dependent_actions: &[],
     },
     params: &[rt::ParamInfo::query("RegionId", rt::Shape::STRING)],
-    errors: &[],
+    errors: DescribeLiveUserTagsError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveVerifyContent`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeLiveVerifyContent`](crate::Client::describe_live_verify_content).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveVerifyContent",
@@ -27,7 +23,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RegionId", rt::Shape::STRING),
         rt::ParamInfo::query("DomainName", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: DescribeLiveVerifyContentError::ERRORS,
     deprecated: false,
 };
 

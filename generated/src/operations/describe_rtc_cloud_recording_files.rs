@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeRtcCloudRecordingFiles`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DescribeRtcCloudRecordingFiles`](crate::Client::describe_rtc_cloud_recording_files).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeRtcCloudRecordingFiles",
@@ -24,7 +20,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         dependent_actions: &[],
     },
     params: &[rt::ParamInfo::query("TaskId", rt::Shape::STRING).required()],
-    errors: &[],
+    errors: DescribeRtcCloudRecordingFilesError::ERRORS,
     deprecated: false,
 };
 

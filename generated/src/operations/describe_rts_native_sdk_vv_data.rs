@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeRTSNativeSDKVvData`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeRTSNativeSDKVvData`](crate::Client::describe_rts_native_sdk_vv_data).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeRTSNativeSDKVvData",
@@ -47,33 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json)
             .doc("数组"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Meter.ParamError",
-            "Param Error:%s,Please Check Again.",
-        ),
-        rt::ErrorInfo::new(
-            403,
-            "Meter.AuthError",
-            "Authentication Failed,Please Try Again.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "Meter.ServerInternalError",
-            "The Request Processing Has Failed Due To Some Unknown Error.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "Meter.DataSourceQueryError",
-            "Data Source Error:%s,Please Try Again.",
-        ),
-        rt::ErrorInfo::new(
-            502,
-            "Meter.ReadyTsError",
-            "Get ReadyTs Failed,Please Try Again.",
-        ),
-    ],
+    errors: DescribeRtsNativeSdkVvDataError::ERRORS,
     deprecated: false,
 };
 
@@ -167,26 +137,23 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeRtsNativeSdkVvDataError {
-        /// `Meter.ParamError` (HTTP 400).
-        ///
-        /// Message: `Param Error:%s,Please Check Again.`
-        MeterParamError = "Meter.ParamError",
-        /// `Meter.AuthError` (HTTP 403).
-        ///
-        /// Message: `Authentication Failed,Please Try Again.`
-        MeterAuthError = "Meter.AuthError",
-        /// `Meter.ServerInternalError` (HTTP 500).
-        ///
-        /// Message: `The Request Processing Has Failed Due To Some Unknown Error.`
-        MeterServerInternalError = "Meter.ServerInternalError",
-        /// `Meter.DataSourceQueryError` (HTTP 500).
-        ///
-        /// Message: `Data Source Error:%s,Please Try Again.`
-        MeterDataSourceQueryError = "Meter.DataSourceQueryError",
-        /// `Meter.ReadyTsError` (HTTP 502).
-        ///
-        /// Message: `Get ReadyTs Failed,Please Try Again.`
-        MeterReadyTsError = "Meter.ReadyTsError",
+        MeterParamError = (400, "Meter.ParamError", "Param Error:%s,Please Check Again."),
+        MeterAuthError = (403, "Meter.AuthError", "Authentication Failed,Please Try Again."),
+        MeterServerInternalError = (
+            500,
+            "Meter.ServerInternalError",
+            "The Request Processing Has Failed Due To Some Unknown Error.",
+        ),
+        MeterDataSourceQueryError = (
+            500,
+            "Meter.DataSourceQueryError",
+            "Data Source Error:%s,Please Try Again.",
+        ),
+        MeterReadyTsError = (
+            502,
+            "Meter.ReadyTsError",
+            "Get ReadyTs Failed,Please Try Again.",
+        ),
     }
 }
 

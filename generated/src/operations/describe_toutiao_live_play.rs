@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeToutiaoLivePlay`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeToutiaoLivePlay`](crate::Client::describe_toutiao_live_play).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeToutiaoLivePlay",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Stream", rt::Shape::STRING).required(),
         rt::ParamInfo::query("App", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: DescribeToutiaoLivePlayError::ERRORS,
     deprecated: false,
 };
 

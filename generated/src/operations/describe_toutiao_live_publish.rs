@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeToutiaoLivePublish`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeToutiaoLivePublish`](crate::Client::describe_toutiao_live_publish).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeToutiaoLivePublish",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Stream", rt::Shape::STRING).required(),
         rt::ParamInfo::query("App", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: DescribeToutiaoLivePublishError::ERRORS,
     deprecated: false,
 };
 

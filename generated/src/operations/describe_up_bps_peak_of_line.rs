@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeUpBpsPeakOfLine`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeUpBpsPeakOfLine`](crate::Client::describe_up_bps_peak_of_line).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeUpBpsPeakOfLine",
@@ -38,10 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
         rt::ParamInfo::query("DomainName", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: DescribeUpBpsPeakOfLineError::ERRORS,
     deprecated: false,
 };
 
@@ -126,14 +119,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeUpBpsPeakOfLineError {
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

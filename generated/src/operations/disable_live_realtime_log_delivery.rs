@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DisableLiveRealtimeLogDelivery`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`DisableLiveRealtimeLogDelivery`](crate::Client::disable_live_realtime_log_delivery).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DisableLiveRealtimeLogDelivery",
@@ -33,14 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("暂停实时日志投递的播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-        rt::ErrorInfo::new(404, "Domain.NotFound", "Domain not found"),
-    ],
+    errors: DisableLiveRealtimeLogDeliveryError::ERRORS,
     deprecated: false,
 };
 
@@ -115,13 +104,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DisableLiveRealtimeLogDeliveryError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
-        /// `Domain.NotFound` (HTTP 404).
-        ///
-        /// Message: `Domain not found`
-        DomainNotFound = "Domain.NotFound",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
+        DomainNotFound = (404, "Domain.NotFound", "Domain not found"),
     }
 }

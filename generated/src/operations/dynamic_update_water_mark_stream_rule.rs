@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DynamicUpdateWaterMarkStreamRule`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`DynamicUpdateWaterMarkStreamRule`](crate::Client::dynamic_update_water_mark_stream_rule).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DynamicUpdateWaterMarkStreamRule",
@@ -44,7 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "水印模板ID，可调用[DescribeLiveStreamWatermarks](~~414195~~)接口获取可用的水印模板ID。",
             ),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: DynamicUpdateWaterMarkStreamRuleError::ERRORS,
     deprecated: false,
 };
 
@@ -140,9 +136,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DynamicUpdateWaterMarkStreamRuleError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

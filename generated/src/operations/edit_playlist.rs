@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `EditPlaylist`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`EditPlaylist`](crate::Client::edit_playlist).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "EditPlaylist",
@@ -42,17 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ProgramConfig", rt::Shape::STRING)
             .doc("节目单项配置。更多信息，请参见**ProgramConfig**。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "PlayListIsEmpty", "%s"),
-        rt::ErrorInfo::new(400, "MissInputParams", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectPlaylistStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: EditPlaylistError::ERRORS,
     deprecated: false,
 };
 
@@ -142,42 +128,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum EditPlaylistError {
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `PlayListIsEmpty` (HTTP 400).
-        ///
-        /// Message: `%s`
-        PlayListIsEmpty = "PlayListIsEmpty",
-        /// `MissInputParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissInputParams = "MissInputParams",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IncorrectPlaylistStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectPlaylistStatusInuse = "IncorrectPlaylistStatus.Inuse",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        PlayListIsEmpty = (400, "PlayListIsEmpty", "%s"),
+        MissInputParams = (400, "MissInputParams", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IncorrectPlaylistStatusInuse = (400, "IncorrectPlaylistStatus.Inuse", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

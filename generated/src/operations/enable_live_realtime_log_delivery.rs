@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `EnableLiveRealtimeLogDelivery`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`EnableLiveRealtimeLogDelivery`](crate::Client::enable_live_realtime_log_delivery).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "EnableLiveRealtimeLogDelivery",
@@ -33,14 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("开启实时日志投递服务播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-        rt::ErrorInfo::new(404, "Domain.NotFound", "Domain not found"),
-    ],
+    errors: EnableLiveRealtimeLogDeliveryError::ERRORS,
     deprecated: false,
 };
 
@@ -117,13 +106,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum EnableLiveRealtimeLogDeliveryError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
-        /// `Domain.NotFound` (HTTP 404).
-        ///
-        /// Message: `Domain not found`
-        DomainNotFound = "Domain.NotFound",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
+        DomainNotFound = (404, "Domain.NotFound", "Domain not found"),
     }
 }

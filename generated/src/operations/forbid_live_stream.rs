@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ForbidLiveStream`, sent to `/` with POST.
-///
-/// Rate limit: 200 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ForbidLiveStream`](crate::Client::forbid_live_stream).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ForbidLiveStream",
@@ -56,24 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "恢复流的时间。格式为：<i>yyyy-MM-dd</i>T<i>HH:mm:ss</i>Z（UTC时间）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidResumeTime.Malformed",
-            "Specified parameter ResumeTime is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "QuotaExceeded.Blacklist",
-            "Exceed max blacklist count limit",
-        ),
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: ForbidLiveStreamError::ERRORS,
     deprecated: false,
 };
 
@@ -189,22 +168,22 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ForbidLiveStreamError {
-        /// `InvalidResumeTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter ResumeTime is not valid.`
-        InvalidResumeTimeMalformed = "InvalidResumeTime.Malformed",
-        /// `QuotaExceeded.Blacklist` (HTTP 400).
-        ///
-        /// Message: `Exceed max blacklist count limit`
-        QuotaExceededBlacklist = "QuotaExceeded.Blacklist",
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidResumeTimeMalformed = (
+            400,
+            "InvalidResumeTime.Malformed",
+            "Specified parameter ResumeTime is not valid.",
+        ),
+        QuotaExceededBlacklist = (
+            400,
+            "QuotaExceeded.Blacklist",
+            "Exceed max blacklist count limit",
+        ),
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

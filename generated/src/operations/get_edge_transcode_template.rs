@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `GetEdgeTranscodeTemplate`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`GetEdgeTranscodeTemplate`](crate::Client::get_edge_transcode_template).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "GetEdgeTranscodeTemplate",
@@ -28,11 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ClusterId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("TemplateId", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-        rt::ErrorInfo::new(404, "TemplateNotFound", "%s"),
-    ],
+    errors: GetEdgeTranscodeTemplateError::ERRORS,
     deprecated: false,
 };
 
@@ -99,18 +91,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum GetEdgeTranscodeTemplateError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
-        /// `TemplateNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        TemplateNotFound = "TemplateNotFound",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
+        TemplateNotFound = (404, "TemplateNotFound", "%s"),
     }
 }
 

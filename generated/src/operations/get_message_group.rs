@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `GetMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`GetMessageGroup`](crate::Client::get_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "GetMessageGroup",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("互动消息应用ID。"),
     ],
-    errors: &[],
+    errors: GetMessageGroupError::ERRORS,
     deprecated: false,
 };
 

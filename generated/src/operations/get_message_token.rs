@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `GetMessageToken`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`GetMessageToken`](crate::Client::get_message_token).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "GetMessageToken",
@@ -45,7 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "用户UserId，用户自定义，在AppId下单独唯一。小写英文、数字、下划线（_）和小数点（.）组成，最大长度32个字符。不同的用户需要使用不同的UserId。",
             ),
     ],
-    errors: &[],
+    errors: GetMessageTokenError::ERRORS,
     deprecated: false,
 };
 

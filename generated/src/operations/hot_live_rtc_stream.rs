@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `HotLiveRtcStream`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`HotLiveRtcStream`](crate::Client::hot_live_rtc_stream).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "HotLiveRtcStream",
@@ -34,24 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ConnectionTimeout", rt::Shape::STRING),
         rt::ParamInfo::query("MediaTimeout", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "NoSpecialConfiguration",
-            "no special configuration for domain name.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "CodeRegionHasNoNode",
-            "this region has no corresponding node.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: HotLiveRtcStreamError::ERRORS,
     deprecated: false,
 };
 
@@ -153,21 +132,21 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum HotLiveRtcStreamError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `NoSpecialConfiguration` (HTTP 400).
-        ///
-        /// Message: `no special configuration for domain name.`
-        NoSpecialConfiguration = "NoSpecialConfiguration",
-        /// `CodeRegionHasNoNode` (HTTP 400).
-        ///
-        /// Message: `this region has no corresponding node.`
-        CodeRegionHasNoNode = "CodeRegionHasNoNode",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        NoSpecialConfiguration = (
+            400,
+            "NoSpecialConfiguration",
+            "no special configuration for domain name.",
+        ),
+        CodeRegionHasNoNode = (
+            400,
+            "CodeRegionHasNoNode",
+            "this region has no corresponding node.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `InitializeAutoShowListTask`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`InitializeAutoShowListTask`](crate::Client::initialize_auto_show_list_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "InitializeAutoShowListTask",
@@ -48,31 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CallBackUrl", rt::Shape::STRING)
             .doc("用户回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter.PurchaseTime", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.ExpireTime", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "InvalidChargeType.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidChargeType.PostSupport", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterTemplate.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.ChargeType", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPeriod.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidClientToken.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.EnableChannel", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.StartTime", "%s"),
-        rt::ErrorInfo::new(401, "CasterNumberExceed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidParameter.NormType", "%s"),
-        rt::ErrorInfo::new(404, "InvalidConfiguration.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(408, "CreateCaster.Timeout", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: InitializeAutoShowListTaskError::ERRORS,
     deprecated: false,
 };
 
@@ -199,97 +171,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum InitializeAutoShowListTaskError {
-        /// `InvalidParameter.PurchaseTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterPurchaseTime = "InvalidParameter.PurchaseTime",
-        /// `InvalidParameter.ExpireTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterExpireTime = "InvalidParameter.ExpireTime",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `InvalidChargeType.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidChargeTypeMalformed = "InvalidChargeType.Malformed",
-        /// `InvalidChargeType.PostSupport` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidChargeTypePostSupport = "InvalidChargeType.PostSupport",
-        /// `InvalidCasterTemplate.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterTemplateMalformed = "InvalidCasterTemplate.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidParameter.ChargeType` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterChargeType = "InvalidParameter.ChargeType",
-        /// `InvalidPeriod.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPeriodMalformed = "InvalidPeriod.Malformed",
-        /// `InvalidClientToken.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidClientTokenMalformed = "InvalidClientToken.Malformed",
-        /// `IncorrectCasterStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatus = "IncorrectCasterStatus",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `IncorrectCasterStatus.EnableChannel` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusEnableChannel = "IncorrectCasterStatus.EnableChannel",
-        /// `InvalidParameter.StartTime` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterStartTime = "InvalidParameter.StartTime",
-        /// `CasterNumberExceed` (HTTP 401).
-        ///
-        /// Message: `%s`
-        CasterNumberExceed = "CasterNumberExceed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidParameter.NormType` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidParameterNormType = "InvalidParameter.NormType",
-        /// `InvalidConfiguration.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidConfigurationNotFound = "InvalidConfiguration.NotFound",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `CreateCaster.Timeout` (HTTP 408).
-        ///
-        /// Message: `%s`
-        CreateCasterTimeout = "CreateCaster.Timeout",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidParameterPurchaseTime = (400, "InvalidParameter.PurchaseTime", "%s"),
+        InvalidParameterExpireTime = (400, "InvalidParameter.ExpireTime", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        InvalidChargeTypeMalformed = (400, "InvalidChargeType.Malformed", "%s"),
+        InvalidChargeTypePostSupport = (400, "InvalidChargeType.PostSupport", "%s"),
+        InvalidCasterTemplateMalformed = (400, "InvalidCasterTemplate.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidParameterChargeType = (400, "InvalidParameter.ChargeType", "%s"),
+        InvalidPeriodMalformed = (400, "InvalidPeriod.Malformed", "%s"),
+        InvalidClientTokenMalformed = (400, "InvalidClientToken.Malformed", "%s"),
+        IncorrectCasterStatus = (400, "IncorrectCasterStatus", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        IncorrectCasterStatusEnableChannel = (
+            400,
+            "IncorrectCasterStatus.EnableChannel",
+            "%s",
+        ),
+        InvalidParameterStartTime = (400, "InvalidParameter.StartTime", "%s"),
+        CasterNumberExceed = (401, "CasterNumberExceed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidParameterNormType = (404, "InvalidParameter.NormType", "%s"),
+        InvalidConfigurationNotFound = (404, "InvalidConfiguration.NotFound", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        CreateCasterTimeout = (408, "CreateCaster.Timeout", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

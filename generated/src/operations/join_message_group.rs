@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `JoinMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: 200 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`JoinMessageGroup`](crate::Client::join_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "JoinMessageGroup",
@@ -46,7 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "是否扩散统计类消息，打开时在加入消息组后会广播消息组的统计信息，客户端可以接收处理该消息。取值：",
             ),
     ],
-    errors: &[],
+    errors: JoinMessageGroupError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `LeaveMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`LeaveMessageGroup`](crate::Client::leave_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "LeaveMessageGroup",
@@ -44,7 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "是否扩散统计类消息，打开时在加入消息组后会广播消息组的统计信息，客户端可以接收处理该消息。取值：",
             ),
     ],
-    errors: &[],
+    errors: LeaveMessageGroupError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListEdgeTranscodeTemplate`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`ListEdgeTranscodeTemplate`](crate::Client::list_edge_transcode_template).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListEdgeTranscodeTemplate",
@@ -33,11 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("SortBy", rt::Shape::STRING),
         rt::ParamInfo::query("Keyword", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-    ],
+    errors: ListEdgeTranscodeTemplateError::ERRORS,
     deprecated: false,
 };
 
@@ -127,18 +119,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ListEdgeTranscodeTemplateError {
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameter = "InvalidParameter",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
+        InvalidParameter = (400, "InvalidParameter", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
     }
 }
 

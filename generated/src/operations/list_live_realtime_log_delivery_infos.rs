@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListLiveRealtimeLogDeliveryInfos`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListLiveRealtimeLogDeliveryInfos`](crate::Client::list_live_realtime_log_delivery_infos).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListLiveRealtimeLogDeliveryInfos",
@@ -32,13 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LiveOpenapiReserve", rt::Shape::STRING)
             .doc("该参数暂无实际意义。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-    ],
+    errors: ListLiveRealtimeLogDeliveryInfosError::ERRORS,
     deprecated: false,
 };
 
@@ -110,10 +100,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ListLiveRealtimeLogDeliveryInfosError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
     }
 }
 

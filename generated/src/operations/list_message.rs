@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMessage`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMessage`](crate::Client::list_message).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMessage",
@@ -45,7 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("单页显示用户的数量，默认值：20。取值范围：1~50。"),
     ],
-    errors: &[],
+    errors: ListMessageError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMessageApp`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMessageApp`](crate::Client::list_message_app).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMessageApp",
@@ -37,7 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("单页显示应用的数量，默认值：20。取值范围：1~50。"),
     ],
-    errors: &[],
+    errors: ListMessageAppError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMessageGroup`](crate::Client::list_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMessageGroup",
@@ -42,7 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("单页显示消息组的数量，默认值：20。"),
     ],
-    errors: &[],
+    errors: ListMessageGroupError::ERRORS,
     deprecated: false,
 };
 

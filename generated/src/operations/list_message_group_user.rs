@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMessageGroupUser`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMessageGroupUser`](crate::Client::list_message_group_user).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMessageGroupUser",
@@ -41,7 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::body("PageSize", rt::Shape::INTEGER)
             .doc("单页显示消息组成员的数量，默认值：20。"),
     ],
-    errors: &[],
+    errors: ListMessageGroupUserError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMessageGroupUserById`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMessageGroupUserById`](crate::Client::list_message_group_user_by_id).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMessageGroupUserById",
@@ -47,7 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("用户列表。"),
     ],
-    errors: &[],
+    errors: ListMessageGroupUserByIdError::ERRORS,
     deprecated: false,
 };
 

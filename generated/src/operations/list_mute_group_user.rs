@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListMuteGroupUser`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListMuteGroupUser`](crate::Client::list_mute_group_user).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListMuteGroupUser",
@@ -45,7 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::body("OperatorUserId", rt::Shape::STRING)
             .doc("操作人用户UserId。"),
     ],
-    errors: &[],
+    errors: ListMuteGroupUserError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListPlaylist`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListPlaylist`](crate::Client::list_playlist).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListPlaylist",
@@ -37,13 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER)
             .doc("查询分页每页数量。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidPageSize.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPageNum.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: ListPlaylistError::ERRORS,
     deprecated: false,
 };
 
@@ -126,26 +116,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ListPlaylistError {
-        /// `InvalidPageSize.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPageSizeMalformed = "InvalidPageSize.Malformed",
-        /// `InvalidPageNum.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPageNumMalformed = "InvalidPageNum.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidPageSizeMalformed = (400, "InvalidPageSize.Malformed", "%s"),
+        InvalidPageNumMalformed = (400, "InvalidPageNum.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

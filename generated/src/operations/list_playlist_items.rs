@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListPlaylistItems`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ListPlaylistItems`](crate::Client::list_playlist_items).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListPlaylistItems",
@@ -37,12 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ProgramItemIds", rt::Shape::STRING)
             .doc("节目单项ID列表。用英文逗号（,）隔开。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: ListPlaylistItemsError::ERRORS,
     deprecated: false,
 };
 
@@ -124,22 +115,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ListPlaylistItemsError {
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

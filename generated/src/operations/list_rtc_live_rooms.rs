@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListRTCLiveRooms`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`ListRTCLiveRooms`](crate::Client::list_rtc_live_rooms).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListRTCLiveRooms",
@@ -28,7 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(10), Some(100))),
         rt::ParamInfo::query("PageNo", rt::Shape::int_range(Some(1), None)),
     ],
-    errors: &[],
+    errors: ListRtcLiveRoomsError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ListRtcMPUTaskDetail`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `list`.
+/// The table the runtime and CLI read for [`ListRtcMPUTaskDetail`](crate::Client::list_rtc_mpu_task_detail).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ListRtcMPUTaskDetail",
@@ -34,16 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示记录的数量，取值范围：1~100。"),
         rt::ParamInfo::query("PageNo", rt::Shape::INTEGER).doc("页码。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(
-            403,
-            "OperationDenied",
-            "Your account has not enabled the Live service",
-        ),
-        rt::ErrorInfo::new(404, "MissingParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "InternalError"),
-    ],
+    errors: ListRtcMpuTaskDetailError::ERRORS,
     deprecated: false,
 };
 
@@ -133,22 +120,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ListRtcMpuTaskDetailError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `Your account has not enabled the Live service`
-        OperationDenied = "OperationDenied",
-        /// `MissingParam` (HTTP 404).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `InternalError`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        OperationDenied = (
+            403,
+            "OperationDenied",
+            "Your account has not enabled the Live service",
+        ),
+        MissingParam = (404, "MissingParam", "%s"),
+        InternalError = (500, "InternalError", "InternalError"),
     }
 }
 

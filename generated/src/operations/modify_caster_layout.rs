@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ModifyCasterLayout`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`ModifyCasterLayout`](crate::Client::modify_caster_layout).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ModifyCasterLayout",
@@ -90,24 +86,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "布局ID。如果您通过[AddCasterLayout接口](~~60249~~)添加导播台布局，请查看AddCasterLayout接口调用返回的参数LayoutId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidLayoutId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidVideoLayersAndBlendListSize.Mismatch", "%s"),
-        rt::ErrorInfo::new(400, "InvalidAudioLayersAndMixListSize.Mismatch", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPositionNormalized.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidBlendList.ExceedNorm", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMixList.ExceedNorm", "%s"),
-        rt::ErrorInfo::new(400, "InvalidVideoLayersConfig", "%s"),
-        rt::ErrorInfo::new(400, "InvalidAudioLayersConfig", "%s"),
-        rt::ErrorInfo::new(400, "InvalidHeightOrWidthNormalized", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidLayout.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: ModifyCasterLayoutError::ERRORS,
     deprecated: false,
 };
 
@@ -249,70 +228,34 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ModifyCasterLayoutError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidLayoutId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidLayoutIdMalformed = "InvalidLayoutId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidVideoLayersAndBlendListSize.Mismatch` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidVideoLayersAndBlendListSizeMismatch = "InvalidVideoLayersAndBlendListSize.Mismatch",
-        /// `InvalidAudioLayersAndMixListSize.Mismatch` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidAudioLayersAndMixListSizeMismatch = "InvalidAudioLayersAndMixListSize.Mismatch",
-        /// `InvalidPositionNormalized.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPositionNormalizedMalformed = "InvalidPositionNormalized.Malformed",
-        /// `InvalidBlendList.ExceedNorm` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidBlendListExceedNorm = "InvalidBlendList.ExceedNorm",
-        /// `InvalidMixList.ExceedNorm` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMixListExceedNorm = "InvalidMixList.ExceedNorm",
-        /// `InvalidVideoLayersConfig` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidVideoLayersConfig = "InvalidVideoLayersConfig",
-        /// `InvalidAudioLayersConfig` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidAudioLayersConfig = "InvalidAudioLayersConfig",
-        /// `InvalidHeightOrWidthNormalized` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidHeightOrWidthNormalized = "InvalidHeightOrWidthNormalized",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidLayout.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidLayoutNotFound = "InvalidLayout.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidLayoutIdMalformed = (400, "InvalidLayoutId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidVideoLayersAndBlendListSizeMismatch = (
+            400,
+            "InvalidVideoLayersAndBlendListSize.Mismatch",
+            "%s",
+        ),
+        InvalidAudioLayersAndMixListSizeMismatch = (
+            400,
+            "InvalidAudioLayersAndMixListSize.Mismatch",
+            "%s",
+        ),
+        InvalidPositionNormalizedMalformed = (
+            400,
+            "InvalidPositionNormalized.Malformed",
+            "%s",
+        ),
+        InvalidBlendListExceedNorm = (400, "InvalidBlendList.ExceedNorm", "%s"),
+        InvalidMixListExceedNorm = (400, "InvalidMixList.ExceedNorm", "%s"),
+        InvalidVideoLayersConfig = (400, "InvalidVideoLayersConfig", "%s"),
+        InvalidAudioLayersConfig = (400, "InvalidAudioLayersConfig", "%s"),
+        InvalidHeightOrWidthNormalized = (400, "InvalidHeightOrWidthNormalized", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidLayoutNotFound = (404, "InvalidLayout.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ModifyCasterVideoResource`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`ModifyCasterVideoResource`](crate::Client::modify_caster_video_resource).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ModifyCasterVideoResource",
@@ -57,19 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("媒资库图片素材ID。"),
         rt::ParamInfo::query("ImageUrl", rt::Shape::STRING).doc("图片素材URL。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidResourceId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidLiveStreamUrl.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMaterialId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidVodUrl.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: ModifyCasterVideoResourceError::ERRORS,
     deprecated: false,
 };
 
@@ -238,49 +222,16 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ModifyCasterVideoResourceError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidResourceId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidResourceIdMalformed = "InvalidResourceId.Malformed",
-        /// `InvalidLiveStreamUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidLiveStreamUrlMalformed = "InvalidLiveStreamUrl.Malformed",
-        /// `InvalidMaterialId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMaterialIdMalformed = "InvalidMaterialId.Malformed",
-        /// `InvalidVodUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidVodUrlMalformed = "InvalidVodUrl.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidResourceIdMalformed = (400, "InvalidResourceId.Malformed", "%s"),
+        InvalidLiveStreamUrlMalformed = (400, "InvalidLiveStreamUrl.Malformed", "%s"),
+        InvalidMaterialIdMalformed = (400, "InvalidMaterialId.Malformed", "%s"),
+        InvalidVodUrlMalformed = (400, "InvalidVodUrl.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ModifyLiveDomainSchdmByProperty`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`ModifyLiveDomainSchdmByProperty`](crate::Client::modify_live_domain_schdm_by_property).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ModifyLiveDomainSchdmByProperty",
@@ -28,24 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING).required(),
         rt::ParamInfo::query("Property", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Schedule.NotFound",
-            "there is no schedule domain found by the targeted coverage value",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "DomainTraffic.ExceedThreshold",
-            "not allowed to do this operation because the last day traffic exceeds the threshold",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Domain.BeianInvalid",
-            "not allowed to do this operation because the domain registration record invalid in China main land",
-        ),
-        rt::ErrorInfo::new(400, "Schedule.ChangeFail", "change domain failed"),
-    ],
+    errors: ModifyLiveDomainSchdmByPropertyError::ERRORS,
     deprecated: false,
 };
 
@@ -109,21 +88,21 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ModifyLiveDomainSchdmByPropertyError {
-        /// `Schedule.NotFound` (HTTP 400).
-        ///
-        /// Message: `there is no schedule domain found by the targeted coverage value`
-        ScheduleNotFound = "Schedule.NotFound",
-        /// `DomainTraffic.ExceedThreshold` (HTTP 400).
-        ///
-        /// Message: `not allowed to do this operation because the last day traffic exceeds the threshold`
-        DomainTrafficExceedThreshold = "DomainTraffic.ExceedThreshold",
-        /// `Domain.BeianInvalid` (HTTP 400).
-        ///
-        /// Message: `not allowed to do this operation because the domain registration record invalid in China main land`
-        DomainBeianInvalid = "Domain.BeianInvalid",
-        /// `Schedule.ChangeFail` (HTTP 400).
-        ///
-        /// Message: `change domain failed`
-        ScheduleChangeFail = "Schedule.ChangeFail",
+        ScheduleNotFound = (
+            400,
+            "Schedule.NotFound",
+            "there is no schedule domain found by the targeted coverage value",
+        ),
+        DomainTrafficExceedThreshold = (
+            400,
+            "DomainTraffic.ExceedThreshold",
+            "not allowed to do this operation because the last day traffic exceeds the threshold",
+        ),
+        DomainBeianInvalid = (
+            400,
+            "Domain.BeianInvalid",
+            "not allowed to do this operation because the domain registration record invalid in China main land",
+        ),
+        ScheduleChangeFail = (400, "Schedule.ChangeFail", "change domain failed"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ModifyLiveRealtimeLogDelivery`, sent to `/` with GET.
-///
-/// Rate limit: 6000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`ModifyLiveRealtimeLogDelivery`](crate::Client::modify_live_realtime_log_delivery).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ModifyLiveRealtimeLogDelivery",
@@ -42,15 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("修改实时日志投递的主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "Unauthorized",
-            "RealtimeLogDelivery Service Not Authorized",
-        ),
-        rt::ErrorInfo::new(404, "Domain.NotFound", "Domain not found"),
-        rt::ErrorInfo::new(404, "LogstoreNotExist", "Logstore does not exist"),
-    ],
+    errors: ModifyLiveRealtimeLogDeliveryError::ERRORS,
     deprecated: false,
 };
 
@@ -147,17 +135,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum ModifyLiveRealtimeLogDeliveryError {
-        /// `Unauthorized` (HTTP 400).
-        ///
-        /// Message: `RealtimeLogDelivery Service Not Authorized`
-        Unauthorized = "Unauthorized",
-        /// `Domain.NotFound` (HTTP 404).
-        ///
-        /// Message: `Domain not found`
-        DomainNotFound = "Domain.NotFound",
-        /// `LogstoreNotExist` (HTTP 404).
-        ///
-        /// Message: `Logstore does not exist`
-        LogstoreNotExist = "LogstoreNotExist",
+        Unauthorized = (400, "Unauthorized", "RealtimeLogDelivery Service Not Authorized"),
+        DomainNotFound = (404, "Domain.NotFound", "Domain not found"),
+        LogstoreNotExist = (404, "LogstoreNotExist", "Logstore does not exist"),
     }
 }

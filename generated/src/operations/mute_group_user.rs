@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `MuteGroupUser`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`MuteGroupUser`](crate::Client::mute_group_user).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "MuteGroupUser",
@@ -53,7 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::body("BroadCastType", rt::Shape::INTEGER)
             .doc("系统消息扩散类型，取值："),
     ],
-    errors: &[],
+    errors: MuteGroupUserError::ERRORS,
     deprecated: false,
 };
 

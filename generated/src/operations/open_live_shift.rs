@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `OpenLiveShift`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`OpenLiveShift`](crate::Client::open_live_shift).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "OpenLiveShift",
@@ -47,12 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("IgnoreTranscode", rt::Shape::Boolean)
             .doc("是否忽略对应转码流生成时移。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDataNotFound", "%s"),
-        rt::ErrorInfo::new(409, "InvalidStreamNum", "%s"),
-    ],
+    errors: OpenLiveShiftError::ERRORS,
     deprecated: false,
 };
 
@@ -157,21 +148,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum OpenLiveShiftError {
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `InvalidDataNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDataNotFound = "InvalidDataNotFound",
-        /// `InvalidStreamNum` (HTTP 409).
-        ///
-        /// Message: `%s`
-        InvalidStreamNum = "InvalidStreamNum",
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "%s"),
+        InvalidParam = (400, "InvalidParam", "%s"),
+        InvalidDataNotFound = (404, "InvalidDataNotFound", "%s"),
+        InvalidStreamNum = (409, "InvalidStreamNum", "%s"),
     }
 }

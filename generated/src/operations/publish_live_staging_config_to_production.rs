@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `PublishLiveStagingConfigToProduction`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`PublishLiveStagingConfigToProduction`](crate::Client::publish_live_staging_config_to_production).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "PublishLiveStagingConfigToProduction",
@@ -38,18 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "功能名称。获取功能名称，请参见[DescribeLiveDomainStagingConfig](~~297374~~)。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "StagingConfig.Failed",
-            "The rules for the staging environment are being configured. Try again later.",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "StagingConfig.NotFound",
-            "The staging configuration does not exist.",
-        ),
-    ],
+    errors: PublishLiveStagingConfigToProductionError::ERRORS,
     deprecated: false,
 };
 
@@ -131,13 +116,15 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum PublishLiveStagingConfigToProductionError {
-        /// `StagingConfig.Failed` (HTTP 400).
-        ///
-        /// Message: `The rules for the staging environment are being configured. Try again later.`
-        StagingConfigFailed = "StagingConfig.Failed",
-        /// `StagingConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `The staging configuration does not exist.`
-        StagingConfigNotFound = "StagingConfig.NotFound",
+        StagingConfigFailed = (
+            400,
+            "StagingConfig.Failed",
+            "The rules for the staging environment are being configured. Try again later.",
+        ),
+        StagingConfigNotFound = (
+            404,
+            "StagingConfig.NotFound",
+            "The staging configuration does not exist.",
+        ),
     }
 }

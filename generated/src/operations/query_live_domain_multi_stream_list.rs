@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `QueryLiveDomainMultiStreamList`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`QueryLiveDomainMultiStreamList`](crate::Client::query_live_domain_multi_stream_list).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "QueryLiveDomainMultiStreamList",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER),
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(1), Some(100))),
     ],
-    errors: &[],
+    errors: QueryLiveDomainMultiStreamListError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `QueryRtcAsrTasks`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`QueryRtcAsrTasks`](crate::Client::query_rtc_asr_tasks).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "QueryRtcAsrTasks",
@@ -34,10 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "要查询的任务id，不填写则查询用户uid下所有运行中的任务。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: QueryRtcAsrTasksError::ERRORS,
     deprecated: false,
 };
 
@@ -109,13 +102,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum QueryRtcAsrTasksError {
-        /// `ConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        ConfigNotFound = (400, "ConfigNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

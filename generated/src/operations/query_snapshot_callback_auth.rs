@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `QuerySnapshotCallbackAuth`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`QuerySnapshotCallbackAuth`](crate::Client::query_snapshot_callback_auth).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "QuerySnapshotCallbackAuth",
@@ -33,10 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("主播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: QuerySnapshotCallbackAuthError::ERRORS,
     deprecated: false,
 };
 
@@ -121,13 +114,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum QuerySnapshotCallbackAuthError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParam = (400, "MissingParam", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RealTimeRecordCommand`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`RealTimeRecordCommand`](crate::Client::real_time_record_command).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RealTimeRecordCommand",
@@ -42,14 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("播流名称。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "CodeConfigNotFound", "%s"),
-        rt::ErrorInfo::new(409, "StreamNotFound", "%s"),
-        rt::ErrorInfo::new(409, "TaskAlreadyStarted", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: RealTimeRecordCommandError::ERRORS,
     deprecated: false,
 };
 
@@ -153,29 +142,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum RealTimeRecordCommandError {
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `CodeConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        CodeConfigNotFound = "CodeConfigNotFound",
-        /// `StreamNotFound` (HTTP 409).
-        ///
-        /// Message: `%s`
-        StreamNotFound = "StreamNotFound",
-        /// `TaskAlreadyStarted` (HTTP 409).
-        ///
-        /// Message: `%s`
-        TaskAlreadyStarted = "TaskAlreadyStarted",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MalformedParam = (400, "MalformedParam", "%s"),
+        MissingParam = (400, "MissingParam", "%s"),
+        CodeConfigNotFound = (400, "CodeConfigNotFound", "%s"),
+        StreamNotFound = (409, "StreamNotFound", "%s"),
+        TaskAlreadyStarted = (409, "TaskAlreadyStarted", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

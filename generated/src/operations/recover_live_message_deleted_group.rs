@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RecoverLiveMessageDeletedGroup`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`RecoverLiveMessageDeletedGroup`](crate::Client::recover_live_message_deleted_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RecoverLiveMessageDeletedGroup",
@@ -28,7 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("GroupId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: RecoverLiveMessageDeletedGroupError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RemoveLiveMessageGroupBand`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`RemoveLiveMessageGroupBand`](crate::Client::remove_live_message_group_band).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RemoveLiveMessageGroupBand",
@@ -39,7 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: RemoveLiveMessageGroupBandError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RemoveTerminals`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`RemoveTerminals`](crate::Client::remove_terminals).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RemoveTerminals",
@@ -48,16 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList)
             .doc("用户列表ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "400", "AppOrChannelNotExists"),
-        rt::ErrorInfo::new(401, "401", "InvalidAuth"),
-        rt::ErrorInfo::new(404, "404", "InvalidInput"),
-        rt::ErrorInfo::new(
-            500,
-            "500",
-            "ServerError, Check Input app and channel exists, and Try Again",
-        ),
-    ],
+    errors: RemoveTerminalsError::ERRORS,
     deprecated: false,
 };
 
@@ -143,22 +130,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum RemoveTerminalsError {
-        /// `400` (HTTP 400).
-        ///
-        /// Message: `AppOrChannelNotExists`
-        V400 = "400",
-        /// `401` (HTTP 401).
-        ///
-        /// Message: `InvalidAuth`
-        V401 = "401",
-        /// `404` (HTTP 404).
-        ///
-        /// Message: `InvalidInput`
-        V404 = "404",
-        /// `500` (HTTP 500).
-        ///
-        /// Message: `ServerError, Check Input app and channel exists, and Try Again`
-        V500 = "500",
+        V400 = (400, "400", "AppOrChannelNotExists"),
+        V401 = (401, "401", "InvalidAuth"),
+        V404 = (404, "404", "InvalidInput"),
+        V500 = (
+            500,
+            "500",
+            "ServerError, Check Input app and channel exists, and Try Again",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RestartCaster`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`RestartCaster`](crate::Client::restart_caster).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RestartCaster",
@@ -33,17 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Idle", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidNormType.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: RestartCasterError::ERRORS,
     deprecated: false,
 };
 
@@ -121,41 +107,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum RestartCasterError {
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectCasterStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusIdle = "IncorrectCasterStatus.Idle",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidNormType.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidNormTypeMalformed = "InvalidNormType.Malformed",
-        /// `IncorrectCasterStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatus = "IncorrectCasterStatus",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectCasterStatusIdle = (400, "IncorrectCasterStatus.Idle", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidNormTypeMalformed = (400, "InvalidNormType.Malformed", "%s"),
+        IncorrectCasterStatus = (400, "IncorrectCasterStatus", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RestartLivePullToPush`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`RestartLivePullToPush`](crate::Client::restart_live_pull_to_push).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RestartLivePullToPush",
@@ -32,7 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: RestartLivePullToPushError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `ResumeLiveStream`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`ResumeLiveStream`](crate::Client::resume_live_stream).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "ResumeLiveStream",
@@ -48,7 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("推流名称。"),
     ],
-    errors: &[],
+    errors: ResumeLiveStreamError::ERRORS,
     deprecated: false,
 };
 

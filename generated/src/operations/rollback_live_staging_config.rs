@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `RollbackLiveStagingConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`RollbackLiveStagingConfig`](crate::Client::rollback_live_staging_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "RollbackLiveStagingConfig",
@@ -38,13 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "功能名称。获取功能名称，请参见[DescribeLiveDomainStagingConfig](~~297374~~)。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            404,
-            "StagingConfig.NotFound",
-            "The staging configuration does not exist.",
-        ),
-    ],
+    errors: RollbackLiveStagingConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -125,9 +115,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum RollbackLiveStagingConfigError {
-        /// `StagingConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `The staging configuration does not exist.`
-        StagingConfigNotFound = "StagingConfig.NotFound",
+        StagingConfigNotFound = (
+            404,
+            "StagingConfig.NotFound",
+            "The staging configuration does not exist.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SendLike`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`SendLike`](crate::Client::send_like).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SendLike",
@@ -42,7 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::body("BroadCastType", rt::Shape::INTEGER)
             .doc("系统消息扩散类型，取值："),
     ],
-    errors: &[],
+    errors: SendLikeError::ERRORS,
     deprecated: false,
 };
 

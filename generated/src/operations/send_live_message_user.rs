@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SendLiveMessageUser`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`SendLiveMessageUser`](crate::Client::send_live_message_user).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SendLiveMessageUser",
@@ -57,12 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("HighReliability", rt::Shape::Boolean),
         rt::ParamInfo::query("Storage", rt::Shape::Boolean),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: SendLiveMessageUserError::ERRORS,
     deprecated: false,
 };
 
@@ -180,21 +171,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SendLiveMessageUserError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SendMessageToGroupUsers`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`SendMessageToGroupUsers`](crate::Client::send_message_to_group_users).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SendMessageToGroupUsers",
@@ -59,7 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("SkipAudit", rt::Shape::Boolean)
             .doc("当前消息内容是否需要阿里云内容安全审核。取值："),
     ],
-    errors: &[],
+    errors: SendMessageToGroupUsersError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetCasterChannel`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetCasterChannel`](crate::Client::set_caster_channel).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetCasterChannel",
@@ -49,21 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "人脸美颜。具体包括：0（whole）、1（磨皮）、2（美白）、3（去除黑眼圈）、4（法令纹）。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "DuplicateLocationID", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.PlayStatus", "%s"),
-        rt::ErrorInfo::new(400, "InvalidChannelId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.SeekOffset", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectChannel.Disable", "%s"),
-        rt::ErrorInfo::new(400, "ResourceOfChannelExist", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: SetCasterChannelError::ERRORS,
     deprecated: false,
 };
 
@@ -173,57 +155,18 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetCasterChannelError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `DuplicateLocationID` (HTTP 400).
-        ///
-        /// Message: `%s`
-        DuplicateLocationId = "DuplicateLocationID",
-        /// `InvalidParameter.PlayStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterPlayStatus = "InvalidParameter.PlayStatus",
-        /// `InvalidChannelId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidChannelIdMalformed = "InvalidChannelId.Malformed",
-        /// `InvalidParameter.SeekOffset` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterSeekOffset = "InvalidParameter.SeekOffset",
-        /// `IncorrectChannel.Disable` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectChannelDisable = "IncorrectChannel.Disable",
-        /// `ResourceOfChannelExist` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ResourceOfChannelExist = "ResourceOfChannelExist",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        DuplicateLocationId = (400, "DuplicateLocationID", "%s"),
+        InvalidParameterPlayStatus = (400, "InvalidParameter.PlayStatus", "%s"),
+        InvalidChannelIdMalformed = (400, "InvalidChannelId.Malformed", "%s"),
+        InvalidParameterSeekOffset = (400, "InvalidParameter.SeekOffset", "%s"),
+        IncorrectChannelDisable = (400, "IncorrectChannel.Disable", "%s"),
+        ResourceOfChannelExist = (400, "ResourceOfChannelExist", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

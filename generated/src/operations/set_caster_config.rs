@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetCasterConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetCasterConfig`](crate::Client::set_caster_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetCasterConfig",
@@ -73,19 +69,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AutoSwitchUrgentConfig", rt::Shape::STRING)
             .doc("自动切备播配置。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCaster.ChannelDisableUnsupported", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.EnableChannel", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: SetCasterConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -315,49 +299,24 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetCasterConfigError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IncorrectCasterStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusInuse = "IncorrectCasterStatus.Inuse",
-        /// `InvalidCaster.ChannelDisableUnsupported` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterChannelDisableUnsupported = "InvalidCaster.ChannelDisableUnsupported",
-        /// `IncorrectCasterStatus.EnableChannel` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusEnableChannel = "IncorrectCasterStatus.EnableChannel",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IncorrectCasterStatusInuse = (400, "IncorrectCasterStatus.Inuse", "%s"),
+        InvalidCasterChannelDisableUnsupported = (
+            400,
+            "InvalidCaster.ChannelDisableUnsupported",
+            "%s",
+        ),
+        IncorrectCasterStatusEnableChannel = (
+            400,
+            "IncorrectCasterStatus.EnableChannel",
+            "%s",
+        ),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetCasterSceneConfig`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetCasterSceneConfig`](crate::Client::set_caster_scene_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetCasterSceneConfig",
@@ -50,26 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "布局ID。如果您通过[DescribeCasterLayouts接口](~~60260~~)查询导播台布局列表，请查看DescribeCasterLayouts接口调用返回的参数LayoutId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCaptionResource", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "ComponentNumberExceed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Idle", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.ConfigError", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidLayout.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidComponent.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "ResourceInChannel.NotFound", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.PreConditionFailed", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.Invalid", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: SetCasterSceneConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -163,77 +140,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetCasterSceneConfigError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `InvalidCaptionResource` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCaptionResource = "InvalidCaptionResource",
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `ComponentNumberExceed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ComponentNumberExceed = "ComponentNumberExceed",
-        /// `IncorrectSceneStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusIdle = "IncorrectSceneStatus.Idle",
-        /// `IncorrectSceneStatus.ConfigError` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusConfigError = "IncorrectSceneStatus.ConfigError",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InvalidLayout.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidLayoutNotFound = "InvalidLayout.NotFound",
-        /// `InvalidComponent.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidComponentNotFound = "InvalidComponent.NotFound",
-        /// `ResourceInChannel.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        ResourceInChannelNotFound = "ResourceInChannel.NotFound",
-        /// `ResourceInChannel.PreConditionFailed` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelPreConditionFailed = "ResourceInChannel.PreConditionFailed",
-        /// `ResourceInChannel.Invalid` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelInvalid = "ResourceInChannel.Invalid",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        InvalidCaptionResource = (400, "InvalidCaptionResource", "%s"),
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        ComponentNumberExceed = (400, "ComponentNumberExceed", "%s"),
+        IncorrectSceneStatusIdle = (400, "IncorrectSceneStatus.Idle", "%s"),
+        IncorrectSceneStatusConfigError = (400, "IncorrectSceneStatus.ConfigError", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InvalidLayoutNotFound = (404, "InvalidLayout.NotFound", "%s"),
+        InvalidComponentNotFound = (404, "InvalidComponent.NotFound", "%s"),
+        ResourceInChannelNotFound = (404, "ResourceInChannel.NotFound", "%s"),
+        ResourceInChannelPreConditionFailed = (
+            412,
+            "ResourceInChannel.PreConditionFailed",
+            "%s",
+        ),
+        ResourceInChannelInvalid = (412, "ResourceInChannel.Invalid", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveDomainCertificate`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetLiveDomainCertificate`](crate::Client::set_live_domain_certificate).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveDomainCertificate",
@@ -47,137 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "忽略证书名称重复的校验，覆盖原有同名证书信息。固定取值：**1**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSSLProtocol.ValueNotSupported",
-            "The specified value of parameter SSLProtocol is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "SSLPub.MissingParameter",
-            "An input parameter \"SSLPub\" that is mandatory for processing the request is not supplied.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "SSLPri.MissingParameter",
-            "An input parameter \"SSLPri\" that is mandatory for processing the request is not supplied.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSSLPub",
-            "The SSLPub you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSSLPri",
-            "The SSLPri you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.MissMatch",
-            "The SSLPri does not math the specified Certificate!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidCertificate.TooLong",
-            "The Certificate you provided is over the max length!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidCertName.TooLong",
-            "The Certificate name you provided is over the max length 128!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "IllegalOperationDomain",
-            "You are not authorized to operate the domain.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.NotPermittedOff",
-            "Turn off certificate will change domain scheduling, please contact customer service",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.SettedNotEffect",
-            "Certificate was successfully setted but does't take effect for protecting current service, please contact customer service",
-        ),
-        rt::ErrorInfo::new(400, "Certificate.NotFind", "Not find the certificate info."),
-        rt::ErrorInfo::new(400, "AuthenticationFailed", "Authentication failed."),
-        rt::ErrorInfo::new(
-            400,
-            "SetDomainCertificate.ParameterError",
-            "Parameters have error.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSSLPubOrInvalidSSLPri",
-            "The SSLPri or SSLPub you provided is malformed!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.StatusError",
-            "Certificate is not exist or its status is error.",
-        ),
-        rt::ErrorInfo::new(400, "DeleteFailed", "Delete certificate is failed."),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.Duplicated",
-            "The certificate name is duplicated.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Certificate.FormatError",
-            "The certificate format is error.",
-        ),
-        rt::ErrorInfo::new(400, "Certificate.KeyNull", "The private key is not null."),
-        rt::ErrorInfo::new(400, "Key.Malformed", "The private key format is error."),
-        rt::ErrorInfo::new(400, "CertStorage.failed", "The certificate storage failed."),
-        rt::ErrorInfo::new(
-            400,
-            "CertificateContent.Duplicated",
-            "The certificate is already uploaded, please don't upload again.",
-        ),
-        rt::ErrorInfo::new(400, "Certificate.Expired", "The certificate is expired."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomain.notOnline",
-            "The domain is not online, please check the domain status and try again later.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Decode.Error",
-            "The certificate sslpub or sslpri decode error.",
-        ),
-        rt::ErrorInfo::new(400, "sslPub.Error", "The SSLPub encoded failed."),
-        rt::ErrorInfo::new(400, "sslPri.Error", "The SSLPri encoded failed."),
-        rt::ErrorInfo::new(
-            400,
-            "DomainInSafeMode",
-            "This domain is in the safe mode. if you want to do this operation, please contact us!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "DomainInProtectedMode",
-            "This domain is in the protected mode. if you want to do this operation, please contact us!",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "FunctionMutex",
-            "Function is mutex with other function.",
-        ),
-        rt::ErrorInfo::new(
-            403,
-            "IllegalOperation",
-            "Illegal domain operate is not permitted.",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "CertName.MissingParameter",
-            "The CertName parameter is required.",
-        ),
-    ],
+    errors: SetLiveDomainCertificateError::ERRORS,
     deprecated: false,
 };
 
@@ -291,138 +157,123 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetLiveDomainCertificateError {
-        /// `InvalidSSLProtocol.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter SSLProtocol is not supported.`
-        InvalidSslProtocolValueNotSupported = "InvalidSSLProtocol.ValueNotSupported",
-        /// `SSLPub.MissingParameter` (HTTP 400).
-        ///
-        /// Message: `An input parameter "SSLPub" that is mandatory for processing the request is not supplied.`
-        SslPubMissingParameter = "SSLPub.MissingParameter",
-        /// `SSLPri.MissingParameter` (HTTP 400).
-        ///
-        /// Message: `An input parameter "SSLPri" that is mandatory for processing the request is not supplied.`
-        SslPriMissingParameter = "SSLPri.MissingParameter",
-        /// `InvalidSSLPub` (HTTP 400).
-        ///
-        /// Message: `The SSLPub you provided is malformed!`
-        InvalidSslPub = "InvalidSSLPub",
-        /// `InvalidSSLPri` (HTTP 400).
-        ///
-        /// Message: `The SSLPri you provided is malformed!`
-        InvalidSslPri = "InvalidSSLPri",
-        /// `Certificate.MissMatch` (HTTP 400).
-        ///
-        /// Message: `The SSLPri does not math the specified Certificate!`
-        CertificateMissMatch = "Certificate.MissMatch",
-        /// `InvalidCertificate.TooLong` (HTTP 400).
-        ///
-        /// Message: `The Certificate you provided is over the max length!`
-        InvalidCertificateTooLong = "InvalidCertificate.TooLong",
-        /// `InvalidCertName.TooLong` (HTTP 400).
-        ///
-        /// Message: `The Certificate name you provided is over the max length 128!`
-        InvalidCertNameTooLong = "InvalidCertName.TooLong",
-        /// `IllegalOperationDomain` (HTTP 400).
-        ///
-        /// Message: `You are not authorized to operate the domain.`
-        IllegalOperationDomain = "IllegalOperationDomain",
-        /// `Certificate.NotPermittedOff` (HTTP 400).
-        ///
-        /// Message: `Turn off certificate will change domain scheduling, please contact customer service`
-        CertificateNotPermittedOff = "Certificate.NotPermittedOff",
-        /// `Certificate.SettedNotEffect` (HTTP 400).
-        ///
-        /// Message: `Certificate was successfully setted but does't take effect for protecting current service, please contact customer service`
-        CertificateSettedNotEffect = "Certificate.SettedNotEffect",
-        /// `Certificate.NotFind` (HTTP 400).
-        ///
-        /// Message: `Not find the certificate info.`
-        CertificateNotFind = "Certificate.NotFind",
-        /// `AuthenticationFailed` (HTTP 400).
-        ///
-        /// Message: `Authentication failed.`
-        AuthenticationFailed = "AuthenticationFailed",
-        /// `SetDomainCertificate.ParameterError` (HTTP 400).
-        ///
-        /// Message: `Parameters have error.`
-        SetDomainCertificateParameterError = "SetDomainCertificate.ParameterError",
-        /// `InvalidSSLPubOrInvalidSSLPri` (HTTP 400).
-        ///
-        /// Message: `The SSLPri or SSLPub you provided is malformed!`
-        InvalidSslPubOrInvalidSslPri = "InvalidSSLPubOrInvalidSSLPri",
-        /// `Certificate.StatusError` (HTTP 400).
-        ///
-        /// Message: `Certificate is not exist or its status is error.`
-        CertificateStatusError = "Certificate.StatusError",
-        /// `DeleteFailed` (HTTP 400).
-        ///
-        /// Message: `Delete certificate is failed.`
-        DeleteFailed = "DeleteFailed",
-        /// `Certificate.Duplicated` (HTTP 400).
-        ///
-        /// Message: `The certificate name is duplicated.`
-        CertificateDuplicated = "Certificate.Duplicated",
-        /// `Certificate.FormatError` (HTTP 400).
-        ///
-        /// Message: `The certificate format is error.`
-        CertificateFormatError = "Certificate.FormatError",
-        /// `Certificate.KeyNull` (HTTP 400).
-        ///
-        /// Message: `The private key is not null.`
-        CertificateKeyNull = "Certificate.KeyNull",
-        /// `Key.Malformed` (HTTP 400).
-        ///
-        /// Message: `The private key format is error.`
-        KeyMalformed = "Key.Malformed",
-        /// `CertStorage.failed` (HTTP 400).
-        ///
-        /// Message: `The certificate storage failed.`
-        CertStorageFailed = "CertStorage.failed",
-        /// `CertificateContent.Duplicated` (HTTP 400).
-        ///
-        /// Message: `The certificate is already uploaded, please don't upload again.`
-        CertificateContentDuplicated = "CertificateContent.Duplicated",
-        /// `Certificate.Expired` (HTTP 400).
-        ///
-        /// Message: `The certificate is expired.`
-        CertificateExpired = "Certificate.Expired",
-        /// `InvalidDomain.notOnline` (HTTP 400).
-        ///
-        /// Message: `The domain is not online, please check the domain status and try again later.`
-        InvalidDomainNotOnline = "InvalidDomain.notOnline",
-        /// `Decode.Error` (HTTP 400).
-        ///
-        /// Message: `The certificate sslpub or sslpri decode error.`
-        DecodeError = "Decode.Error",
-        /// `sslPub.Error` (HTTP 400).
-        ///
-        /// Message: `The SSLPub encoded failed.`
-        SslPubError = "sslPub.Error",
-        /// `sslPri.Error` (HTTP 400).
-        ///
-        /// Message: `The SSLPri encoded failed.`
-        SslPriError = "sslPri.Error",
-        /// `DomainInSafeMode` (HTTP 400).
-        ///
-        /// Message: `This domain is in the safe mode. if you want to do this operation, please contact us!`
-        DomainInSafeMode = "DomainInSafeMode",
-        /// `DomainInProtectedMode` (HTTP 400).
-        ///
-        /// Message: `This domain is in the protected mode. if you want to do this operation, please contact us!`
-        DomainInProtectedMode = "DomainInProtectedMode",
-        /// `FunctionMutex` (HTTP 400).
-        ///
-        /// Message: `Function is mutex with other function.`
-        FunctionMutex = "FunctionMutex",
-        /// `IllegalOperation` (HTTP 403).
-        ///
-        /// Message: `Illegal domain operate is not permitted.`
-        IllegalOperation = "IllegalOperation",
-        /// `CertName.MissingParameter` (HTTP 404).
-        ///
-        /// Message: `The CertName parameter is required.`
-        CertNameMissingParameter = "CertName.MissingParameter",
+        InvalidSslProtocolValueNotSupported = (
+            400,
+            "InvalidSSLProtocol.ValueNotSupported",
+            "The specified value of parameter SSLProtocol is not supported.",
+        ),
+        SslPubMissingParameter = (
+            400,
+            "SSLPub.MissingParameter",
+            "An input parameter \"SSLPub\" that is mandatory for processing the request is not supplied.",
+        ),
+        SslPriMissingParameter = (
+            400,
+            "SSLPri.MissingParameter",
+            "An input parameter \"SSLPri\" that is mandatory for processing the request is not supplied.",
+        ),
+        InvalidSslPub = (400, "InvalidSSLPub", "The SSLPub you provided is malformed!"),
+        InvalidSslPri = (400, "InvalidSSLPri", "The SSLPri you provided is malformed!"),
+        CertificateMissMatch = (
+            400,
+            "Certificate.MissMatch",
+            "The SSLPri does not math the specified Certificate!",
+        ),
+        InvalidCertificateTooLong = (
+            400,
+            "InvalidCertificate.TooLong",
+            "The Certificate you provided is over the max length!",
+        ),
+        InvalidCertNameTooLong = (
+            400,
+            "InvalidCertName.TooLong",
+            "The Certificate name you provided is over the max length 128!",
+        ),
+        IllegalOperationDomain = (
+            400,
+            "IllegalOperationDomain",
+            "You are not authorized to operate the domain.",
+        ),
+        CertificateNotPermittedOff = (
+            400,
+            "Certificate.NotPermittedOff",
+            "Turn off certificate will change domain scheduling, please contact customer service",
+        ),
+        CertificateSettedNotEffect = (
+            400,
+            "Certificate.SettedNotEffect",
+            "Certificate was successfully setted but does't take effect for protecting current service, please contact customer service",
+        ),
+        CertificateNotFind = (400, "Certificate.NotFind", "Not find the certificate info."),
+        AuthenticationFailed = (400, "AuthenticationFailed", "Authentication failed."),
+        SetDomainCertificateParameterError = (
+            400,
+            "SetDomainCertificate.ParameterError",
+            "Parameters have error.",
+        ),
+        InvalidSslPubOrInvalidSslPri = (
+            400,
+            "InvalidSSLPubOrInvalidSSLPri",
+            "The SSLPri or SSLPub you provided is malformed!",
+        ),
+        CertificateStatusError = (
+            400,
+            "Certificate.StatusError",
+            "Certificate is not exist or its status is error.",
+        ),
+        DeleteFailed = (400, "DeleteFailed", "Delete certificate is failed."),
+        CertificateDuplicated = (
+            400,
+            "Certificate.Duplicated",
+            "The certificate name is duplicated.",
+        ),
+        CertificateFormatError = (
+            400,
+            "Certificate.FormatError",
+            "The certificate format is error.",
+        ),
+        CertificateKeyNull = (400, "Certificate.KeyNull", "The private key is not null."),
+        KeyMalformed = (400, "Key.Malformed", "The private key format is error."),
+        CertStorageFailed = (400, "CertStorage.failed", "The certificate storage failed."),
+        CertificateContentDuplicated = (
+            400,
+            "CertificateContent.Duplicated",
+            "The certificate is already uploaded, please don't upload again.",
+        ),
+        CertificateExpired = (400, "Certificate.Expired", "The certificate is expired."),
+        InvalidDomainNotOnline = (
+            400,
+            "InvalidDomain.notOnline",
+            "The domain is not online, please check the domain status and try again later.",
+        ),
+        DecodeError = (
+            400,
+            "Decode.Error",
+            "The certificate sslpub or sslpri decode error.",
+        ),
+        SslPubError = (400, "sslPub.Error", "The SSLPub encoded failed."),
+        SslPriError = (400, "sslPri.Error", "The SSLPri encoded failed."),
+        DomainInSafeMode = (
+            400,
+            "DomainInSafeMode",
+            "This domain is in the safe mode. if you want to do this operation, please contact us!",
+        ),
+        DomainInProtectedMode = (
+            400,
+            "DomainInProtectedMode",
+            "This domain is in the protected mode. if you want to do this operation, please contact us!",
+        ),
+        FunctionMutex = (400, "FunctionMutex", "Function is mutex with other function."),
+        IllegalOperation = (
+            403,
+            "IllegalOperation",
+            "Illegal domain operate is not permitted.",
+        ),
+        CertNameMissingParameter = (
+            404,
+            "CertName.MissingParameter",
+            "The CertName parameter is required.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveDomainMultiStreamConfig`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetLiveDomainMultiStreamConfig`](crate::Client::set_live_domain_multi_stream_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveDomainMultiStreamConfig",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .required(),
     ],
-    errors: &[],
+    errors: SetLiveDomainMultiStreamConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveDomainMultiStreamMaster`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetLiveDomainMultiStreamMaster`](crate::Client::set_live_domain_multi_stream_master).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveDomainMultiStreamMaster",
@@ -29,7 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).required(),
         rt::ParamInfo::query("UpstreamSequence", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: SetLiveDomainMultiStreamMasterError::ERRORS,
     deprecated: false,
 };
 

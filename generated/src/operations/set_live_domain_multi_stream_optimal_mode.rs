@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveDomainMultiStreamOptimalMode`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetLiveDomainMultiStreamOptimalMode`](crate::Client::set_live_domain_multi_stream_optimal_mode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveDomainMultiStreamOptimalMode",
@@ -35,7 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .required(),
     ],
-    errors: &[],
+    errors: SetLiveDomainMultiStreamOptimalModeError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveDomainStagingConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetLiveDomainStagingConfig`](crate::Client::set_live_domain_staging_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveDomainStagingConfig",
@@ -38,22 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "功能列表，仅在修改时需要指定ConfigId，详情请参见**Functions格式说明**。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidFunctionName.ValueNotSupported", "%s"),
-        rt::ErrorInfo::new(400, "InvalidArgName.ValueNotSupported", "%s"),
-        rt::ErrorInfo::new(400, "InvalidArgValue.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidRule.Malformed", "%s"),
-        rt::ErrorInfo::new(
-            400,
-            "ConfigurationConflicts",
-            "The staging environment has a configuration in effect. You cannot modify the production environment configuration.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomain.BelongToConfigGroup",
-            "The domain is bound to a configuration group. Modify the domain in the configuration group.",
-        ),
-    ],
+    errors: SetLiveDomainStagingConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -132,29 +113,23 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetLiveDomainStagingConfigError {
-        /// `InvalidFunctionName.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidFunctionNameValueNotSupported = "InvalidFunctionName.ValueNotSupported",
-        /// `InvalidArgName.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidArgNameValueNotSupported = "InvalidArgName.ValueNotSupported",
-        /// `InvalidArgValue.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidArgValueMalformed = "InvalidArgValue.Malformed",
-        /// `InvalidRule.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidRuleMalformed = "InvalidRule.Malformed",
-        /// `ConfigurationConflicts` (HTTP 400).
-        ///
-        /// Message: `The staging environment has a configuration in effect. You cannot modify the production environment configuration.`
-        ConfigurationConflicts = "ConfigurationConflicts",
-        /// `InvalidDomain.BelongToConfigGroup` (HTTP 400).
-        ///
-        /// Message: `The domain is bound to a configuration group. Modify the domain in the configuration group.`
-        InvalidDomainBelongToConfigGroup = "InvalidDomain.BelongToConfigGroup",
+        InvalidFunctionNameValueNotSupported = (
+            400,
+            "InvalidFunctionName.ValueNotSupported",
+            "%s",
+        ),
+        InvalidArgNameValueNotSupported = (400, "InvalidArgName.ValueNotSupported", "%s"),
+        InvalidArgValueMalformed = (400, "InvalidArgValue.Malformed", "%s"),
+        InvalidRuleMalformed = (400, "InvalidRule.Malformed", "%s"),
+        ConfigurationConflicts = (
+            400,
+            "ConfigurationConflicts",
+            "The staging environment has a configuration in effect. You cannot modify the production environment configuration.",
+        ),
+        InvalidDomainBelongToConfigGroup = (
+            400,
+            "InvalidDomain.BelongToConfigGroup",
+            "The domain is bound to a configuration group. Modify the domain in the configuration group.",
+        ),
     }
 }

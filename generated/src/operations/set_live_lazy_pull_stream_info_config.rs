@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveLazyPullStreamInfoConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetLiveLazyPullStreamInfoConfig`](crate::Client::set_live_lazy_pull_stream_info_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveLazyPullStreamInfoConfig",
@@ -47,7 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("回源拉流协议。取值："),
     ],
-    errors: &[],
+    errors: SetLiveLazyPullStreamInfoConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveMpuTaskSei`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetLiveMpuTaskSei`](crate::Client::set_live_mpu_task_sei).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveMpuTaskSei",
@@ -36,15 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("自定义SEI。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "OperationDenied",
-            "Your account has not enabled the Live service",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam", "Invalid Param"),
-        rt::ErrorInfo::new(400, "InvalidAppId", "Your AppId is invalid."),
-    ],
+    errors: SetLiveMpuTaskSeiError::ERRORS,
     deprecated: false,
 };
 
@@ -127,17 +115,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetLiveMpuTaskSeiError {
-        /// `OperationDenied` (HTTP 400).
-        ///
-        /// Message: `Your account has not enabled the Live service`
-        OperationDenied = "OperationDenied",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Invalid Param`
-        InvalidParam = "InvalidParam",
-        /// `InvalidAppId` (HTTP 400).
-        ///
-        /// Message: `Your AppId is invalid.`
-        InvalidAppId = "InvalidAppId",
+        OperationDenied = (
+            400,
+            "OperationDenied",
+            "Your account has not enabled the Live service",
+        ),
+        InvalidParam = (400, "InvalidParam", "Invalid Param"),
+        InvalidAppId = (400, "InvalidAppId", "Your AppId is invalid."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveStreamBlock`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetLiveStreamBlock`](crate::Client::set_live_stream_block).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveStreamBlock",
@@ -36,19 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LocationList", rt::Shape::STRING).required(),
         rt::ParamInfo::query("ReleaseTime", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidReleaseTime.Malformed",
-            "Specified ReleaseTime is malformed.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: SetLiveStreamBlockError::ERRORS,
     deprecated: false,
 };
 
@@ -146,18 +130,17 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetLiveStreamBlockError {
-        /// `InvalidReleaseTime.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified ReleaseTime is malformed.`
-        InvalidReleaseTimeMalformed = "InvalidReleaseTime.Malformed",
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidReleaseTimeMalformed = (
+            400,
+            "InvalidReleaseTime.Malformed",
+            "Specified ReleaseTime is malformed.",
+        ),
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

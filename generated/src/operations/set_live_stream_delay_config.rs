@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveStreamDelayConfig`, sent to `/` with POST.
-///
-/// Rate limit: 1000 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetLiveStreamDelayConfig`](crate::Client::set_live_stream_delay_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveStreamDelayConfig",
@@ -45,7 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RtmpLevel", rt::Shape::STRING)
             .doc("RTMP延迟级别。配置了RtmpDelay情况下忽略该参数。"),
     ],
-    errors: &[],
+    errors: SetLiveStreamDelayConfigError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetLiveStreamPreloadTasks`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetLiveStreamPreloadTasks`](crate::Client::set_live_stream_preload_tasks).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetLiveStreamPreloadTasks",
@@ -34,34 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PreloadedStartTime", rt::Shape::STRING),
         rt::ParamInfo::query("PreloadedEndTime", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidEndTime.Mismatch",
-            "Specified end time does not match the specified start time.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "Duration.Exceed",
-            "Duration between StartTime and EndTime is too long.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "QuotaExceeded.PreloadTaskslimit",
-            "Exceed max task count limit",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "NoSpecialConfiguration",
-            "no special configuration for domain name.",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: SetLiveStreamPreloadTasksError::ERRORS,
     deprecated: false,
 };
 
@@ -154,30 +123,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetLiveStreamPreloadTasksError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `InvalidEndTime.Mismatch` (HTTP 400).
-        ///
-        /// Message: `Specified end time does not match the specified start time.`
-        InvalidEndTimeMismatch = "InvalidEndTime.Mismatch",
-        /// `Duration.Exceed` (HTTP 400).
-        ///
-        /// Message: `Duration between StartTime and EndTime is too long.`
-        DurationExceed = "Duration.Exceed",
-        /// `QuotaExceeded.PreloadTaskslimit` (HTTP 400).
-        ///
-        /// Message: `Exceed max task count limit`
-        QuotaExceededPreloadTaskslimit = "QuotaExceeded.PreloadTaskslimit",
-        /// `NoSpecialConfiguration` (HTTP 400).
-        ///
-        /// Message: `no special configuration for domain name.`
-        NoSpecialConfiguration = "NoSpecialConfiguration",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        InvalidEndTimeMismatch = (
+            400,
+            "InvalidEndTime.Mismatch",
+            "Specified end time does not match the specified start time.",
+        ),
+        DurationExceed = (
+            400,
+            "Duration.Exceed",
+            "Duration between StartTime and EndTime is too long.",
+        ),
+        QuotaExceededPreloadTaskslimit = (
+            400,
+            "QuotaExceeded.PreloadTaskslimit",
+            "Exceed max task count limit",
+        ),
+        NoSpecialConfiguration = (
+            400,
+            "NoSpecialConfiguration",
+            "no special configuration for domain name.",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

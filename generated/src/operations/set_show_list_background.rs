@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetShowListBackground`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`SetShowListBackground`](crate::Client::set_show_list_background).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetShowListBackground",
@@ -33,7 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("MaterialId", rt::Shape::STRING),
         rt::ParamInfo::query("ResourceUrl", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: SetShowListBackgroundError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `SetSnapshotCallbackAuth`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`SetSnapshotCallbackAuth`](crate::Client::set_snapshot_callback_auth).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "SetSnapshotCallbackAuth",
@@ -39,11 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("自定义回调鉴权密钥。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: SetSnapshotCallbackAuthError::ERRORS,
     deprecated: false,
 };
 
@@ -136,17 +128,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum SetSnapshotCallbackAuthError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParam = (400, "MissingParam", "%s"),
+        MalformedParam = (400, "MalformedParam", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartCaster`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StartCaster`](crate::Client::start_caster).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartCaster",
@@ -33,28 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("导播台ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidShowList.EmptyList", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Cease", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Expire", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectChannel.Disable", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDomainName.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidTranscode.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidDelay.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCasterTemplate.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidConfiguration.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidResource.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StartCasterError::ERRORS,
     deprecated: false,
 };
 
@@ -138,86 +113,26 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartCasterError {
-        /// `InvalidShowList.EmptyList` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidShowListEmptyList = "InvalidShowList.EmptyList",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectCasterStatus.Cease` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusCease = "IncorrectCasterStatus.Cease",
-        /// `IncorrectCasterStatus.Expire` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusExpire = "IncorrectCasterStatus.Expire",
-        /// `IncorrectCasterStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusInuse = "IncorrectCasterStatus.Inuse",
-        /// `IncorrectSceneStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusInuse = "IncorrectSceneStatus.Inuse",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `IncorrectChannel.Disable` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectChannelDisable = "IncorrectChannel.Disable",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidDomainName.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDomainNameNotFound = "InvalidDomainName.NotFound",
-        /// `InvalidTranscode.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidTranscodeNotFound = "InvalidTranscode.NotFound",
-        /// `InvalidDelay.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidDelayNotFound = "InvalidDelay.NotFound",
-        /// `InvalidCasterTemplate.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterTemplateNotFound = "InvalidCasterTemplate.NotFound",
-        /// `InvalidConfiguration.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidConfigurationNotFound = "InvalidConfiguration.NotFound",
-        /// `InvalidResource.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidResourceNotFound = "InvalidResource.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidShowListEmptyList = (400, "InvalidShowList.EmptyList", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectCasterStatusCease = (400, "IncorrectCasterStatus.Cease", "%s"),
+        IncorrectCasterStatusExpire = (400, "IncorrectCasterStatus.Expire", "%s"),
+        IncorrectCasterStatusInuse = (400, "IncorrectCasterStatus.Inuse", "%s"),
+        IncorrectSceneStatusInuse = (400, "IncorrectSceneStatus.Inuse", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        IncorrectChannelDisable = (400, "IncorrectChannel.Disable", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidDomainNameNotFound = (404, "InvalidDomainName.NotFound", "%s"),
+        InvalidTranscodeNotFound = (404, "InvalidTranscode.NotFound", "%s"),
+        InvalidDelayNotFound = (404, "InvalidDelay.NotFound", "%s"),
+        InvalidCasterTemplateNotFound = (404, "InvalidCasterTemplate.NotFound", "%s"),
+        InvalidConfigurationNotFound = (404, "InvalidConfiguration.NotFound", "%s"),
+        InvalidResourceNotFound = (404, "InvalidResource.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartCasterScene`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StartCasterScene`](crate::Client::start_caster_scene).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartCasterScene",
@@ -34,21 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
         rt::ParamInfo::query("SceneId", rt::Shape::STRING).required().doc("场景ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus.Idle", "%s"),
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidLayout.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidConfiguration.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCasterTemplate.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StartCasterSceneError::ERRORS,
     deprecated: false,
 };
 
@@ -135,57 +117,18 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartCasterSceneError {
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectSceneStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusInuse = "IncorrectSceneStatus.Inuse",
-        /// `IncorrectCasterStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusIdle = "IncorrectCasterStatus.Idle",
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InvalidLayout.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidLayoutNotFound = "InvalidLayout.NotFound",
-        /// `InvalidConfiguration.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidConfigurationNotFound = "InvalidConfiguration.NotFound",
-        /// `InvalidCasterTemplate.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterTemplateNotFound = "InvalidCasterTemplate.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectSceneStatusInuse = (400, "IncorrectSceneStatus.Inuse", "%s"),
+        IncorrectCasterStatusIdle = (400, "IncorrectCasterStatus.Idle", "%s"),
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InvalidLayoutNotFound = (404, "InvalidLayout.NotFound", "%s"),
+        InvalidConfigurationNotFound = (404, "InvalidConfiguration.NotFound", "%s"),
+        InvalidCasterTemplateNotFound = (404, "InvalidCasterTemplate.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

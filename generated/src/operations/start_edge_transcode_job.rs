@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartEdgeTranscodeJob`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`StartEdgeTranscodeJob`](crate::Client::start_edge_transcode_job).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartEdgeTranscodeJob",
@@ -28,15 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ClusterId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("JobId", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(400, "UserTaskExceed", "%s"),
-        rt::ErrorInfo::new(400, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-        rt::ErrorInfo::new(403, "Forbidden", "%s"),
-        rt::ErrorInfo::new(404, "JobNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StartEdgeTranscodeJobError::ERRORS,
     deprecated: false,
 };
 
@@ -100,33 +88,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartEdgeTranscodeJobError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `UserTaskExceed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        UserTaskExceed = "UserTaskExceed",
-        /// `UserQuotaExceed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
-        /// `Forbidden` (HTTP 403).
-        ///
-        /// Message: `%s`
-        Forbidden = "Forbidden",
-        /// `JobNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        JobNotFound = "JobNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        UserTaskExceed = (400, "UserTaskExceed", "%s"),
+        UserQuotaExceed = (400, "UserQuotaExceed", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
+        Forbidden = (403, "Forbidden", "%s"),
+        JobNotFound = (404, "JobNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

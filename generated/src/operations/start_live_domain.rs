@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartLiveDomain`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StartLiveDomain`](crate::Client::start_live_domain).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartLiveDomain",
@@ -32,16 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("直播推流域名或播流域名。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "RecordCheckNotAvailable", "Please try again later."),
-        rt::ErrorInfo::new(400, "IcpBlack", "The domain is on the ICP blacklist."),
-        rt::ErrorInfo::new(400, "IspBlack", "The domain is on the ISP blacklist."),
-        rt::ErrorInfo::new(
-            400,
-            "DomainNotRecordedAliyun",
-            "The domain not access Ali Cloud for the record please access.",
-        ),
-    ],
+    errors: StartLiveDomainError::ERRORS,
     deprecated: false,
 };
 
@@ -106,21 +93,17 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartLiveDomainError {
-        /// `RecordCheckNotAvailable` (HTTP 400).
-        ///
-        /// Message: `Please try again later.`
-        RecordCheckNotAvailable = "RecordCheckNotAvailable",
-        /// `IcpBlack` (HTTP 400).
-        ///
-        /// Message: `The domain is on the ICP blacklist.`
-        IcpBlack = "IcpBlack",
-        /// `IspBlack` (HTTP 400).
-        ///
-        /// Message: `The domain is on the ISP blacklist.`
-        IspBlack = "IspBlack",
-        /// `DomainNotRecordedAliyun` (HTTP 400).
-        ///
-        /// Message: `The domain not access Ali Cloud for the record please access.`
-        DomainNotRecordedAliyun = "DomainNotRecordedAliyun",
+        RecordCheckNotAvailable = (
+            400,
+            "RecordCheckNotAvailable",
+            "Please try again later.",
+        ),
+        IcpBlack = (400, "IcpBlack", "The domain is on the ICP blacklist."),
+        IspBlack = (400, "IspBlack", "The domain is on the ISP blacklist."),
+        DomainNotRecordedAliyun = (
+            400,
+            "DomainNotRecordedAliyun",
+            "The domain not access Ali Cloud for the record please access.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartLiveStreamMonitor`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StartLiveStreamMonitor`](crate::Client::start_live_stream_monitor).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartLiveStreamMonitor",
@@ -33,15 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("监播室ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMonitorId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "StreamMonitorAlreadyStarted", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "StreamMonitorNotExist", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StartLiveStreamMonitorError::ERRORS,
     deprecated: false,
 };
 
@@ -114,33 +102,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartLiveStreamMonitorError {
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidMonitorId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMonitorIdMalformed = "InvalidMonitorId.Malformed",
-        /// `StreamMonitorAlreadyStarted` (HTTP 400).
-        ///
-        /// Message: `%s`
-        StreamMonitorAlreadyStarted = "StreamMonitorAlreadyStarted",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `StreamMonitorNotExist` (HTTP 404).
-        ///
-        /// Message: `%s`
-        StreamMonitorNotExist = "StreamMonitorNotExist",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidMonitorIdMalformed = (400, "InvalidMonitorId.Malformed", "%s"),
+        StreamMonitorAlreadyStarted = (400, "StreamMonitorAlreadyStarted", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        StreamMonitorNotExist = (404, "StreamMonitorNotExist", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartPlaylist`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StartPlaylist`](crate::Client::start_playlist).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartPlaylist",
@@ -43,23 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "启动偏移。视频文件起始偏移值。仅对文件视频有效， 单位：毫秒。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectCasterStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Inuse", "%s"),
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidNormType.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Offset", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.StartItemId", "%s"),
-        rt::ErrorInfo::new(403, "UserQuotaExceed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(404, "PlayListItemNotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCasterTemplate.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "IncorrectCasterStatus.EnableChannel", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StartPlaylistError::ERRORS,
     deprecated: false,
 };
 
@@ -159,66 +139,25 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StartPlaylistError {
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectCasterStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatus = "IncorrectCasterStatus",
-        /// `IncorrectSceneStatus.Inuse` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusInuse = "IncorrectSceneStatus.Inuse",
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidNormType.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidNormTypeMalformed = "InvalidNormType.Malformed",
-        /// `InvalidParameter.Offset` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterOffset = "InvalidParameter.Offset",
-        /// `InvalidParameter.StartItemId` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterStartItemId = "InvalidParameter.StartItemId",
-        /// `UserQuotaExceed` (HTTP 403).
-        ///
-        /// Message: `%s`
-        UserQuotaExceed = "UserQuotaExceed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `PlayListItemNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListItemNotFound = "PlayListItemNotFound",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidCasterTemplate.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterTemplateNotFound = "InvalidCasterTemplate.NotFound",
-        /// `IncorrectCasterStatus.EnableChannel` (HTTP 404).
-        ///
-        /// Message: `%s`
-        IncorrectCasterStatusEnableChannel = "IncorrectCasterStatus.EnableChannel",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectCasterStatus = (400, "IncorrectCasterStatus", "%s"),
+        IncorrectSceneStatusInuse = (400, "IncorrectSceneStatus.Inuse", "%s"),
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidNormTypeMalformed = (400, "InvalidNormType.Malformed", "%s"),
+        InvalidParameterOffset = (400, "InvalidParameter.Offset", "%s"),
+        InvalidParameterStartItemId = (400, "InvalidParameter.StartItemId", "%s"),
+        UserQuotaExceed = (403, "UserQuotaExceed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        PlayListItemNotFound = (404, "PlayListItemNotFound", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidCasterTemplateNotFound = (404, "InvalidCasterTemplate.NotFound", "%s"),
+        IncorrectCasterStatusEnableChannel = (
+            404,
+            "IncorrectCasterStatus.EnableChannel",
+            "%s",
+        ),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StartRtcCloudRecording`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`StartRtcCloudRecording`](crate::Client::start_rtc_cloud_recording).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StartRtcCloudRecording",
@@ -52,7 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("NotifyAuthKey", rt::Shape::STRING),
         rt::ParamInfo::query("MaxIdleTime", rt::Shape::int_range(Some(10), Some(86400))),
     ],
-    errors: &[],
+    errors: StartRtcCloudRecordingError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopCasterScene`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StopCasterScene`](crate::Client::stop_caster_scene).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopCasterScene",
@@ -34,17 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
         rt::ParamInfo::query("SceneId", rt::Shape::STRING).required().doc("场景ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSceneId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.Idle", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StopCasterSceneError::ERRORS,
     deprecated: false,
 };
 
@@ -126,41 +112,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopCasterSceneError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidSceneId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSceneIdMalformed = "InvalidSceneId.Malformed",
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectSceneStatus.Idle` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusIdle = "IncorrectSceneStatus.Idle",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidSceneIdMalformed = (400, "InvalidSceneId.Malformed", "%s"),
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectSceneStatusIdle = (400, "IncorrectSceneStatus.Idle", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopEdgeTranscodeJob`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`StopEdgeTranscodeJob`](crate::Client::stop_edge_transcode_job).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopEdgeTranscodeJob",
@@ -28,12 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ClusterId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("JobId", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-        rt::ErrorInfo::new(403, "Forbidden", "%s"),
-        rt::ErrorInfo::new(404, "JobNotFound", "%s"),
-    ],
+    errors: StopEdgeTranscodeJobError::ERRORS,
     deprecated: false,
 };
 
@@ -97,21 +88,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopEdgeTranscodeJobError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
-        /// `Forbidden` (HTTP 403).
-        ///
-        /// Message: `%s`
-        Forbidden = "Forbidden",
-        /// `JobNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        JobNotFound = "JobNotFound",
+        MissingParameter = (400, "MissingParameter", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
+        Forbidden = (403, "Forbidden", "%s"),
+        JobNotFound = (404, "JobNotFound", "%s"),
     }
 }

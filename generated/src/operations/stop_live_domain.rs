@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopLiveDomain`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StopLiveDomain`](crate::Client::stop_live_domain).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopLiveDomain",
@@ -32,7 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("直播推流域名或播流域名。"),
     ],
-    errors: &[],
+    errors: StopLiveDomainError::ERRORS,
     deprecated: false,
 };
 

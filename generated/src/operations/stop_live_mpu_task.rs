@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopLiveMPUTask`, sent to `/` with POST.
-///
-/// Rate limit: 500 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `delete`.
+/// The table the runtime and CLI read for [`StopLiveMPUTask`](crate::Client::stop_live_mpu_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopLiveMPUTask",
@@ -39,16 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "任务ID，仅支持传单个ID。由大小写字母、数字、下划线、短划线（-）组成，最大55字符。此ID为旁路转推的标识，需保证唯一。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(
-            403,
-            "OperationDenied",
-            "Your account has not enabled the Live service",
-        ),
-        rt::ErrorInfo::new(404, "MissingParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "InternalError"),
-    ],
+    errors: StopLiveMpuTaskError::ERRORS,
     deprecated: false,
 };
 
@@ -123,21 +110,13 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopLiveMpuTaskError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `Your account has not enabled the Live service`
-        OperationDenied = "OperationDenied",
-        /// `MissingParam` (HTTP 404).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `InternalError`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        OperationDenied = (
+            403,
+            "OperationDenied",
+            "Your account has not enabled the Live service",
+        ),
+        MissingParam = (404, "MissingParam", "%s"),
+        InternalError = (500, "InternalError", "InternalError"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopPlaylist`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`StopPlaylist`](crate::Client::stop_playlist).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopPlaylist",
@@ -35,11 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "节目单ID。如果您通过[AddPlaylistItems接口](~~203414~~)添加节目单项，请查看AddPlaylistItems接口调用返回的参数ProgramId值。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidProgramId.Malformed", "%s"),
-        rt::ErrorInfo::new(404, "PlayListNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StopPlaylistError::ERRORS,
     deprecated: false,
 };
 
@@ -111,17 +103,8 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopPlaylistError {
-        /// `InvalidProgramId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProgramIdMalformed = "InvalidProgramId.Malformed",
-        /// `PlayListNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        PlayListNotFound = "PlayListNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidProgramIdMalformed = (400, "InvalidProgramId.Malformed", "%s"),
+        PlayListNotFound = (404, "PlayListNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopRtcAsrTask`, sent to `/` with POST.
-///
-/// Rate limit: 20 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`StopRtcAsrTask`](crate::Client::stop_rtc_asr_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopRtcAsrTask",
@@ -31,10 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RegionId", rt::Shape::STRING),
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("任务ID。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: StopRtcAsrTaskError::ERRORS,
     deprecated: false,
 };
 
@@ -106,13 +99,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopRtcAsrTaskError {
-        /// `ConfigNotFound` (HTTP 400).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        ConfigNotFound = (400, "ConfigNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

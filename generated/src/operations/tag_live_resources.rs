@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `TagLiveResources`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`TagLiveResources`](crate::Client::tag_live_resources).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "TagLiveResources",
@@ -58,38 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("资源类型。固定值：**DOMAIN**。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidRegionId.Malformed",
-            "The specified RegionId is invalid.",
-        ),
-        rt::ErrorInfo::new(400, "Resource.NotExist", "The resource does not exist."),
-        rt::ErrorInfo::new(400, "TagKeyIsInvalid", "The specified TagKey is invalid."),
-        rt::ErrorInfo::new(400, "TooManyTags", "You have entered too many tags."),
-        rt::ErrorInfo::new(
-            400,
-            "TagValueIsInvalid",
-            "The specified TagValue is invalid.",
-        ),
-        rt::ErrorInfo::new(400, "TagKeyRepeated", "The specified TagKey is duplicated."),
-        rt::ErrorInfo::new(400, "TagIsInvalid", "The number of Tag exceeds 20."),
-        rt::ErrorInfo::new(
-            400,
-            "ResourceIdIsInvalid",
-            "The number of ResourceId exceeds 50.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "SystemTagIsInvalid",
-            "The number of System Tag exceeds 50.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "CustomTagIsInvalid",
-            "The number of Custom Tag exceeds 20.",
-        ),
-    ],
+    errors: TagLiveResourcesError::ERRORS,
     deprecated: false,
 };
 
@@ -171,46 +136,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum TagLiveResourcesError {
-        /// `InvalidRegionId.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specified RegionId is invalid.`
-        InvalidRegionIdMalformed = "InvalidRegionId.Malformed",
-        /// `Resource.NotExist` (HTTP 400).
-        ///
-        /// Message: `The resource does not exist.`
-        ResourceNotExist = "Resource.NotExist",
-        /// `TagKeyIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The specified TagKey is invalid.`
-        TagKeyIsInvalid = "TagKeyIsInvalid",
-        /// `TooManyTags` (HTTP 400).
-        ///
-        /// Message: `You have entered too many tags.`
-        TooManyTags = "TooManyTags",
-        /// `TagValueIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The specified TagValue is invalid.`
-        TagValueIsInvalid = "TagValueIsInvalid",
-        /// `TagKeyRepeated` (HTTP 400).
-        ///
-        /// Message: `The specified TagKey is duplicated.`
-        TagKeyRepeated = "TagKeyRepeated",
-        /// `TagIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of Tag exceeds 20.`
-        TagIsInvalid = "TagIsInvalid",
-        /// `ResourceIdIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of ResourceId exceeds 50.`
-        ResourceIdIsInvalid = "ResourceIdIsInvalid",
-        /// `SystemTagIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of System Tag exceeds 50.`
-        SystemTagIsInvalid = "SystemTagIsInvalid",
-        /// `CustomTagIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of Custom Tag exceeds 20.`
-        CustomTagIsInvalid = "CustomTagIsInvalid",
+        InvalidRegionIdMalformed = (
+            400,
+            "InvalidRegionId.Malformed",
+            "The specified RegionId is invalid.",
+        ),
+        ResourceNotExist = (400, "Resource.NotExist", "The resource does not exist."),
+        TagKeyIsInvalid = (400, "TagKeyIsInvalid", "The specified TagKey is invalid."),
+        TooManyTags = (400, "TooManyTags", "You have entered too many tags."),
+        TagValueIsInvalid = (400, "TagValueIsInvalid", "The specified TagValue is invalid."),
+        TagKeyRepeated = (400, "TagKeyRepeated", "The specified TagKey is duplicated."),
+        TagIsInvalid = (400, "TagIsInvalid", "The number of Tag exceeds 20."),
+        ResourceIdIsInvalid = (
+            400,
+            "ResourceIdIsInvalid",
+            "The number of ResourceId exceeds 50.",
+        ),
+        SystemTagIsInvalid = (
+            400,
+            "SystemTagIsInvalid",
+            "The number of System Tag exceeds 50.",
+        ),
+        CustomTagIsInvalid = (
+            400,
+            "CustomTagIsInvalid",
+            "The number of Custom Tag exceeds 20.",
+        ),
     }
 }
 

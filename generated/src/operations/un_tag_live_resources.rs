@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UnTagLiveResources`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`UnTagLiveResources`](crate::Client::un_tag_live_resources).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UnTagLiveResources",
@@ -59,14 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("All", rt::Shape::Boolean)
             .doc("删除所有标签。取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "TagIsInvalid", "The number of Tag exceeds 20."),
-        rt::ErrorInfo::new(
-            400,
-            "ResourceIdIsInvalid",
-            "The number of ResourceId exceeds 50.",
-        ),
-    ],
+    errors: UnTagLiveResourcesError::ERRORS,
     deprecated: false,
 };
 
@@ -157,14 +146,12 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UnTagLiveResourcesError {
-        /// `TagIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of Tag exceeds 20.`
-        TagIsInvalid = "TagIsInvalid",
-        /// `ResourceIdIsInvalid` (HTTP 400).
-        ///
-        /// Message: `The number of ResourceId exceeds 50.`
-        ResourceIdIsInvalid = "ResourceIdIsInvalid",
+        TagIsInvalid = (400, "TagIsInvalid", "The number of Tag exceeds 20."),
+        ResourceIdIsInvalid = (
+            400,
+            "ResourceIdIsInvalid",
+            "The number of ResourceId exceeds 50.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UnbanLiveMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UnbanLiveMessageGroup`](crate::Client::unban_live_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UnbanLiveMessageGroup",
@@ -28,7 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("GroupId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: UnbanLiveMessageGroupError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateCasterResourceGroup`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateCasterResourceGroup`](crate::Client::update_caster_resource_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateCasterResourceGroup",
@@ -28,7 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("NewResourceGroupId", rt::Shape::STRING).required(),
         rt::ParamInfo::query("CasterId", rt::Shape::STRING).required(),
     ],
-    errors: &[],
+    errors: UpdateCasterResourceGroupError::ERRORS,
     deprecated: false,
 };
 

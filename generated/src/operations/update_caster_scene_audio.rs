@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateCasterSceneAudio`, sent to `/` with POST.
-///
-/// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateCasterSceneAudio`](crate::Client::update_caster_scene_audio).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateCasterSceneAudio",
@@ -65,22 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "是否启用音频跟随。 默认启用音频跟随，为空则保持最近一次配置不变。取值：",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidCasterId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidUserId.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParameter.Malformed", "%s"),
-        rt::ErrorInfo::new(400, "InvalidAudioLayersAndMixListSize.Mismatch", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus", "%s"),
-        rt::ErrorInfo::new(400, "IncorrectSceneStatus.ConfigError", "%s"),
-        rt::ErrorInfo::new(400, "InvalidMixList.ExceedNorm", "%s"),
-        rt::ErrorInfo::new(401, "IllegalOperation", "%s"),
-        rt::ErrorInfo::new(404, "InvalidCaster.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "InvalidScene.NotFound", "%s"),
-        rt::ErrorInfo::new(404, "ResourceInChannel.NotFound", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.PreConditionFailed", "%s"),
-        rt::ErrorInfo::new(412, "ResourceInChannel.Invalid", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: UpdateCasterSceneAudioError::ERRORS,
     deprecated: false,
 };
 
@@ -183,62 +164,28 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateCasterSceneAudioError {
-        /// `InvalidCasterId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidCasterIdMalformed = "InvalidCasterId.Malformed",
-        /// `InvalidUserId.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidUserIdMalformed = "InvalidUserId.Malformed",
-        /// `InvalidParameter.Malformed` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameterMalformed = "InvalidParameter.Malformed",
-        /// `InvalidAudioLayersAndMixListSize.Mismatch` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidAudioLayersAndMixListSizeMismatch = "InvalidAudioLayersAndMixListSize.Mismatch",
-        /// `IncorrectSceneStatus` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatus = "IncorrectSceneStatus",
-        /// `IncorrectSceneStatus.ConfigError` (HTTP 400).
-        ///
-        /// Message: `%s`
-        IncorrectSceneStatusConfigError = "IncorrectSceneStatus.ConfigError",
-        /// `InvalidMixList.ExceedNorm` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidMixListExceedNorm = "InvalidMixList.ExceedNorm",
-        /// `IllegalOperation` (HTTP 401).
-        ///
-        /// Message: `%s`
-        IllegalOperation = "IllegalOperation",
-        /// `InvalidCaster.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidCasterNotFound = "InvalidCaster.NotFound",
-        /// `InvalidScene.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        InvalidSceneNotFound = "InvalidScene.NotFound",
-        /// `ResourceInChannel.NotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        ResourceInChannelNotFound = "ResourceInChannel.NotFound",
-        /// `ResourceInChannel.PreConditionFailed` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelPreConditionFailed = "ResourceInChannel.PreConditionFailed",
-        /// `ResourceInChannel.Invalid` (HTTP 412).
-        ///
-        /// Message: `%s`
-        ResourceInChannelInvalid = "ResourceInChannel.Invalid",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        InvalidCasterIdMalformed = (400, "InvalidCasterId.Malformed", "%s"),
+        InvalidUserIdMalformed = (400, "InvalidUserId.Malformed", "%s"),
+        InvalidParameterMalformed = (400, "InvalidParameter.Malformed", "%s"),
+        InvalidAudioLayersAndMixListSizeMismatch = (
+            400,
+            "InvalidAudioLayersAndMixListSize.Mismatch",
+            "%s",
+        ),
+        IncorrectSceneStatus = (400, "IncorrectSceneStatus", "%s"),
+        IncorrectSceneStatusConfigError = (400, "IncorrectSceneStatus.ConfigError", "%s"),
+        InvalidMixListExceedNorm = (400, "InvalidMixList.ExceedNorm", "%s"),
+        IllegalOperation = (401, "IllegalOperation", "%s"),
+        InvalidCasterNotFound = (404, "InvalidCaster.NotFound", "%s"),
+        InvalidSceneNotFound = (404, "InvalidScene.NotFound", "%s"),
+        ResourceInChannelNotFound = (404, "ResourceInChannel.NotFound", "%s"),
+        ResourceInChannelPreConditionFailed = (
+            412,
+            "ResourceInChannel.PreConditionFailed",
+            "%s",
+        ),
+        ResourceInChannelInvalid = (412, "ResourceInChannel.Invalid", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateCustomLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateCustomLiveStreamTranscode`](crate::Client::update_custom_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateCustomLiveStreamTranscode",
@@ -48,7 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ExtWithSource", rt::Shape::STRING),
         rt::ParamInfo::query("DeInterlaced", rt::Shape::Boolean),
     ],
-    errors: &[],
+    errors: UpdateCustomLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateEdgeTranscodeJob`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateEdgeTranscodeJob`](crate::Client::update_edge_transcode_job).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateEdgeTranscodeJob",
@@ -32,14 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamInput", rt::Shape::STRING),
         rt::ParamInfo::query("StreamOutput", rt::Shape::STRING),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s"),
-        rt::ErrorInfo::new(400, "MissingParameter", "%s"),
-        rt::ErrorInfo::new(403, "OperationDenied", "%s"),
-        rt::ErrorInfo::new(403, "Forbidden", "%s"),
-        rt::ErrorInfo::new(404, "TemplateNotFound", "%s"),
-        rt::ErrorInfo::new(404, "JobNotFound", "%s"),
-    ],
+    errors: UpdateEdgeTranscodeJobError::ERRORS,
     deprecated: false,
 };
 
@@ -122,29 +111,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateEdgeTranscodeJobError {
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameter = "InvalidParameter",
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParameter = "MissingParameter",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `%s`
-        OperationDenied = "OperationDenied",
-        /// `Forbidden` (HTTP 403).
-        ///
-        /// Message: `%s`
-        Forbidden = "Forbidden",
-        /// `TemplateNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        TemplateNotFound = "TemplateNotFound",
-        /// `JobNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        JobNotFound = "JobNotFound",
+        InvalidParameter = (400, "InvalidParameter", "%s"),
+        MissingParameter = (400, "MissingParameter", "%s"),
+        OperationDenied = (403, "OperationDenied", "%s"),
+        Forbidden = (403, "Forbidden", "%s"),
+        TemplateNotFound = (404, "TemplateNotFound", "%s"),
+        JobNotFound = (404, "JobNotFound", "%s"),
     }
 }

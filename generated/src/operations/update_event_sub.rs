@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateEventSub`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateEventSub`](crate::Client::update_event_sub).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateEventSub",
@@ -64,14 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("回调地址。回调内容请参见[CallBack](~~610983~~)。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InputInvalid", "%s."),
-        rt::ErrorInfo::new(400, "QuotaLimitError", "%s."),
-        rt::ErrorInfo::new(400, "ErrorInvalidCallBackUrl", "%s."),
-        rt::ErrorInfo::new(403, "NoAuth", "%s."),
-        rt::ErrorInfo::new(404, "ResourceNotExist", "%s."),
-        rt::ErrorInfo::new(500, "ServerError", "%s."),
-    ],
+    errors: UpdateEventSubError::ERRORS,
     deprecated: false,
 };
 
@@ -177,29 +166,11 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateEventSubError {
-        /// `InputInvalid` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InputInvalid = "InputInvalid",
-        /// `QuotaLimitError` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        QuotaLimitError = "QuotaLimitError",
-        /// `ErrorInvalidCallBackUrl` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        ErrorInvalidCallBackUrl = "ErrorInvalidCallBackUrl",
-        /// `NoAuth` (HTTP 403).
-        ///
-        /// Message: `%s.`
-        NoAuth = "NoAuth",
-        /// `ResourceNotExist` (HTTP 404).
-        ///
-        /// Message: `%s.`
-        ResourceNotExist = "ResourceNotExist",
-        /// `ServerError` (HTTP 500).
-        ///
-        /// Message: `%s.`
-        ServerError = "ServerError",
+        InputInvalid = (400, "InputInvalid", "%s."),
+        QuotaLimitError = (400, "QuotaLimitError", "%s."),
+        ErrorInvalidCallBackUrl = (400, "ErrorInvalidCallBackUrl", "%s."),
+        NoAuth = (403, "NoAuth", "%s."),
+        ResourceNotExist = (404, "ResourceNotExist", "%s."),
+        ServerError = (500, "ServerError", "%s."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveAISubtitle`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `create`.
+/// The table the runtime and CLI read for [`UpdateLiveAISubtitle`](crate::Client::update_live_ai_subtitle).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveAISubtitle",
@@ -79,10 +75,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Height", rt::Shape::STRING)
             .doc("预览画面高度，单位：px"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParameter", "%s."),
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-    ],
+    errors: UpdateLiveAiSubtitleError::ERRORS,
     deprecated: false,
 };
 
@@ -264,13 +257,7 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveAiSubtitleError {
-        /// `MissingParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        MissingParameter = "MissingParameter",
-        /// `InvalidParameter` (HTTP 400).
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
+        MissingParameter = (400, "MissingParameter", "%s."),
+        InvalidParameter = (400, "InvalidParameter", "%s."),
     }
 }

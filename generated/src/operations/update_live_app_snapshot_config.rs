@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveAppSnapshotConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveAppSnapshotConfig`](crate::Client::update_live_app_snapshot_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveAppSnapshotConfig",
@@ -48,43 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
         rt::ParamInfo::query("Callback", rt::Shape::STRING).doc("截图回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
-            "Specified paramters OverwriteOssObject or SequenceOssObject should have one.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssEndpoint.Malformed",
-            "Specified parameter OssEndpoint is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.Malformed",
-            "Specified parameter OssBucket is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOssBucket.NotFound",
-            "The parameter OssBucket does not exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOverwriteOssObject.Malformed",
-            "Specified parameter OverwriteOssObject is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidSequenceOssObject.Malformed",
-            "Specified parameter SequenceOssObject is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidConfig.NotFound",
-            "The speicified config does not exist.",
-        ),
-    ],
+    errors: UpdateLiveAppSnapshotConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -204,33 +164,40 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveAppSnapshotConfigError {
-        /// `InvalidOverwriteOssObjectOrSequenceOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified paramters OverwriteOssObject or SequenceOssObject should have one.`
-        InvalidOverwriteOssObjectOrSequenceOssObjectMalformed = "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
-        /// `InvalidOssEndpoint.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssEndpoint is not valid.`
-        InvalidOssEndpointMalformed = "InvalidOssEndpoint.Malformed",
-        /// `InvalidOssBucket.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OssBucket is not valid.`
-        InvalidOssBucketMalformed = "InvalidOssBucket.Malformed",
-        /// `InvalidOssBucket.NotFound` (HTTP 400).
-        ///
-        /// Message: `The parameter OssBucket does not exist.`
-        InvalidOssBucketNotFound = "InvalidOssBucket.NotFound",
-        /// `InvalidOverwriteOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter OverwriteOssObject is not valid.`
-        InvalidOverwriteOssObjectMalformed = "InvalidOverwriteOssObject.Malformed",
-        /// `InvalidSequenceOssObject.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter SequenceOssObject is not valid.`
-        InvalidSequenceOssObjectMalformed = "InvalidSequenceOssObject.Malformed",
-        /// `InvalidConfig.NotFound` (HTTP 400).
-        ///
-        /// Message: `The speicified config does not exist.`
-        InvalidConfigNotFound = "InvalidConfig.NotFound",
+        InvalidOverwriteOssObjectOrSequenceOssObjectMalformed = (
+            400,
+            "InvalidOverwriteOssObjectOrSequenceOssObject.Malformed",
+            "Specified paramters OverwriteOssObject or SequenceOssObject should have one.",
+        ),
+        InvalidOssEndpointMalformed = (
+            400,
+            "InvalidOssEndpoint.Malformed",
+            "Specified parameter OssEndpoint is not valid.",
+        ),
+        InvalidOssBucketMalformed = (
+            400,
+            "InvalidOssBucket.Malformed",
+            "Specified parameter OssBucket is not valid.",
+        ),
+        InvalidOssBucketNotFound = (
+            400,
+            "InvalidOssBucket.NotFound",
+            "The parameter OssBucket does not exist.",
+        ),
+        InvalidOverwriteOssObjectMalformed = (
+            400,
+            "InvalidOverwriteOssObject.Malformed",
+            "Specified parameter OverwriteOssObject is not valid.",
+        ),
+        InvalidSequenceOssObjectMalformed = (
+            400,
+            "InvalidSequenceOssObject.Malformed",
+            "Specified parameter SequenceOssObject is not valid.",
+        ),
+        InvalidConfigNotFound = (
+            400,
+            "InvalidConfig.NotFound",
+            "The speicified config does not exist.",
+        ),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveCenterTransfer`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveCenterTransfer`](crate::Client::update_live_center_transfer).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveCenterTransfer",
@@ -56,19 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "转推结束时间。日期格式按照ISO8601表示法，并使用UTC+0时间，格式为yyyy-MM-ddTHH:mm:ssZ。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "Parameter invalid."),
-        rt::ErrorInfo::new(
-            400,
-            "CodeIllegalDuration",
-            "param end_time is before start_time",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: UpdateLiveCenterTransferError::ERRORS,
     deprecated: false,
 };
 
@@ -209,18 +193,17 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveCenterTransferError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `Parameter invalid.`
-        InvalidParam = "InvalidParam",
-        /// `CodeIllegalDuration` (HTTP 400).
-        ///
-        /// Message: `param end_time is before start_time`
-        CodeIllegalDuration = "CodeIllegalDuration",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "Parameter invalid."),
+        CodeIllegalDuration = (
+            400,
+            "CodeIllegalDuration",
+            "param end_time is before start_time",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveDetectNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveDetectNotifyConfig`](crate::Client::update_live_detect_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveDetectNotifyConfig",
@@ -35,20 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("发现涉黄等违规内容的回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Malformed",
-            "Specified NotifyUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Unsafe",
-            "Specified NotifyUrl is not safe.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParams", "Invalid Params."),
-        rt::ErrorInfo::new(404, "InvalidConfig.NotFound", "Config does not exist."),
-    ],
+    errors: UpdateLiveDetectNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -126,21 +109,17 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveDetectNotifyConfigError {
-        /// `InvalidNotifyUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is invalid.`
-        InvalidNotifyUrlMalformed = "InvalidNotifyUrl.Malformed",
-        /// `InvalidNotifyUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is not safe.`
-        InvalidNotifyUrlUnsafe = "InvalidNotifyUrl.Unsafe",
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `Invalid Params.`
-        InvalidParams = "InvalidParams",
-        /// `InvalidConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `Config does not exist.`
-        InvalidConfigNotFound = "InvalidConfig.NotFound",
+        InvalidNotifyUrlMalformed = (
+            400,
+            "InvalidNotifyUrl.Malformed",
+            "Specified NotifyUrl is invalid.",
+        ),
+        InvalidNotifyUrlUnsafe = (
+            400,
+            "InvalidNotifyUrl.Unsafe",
+            "Specified NotifyUrl is not safe.",
+        ),
+        InvalidParams = (400, "InvalidParams", "Invalid Params."),
+        InvalidConfigNotFound = (404, "InvalidConfig.NotFound", "Config does not exist."),
     }
 }

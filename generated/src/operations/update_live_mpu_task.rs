@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveMPUTask`, sent to `/` with POST.
-///
-/// Rate limit: 500 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveMPUTask`](crate::Client::update_live_mpu_task).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveMPUTask",
@@ -72,16 +68,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json)
             .doc("SEI配置参数。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(
-            403,
-            "OperationDenied",
-            "Your account has not enabled the Live service",
-        ),
-        rt::ErrorInfo::new(404, "MissingParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "InternalError"),
-    ],
+    errors: UpdateLiveMpuTaskError::ERRORS,
     deprecated: false,
 };
 
@@ -203,22 +190,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveMpuTaskError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `Your account has not enabled the Live service`
-        OperationDenied = "OperationDenied",
-        /// `MissingParam` (HTTP 404).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `InternalError`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        OperationDenied = (
+            403,
+            "OperationDenied",
+            "Your account has not enabled the Live service",
+        ),
+        MissingParam = (404, "MissingParam", "%s"),
+        InternalError = (500, "InternalError", "InternalError"),
     }
 }
 

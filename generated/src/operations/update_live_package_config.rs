@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLivePackageConfig`, sent to `/` with POST.
-///
-/// Rate limit: 300 calls per minute per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateLivePackageConfig`](crate::Client::update_live_package_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLivePackageConfig",
@@ -52,17 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("IgnoreTranscode", rt::Shape::Boolean)
             .doc("是否忽略转码流，取值："),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "InvalidParams", "%s"),
-        rt::ErrorInfo::new(400, "InvalidProtocol", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSegmentNum", "%s"),
-        rt::ErrorInfo::new(400, "InvalidSegmentDuration", "%s"),
-        rt::ErrorInfo::new(400, "InvalidPartDuration", "%s"),
-        rt::ErrorInfo::new(404, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(409, "ConfigConflicts", "%s"),
-        rt::ErrorInfo::new(500, "InternalErr", "%s"),
-    ],
+    errors: UpdateLivePackageConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -237,41 +223,14 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLivePackageConfigError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InvalidParams` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParams = "InvalidParams",
-        /// `InvalidProtocol` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidProtocol = "InvalidProtocol",
-        /// `InvalidSegmentNum` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSegmentNum = "InvalidSegmentNum",
-        /// `InvalidSegmentDuration` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidSegmentDuration = "InvalidSegmentDuration",
-        /// `InvalidPartDuration` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidPartDuration = "InvalidPartDuration",
-        /// `ConfigNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `ConfigConflicts` (HTTP 409).
-        ///
-        /// Message: `%s`
-        ConfigConflicts = "ConfigConflicts",
-        /// `InternalErr` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalErr = "InternalErr",
+        MissingParam = (400, "MissingParam", "%s"),
+        InvalidParams = (400, "InvalidParams", "%s"),
+        InvalidProtocol = (400, "InvalidProtocol", "%s"),
+        InvalidSegmentNum = (400, "InvalidSegmentNum", "%s"),
+        InvalidSegmentDuration = (400, "InvalidSegmentDuration", "%s"),
+        InvalidPartDuration = (400, "InvalidPartDuration", "%s"),
+        ConfigNotFound = (404, "ConfigNotFound", "%s"),
+        ConfigConflicts = (409, "ConfigConflicts", "%s"),
+        InternalErr = (500, "InternalErr", "%s"),
     }
 }

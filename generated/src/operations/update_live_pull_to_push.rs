@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLivePullToPush`, sent to `/` with GET.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateLivePullToPush`](crate::Client::update_live_pull_to_push).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLivePullToPush",
@@ -49,7 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CallbackUrl", rt::Shape::STRING),
         rt::ParamInfo::query("FileIndex", rt::Shape::INTEGER),
     ],
-    errors: &[],
+    errors: UpdateLivePullToPushError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveRecordNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveRecordNotifyConfig`](crate::Client::update_live_record_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveRecordNotifyConfig",
@@ -48,35 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             },
         ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Malformed",
-            "Specified NotifyUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidNotifyUrl.Unsafe",
-            "Specified NotifyUrl is not safe.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOnDemandUrl.Malformed",
-            "Specified OnDemandUrl is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidOnDemandUrl.Unsafe",
-            "Specified OnDemandUrl is not safe.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomain.NotFound",
-            "Specified Domain is invalid.",
-        ),
-        rt::ErrorInfo::new(400, "Forbidden", "Ram Permission is forbidden."),
-        rt::ErrorInfo::new(404, "InvalidConfig.NotFound", "Config does not exist."),
-    ],
+    errors: UpdateLiveRecordNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -183,33 +151,32 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveRecordNotifyConfigError {
-        /// `InvalidNotifyUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is invalid.`
-        InvalidNotifyUrlMalformed = "InvalidNotifyUrl.Malformed",
-        /// `InvalidNotifyUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified NotifyUrl is not safe.`
-        InvalidNotifyUrlUnsafe = "InvalidNotifyUrl.Unsafe",
-        /// `InvalidOnDemandUrl.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified OnDemandUrl is invalid.`
-        InvalidOnDemandUrlMalformed = "InvalidOnDemandUrl.Malformed",
-        /// `InvalidOnDemandUrl.Unsafe` (HTTP 400).
-        ///
-        /// Message: `Specified OnDemandUrl is not safe.`
-        InvalidOnDemandUrlUnsafe = "InvalidOnDemandUrl.Unsafe",
-        /// `InvalidDomain.NotFound` (HTTP 400).
-        ///
-        /// Message: `Specified Domain is invalid.`
-        InvalidDomainNotFound = "InvalidDomain.NotFound",
-        /// `Forbidden` (HTTP 400).
-        ///
-        /// Message: `Ram Permission is forbidden.`
-        Forbidden = "Forbidden",
-        /// `InvalidConfig.NotFound` (HTTP 404).
-        ///
-        /// Message: `Config does not exist.`
-        InvalidConfigNotFound = "InvalidConfig.NotFound",
+        InvalidNotifyUrlMalformed = (
+            400,
+            "InvalidNotifyUrl.Malformed",
+            "Specified NotifyUrl is invalid.",
+        ),
+        InvalidNotifyUrlUnsafe = (
+            400,
+            "InvalidNotifyUrl.Unsafe",
+            "Specified NotifyUrl is not safe.",
+        ),
+        InvalidOnDemandUrlMalformed = (
+            400,
+            "InvalidOnDemandUrl.Malformed",
+            "Specified OnDemandUrl is invalid.",
+        ),
+        InvalidOnDemandUrlUnsafe = (
+            400,
+            "InvalidOnDemandUrl.Unsafe",
+            "Specified OnDemandUrl is not safe.",
+        ),
+        InvalidDomainNotFound = (
+            400,
+            "InvalidDomain.NotFound",
+            "Specified Domain is invalid.",
+        ),
+        Forbidden = (400, "Forbidden", "Ram Permission is forbidden."),
+        InvalidConfigNotFound = (404, "InvalidConfig.NotFound", "Config does not exist."),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveRecordVodConfig`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveRecordVodConfig`](crate::Client::update_live_record_vod_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveRecordVodConfig",
@@ -37,44 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ComposeVodTranscodeGroupId", rt::Shape::STRING),
         rt::ParamInfo::query("OnDemand", rt::Shape::INTEGER),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "ConfigAlreadyExists", "Config has already exist."),
-        rt::ErrorInfo::new(
-            400,
-            "CommomLiveRcordConfigExisted",
-            "Commom liverecord config has already exist.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAutoCompose.Malformed",
-            "Specified parameter AutoCompose is not valid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidAutoComposeAndComposeVodTranscodeGroupId.Malformed",
-            "Specified parameter AutoCompose and ComposeVodTranscodeGroupId is not valid, must both empty or input",
-        ),
-        rt::ErrorInfo::new(
-            403,
-            "InvalidRegion.Conflict",
-            "Specified parameter StorageLocation and Region is not match",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "InvalidStorage.NotFound",
-            "Specified parameter StorageLocation is not exist",
-        ),
-        rt::ErrorInfo::new(
-            404,
-            "InvalidTemplateGroupId.NotFound",
-            "Specified parameter vodTranscodeGroupId or composeVodTranscodeGroupId is not exist",
-        ),
-        rt::ErrorInfo::new(
-            500,
-            "InternalError",
-            "The request processing has failed due to backend service exception.",
-        ),
-    ],
+    errors: UpdateLiveRecordVodConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -166,37 +125,41 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveRecordVodConfigError {
-        /// `ConfigAlreadyExists` (HTTP 400).
-        ///
-        /// Message: `Config has already exist.`
-        ConfigAlreadyExists = "ConfigAlreadyExists",
-        /// `CommomLiveRcordConfigExisted` (HTTP 400).
-        ///
-        /// Message: `Commom liverecord config has already exist.`
-        CommomLiveRcordConfigExisted = "CommomLiveRcordConfigExisted",
-        /// `InvalidAutoCompose.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter AutoCompose is not valid.`
-        InvalidAutoComposeMalformed = "InvalidAutoCompose.Malformed",
-        /// `InvalidAutoComposeAndComposeVodTranscodeGroupId.Malformed` (HTTP 400).
-        ///
-        /// Message: `Specified parameter AutoCompose and ComposeVodTranscodeGroupId is not valid, must both empty or input`
-        InvalidAutoComposeAndComposeVodTranscodeGroupIdMalformed = "InvalidAutoComposeAndComposeVodTranscodeGroupId.Malformed",
-        /// `InvalidRegion.Conflict` (HTTP 403).
-        ///
-        /// Message: `Specified parameter StorageLocation and Region is not match`
-        InvalidRegionConflict = "InvalidRegion.Conflict",
-        /// `InvalidStorage.NotFound` (HTTP 404).
-        ///
-        /// Message: `Specified parameter StorageLocation is not exist`
-        InvalidStorageNotFound = "InvalidStorage.NotFound",
-        /// `InvalidTemplateGroupId.NotFound` (HTTP 404).
-        ///
-        /// Message: `Specified parameter vodTranscodeGroupId or composeVodTranscodeGroupId is not exist`
-        InvalidTemplateGroupIdNotFound = "InvalidTemplateGroupId.NotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `The request processing has failed due to backend service exception.`
-        InternalError = "InternalError",
+        ConfigAlreadyExists = (400, "ConfigAlreadyExists", "Config has already exist."),
+        CommomLiveRcordConfigExisted = (
+            400,
+            "CommomLiveRcordConfigExisted",
+            "Commom liverecord config has already exist.",
+        ),
+        InvalidAutoComposeMalformed = (
+            400,
+            "InvalidAutoCompose.Malformed",
+            "Specified parameter AutoCompose is not valid.",
+        ),
+        InvalidAutoComposeAndComposeVodTranscodeGroupIdMalformed = (
+            400,
+            "InvalidAutoComposeAndComposeVodTranscodeGroupId.Malformed",
+            "Specified parameter AutoCompose and ComposeVodTranscodeGroupId is not valid, must both empty or input",
+        ),
+        InvalidRegionConflict = (
+            403,
+            "InvalidRegion.Conflict",
+            "Specified parameter StorageLocation and Region is not match",
+        ),
+        InvalidStorageNotFound = (
+            404,
+            "InvalidStorage.NotFound",
+            "Specified parameter StorageLocation is not exist",
+        ),
+        InvalidTemplateGroupIdNotFound = (
+            404,
+            "InvalidTemplateGroupId.NotFound",
+            "Specified parameter vodTranscodeGroupId or composeVodTranscodeGroupId is not exist",
+        ),
+        InternalError = (
+            500,
+            "InternalError",
+            "The request processing has failed due to backend service exception.",
+        ),
     }
 }

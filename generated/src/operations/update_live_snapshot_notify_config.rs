@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveSnapshotNotifyConfig`, sent to `/` with POST.
-///
-/// Rate limit: 30 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveSnapshotNotifyConfig`](crate::Client::update_live_snapshot_notify_config).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveSnapshotNotifyConfig",
@@ -41,12 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
                 "回调鉴权密钥，长度为16~32个字符，只允许填大小写字母和数字。",
             ),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "MissingParam", "%s"),
-        rt::ErrorInfo::new(400, "MalformedParam", "%s"),
-        rt::ErrorInfo::new(404, "ConfigNotFound", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "%s"),
-    ],
+    errors: UpdateLiveSnapshotNotifyConfigError::ERRORS,
     deprecated: false,
 };
 
@@ -140,21 +131,9 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveSnapshotNotifyConfigError {
-        /// `MissingParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `MalformedParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        MalformedParam = "MalformedParam",
-        /// `ConfigNotFound` (HTTP 404).
-        ///
-        /// Message: `%s`
-        ConfigNotFound = "ConfigNotFound",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `%s`
-        InternalError = "InternalError",
+        MissingParam = (400, "MissingParam", "%s"),
+        MalformedParam = (400, "MalformedParam", "%s"),
+        ConfigNotFound = (404, "ConfigNotFound", "%s"),
+        InternalError = (500, "InternalError", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateLiveStreamTranscode`](crate::Client::update_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveStreamTranscode",
@@ -31,7 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EncryptParameters", rt::Shape::STRING),
         rt::ParamInfo::query("Lazy", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: UpdateLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 

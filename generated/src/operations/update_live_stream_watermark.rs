@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveStreamWatermark`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveStreamWatermark`](crate::Client::update_live_stream_watermark).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveStreamWatermark",
@@ -54,7 +50,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PictureUrl", rt::Shape::STRING)
             .doc("水印图片链接。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: UpdateLiveStreamWatermarkError::ERRORS,
     deprecated: false,
 };
 
@@ -196,9 +192,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveStreamWatermarkError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateLiveStreamWatermarkRule`, sent to `/` with POST.
-///
-/// Rate limit: 60 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateLiveStreamWatermarkRule`](crate::Client::update_live_stream_watermark_rule).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateLiveStreamWatermarkRule",
@@ -37,7 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自定义规则描述信息。"),
         rt::ParamInfo::query("TemplateId", rt::Shape::STRING).doc("水印模板ID。"),
     ],
-    errors: &[rt::ErrorInfo::new(400, "InvalidParameters", "%s")],
+    errors: UpdateLiveStreamWatermarkRuleError::ERRORS,
     deprecated: false,
 };
 
@@ -128,9 +124,6 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateLiveStreamWatermarkRuleError {
-        /// `InvalidParameters` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParameters = "InvalidParameters",
+        InvalidParameters = (400, "InvalidParameters", "%s"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateMessageGroup`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateMessageGroup`](crate::Client::update_message_group).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateMessageGroup",
@@ -38,7 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json)
             .doc("拓展字段。"),
     ],
-    errors: &[],
+    errors: UpdateMessageGroupError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateRtcCloudRecording`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateRtcCloudRecording`](crate::Client::update_rtc_cloud_recording).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateRtcCloudRecording",
@@ -37,7 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             )
             .style(rt::ParamStyle::Json),
     ],
-    errors: &[],
+    errors: UpdateRtcCloudRecordingError::ERRORS,
     deprecated: false,
 };
 

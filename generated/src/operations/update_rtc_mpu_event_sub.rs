@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateRtcMPUEventSub`, sent to `/` with POST.
-///
-/// Rate limit: 50 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `update`.
+/// The table the runtime and CLI read for [`UpdateRtcMPUEventSub`](crate::Client::update_rtc_mpu_event_sub).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateRtcMPUEventSub",
@@ -37,16 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
         rt::ParamInfo::query("CallbackUrl", rt::Shape::STRING).doc("回调地址。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParam", "%s"),
-        rt::ErrorInfo::new(
-            403,
-            "OperationDenied",
-            "Your account has not enabled the Live service",
-        ),
-        rt::ErrorInfo::new(404, "MissingParam", "%s"),
-        rt::ErrorInfo::new(500, "InternalError", "InternalError"),
-    ],
+    errors: UpdateRtcMpuEventSubError::ERRORS,
     deprecated: false,
 };
 
@@ -128,21 +115,13 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum UpdateRtcMpuEventSubError {
-        /// `InvalidParam` (HTTP 400).
-        ///
-        /// Message: `%s`
-        InvalidParam = "InvalidParam",
-        /// `OperationDenied` (HTTP 403).
-        ///
-        /// Message: `Your account has not enabled the Live service`
-        OperationDenied = "OperationDenied",
-        /// `MissingParam` (HTTP 404).
-        ///
-        /// Message: `%s`
-        MissingParam = "MissingParam",
-        /// `InternalError` (HTTP 500).
-        ///
-        /// Message: `InternalError`
-        InternalError = "InternalError",
+        InvalidParam = (400, "InvalidParam", "%s"),
+        OperationDenied = (
+            403,
+            "OperationDenied",
+            "Your account has not enabled the Live service",
+        ),
+        MissingParam = (404, "MissingParam", "%s"),
+        InternalError = (500, "InternalError", "InternalError"),
     }
 }

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `UpdateRtsLiveStreamTranscode`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level not documented.
+/// The table the runtime and CLI read for [`UpdateRtsLiveStreamTranscode`](crate::Client::update_rts_live_stream_transcode).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "UpdateRtsLiveStreamTranscode",
@@ -44,7 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AudioChannelNum", rt::Shape::INTEGER),
         rt::ParamInfo::query("Lazy", rt::Shape::STRING),
     ],
-    errors: &[],
+    errors: UpdateRtsLiveStreamTranscodeError::ERRORS,
     deprecated: false,
 };
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `VerifyLiveDomainOwner`, sent to `/` with POST.
-///
-/// Rate limit: not documented.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`VerifyLiveDomainOwner`](crate::Client::verify_live_domain_owner).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "VerifyLiveDomainOwner",
@@ -28,13 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING).required(),
         rt::ParamInfo::query("VerifyType", rt::Shape::STRING).required(),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "DomainOwnerVerifyFail",
-            "Owner verification of the root domain failed.",
-        ),
-    ],
+    errors: VerifyLiveDomainOwnerError::ERRORS,
     deprecated: false,
 };
 
@@ -98,9 +88,10 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum VerifyLiveDomainOwnerError {
-        /// `DomainOwnerVerifyFail` (HTTP 400).
-        ///
-        /// Message: `Owner verification of the root domain failed.`
-        DomainOwnerVerifyFail = "DomainOwnerVerifyFail",
+        DomainOwnerVerifyFail = (
+            400,
+            "DomainOwnerVerifyFail",
+            "Owner verification of the root domain failed.",
+        ),
     }
 }
