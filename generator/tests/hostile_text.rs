@@ -56,15 +56,21 @@ fn hostile_descriptions_and_examples_stay_inert() {
         &base(),
         "          description: The task ID.\n          schema:\n            type: string\n",
         &format!(
-            "          description: {}\n          schema:\n            type: string\n        - name: Ratio\n          in: query\n          required: true\n          example: 1e400\n          schema:\n            type: number\n",
+            "          description: {}\n          example: task-1\n          schema:\n            type: string\n        - name: Ratio\n          in: query\n          required: true\n          example: 1e400\n          schema:\n            type: number\n",
             serde_json::to_string(description).expect("json")
         ),
+    );
+    // The crate docs' example is the operation the spec marks, called with its examples.
+    let text = replace(
+        &text,
+        "            $ref: '#/components/schemas/Region'\n",
+        "            $ref: '#/components/schemas/Region'\n          example: cn-shanghai\n",
     );
     let text = replace(
         &text,
         "      summary: Stops a pulled-stream relay task.\n",
         &format!(
-            "      summary: Stops a task.\n      description: {}\n",
+            "      summary: Stops a task.\n      x-livegen-example: true\n      description: {}\n",
             serde_json::to_string(description).expect("json")
         ),
     );

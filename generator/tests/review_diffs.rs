@@ -261,3 +261,31 @@ fn editing_an_imported_action_changes_only_its_file() {
     );
     assert!(files.contains(&"src/operations/describe_live_domain_detail.rs"));
 }
+
+/// The spec chooses the crate-doc example: a required parameter without an `example`, or
+/// a second marked operation, is refused with the place to fix.
+#[test]
+fn the_example_operation_needs_examples_and_is_unique() {
+    let base = spec();
+    let no_example = edit(
+        &base,
+        "          example: 3bb44350-0c34-49c7-8c5e-cba5e6c0****\n",
+        "",
+    );
+    let err = livegen_generator::generate("spec/live.yaml", &no_example)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("parameter `TaskId` of the example operation has no `example`"),
+        "{err}"
+    );
+    let twice = edit(
+        &base,
+        "      operationId: DescribeLiveDomainDetail\n",
+        "      operationId: DescribeLiveDomainDetail\n      x-livegen-example: true\n",
+    );
+    let err = livegen_generator::generate("spec/live.yaml", &twice)
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("both set `x-livegen-example`"), "{err}");
+}
