@@ -10,6 +10,7 @@
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
 //!   process or, with the `redis` feature, for a whole fleet,
+//! - [`pagination`]: paginators, the page loop as `Stream`s of pages and items,
 //! - [`retry`]: backoff with jitter for transient failures,
 //! - [`error`]: the service error envelope and the outer [`SdkError`],
 //! - `cli` (feature `cli`): the command line built from the operation tables,
@@ -26,6 +27,7 @@ pub mod error;
 pub mod limiter;
 mod macros;
 pub mod operation;
+pub mod pagination;
 pub mod params;
 pub mod retry;
 pub mod signing;
@@ -40,6 +42,7 @@ pub use operation::{
     ErrorInfo, FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamLocation, ParamStyle,
     QpsLimit, QpsScope, RamAuthorization, Service, Shape,
 };
+pub use pagination::{Items, PageStyle, Pages, Pagination, Paginator};
 pub use params::{Encoded, InvalidInput, RESERVED_PARAM_NAMES, encode};
 pub use retry::RetryConfig;
 

@@ -53,6 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ErrorInfo::new(400, "CodeTaskHasStopped", "The task has been stopped."),
         rt::ErrorInfo::new(500, "InternalError", "%s."),
     ],
+    pagination: None,
     deprecated: false,
 };
 

@@ -91,6 +91,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let conditions = &ram.condition_keys;
     let dependents = &ram.dependent_actions;
     let deprecated = op.deprecated;
+    let pagination = quote!(None);
     let d = doc(&facts(op).join("\n\n"));
     quote! {
         #d
@@ -110,6 +111,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
             },
             params: &[#(#params),*],
             errors: &[#(#errors),*],
+            pagination: #pagination,
             deprecated: #deprecated,
         };
     }

@@ -49,6 +49,7 @@ pub static STOP: Operation = Operation {
         ParamInfo::query("TaskId", Shape::STRING).required(),
     ],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 

@@ -27,6 +27,7 @@ fn op(methods: &'static [HttpMethod], params: &'static [ParamInfo]) -> Operation
         ram: RamAuthorization::UNDOCUMENTED,
         params,
         errors: &[],
+        pagination: None,
         deprecated: false,
     }
 }

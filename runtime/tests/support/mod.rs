@@ -335,6 +335,7 @@ pub static STOP: Operation = Operation {
     ram: RAM,
     params: PARAMS,
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
