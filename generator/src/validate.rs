@@ -5,6 +5,7 @@
 //! so a user fixes a bad spec in one round trip.
 
 mod decode;
+mod pagination;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -195,6 +196,9 @@ fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
                 },
             );
         }
+    }
+    for op in &operations {
+        pagination::check(op, &schemas, p);
     }
     if operations.is_empty() && p.0.is_empty() {
         p.hinted(
@@ -393,6 +397,7 @@ fn operation(
             "x-acs-qps",
             "x-acs-ram",
             "x-acs-errors",
+            "x-acs-pagination",
         ],
         &["tags", "externalDocs", "security", "servers", "callbacks"],
         p,
@@ -416,6 +421,7 @@ fn operation(
     let errors = errors(&obj, p);
     let output = responses_of(&obj, &errors, responses, p);
     let deprecated = obj.bool("deprecated", p).unwrap_or(false);
+    let pagination = pagination::decode(&obj, p);
     let (action, path, methods) = rpc?;
     Some(Operation {
         pointer: pointer.to_owned(),
@@ -429,6 +435,7 @@ fn operation(
         params: params?,
         output: output?,
         errors: errors?,
+        pagination: pagination.ok()?,
         deprecated,
     })
 }

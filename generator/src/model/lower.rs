@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::naming::{Case, Scope, ident};
 use super::{
-    Api, EnumDef, EnumValue, ErrorVariant, Field, Operation, Qps, StructDef, Ty, TypeDef, TypeRef,
+    Api, EnumDef, EnumValue, ErrorVariant, Field, Operation, Paginator, Qps, StructDef, Ty,
+    TypeDef, TypeRef,
 };
 use crate::diagnostics::Diagnostic;
 use crate::escape::prose;
@@ -107,6 +108,19 @@ impl<'a> Lower<'a> {
         // One name serves as the client method and the module file, so two actions that
         // differ only in case (`ABTest`, `AbTest`) are a spec error, never an overwrite.
         let fn_name = methods.name(&op.action, Case::Snake, &op.pointer, &mut self.diags)?;
+        let paginator = match &op.pagination {
+            None => None,
+            Some(pagination) => {
+                let method = format!("{fn_name}_paginator");
+                let label = format!("the paginator method of `{}`", op.action);
+                methods
+                    .claim(&method, &label, &pagination.pointer, &mut self.diags)
+                    .then(|| Paginator {
+                        method,
+                        pagination: pagination.clone(),
+                    })
+            }
+        };
         // Named from the whole word, so action `Self` gives `SelfInput`, not `Self_Input`.
         let [input, output, error] = ["Input", "Output", "Error"].map(|s| {
             ident(&format!("{}{s}", op.action), Case::TypeDef)
@@ -249,6 +263,7 @@ impl<'a> Lower<'a> {
             output_doc,
             errors,
             types: Vec::new(),
+            paginator,
         })
     }
 
