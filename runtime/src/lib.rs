@@ -23,6 +23,7 @@ pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod endpoint;
+pub mod env;
 pub mod error;
 pub mod limiter;
 mod macros;
