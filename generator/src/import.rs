@@ -5,7 +5,8 @@
 //! `style`, type, format, enum, required, bounds, lengths, pattern, example, description),
 //! the 200 answer's schema, error codes with status and message, `deprecated`, the
 //! access level (`systemTags.operationType`, the column RAM's docs show) and the
-//! per-account QPS limit stated in the description's prose (`单用户QPS限制为30次/秒`).
+//! per-account QPS limit stated in the description's prose (`单用户QPS限制为30次/秒`),
+//! and the pagination convention recognised from names (`import/pagination.rs`).
 //! What it does not say is left out, never invented; what cannot be mapped is reported
 //! per action in [`Imported::unmapped`], so nothing is dropped silently.
 //!
@@ -16,6 +17,8 @@
 //!
 //! Nothing here is specific to one product: product code, version and endpoints come from
 //! the metadata's `info` and `endpoints`.
+
+mod pagination;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -476,6 +479,22 @@ impl Cx {
         op.insert(s("responses"), Yaml::Mapping(responses));
         if !errors.is_empty() {
             op.insert(s("x-acs-errors"), Yaml::Sequence(errors));
+        }
+        match pagination::detect(api) {
+            Ok(Some(found)) => {
+                let mut m = Mapping::new();
+                for (key, value) in found.entries {
+                    m.insert(s(key), s(&value));
+                }
+                op.insert(s("x-acs-pagination"), Yaml::Mapping(m));
+            }
+            Ok(None) => {}
+            Err(pagination::Missed(why)) => {
+                self.unmapped(
+                    &format!("{base}/parameters"),
+                    format!("no pagination: {why}"),
+                );
+            }
         }
         for key in api.as_object().into_iter().flat_map(|o| o.keys()) {
             let known = [

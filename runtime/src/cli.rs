@@ -12,6 +12,9 @@
 //! (`--Domain a --Domain b`); objects, maps, lists of objects and free-form values as one
 //! JSON text. A value that does not parse is a usage error naming the flag.
 //!
+//! `--all-pages` fetches every page of a paginated operation and prints one answer with
+//! every item.
+//!
 //! The global options (`--endpoint`, `--dry-run`, …) may come before or after the
 //! subcommand, except for an operation with a parameter of the same name: then they are
 //! accepted before the subcommand only. Server text is sanitised before it is printed.
@@ -69,6 +72,7 @@ pub const RESERVED_FLAG_NAMES: &[&str] = &[
     "region-id",
     "signature-version",
     "dry-run",
+    "all-pages",
     "max-attempts",
     "timeout",
     "no-rate-limit",
@@ -133,6 +137,20 @@ pub async fn run(
             }
             Err(e) => Problem::config(e.to_string()).report(err),
         };
+    }
+    if global.all_pages {
+        if op.pagination.is_none() {
+            return Problem::usage(format!(
+                "--all-pages: `{}` is not paginated (its spec has no x-acs-pagination)",
+                op.action
+            ))
+            .report(err);
+        }
+        let merged = client
+            .paginator::<_, serde_json::Value, ServiceError>(op, &input)
+            .merged()
+            .await;
+        return report(merged, out, err);
     }
     report(client.call_value(op, &input).await, out, err)
 }
@@ -229,6 +247,7 @@ const GLOBAL_IDS: &[&str] = &[
     "region_id",
     "signature_version",
     "dry_run",
+    "all_pages",
     "max_attempts",
     "timeout_secs",
     "no_rate_limit",
@@ -471,6 +490,11 @@ pub struct GlobalArgs {
     /// Print the signed request instead of sending it.
     #[arg(long = "dry-run", global = true)]
     pub dry_run: bool,
+    /// For a paginated operation: fetch every page and print one answer holding every
+    /// item (like aliyun-cli's `--pager`); a page number or token given is where paging
+    /// starts.
+    #[arg(long = "all-pages", global = true)]
+    pub all_pages: bool,
     /// Attempts per call, the first included (1 disables retries).
     #[arg(long = "max-attempts", global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub max_attempts: u32,

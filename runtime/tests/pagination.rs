@@ -344,3 +344,22 @@ async fn pages_are_a_send_stream() {
         .pages();
     assert_stream(&pages);
 }
+
+/// Shaped like `ListLiveMessageGroupMessages`: the "token" is an integer both ways.
+static NUMBERED_TOKENS: Operation = Operation {
+    params: &[ParamInfo::query("NextPageToken", Shape::INTEGER)],
+    ..TOKENS
+};
+
+#[tokio::test]
+async fn integer_tokens_are_sent_as_integers() {
+    let (server, client) = client(vec![
+        Reply::json(200, r#"{"UserList": ["a"], "NextPageToken": 7}"#),
+        Reply::json(200, r#"{"UserList": ["b"]}"#),
+    ])
+    .await;
+    let (items, error) = all_items(&client, &NUMBERED_TOKENS, json!({})).await;
+    assert_eq!(items, ["a", "b"]);
+    assert!(error.is_none());
+    assert_eq!(sent(&server, "NextPageToken"), [None, Some("7".into())]);
+}

@@ -169,7 +169,7 @@ pub fn check(op: &Operation, schemas: &BTreeMap<String, Schema>, p: &mut Problem
     };
     match &pg.style {
         PageStyle::PageNumber { page, .. } => param("page", page, &["integer", "string"], p),
-        PageStyle::NextToken { token, .. } => param("token", token, &["string"], p),
+        PageStyle::NextToken { token, .. } => param("token", token, &["string", "integer"], p),
     }
     if let Some(size) = &pg.size {
         param("size", size, &["integer", "string"], p);
@@ -210,7 +210,9 @@ pub fn check(op: &Operation, schemas: &BTreeMap<String, Schema>, p: &mut Problem
         PageStyle::PageNumber {
             total: Some(total), ..
         } => path("total", total, &["integer", "string"], p),
-        PageStyle::NextToken { next_token, .. } => path("nextToken", next_token, &["string"], p),
+        PageStyle::NextToken { next_token, .. } => {
+            path("nextToken", next_token, &["string", "integer"], p)
+        }
         PageStyle::PageNumber { total: None, .. } => {}
     }
 }

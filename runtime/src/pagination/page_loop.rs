@@ -124,7 +124,12 @@ impl PageLoop {
                 None | Some(Value::Null) => Next::Token(None),
                 Some(Value::String(token)) if token.is_empty() => Next::Token(None),
                 Some(Value::String(token)) => Next::Token(Some(token.clone())),
-                Some(_) => return Err(format!("{action}: {token_param} must be a string")),
+                Some(Value::Number(n)) => Next::Token(Some(n.to_string())),
+                Some(_) => {
+                    return Err(format!(
+                        "{action}: {token_param} must be a string or a number"
+                    ));
+                }
             },
         })
     }
@@ -159,8 +164,14 @@ impl PageLoop {
             }
             (Next::Token(Some(token)), PageStyle::NextToken { token_param, .. }) => {
                 self.tokens.insert(token.clone());
-                self.input
-                    .insert(token_param.to_owned(), Value::String(token.clone()));
+                // Some services number their tokens; send them as the parameter's type.
+                let value = match self.op.param(token_param).map(|p| p.shape) {
+                    Some(Shape::Integer { .. }) => token
+                        .parse::<i64>()
+                        .map_or_else(|_| Value::String(token.clone()), Value::from),
+                    _ => Value::String(token.clone()),
+                };
+                self.input.insert(token_param.to_owned(), value);
             }
             (Next::Token(None), PageStyle::NextToken { token_param, .. }) => {
                 self.input.remove(token_param);
@@ -208,7 +219,12 @@ impl PageLoop {
                 }
             }
             (Next::Token(_), PageStyle::NextToken { next_token, .. }) => {
-                match lookup(&answer, next_token).and_then(Value::as_str) {
+                let token = lookup(&answer, next_token).and_then(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                });
+                match token.as_deref() {
                     None | Some("") => Next::Done,
                     Some(token) if self.tokens.contains(token) => {
                         Next::Fail(Failure::Answer(format!(
