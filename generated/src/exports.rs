@@ -5,6 +5,16 @@
 pub use crate::client::Client;
 pub use crate::service::SERVICE;
 pub use livegen_runtime::{Config, OperationError, SdkError};
+pub use crate::operations::describe_live_user_domains::{
+    DescribeLiveUserDomainsInput, DescribeLiveUserDomainsOutput,
+    DescribeLiveUserDomainsError,
+};
+
+pub use crate::operations::list_live_message_group_users::{
+    ListLiveMessageGroupUsersInput, ListLiveMessageGroupUsersOutput,
+    ListLiveMessageGroupUsersError,
+};
+
 pub use crate::operations::stop_live_pull_to_push::{
     StopLivePullToPushInput, StopLivePullToPushOutput, StopLivePullToPushError,
 };

@@ -10,12 +10,12 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use aliyun_live::{Client, StopLivePullToPushInput};
+//! use aliyun_live::{Client, DescribeLiveUserDomainsInput};
 //!
 //! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET or ~/.aliyun/config.json.
 //! let client = Client::from_env()?;
 //! let output = client
-//!     .stop_live_pull_to_push(StopLivePullToPushInput::new("ap-southeast-1", "3bb44350-0c34-49c7-8c5e-cba5e6c0****"))
+//!     .describe_live_user_domains(DescribeLiveUserDomainsInput::new())
 //!     .await?;
 //! println!("{output:?}");
 //! # Ok(())

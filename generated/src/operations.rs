@@ -2,8 +2,18 @@
 
 //! One module per RPC action: its table, client method, input, output and errors.
 
+/// 查询用户名下所有的直播域名
+pub mod describe_live_user_domains;
+
+/// 查询群组用户列表
+pub mod list_live_message_group_users;
+
 /// Stops a pulled-stream relay task.
 pub mod stop_live_pull_to_push;
 
 /// Every operation of the service, sorted by action.
-pub const ALL: &[&livegen_runtime::Operation] = &[&stop_live_pull_to_push::OPERATION];
+pub const ALL: &[&livegen_runtime::Operation] = &[
+    &describe_live_user_domains::OPERATION,
+    &list_live_message_group_users::OPERATION,
+    &stop_live_pull_to_push::OPERATION,
+];

@@ -90,6 +90,7 @@ fn main() -> ExitCode {
         faults,
         log: !args.quiet,
         window: args.window,
+        listings: Vec::new(),
     };
     let fake = match Fake::start(config) {
         Ok(fake) => fake,

@@ -190,6 +190,8 @@ pub(crate) struct Inner {
     /// every remembered nonce on each request.
     pub(crate) nonce_order: VecDeque<(Instant, (String, String))>,
     pub(crate) requests: Vec<RequestRecord>,
+    /// Paginated actions' listings that differ from the default.
+    pub(crate) listings: HashMap<String, super::pages::Listing>,
 }
 
 /// Configuration and state shared by every connection.
