@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde_yaml::Value;
 
 use super::decode::{Obj, Problems, describe};
+use super::limits::MAX_NAME_LEN;
+use crate::diagnostics::child;
 use crate::spec::{Operation, PageStyle, Pagination, Schema, SchemaKind};
 
 /// Most `.`-separated steps in an answer path.
@@ -33,7 +35,7 @@ pub fn decode(op: &Obj<'_>, p: &mut Problems) -> Result<Option<Pagination>, ()> 
         &[],
         p,
     );
-    let before = p.0.len();
+    let before = p.diagnostics.len();
     let name = |key: &str, p: &mut Problems| {
         let value = obj.string(key, p)?;
         check_name(&value, &obj.at(key), p).then_some(value)
@@ -85,7 +87,7 @@ pub fn decode(op: &Obj<'_>, p: &mut Problems) -> Result<Option<Pagination>, ()> 
         None => None,
     };
     match style {
-        Some(style) if p.0.len() == before => Ok(Some(Pagination {
+        Some(style) if p.diagnostics.len() == before => Ok(Some(Pagination {
             pointer,
             style,
             size,
@@ -96,12 +98,12 @@ pub fn decode(op: &Obj<'_>, p: &mut Problems) -> Result<Option<Pagination>, ()> 
 }
 
 fn check_name(name: &str, pointer: &str, p: &mut Problems) -> bool {
-    if name.is_empty() || name.len() > super::MAX_NAME_LEN {
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
         p.error(
             pointer,
             format!(
                 "a parameter name of 1 to {} characters, found {name:?}",
-                super::MAX_NAME_LEN
+                MAX_NAME_LEN
             ),
         );
         return false;
@@ -116,7 +118,7 @@ fn check_path(path: &str, pointer: &str, p: &mut Problems) -> bool {
     let bad_step = steps
         .iter()
         .any(|s| s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()));
-    if bad_step || steps.len() > MAX_PATH_STEPS || path.len() > super::MAX_NAME_LEN {
+    if bad_step || steps.len() > MAX_PATH_STEPS || path.len() > MAX_NAME_LEN {
         p.hinted(
             pointer,
             format!("{} is not an answer path", describe(&Value::String(path.to_owned()))),
@@ -136,7 +138,7 @@ pub fn check(op: &Operation, schemas: &BTreeMap<String, Schema>, p: &mut Problem
         return;
     };
     let param = |key: &str, name: &str, want: &[&str], p: &mut Problems| {
-        let pointer = super::child(&pg.pointer, key);
+        let pointer = child(&pg.pointer, key);
         let Some(param) = op.params.iter().find(|q| q.name == name) else {
             let names: Vec<String> = op.params.iter().map(|q| format!("`{}`", q.name)).collect();
             p.hinted(
@@ -179,7 +181,7 @@ pub fn check(op: &Operation, schemas: &BTreeMap<String, Schema>, p: &mut Problem
         return;
     };
     let path = |key: &str, path: &str, want: &[&str], p: &mut Problems| {
-        let pointer = super::child(&pg.pointer, key);
+        let pointer = child(&pg.pointer, key);
         match walk(output, path, schemas) {
             Ok(schema) => {
                 let found = kind_name(schema);
