@@ -92,6 +92,7 @@ fn operation(name: &str, input: &Input) -> &'static Operation {
         ram: RamAuthorization::UNDOCUMENTED,
         params: Box::leak(params.into_boxed_slice()),
         errors: &[],
+        pagination: None,
         deprecated: false,
     }))
 }
