@@ -12,6 +12,7 @@ mod pagination;
 mod parameter;
 mod refs;
 mod responses;
+mod roa;
 mod schema;
 
 use serde_yaml::Value;

@@ -41,7 +41,13 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let path = &op.path;
     let summary = help_line(op.summary.as_deref());
     let methods = op.methods.iter().map(|m| {
-        let m = ident(if m == "POST" { "Post" } else { "Get" });
+        let m = ident(match m.as_str() {
+            "POST" => "Post",
+            "PUT" => "Put",
+            "DELETE" => "Delete",
+            "PATCH" => "Patch",
+            _ => "Get",
+        });
         quote!(rt::HttpMethod::#m)
     });
     let qps = match &op.qps {
@@ -63,9 +69,14 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
         let ctor = match f.location {
             Location::Query => quote!(query),
             Location::Body => quote!(body),
+            Location::Path => quote!(path),
+            Location::Header => quote!(header),
+            Location::JsonBody => quote!(json_body),
         };
-        let required = f.required.then(|| quote!(.required()));
+        // `path(…)` is required by construction; `json_body(…)` is JSON by construction.
+        let required = (f.required && f.location != Location::Path).then(|| quote!(.required()));
         let style = match f.style {
+            _ if f.location == Location::JsonBody => None,
             Style::Simple => None,
             Style::RepeatList => Some(quote!(.style(rt::ParamStyle::RepeatList))),
             Style::Flat => Some(quote!(.style(rt::ParamStyle::Flat))),
@@ -75,12 +86,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
         let help = (!help.is_empty()).then(|| quote!(.doc(#help)));
         quote!(rt::ParamInfo::#ctor(#name, #sh) #required #style #help)
     });
-    let errors = op.errors.iter().map(|e| {
-        let code = &e.code;
-        let status = int(e.http_status);
-        let message = &e.message;
-        quote!(rt::ErrorInfo::new(#status, #code, #message))
-    });
+    let errors = ident(&op.error);
     let ram = &op.ram;
     let some = |v: &Option<String>| match v {
         Some(s) => quote!(Some(#s)),
@@ -92,7 +98,11 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let dependents = &ram.dependent_actions;
     let deprecated = op.deprecated;
     let pagination = pagination_entry(op);
-    let d = doc(&facts(op).join("\n\n"));
+    // The facts in words live on the client method only; the table points there.
+    let d = doc(&format!(
+        "The table the runtime and CLI read for [`{}`](crate::Client::{}).",
+        op.action, op.fn_name
+    ));
     quote! {
         #d
         pub const OPERATION: rt::Operation = rt::Operation {
@@ -110,14 +120,14 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
                 dependent_actions: &[#(#dependents),*],
             },
             params: &[#(#params),*],
-            errors: &[#(#errors),*],
+            errors: #errors::ERRORS,
             pagination: #pagination,
             deprecated: #deprecated,
         };
     }
 }
 
-/// What the table says, in words, for the docs of `OPERATION` and the client method.
+/// What the table says, in words, for the docs of the client method.
 fn facts(op: &Operation) -> Vec<String> {
     let mut facts = vec![format!(
         "Action `{}`, sent to `{}` with {}.",
@@ -346,8 +356,12 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
 
 fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
     let mut notes = vec![format!("Wire name: `{}`", f.wire)];
-    if f.location == Location::Body {
-        notes.push("sent in the form body".to_owned());
+    match f.location {
+        Location::Query => {}
+        Location::Body => notes.push("sent in the form body".to_owned()),
+        Location::Path => notes.push("fills its segment of the path".to_owned()),
+        Location::Header => notes.push("sent as a header".to_owned()),
+        Location::JsonBody => notes.push("the whole request body, as JSON".to_owned()),
     }
     if let Some(e) = &f.example {
         notes.push(format!("example: `{}`", code_span_text(e)));
@@ -371,6 +385,20 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         "Answer of [`{}`](crate::Client::{}).",
         op.action, op.fn_name
     );
+    if let Some(value) = &op.output_value {
+        let d = docs([op.output_doc.as_deref(), Some(&link)]);
+        let t = ty(value, true, home);
+        return quote! {
+            #d
+            #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+            #[serde(transparent)]
+            #[non_exhaustive]
+            pub struct #name(
+                /// The answer.
+                pub #t,
+            );
+        };
+    }
     let Some(fields) = &op.output_fields else {
         let d = doc(&format!(
             "{link}\n\nThe spec does not document this answer, so it is kept as JSON: every top-level field by name."
@@ -411,17 +439,15 @@ fn error(op: &Operation) -> TokenStream {
         "Errors of [`{}`](crate::Client::{}): one variant per documented code, shared errors (`Common`) and the rest (`Unhandled`).\n\nEvery variant carries the service's answer: request id, HTTP status, code and message.",
         op.action, op.fn_name
     ));
+    // One entry per code: the runtime's macro derives the variant, its docs' code and
+    // status line, and the `ERRORS` table that `OPERATION.errors` points to.
     let variants = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let code = &e.code;
-        let text = match &e.description {
-            Some(desc) => format!("`{}` (HTTP {}): {desc}", e.code, e.http_status),
-            None => format!("`{}` (HTTP {}).", e.code, e.http_status),
-        };
-        let template =
-            (!e.message.is_empty()).then(|| format!("Message: `{}`", code_span_text(&e.message)));
-        let d = docs([Some(text.as_str()), template.as_deref()]);
-        quote!(#d #v = #code,)
+        let status = int(e.http_status);
+        let message = &e.message;
+        let d = docs([e.description.as_deref()]);
+        quote!(#d #v = (#status, #code, #message),)
     });
     quote! {
         #[livegen_macro(operation_error)]
