@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `DescribeLiveUserDomains`, sent to `/` with POST.
-///
-/// Rate limit: 100 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
-///
-/// RAM: action not documented, access level `get`.
+/// The table the runtime and CLI read for [`DescribeLiveUserDomains`](crate::Client::describe_live_user_domains).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "DescribeLiveUserDomains",
@@ -55,43 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList)
             .doc("标签列表。"),
     ],
-    errors: &[
-        rt::ErrorInfo::new(
-            400,
-            "InvalidPageNumber.ValueNotSupported",
-            "The specified value of parameter PageNumber is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidPageSize.ValueNotSupported",
-            "The specified value of parameter PageSize is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainStatus.ValueNotSupported",
-            "The specified value of parameter DomainStatus is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainName.Malformed",
-            "The specific value of parameter DomainName is malformed.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainSearchType.ValueNotSupported",
-            "The specified value of parameter DomainSearchType is not supported.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidDomainSearchType.Malformed",
-            "he specified value of parameter DomainSearchType is invalid.",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "InvalidLiveDomainType.ValueNotSupported",
-            "The specified value of parameter LiveDomainType is not supported.",
-        ),
-    ],
+    errors: DescribeLiveUserDomainsError::ERRORS,
     pagination: Some(rt::Pagination {
         style: rt::PageStyle::PageNumber {
             page_param: "PageNumber",
@@ -238,34 +198,41 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum DescribeLiveUserDomainsError {
-        /// `InvalidPageNumber.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter PageNumber is not supported.`
-        InvalidPageNumberValueNotSupported = "InvalidPageNumber.ValueNotSupported",
-        /// `InvalidPageSize.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter PageSize is not supported.`
-        InvalidPageSizeValueNotSupported = "InvalidPageSize.ValueNotSupported",
-        /// `InvalidDomainStatus.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter DomainStatus is not supported.`
-        InvalidDomainStatusValueNotSupported = "InvalidDomainStatus.ValueNotSupported",
-        /// `InvalidDomainName.Malformed` (HTTP 400).
-        ///
-        /// Message: `The specific value of parameter DomainName is malformed.`
-        InvalidDomainNameMalformed = "InvalidDomainName.Malformed",
-        /// `InvalidDomainSearchType.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter DomainSearchType is not supported.`
-        InvalidDomainSearchTypeValueNotSupported = "InvalidDomainSearchType.ValueNotSupported",
-        /// `InvalidDomainSearchType.Malformed` (HTTP 400).
-        ///
-        /// Message: `he specified value of parameter DomainSearchType is invalid.`
-        InvalidDomainSearchTypeMalformed = "InvalidDomainSearchType.Malformed",
-        /// `InvalidLiveDomainType.ValueNotSupported` (HTTP 400).
-        ///
-        /// Message: `The specified value of parameter LiveDomainType is not supported.`
-        InvalidLiveDomainTypeValueNotSupported = "InvalidLiveDomainType.ValueNotSupported",
+        InvalidPageNumberValueNotSupported = (
+            400,
+            "InvalidPageNumber.ValueNotSupported",
+            "The specified value of parameter PageNumber is not supported.",
+        ),
+        InvalidPageSizeValueNotSupported = (
+            400,
+            "InvalidPageSize.ValueNotSupported",
+            "The specified value of parameter PageSize is not supported.",
+        ),
+        InvalidDomainStatusValueNotSupported = (
+            400,
+            "InvalidDomainStatus.ValueNotSupported",
+            "The specified value of parameter DomainStatus is not supported.",
+        ),
+        InvalidDomainNameMalformed = (
+            400,
+            "InvalidDomainName.Malformed",
+            "The specific value of parameter DomainName is malformed.",
+        ),
+        InvalidDomainSearchTypeValueNotSupported = (
+            400,
+            "InvalidDomainSearchType.ValueNotSupported",
+            "The specified value of parameter DomainSearchType is not supported.",
+        ),
+        InvalidDomainSearchTypeMalformed = (
+            400,
+            "InvalidDomainSearchType.Malformed",
+            "he specified value of parameter DomainSearchType is invalid.",
+        ),
+        InvalidLiveDomainTypeValueNotSupported = (
+            400,
+            "InvalidLiveDomainType.ValueNotSupported",
+            "The specified value of parameter LiveDomainType is not supported.",
+        ),
     }
 }
 
