@@ -23,7 +23,7 @@ mod text;
 
 use serde_json::{Map, Value};
 
-pub use self::text::{form_body, python_float, quote_plus, sdk_json};
+pub use self::text::{python_float, sdk_json};
 use crate::operation::{HttpMethod, Operation, ParamLocation, ParamStyle, Shape};
 
 /// Wire names the runtime sets itself when signing (either signature version); an input
