@@ -20,6 +20,7 @@
 mod document;
 mod merge;
 mod operation;
+mod prune;
 mod qps;
 mod schema;
 
@@ -79,12 +80,45 @@ pub enum ImportError {
     /// The metadata describes something livegen cannot generate.
     #[error("{0}")]
     Unsupported(String),
+    /// The metadata is of an API style livegen does not generate.
+    #[error(
+        "the metadata describes a {style}-style API; livegen generates RPC-style APIs, and {style} would need {needs}"
+    )]
+    Style {
+        /// `info.style`.
+        style: String,
+        /// What generating that style would take.
+        needs: &'static str,
+    },
+    /// The metadata lists no operations.
+    #[error("the metadata lists no operations (`apis` is empty): there is nothing to generate")]
+    Empty,
+    /// The imported document itself (not one operation) is refused by the generator.
+    #[error("the imported spec does not validate:\n{0}")]
+    Invalid(String),
     /// The spec to merge into cannot be edited in place.
     #[error("cannot merge into the spec: {0}")]
     Merge(String),
 }
 
+/// What generating an API of `style` would take, for the refusal message.
+fn style_needs(style: &str) -> &'static str {
+    match style {
+        "ROA" => {
+            "RESTful requests: a path per operation with `{placeholders}`, `path`/`header`/`body` parameters, any HTTP method and the ROA signature (not yet supported)"
+        }
+        "V3" => {
+            "per-operation methods and paths with JSON `body` parameters, signed with ACS3-HMAC-SHA256"
+        }
+        "FC" | "SLS" | "OSS" | "AliGenie" => {
+            "the product's own request format and signature, which the common runtime does not speak"
+        }
+        _ => "its own request format and signature rules",
+    }
+}
+
 pub use merge::merge_into;
+pub use prune::{Skipped, import_generable};
 pub use qps::qps_from_prose;
 
 /// Imports the selected actions of `metadata` (the JSON text).
@@ -99,9 +133,11 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
     let product = text(info.get("product")).ok_or(ImportError::NotMetadata("`info.product`"))?;
     let version = text(info.get("version")).ok_or(ImportError::NotMetadata("`info.version`"))?;
     if let Some(style) = text(info.get("style")).filter(|s| s != "RPC") {
-        return Err(ImportError::Unsupported(format!(
-            "the metadata describes a {style}-style API; livegen generates RPC-style APIs"
-        )));
+        let needs = style_needs(&style);
+        return Err(ImportError::Style { style, needs });
+    }
+    if apis.is_empty() {
+        return Err(ImportError::Empty);
     }
     let names: Vec<String> = match selection {
         Selection::All => apis.keys().cloned().collect(),

@@ -110,7 +110,7 @@ impl Cx {
             ),
             None => {}
         }
-        let mut params = Vec::new();
+        let mut params: Vec<Yaml> = Vec::new();
         for (i, p) in api
             .get("parameters")
             .and_then(Json::as_array)
@@ -118,9 +118,20 @@ impl Cx {
             .flatten()
             .enumerate()
         {
-            if let Some(p) = self.parameter(p, &format!("{base}/parameters/{i}")) {
-                params.push(p);
+            let pointer = format!("{base}/parameters/{i}");
+            let Some(p) = self.parameter(p, &pointer, &methods) else {
+                continue;
+            };
+            // A parameter listed twice with the same meaning is one parameter; two
+            // different meanings under one name stay, and the generator reports them.
+            if params.contains(&p) {
+                self.unmapped(
+                    &pointer,
+                    "a parameter listed a second time, identically; merged into the first",
+                );
+                continue;
             }
+            params.push(p);
         }
         if !params.is_empty() {
             op.insert(s("parameters"), Yaml::Sequence(params));
@@ -170,9 +181,16 @@ impl Cx {
         Yaml::Mapping(get)
     }
 
-    fn parameter(&mut self, p: &Json, pointer: &str) -> Option<Yaml> {
-        let Some(name) = p.get("name").and_then(Json::as_str) else {
-            self.unmapped(pointer, "a parameter without a name");
+    fn parameter(&mut self, p: &Json, pointer: &str, methods: &[String]) -> Option<Yaml> {
+        let Some(name) = p
+            .get("name")
+            .and_then(Json::as_str)
+            .filter(|n| !n.is_empty())
+        else {
+            self.unmapped(
+                pointer,
+                "a parameter without a name (it cannot be sent); skipped",
+            );
             return None;
         };
         let empty = serde_json::Map::new();
@@ -182,8 +200,15 @@ impl Cx {
         m.insert(s("in"), s("query"));
         match p.get("in").and_then(Json::as_str) {
             Some("query") | None => {}
-            Some("formData") => {
+            Some("formData") if methods.iter().any(|m| m == "POST") => {
                 m.insert(s("x-acs-in"), s("formData"));
+            }
+            Some("formData") => {
+                // The official SDKs send every parameter of a GET request in the query.
+                self.unmapped(
+                    &format!("{pointer}/in"),
+                    format!("`{name}` is `formData` but the action accepts no POST; sent in the query, as the SDKs do"),
+                );
             }
             Some(other) => {
                 self.unmapped(

@@ -92,11 +92,15 @@ pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Pa
                 format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
                 "remove it: the runtime adds Action, Version, the signature and credentials to every call",
             );
-        } else if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        } else if n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
             p.hinted(
                 &obj.at("name"),
                 format!("parameter name {n:?} is not a wire name livegen can send"),
-                "RPC parameter names are ASCII letters, digits and `_`",
+                "RPC parameter names are ASCII letters, digits, `_`, `.` and `-` (`SystemDisk.Size` is sent as it is)",
             );
         }
     }
