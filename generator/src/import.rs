@@ -22,6 +22,7 @@ mod merge;
 mod operation;
 mod prune;
 mod qps;
+mod roa;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,9 @@ pub struct Imported {
     /// The imported actions, sorted, each as the YAML of its path item (indented for
     /// `paths:`), keyed by action.
     pub path_items: BTreeMap<String, String>,
+    /// Where each imported action's operation is in the spec, as a JSON pointer
+    /// (`/paths/~1Action/get`) → the action.
+    pub pointers: BTreeMap<String, String>,
     /// The whole spec: document fields and every imported path item.
     pub spec: String,
     /// Facts that could not be mapped, in action order.
@@ -82,7 +86,7 @@ pub enum ImportError {
     Unsupported(String),
     /// The metadata is of an API style livegen does not generate.
     #[error(
-        "the metadata describes a {style}-style API; livegen generates RPC-style APIs, and {style} would need {needs}"
+        "the metadata describes a {style}-style API; livegen generates RPC- and ROA-style APIs, and {style} would need {needs}"
     )]
     Style {
         /// `info.style`.
@@ -104,9 +108,6 @@ pub enum ImportError {
 /// What generating an API of `style` would take, for the refusal message.
 fn style_needs(style: &str) -> &'static str {
     match style {
-        "ROA" => {
-            "RESTful requests: a path per operation with `{placeholders}`, `path`/`header`/`body` parameters, any HTTP method and the ROA signature (not yet supported)"
-        }
         "V3" => {
             "per-operation methods and paths with JSON `body` parameters, signed with ACS3-HMAC-SHA256"
         }
@@ -130,12 +131,23 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         .and_then(Json::as_object)
         .ok_or(ImportError::NotMetadata("`apis` object"))?;
     let text = |v: Option<&Json>| v.and_then(Json::as_str).map(str::to_owned);
-    let product = text(info.get("product")).ok_or(ImportError::NotMetadata("`info.product`"))?;
+    // The SDKs name products in lower case (`cs`, the `cs.aliyuncs.com` host); the
+    // metadata may not (`CS`).
+    let product = text(info.get("product"))
+        .ok_or(ImportError::NotMetadata("`info.product`"))?
+        .to_ascii_lowercase();
     let version = text(info.get("version")).ok_or(ImportError::NotMetadata("`info.version`"))?;
-    if let Some(style) = text(info.get("style")).filter(|s| s != "RPC") {
-        let needs = style_needs(&style);
-        return Err(ImportError::Style { style, needs });
-    }
+    let roa = match text(info.get("style")).as_deref() {
+        None | Some("RPC") => false,
+        Some("ROA") => true,
+        Some(style) => {
+            let needs = style_needs(style);
+            return Err(ImportError::Style {
+                style: style.to_owned(),
+                needs,
+            });
+        }
+    };
     if apis.is_empty() {
         return Err(ImportError::Empty);
     }
@@ -150,19 +162,41 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
             names.clone()
         }
     };
-    let mut cx = Cx::default();
+    let mut cx = Cx {
+        roa,
+        ..Cx::default()
+    };
     let mut path_items = BTreeMap::new();
+    let mut pointers = BTreeMap::new();
     let mut paths = Mapping::new();
     let mut sorted = names;
     sorted.sort();
     sorted.dedup();
     for name in &sorted {
         cx.action = name.clone();
-        let item = cx.operation(name, &apis[name]);
+        let (key, method, op) = cx.operation(name, &apis[name]);
+        let mut item = Mapping::new();
+        item.insert(s(&method), op);
         let mut one = Mapping::new();
-        one.insert(s(&format!("/{name}")), item.clone());
+        one.insert(s(&key), Yaml::Mapping(item.clone()));
         path_items.insert(name.clone(), indent(&to_yaml(&Yaml::Mapping(one))?, 2));
-        paths.insert(s(&format!("/{name}")), item);
+        pointers.insert(
+            crate::diagnostics::child(&crate::diagnostics::child("/paths", &key), &method),
+            name.clone(),
+        );
+        // ROA operations share a path item when they share a path (one per method).
+        match paths.get_mut(s(&key)) {
+            Some(Yaml::Mapping(existing)) if !existing.contains_key(s(&method)) => {
+                existing.extend(item);
+            }
+            Some(_) => cx.unmapped(
+                &format!("/apis/{name}"),
+                format!("`{method}` on `{key}` is already another operation's; skipped"),
+            ),
+            None => {
+                paths.insert(s(&key), Yaml::Mapping(item));
+            }
+        }
     }
     cx.action = "(document)".to_owned();
     let document = cx.document(&doc, &product, &version, paths);
@@ -174,6 +208,7 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         product,
         version,
         path_items,
+        pointers,
         spec,
         unmapped: cx.unmapped,
     })
@@ -181,6 +216,8 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
 
 #[derive(Default)]
 struct Cx {
+    /// The metadata's `info.style` is `ROA`.
+    roa: bool,
     action: String,
     unmapped: Vec<Unmapped>,
 }

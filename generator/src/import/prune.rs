@@ -42,9 +42,12 @@ pub fn import_generable(
         let mut by_action: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut document = Vec::new();
         for d in &problems {
-            match action_of(&d.pointer).filter(|a| imported.path_items.contains_key(a)) {
-                Some(action) => by_action.entry(action).or_default().push(reason(d)),
-                None => document.push(d.clone()),
+            let actions = actions_at(&imported.pointers, &d.pointer);
+            if actions.is_empty() {
+                document.push(d.clone());
+            }
+            for action in actions {
+                by_action.entry(action).or_default().push(reason(d));
             }
         }
         if !document.is_empty() || by_action.is_empty() {
@@ -75,12 +78,23 @@ pub fn import_generable(
     Ok((imported, skipped))
 }
 
-/// The action a spec pointer lies in: `/paths/~1Name/...` → `Name`.
-fn action_of(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/paths/")?;
-    let token = rest.split('/').next()?;
-    let key = token.replace("~1", "/").replace("~0", "~");
-    key.strip_prefix('/').map(str::to_owned)
+/// The actions a spec pointer lies in: the one whose operation holds it
+/// (`/paths/~1Name/get/...`), or every operation of the path item it points into.
+fn actions_at(pointers: &BTreeMap<String, String>, pointer: &str) -> Vec<String> {
+    let inside = |prefix: &str| {
+        pointer == prefix
+            || pointer
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    if let Some(action) = pointers.iter().find(|(p, _)| inside(p)).map(|(_, a)| a) {
+        return vec![action.clone()];
+    }
+    pointers
+        .iter()
+        .filter(|(p, _)| p.rsplit_once('/').is_some_and(|(item, _)| inside(item)))
+        .map(|(_, a)| a.clone())
+        .collect()
 }
 
 fn reason(d: &Diagnostic) -> String {
@@ -96,11 +110,19 @@ mod tests {
 
     #[test]
     fn pointers_name_their_action() {
-        assert_eq!(
-            action_of("/paths/~1DescribeX/get/parameters/3").as_deref(),
-            Some("DescribeX")
-        );
-        assert_eq!(action_of("/paths/~1A~1B").as_deref(), Some("A/B"));
-        assert_eq!(action_of("/x-acs-endpoints/default"), None);
+        let pointers: BTreeMap<String, String> = [
+            ("/paths/~1DescribeX/get", "DescribeX"),
+            ("/paths/~1clusters/get", "ListClusters"),
+            ("/paths/~1clusters/post", "CreateCluster"),
+        ]
+        .into_iter()
+        .map(|(p, a)| (p.to_owned(), a.to_owned()))
+        .collect();
+        let at = |p: &str| actions_at(&pointers, p);
+        assert_eq!(at("/paths/~1DescribeX/get/parameters/3"), ["DescribeX"]);
+        assert_eq!(at("/paths/~1clusters/post"), ["CreateCluster"]);
+        assert_eq!(at("/paths/~1clusters"), ["ListClusters", "CreateCluster"]);
+        assert!(at("/paths/~1DescribeXY/get").is_empty());
+        assert!(at("/x-acs-endpoints/default").is_empty());
     }
 }
