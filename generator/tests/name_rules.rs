@@ -82,7 +82,10 @@ fn fields_keep_their_wire_names_and_get_distinct_identifiers() {
 fn an_inline_type_named_like_the_operations_own_types_is_numbered() {
     assert_has(
         &generated("inline-type-collides-with-input"),
-        &["pub struct StopLivePullToPushInput ", "StopLivePullToPushInput2"],
+        &[
+            "pub struct StopLivePullToPushInput ",
+            "StopLivePullToPushInput2",
+        ],
         "inline Input",
     );
     assert_has(
