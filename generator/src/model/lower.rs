@@ -223,17 +223,17 @@ impl<'a> Lower<'a> {
         let errors = op
             .errors
             .iter()
-            .filter_map(|e| {
+            .map(|e| {
                 // `Invalid%s.ValueNotSupported` reads as `InvalidValueNotSupported`.
                 let raw = e.code.replace("%s", "");
-                let variant = scope.name(&raw, Case::Type, &e.pointer, &mut self.diags)?;
-                Some(ErrorVariant {
+                let variant = scope.name_distinct(&raw, Case::Type, &e.pointer);
+                ErrorVariant {
                     code: e.code.clone(),
                     variant,
                     http_status: e.http_status,
                     message: e.message.clone(),
                     description: prose(e.description.as_deref()),
-                })
+                }
             })
             .collect();
         self.module = None;
@@ -296,9 +296,7 @@ impl<'a> Lower<'a> {
         let required: BTreeSet<&str> = required.iter().map(String::as_str).collect();
         let mut fields = Vec::new();
         for (name, s) in properties {
-            let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else {
-                continue;
-            };
+            let ident = scope.name_distinct(name, Case::Snake, &s.pointer);
             let nested = format!(
                 "{owner}{}",
                 self::ident(name, Case::Type).unwrap_or_default()
@@ -530,9 +528,7 @@ impl<'a> Lower<'a> {
             } else {
                 text.clone()
             };
-            let Some(variant) = scope.name(&raw, Case::Type, &pointer, &mut self.diags) else {
-                continue;
-            };
+            let variant = scope.name_distinct(&raw, Case::Type, &pointer);
             by_folded.insert(text.to_lowercase(), out.len());
             out.push(EnumValue {
                 wires: vec![text],
