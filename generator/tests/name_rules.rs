@@ -77,3 +77,20 @@ fn fields_keep_their_wire_names_and_get_distinct_identifiers() {
         "dash",
     );
 }
+
+#[test]
+fn an_inline_type_named_like_the_operations_own_types_is_numbered() {
+    assert_has(
+        &generated("inline-type-collides-with-input"),
+        &[
+            "pub struct StopLivePullToPushInput ",
+            "StopLivePullToPushInput2",
+        ],
+        "inline Input",
+    );
+    assert_has(
+        &generated("inline-enum-collides-with-action-types"),
+        &["StopLivePullToPushError2"],
+        "inline Error",
+    );
+}
