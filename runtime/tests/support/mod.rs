@@ -322,7 +322,7 @@ pub static STOP_POST: Operation = Operation {
 /// The stop action's table with the RAM access level `get`: what a read looks like to the
 /// retry policy (the mock answers whatever it is told, whatever the action).
 pub static STOP_AS_READ: Operation = Operation {
-    ram: livegen_runtime::RamAuthorization {
+    ram: RamAuthorization {
         access_level: Some("get"),
         ..STOP.ram
     },
