@@ -14,6 +14,7 @@
 mod prepared;
 mod response;
 
+use std::future::Future as _;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -142,6 +143,25 @@ impl Client {
     ///
     /// Uses the same encoding, credentials, endpoint and signature as a real call, with
     /// the current time and a fresh nonce. Does not touch the rate limiter.
+    pub async fn prepare_async<I>(
+        &self,
+        op: &'static Operation,
+        input: &I,
+    ) -> Result<PreparedRequest, PrepareError>
+    where
+        I: serde::Serialize + ?Sized,
+    {
+        let setup = self.setup(op, input).await?;
+        let prepared = self.sign(op, &setup);
+        // Validating here means a dry run fails exactly where the real call would.
+        to_request(&prepared)?;
+        Ok(prepared)
+    }
+
+    /// Like [`Client::prepare_async`], for callers without an async runtime: works when
+    /// the credentials are at hand without I/O (keys in code, the environment, a profile
+    /// with keys, or temporary credentials already cached); otherwise it fails and says
+    /// to use [`Client::prepare_async`].
     pub fn prepare<I>(
         &self,
         op: &'static Operation,
@@ -150,11 +170,18 @@ impl Client {
     where
         I: serde::Serialize + ?Sized,
     {
-        let setup = self.setup(op, input)?;
-        let prepared = self.sign(op, &setup);
-        // Validating here means a dry run fails exactly where the real call would.
-        to_request(&prepared)?;
-        Ok(prepared)
+        let mut future = std::pin::pin!(self.prepare_async(op, input));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(result) => result,
+            std::task::Poll::Pending => Err(PrepareError::Credentials(
+                crate::credentials::CredentialsError::Unavailable {
+                    provider: "the configured credentials provider".to_owned(),
+                    reason: "it has to fetch credentials first; use `Client::prepare_async`"
+                        .to_owned(),
+                },
+            )),
+        }
     }
 
     /// Calls `op` with an input given as JSON (keyed by wire names) and returns the
@@ -182,7 +209,7 @@ impl Client {
             Ok(http) => http,
             Err(message) => return not_sent(message.clone()),
         };
-        let setup = match self.setup(op, input) {
+        let setup = match self.setup(op, input).await {
             Ok(setup) => setup,
             Err(e) => return not_sent(e.to_string()),
         };
@@ -284,7 +311,7 @@ impl Client {
         }
     }
 
-    fn setup<I>(&self, op: &'static Operation, input: &I) -> Result<Setup, PrepareError>
+    async fn setup<I>(&self, op: &'static Operation, input: &I) -> Result<Setup, PrepareError>
     where
         I: serde::Serialize + ?Sized,
     {
@@ -302,6 +329,7 @@ impl Client {
             .config
             .credentials_provider()
             .provide()
+            .await
             .map_err(PrepareError::Credentials)?;
         let config = &self.inner.config;
         let (endpoint, resolution) =
