@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn words_split_like_a_shell() {
         assert_eq!(
-            split_words(r#"get-creds --profile 'my role' "a \"b\"" c\ d"#).unwrap(),
+            split_words(r#"get-creds --profile 'my role' "a \"b\"" c\ d"#).expect("splits"),
             ["get-creds", "--profile", "my role", r#"a "b""#, "c d"]
         );
         assert!(split_words("x 'open").is_err());
@@ -208,13 +208,15 @@ mod tests {
 
     #[test]
     fn output_needs_both_keys_and_a_token_in_sts_mode() {
-        let ok = parse(br#"{"mode":"StsToken","access_key_id":"id","access_key_secret":"s","sts_token":"t","expiration":"2030-01-01T00:00:00Z"}"#).unwrap();
+        let ok = parse(br#"{"mode":"StsToken","access_key_id":"id","access_key_secret":"s","sts_token":"t","expiration":"2030-01-01T00:00:00Z"}"#)
+            .expect("parses");
         assert_eq!(ok.security_token(), Some("t"));
         assert!(ok.expiry().is_some());
         let err = parse(br#"{"mode":"StsToken","access_key_id":"id","access_key_secret":"s"}"#)
-            .unwrap_err();
+            .expect_err("no token");
         assert!(err.contains("sts_token"), "{err}");
-        let err = parse(br#"{"access_key_id":"id","access_key_secret":"s3cr3t-x"#).unwrap_err();
+        let err =
+            parse(br#"{"access_key_id":"id","access_key_secret":"s3cr3t-x"#).expect_err("cut off");
         assert!(!err.contains("s3cr3t"), "{err}");
     }
 }

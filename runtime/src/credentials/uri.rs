@@ -20,13 +20,18 @@ pub struct UriCredentials {
 impl UriCredentials {
     /// Fetches from `uri`.
     pub fn new(uri: impl Into<String>) -> Self {
+        Self::with_timeout(uri, Duration::from_secs(10))
+    }
+
+    /// Fetches from `uri`, each answer within `timeout` (connecting within 5 s at most).
+    pub fn with_timeout(uri: impl Into<String>, timeout: Duration) -> Self {
         Self {
             cache: CredentialsCache::new(
                 "credentials URI",
                 Fetcher {
                     uri: uri.into(),
-                    connect_timeout: Duration::from_secs(5),
-                    timeout: Duration::from_secs(10),
+                    connect_timeout: Duration::from_secs(5).min(timeout),
+                    timeout,
                 },
             ),
         }
@@ -87,7 +92,7 @@ impl Fetcher {
             reason,
         };
         let url = reqwest::Url::parse(&self.uri).map_err(|e| CredentialsError::Invalid {
-            provider: format!("{ENV_CREDENTIALS_URI}"),
+            provider: ENV_CREDENTIALS_URI.to_owned(),
             reason: format!("not a URL: {e}"),
         })?;
         let http = fetch::http_client(self.connect_timeout).map_err(unavailable)?;
