@@ -59,6 +59,7 @@ fn signing(c: &mut Criterion) {
         version: "2016-11-01",
         params: &params,
         body: &[],
+        payload: None,
     };
     let mut group = c.benchmark_group("sign");
     for (name, version) in [("v3", SignatureVersion::V3), ("v1", SignatureVersion::V1)] {

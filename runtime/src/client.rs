@@ -337,9 +337,15 @@ impl Client {
         if let endpoint::Resolution::Pattern { .. } = &resolution {
             tracing::warn!("{resolution}");
         }
+        if op.is_roa() && config.signature_version() == signing::SignatureVersion::V1 {
+            return Err(PrepareError::RoaNeedsV3(op.action));
+        }
         Ok(Setup {
             params: encoded.query,
             body: encoded.body,
+            path: encoded.path,
+            headers: encoded.headers,
+            json_body: encoded.json_body,
             credentials,
             endpoint,
             resolution,
@@ -351,27 +357,33 @@ impl Client {
         let nonce = signing::new_nonce();
         // The official SDKs sign their user agent under V3; doing the same keeps the
         // request's shape identical to theirs.
-        let user_agent = [(
+        let mut extra_headers = vec![(
             "user-agent".to_owned(),
             self.inner.config.user_agent().to_owned(),
         )];
+        extra_headers.extend(setup.headers.iter().cloned());
+        let payload = setup.json_body.as_ref().map(|json| signing::Payload {
+            content_type: params::roa::JSON_CONTENT_TYPE,
+            bytes: json.as_bytes(),
+        });
         let signed = signing::sign_with_headers(
             self.inner.config.signature_version(),
             &SigningInput {
                 method: setup.method,
                 host: setup.endpoint.authority(),
-                path: op.path,
+                path: &setup.path,
                 action: op.action,
                 version: op.service.version,
                 params: &setup.params,
                 body: &setup.body,
+                payload,
             },
             &SigningParams {
                 credentials: &setup.credentials,
                 timestamp: SystemTime::now(),
                 nonce: &nonce,
             },
-            &user_agent,
+            &extra_headers,
         );
         PreparedRequest {
             method: signed.method,
@@ -386,6 +398,11 @@ impl Client {
 struct Setup {
     params: Vec<(String, String)>,
     body: Vec<(String, String)>,
+    /// The path to send (for ROA, the template filled in and encoded).
+    path: String,
+    /// ROA header parameters, signed with the other headers under V3.
+    headers: Vec<(String, String)>,
+    json_body: Option<String>,
     credentials: Credentials,
     endpoint: Endpoint,
     resolution: endpoint::Resolution,
@@ -432,6 +449,9 @@ fn to_request(prepared: &PreparedRequest) -> Result<reqwest::Request, PrepareErr
     let method = match prepared.method {
         HttpMethod::Get => reqwest::Method::GET,
         HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+        HttpMethod::Patch => reqwest::Method::PATCH,
     };
     let mut headers = HeaderMap::with_capacity(prepared.headers.len());
     for (name, value) in &prepared.headers {
@@ -444,7 +464,11 @@ fn to_request(prepared: &PreparedRequest) -> Result<reqwest::Request, PrepareErr
     }
     let mut request = reqwest::Request::new(method, url);
     *request.headers_mut() = headers;
-    if prepared.method == HttpMethod::Post || !prepared.body.is_empty() {
+    let sends_body = matches!(
+        prepared.method,
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
+    );
+    if sends_body || !prepared.body.is_empty() {
         // hyper omits the length of an empty body, and gateways may answer a POST without
         // one with 411 Length Required.
         if !request

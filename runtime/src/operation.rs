@@ -3,13 +3,20 @@
 //! Generated crates hold these as `const`s; the runtime reads them to pick an endpoint,
 //! sign, rate-limit and label each call. Nothing here is specific to one operation.
 
-/// An HTTP method an RPC action accepts.
+/// An HTTP method an operation accepts: RPC actions use GET and POST, ROA (RESTful)
+/// operations any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
-    /// Parameters travel in the query string.
+    /// Parameters travel in the query string (and path and headers, for ROA).
     Get,
-    /// Query parameters in the query string, body parameters in a form body.
+    /// Query parameters in the query string, body parameters in a form or JSON body.
     Post,
+    /// ROA: replace a resource.
+    Put,
+    /// ROA: delete a resource.
+    Delete,
+    /// ROA: change part of a resource.
+    Patch,
 }
 
 impl HttpMethod {
@@ -18,7 +25,23 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
         }
+    }
+
+    /// The method named `name` (any case), if it is one of these.
+    pub fn parse(name: &str) -> Option<HttpMethod> {
+        [
+            HttpMethod::Get,
+            HttpMethod::Post,
+            HttpMethod::Put,
+            HttpMethod::Delete,
+            HttpMethod::Patch,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(name))
     }
 }
 
@@ -91,6 +114,24 @@ pub enum ParamLocation {
     Query,
     /// In an `application/x-www-form-urlencoded` POST body (`formData` in the metadata).
     Body,
+    /// ROA: one `{Name}` segment of the operation's path template, percent-encoded so
+    /// that a `/` in the value stays inside its segment. Always required.
+    Path,
+    /// ROA: an HTTP header of this name (signed under V3).
+    Header,
+    /// ROA: the whole request body as one JSON document (`in: body` in the metadata).
+    /// An operation has at most one.
+    JsonBody,
+}
+
+impl ParamLocation {
+    /// Whether only ROA (RESTful) operations use this location.
+    pub const fn is_roa_only(self) -> bool {
+        matches!(
+            self,
+            ParamLocation::Path | ParamLocation::Header | ParamLocation::JsonBody
+        )
+    }
 }
 
 /// How a parameter is laid out on the wire, with the official metadata's names.
@@ -257,6 +298,32 @@ impl ParamInfo {
         }
     }
 
+    /// A path parameter (always required) in the `simple` style, without documentation.
+    pub const fn path(name: &'static str, shape: Shape) -> ParamInfo {
+        ParamInfo {
+            location: ParamLocation::Path,
+            required: true,
+            ..ParamInfo::query(name, shape)
+        }
+    }
+
+    /// An optional header parameter, without documentation.
+    pub const fn header(name: &'static str, shape: Shape) -> ParamInfo {
+        ParamInfo {
+            location: ParamLocation::Header,
+            ..ParamInfo::query(name, shape)
+        }
+    }
+
+    /// An optional whole-document JSON body, without documentation.
+    pub const fn json_body(name: &'static str, shape: Shape) -> ParamInfo {
+        ParamInfo {
+            location: ParamLocation::JsonBody,
+            style: ParamStyle::Json,
+            ..ParamInfo::query(name, shape)
+        }
+    }
+
     /// The same parameter, required.
     pub const fn required(self) -> ParamInfo {
         ParamInfo {
@@ -328,7 +395,7 @@ pub fn template_matches(template: &str, text: &str) -> bool {
     rest.len() > last.len() && rest.ends_with(last)
 }
 
-/// One RPC action of a [`Service`].
+/// One operation of a [`Service`]: an RPC action or a ROA (RESTful) operation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Operation {
     /// The service the operation belongs to.
@@ -337,7 +404,8 @@ pub struct Operation {
     pub action: &'static str,
     /// One line of documentation, for command-line help (may be empty).
     pub summary: &'static str,
-    /// The wire path (`/` for RPC actions).
+    /// The wire path: `/` for RPC actions, a template such as `/clusters/{ClusterId}` for
+    /// ROA operations (each `{Name}` filled from the path parameter of that name).
     pub path: &'static str,
     /// Accepted methods; the first is the one sent.
     pub methods: &'static [HttpMethod],
@@ -371,6 +439,13 @@ impl Operation {
     /// The method a call sends: the first listed.
     pub fn method(&self) -> Option<HttpMethod> {
         self.methods.first().copied()
+    }
+
+    /// Whether this is a ROA (RESTful) operation: a path other than `/`, or a parameter
+    /// in the path, a header or a JSON body. RPC actions are signed and sent alike under
+    /// V3; only ROA ones need the path template, headers and JSON bodies.
+    pub fn is_roa(&self) -> bool {
+        self.path != "/" || self.params.iter().any(|p| p.location.is_roa_only())
     }
 }
 

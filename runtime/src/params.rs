@@ -15,8 +15,10 @@
 //!   to any depth (`Name.1.Key.2=…`); `null` fields are left out;
 //! - `json`: the value as one compact JSON text with non-ASCII kept (a string is sent as
 //!   is, as the SDK does);
-//! - body parameters are laid out the same way into [`Encoded::body`].
+//! - body parameters are laid out the same way into [`Encoded::body`];
+//! - ROA operations' path, header and JSON-body parameters: see [`roa`].
 
+pub mod roa;
 mod text;
 
 use serde_json::{Map, Value};
@@ -48,6 +50,13 @@ pub struct Encoded {
     pub query: Vec<(String, String)>,
     /// Form-body pairs, in table order.
     pub body: Vec<(String, String)>,
+    /// The path to send: the operation's path, for ROA with every `{Name}` filled in and
+    /// percent-encoded ([`roa::expand_path`]). Empty only for `Encoded::default()`.
+    pub path: String,
+    /// ROA header parameters, `(wire name, text)`, in table order.
+    pub headers: Vec<(String, String)>,
+    /// The ROA JSON body ([`roa::json_body`]), if the operation has one and it was given.
+    pub json_body: Option<String>,
 }
 
 /// An input value the spec does not allow (missing, out of range, of the wrong type).
@@ -78,8 +87,9 @@ impl InvalidInput {
 /// [`InvalidInput`] naming the first offending value: a required parameter missing or an
 /// empty required string, a value of the wrong type, a bound or length broken, a list with
 /// too few or too many items, a parameter the operation does not have, a name the runtime
-/// reserves, or a body parameter on an operation sent with GET. Enumeration values are not
-/// checked, so values the service adds later still go through.
+/// reserves, a body parameter on an operation sent with GET, a header parameter named
+/// like a header the signer sets, or a path template naming a parameter without a value.
+/// Enumeration values are not checked, so values the service adds later still go through.
 pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
     let empty = Map::new();
     let fields = match input {
@@ -111,6 +121,7 @@ pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
     }
     let method = op.method().unwrap_or(HttpMethod::Get);
     let mut encoded = Encoded::default();
+    let mut path_values = Vec::new();
     for param in op.params {
         let value = fields.get(param.name).filter(|v| !v.is_null());
         let Some(value) = value else {
@@ -122,19 +133,31 @@ pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
         check(value, &param.shape, param.name, param.required)?;
         let out = match param.location {
             ParamLocation::Query => &mut encoded.query,
-            ParamLocation::Body if method == HttpMethod::Get => {
+            ParamLocation::Body | ParamLocation::JsonBody if method == HttpMethod::Get => {
                 return Err(InvalidInput::new(
                     param.name,
-                    format!(
-                        "is a form-body parameter but `{}` is sent with GET",
-                        op.action
-                    ),
+                    format!("is a body parameter but `{}` is sent with GET", op.action),
                 ));
             }
             ParamLocation::Body => &mut encoded.body,
+            ParamLocation::Path => {
+                path_values.push((param.name.to_owned(), roa::value_text(value)));
+                continue;
+            }
+            ParamLocation::Header => {
+                roa::check_header_name(param.name)?;
+                let text = roa::value_text(value);
+                encoded.headers.push((param.name.to_owned(), text));
+                continue;
+            }
+            ParamLocation::JsonBody => {
+                encoded.json_body = Some(roa::json_body(value));
+                continue;
+            }
         };
         lay_out(param.name, value, param.style, out);
     }
+    encoded.path = roa::expand_path(op, &path_values)?;
     Ok(encoded)
 }
 

@@ -24,6 +24,7 @@
 //!         version: "2016-11-01",
 //!         params: &params,
 //!         body: &[],
+//!         payload: None,
 //!     },
 //!     &SigningParams {
 //!         credentials: &credentials,
@@ -79,6 +80,19 @@ pub struct SigningInput<'a> {
     /// The operation's form-body parameters, flattened likewise; sent as an
     /// `application/x-www-form-urlencoded` body when not empty (see [`form_body`]).
     pub body: &'a [(String, String)],
+    /// A body that is not a form (a ROA operation's JSON document), sent and, under V3,
+    /// hashed as given instead of the form; `body` is then empty. V1 signs RPC-style
+    /// requests only and does not send it: callers refuse V1 for ROA operations.
+    pub payload: Option<Payload<'a>>,
+}
+
+/// A request body other than a form: its bytes and their `content-type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Payload<'a> {
+    /// The `content-type` header to send and sign, e.g. `application/json; charset=utf-8`.
+    pub content_type: &'a str,
+    /// The bytes to send.
+    pub bytes: &'a [u8],
 }
 
 /// Who signs and the per-request values that make each signature unique.
@@ -223,6 +237,7 @@ mod tests {
             version: "2016-11-01",
             params: &params,
             body: &[],
+            payload: None,
         };
         let signing = SigningParams {
             credentials: &credentials,

@@ -145,6 +145,8 @@ fn encoder_matches_the_sdk() {
             Encoded {
                 query: case.query.clone(),
                 body: case.body.clone(),
+                path: "/".to_owned(),
+                ..Encoded::default()
             },
             "{}",
             case.name

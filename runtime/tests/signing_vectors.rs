@@ -65,6 +65,7 @@ impl Case {
             version: &self.input.version,
             params: &self.input.params,
             body: &self.input.body,
+            payload: None,
         }
     }
 
@@ -653,6 +654,7 @@ fn v1_form_body_parameters_are_signed() {
         version: "2016-11-01",
         params: &params,
         body: &[],
+        payload: None,
     };
     let signing_params = SigningParams {
         credentials: &credentials,

@@ -272,6 +272,7 @@ pub fn signed_request(addr: SocketAddr, call: &RawCall<'_>) -> std::io::Result<R
             version: call.api_version,
             params: &params,
             body: &[],
+            payload: None,
         },
         &SigningParams {
             credentials: &credentials,

@@ -7,15 +7,20 @@ use crate::diagnostics::{Diagnostic, child};
 /// Collects problems while decoding, and every `$ref` seen so they can be checked once all
 /// schemas are known.
 #[derive(Debug, Default)]
-pub struct Problems(pub Vec<Diagnostic>, pub Vec<(String, String)>);
+pub struct Problems {
+    /// Every problem found so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every `$ref` to a component schema seen: (schema name, pointer of the `$ref`).
+    pub refs: Vec<(String, String)>,
+}
 
 impl Problems {
     pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
-        self.0.push(Diagnostic::new(pointer, message));
+        self.diagnostics.push(Diagnostic::new(pointer, message));
     }
 
     pub fn hinted(&mut self, pointer: &str, message: impl Into<String>, hint: impl Into<String>) {
-        self.0
+        self.diagnostics
             .push(Diagnostic::new(pointer, message).with_hint(hint));
     }
 }

@@ -119,6 +119,11 @@ pub enum PrepareError {
     /// The operation lists no HTTP method (a generator bug).
     #[error("operation `{0}` declares no HTTP method")]
     NoMethod(&'static str),
+    /// A ROA (RESTful) operation with the V1 signature, which signs RPC actions only.
+    #[error(
+        "operation `{0}` is ROA-style (RESTful); the V1 (HMAC-SHA1) signature signs RPC actions only: use V3"
+    )]
+    RoaNeedsV3(&'static str),
     /// The signed request is not valid HTTP (e.g. a control character in a header value).
     #[error("the signed request is not valid HTTP: {0}")]
     InvalidRequest(String),

@@ -243,6 +243,8 @@ fn body_params_and_get() {
         Ok(Encoded {
             query: pairs(&[("RegionId", "cn-shanghai")]),
             body: pairs(&[("Text", "hi there"), ("Users", "u1,u2")]),
+            path: "/".to_owned(),
+            ..Encoded::default()
         })
     );
     let get = op(&[HttpMethod::Get, HttpMethod::Post], PARAMS);

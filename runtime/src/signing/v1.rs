@@ -206,6 +206,7 @@ mod tests {
             version: "2016-11-01",
             params: &params,
             body: &[],
+            payload: None,
         };
         let signing = SigningParams {
             credentials: &credentials,

@@ -10,7 +10,10 @@
 //! 6. [`authorization`]: the `Authorization` header value.
 //!
 //! `Action` and `Version` travel in the `x-acs-action` / `x-acs-version` headers, not in
-//! the query; the query holds only the operation's own parameters.
+//! the query; the query holds only the operation's own parameters. ROA (RESTful)
+//! operations are signed the same way (the SDK's `do_request` serves both styles): their
+//! path is the encoded path, their header parameters are signed extra headers and a JSON
+//! body is a [`Payload`](super::Payload) hashed like a form.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -54,8 +57,9 @@ pub fn canonical_query(params: &[(String, String)]) -> String {
 /// The headers a request sends and signs, lowercase names, sorted by name:
 /// `accept`, `host`, `x-acs-action`, `x-acs-content-sha256`, `x-acs-date`,
 /// `x-acs-signature-nonce`, `x-acs-version`, with an STS token also `x-acs-accesskey-id`
-/// and `x-acs-security-token`, with a form body `content-type` (the SDK signs every header
-/// it sends), plus `extra` (see [`super::sign_with_headers`]).
+/// and `x-acs-security-token`, with a form body or a [`Payload`](super::Payload) its
+/// `content-type` (the SDK signs every header it sends), plus `extra` (see
+/// [`super::sign_with_headers`]; ROA header parameters travel there).
 pub fn headers_to_sign(
     input: &SigningInput<'_>,
     params: &SigningParams<'_>,
@@ -71,7 +75,9 @@ pub fn headers_to_sign(
         ("x-acs-signature-nonce".to_owned(), params.nonce.to_owned()),
         ("x-acs-version".to_owned(), input.version.to_owned()),
     ];
-    if !input.body.is_empty() {
+    if let Some(payload) = &input.payload {
+        headers.push(("content-type".to_owned(), payload.content_type.to_owned()));
+    } else if !input.body.is_empty() {
         headers.push((
             "content-type".to_owned(),
             super::FORM_CONTENT_TYPE.to_owned(),
@@ -121,7 +127,8 @@ pub fn canonical_headers(headers: &[(String, String)]) -> (String, String) {
 /// Assembles the canonical request:
 /// `METHOD\nPATH\nQUERY\nHEADER-BLOCK\nSIGNED-HEADERS\nPAYLOAD-HASH`.
 ///
-/// The path is used as given (`/` for RPC), as the SDK does.
+/// The path is used as given (`/` for RPC; for ROA the template with each parameter
+/// already percent-encoded), as the SDK does.
 pub fn canonical_request(
     method: &str,
     path: &str,
@@ -197,7 +204,10 @@ pub fn sign(
     params: &SigningParams<'_>,
     extra_headers: &[(String, String)],
 ) -> SignedRequest {
-    let body = body(input.body);
+    let body = match &input.payload {
+        Some(payload) => payload.bytes.to_vec(),
+        None => body(input.body),
+    };
     let payload_hash = hashed_payload(&body);
     let mut headers = headers_to_sign(input, params, &payload_hash, extra_headers);
     let (header_block, signed_headers) = canonical_headers(&headers);

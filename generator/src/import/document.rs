@@ -1,0 +1,84 @@
+//! The spec's document fields: `info`, `x-acs-product`, `x-acs-endpoints` and `paths`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+use serde_yaml::{Mapping, Value as Yaml};
+
+use super::{Cx, s};
+
+impl Cx {
+    pub(super) fn document(
+        &mut self,
+        doc: &Json,
+        product: &str,
+        version: &str,
+        paths: Mapping,
+    ) -> Yaml {
+        let mut m = Mapping::new();
+        m.insert(s("openapi"), s("3.1.0"));
+        let mut info = Mapping::new();
+        info.insert(s("title"), s(product));
+        info.insert(s("version"), s(version));
+        info.insert(
+            s("description"),
+            s(&format!(
+                "Imported from Alibaba Cloud OpenAPI metadata: product `{product}`, version {version}."
+            )),
+        );
+        m.insert(s("info"), Yaml::Mapping(info));
+        let mut p = Mapping::new();
+        p.insert(s("code"), s(product));
+        p.insert(s("version"), s(version));
+        p.insert(s("style"), s("RPC"));
+        m.insert(s("x-acs-product"), Yaml::Mapping(p));
+        let mut e = Mapping::new();
+        e.insert(s("default"), s(&format!("{product}.aliyuncs.com")));
+        e.insert(
+            s("pattern"),
+            s(&format!("{product}.{{regionId}}.aliyuncs.com")),
+        );
+        let mut regional = BTreeMap::new();
+        for (i, entry) in doc
+            .get("endpoints")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            match (
+                entry.get("regionId").and_then(Json::as_str),
+                entry.get("endpoint").and_then(Json::as_str),
+            ) {
+                (Some(r), Some(h)) => {
+                    regional.insert(r.to_owned(), h.to_owned());
+                }
+                _ => self.unmapped(
+                    &format!("/endpoints/{i}"),
+                    "an endpoint without regionId or endpoint",
+                ),
+            }
+        }
+        let mut r = Mapping::new();
+        for (region, host) in regional {
+            r.insert(s(&region), s(&host));
+        }
+        e.insert(s("regional"), Yaml::Mapping(r));
+        m.insert(s("x-acs-endpoints"), Yaml::Mapping(e));
+        m.insert(s("paths"), Yaml::Mapping(paths));
+        if let Some(schemas) = doc
+            .pointer("/components/schemas")
+            .and_then(Json::as_object)
+            .filter(|o| !o.is_empty())
+        {
+            self.unmapped(
+                "/components/schemas",
+                format!(
+                    "{} shared schemas (livegen imports schemas inline)",
+                    schemas.len()
+                ),
+            );
+        }
+        Yaml::Mapping(m)
+    }
+}

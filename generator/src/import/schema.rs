@@ -1,0 +1,228 @@
+//! Metadata schemas as spec schemas.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value as Json;
+use serde_yaml::{Mapping, Value as Yaml};
+
+use super::{Cx, count, integer, prose, s};
+
+impl Cx {
+    /// A metadata schema as a spec schema. `parameter`: the schema of a parameter itself,
+    /// whose `description`, `example`, `required` and `deprecated` moved to the parameter.
+    pub(super) fn schema(
+        &mut self,
+        schema: &serde_json::Map<String, Json>,
+        pointer: &str,
+        parameter: bool,
+    ) -> Yaml {
+        let mut m = Mapping::new();
+        let ty = schema
+            .get("type")
+            .and_then(Json::as_str)
+            .unwrap_or("string");
+        if schema.get("type").is_none() {
+            self.unmapped(pointer, "a schema without a type; imported as a string");
+        }
+        let ty = match ty {
+            "string" | "integer" | "number" | "boolean" | "array" | "object" => ty,
+            "any" => {
+                self.unmapped(
+                    &format!("{pointer}/type"),
+                    "type \"any\"; imported as free-form JSON",
+                );
+                "object"
+            }
+            other => {
+                self.unmapped(
+                    &format!("{pointer}/type"),
+                    format!("type {other:?}; imported as a string"),
+                );
+                "string"
+            }
+        };
+        m.insert(s("type"), s(ty));
+        if let Some(f) = schema.get("format").and_then(Json::as_str) {
+            let ok = match ty {
+                "integer" => f == "int32" || f == "int64",
+                _ => true,
+            };
+            if ok {
+                m.insert(s("format"), s(f));
+            } else {
+                self.unmapped(
+                    &format!("{pointer}/format"),
+                    format!("format {f:?} on an integer"),
+                );
+            }
+        }
+        if !parameter {
+            if let Some(d) = prose(schema.get("description")) {
+                m.insert(s("description"), s(&d));
+            }
+            if let Some(e) = schema.get("example").and_then(Json::as_str) {
+                m.insert(s("example"), s(e));
+            }
+        }
+        if let Some(values) = schema.get("enum").and_then(Json::as_array) {
+            if values.is_empty() {
+                self.unmapped(
+                    &format!("{pointer}/enum"),
+                    "an empty enum (no values listed); imported without an enumeration",
+                );
+            } else {
+                let mut seen = BTreeSet::new();
+                let mut out = Vec::new();
+                for v in values {
+                    let item = match ty {
+                        "integer" => integer(v).map(|n| Yaml::Number(n.into())),
+                        "string" => v.as_str().map(s).or_else(|| Some(s(&v.to_string()))),
+                        _ => None,
+                    };
+                    match item {
+                        Some(item) if seen.insert(format!("{item:?}")) => out.push(item),
+                        Some(_) => self.unmapped(
+                            &format!("{pointer}/enum"),
+                            format!("duplicate enum value {v}"),
+                        ),
+                        None => self.unmapped(
+                            &format!("{pointer}/enum"),
+                            format!("enum value {v} on a {ty}"),
+                        ),
+                    }
+                }
+                if !out.is_empty() {
+                    m.insert(s("enum"), Yaml::Sequence(out));
+                }
+            }
+        }
+        type Convert = fn(&Json) -> Option<Yaml>;
+        let bounds: &[(&str, Convert)] = &[
+            ("minimum", |v| integer(v).map(|n| Yaml::Number(n.into()))),
+            ("maximum", |v| integer(v).map(|n| Yaml::Number(n.into()))),
+            ("minLength", |v| count(v).map(|n| Yaml::Number(n.into()))),
+            ("maxLength", |v| count(v).map(|n| Yaml::Number(n.into()))),
+            ("minItems", |v| count(v).map(|n| Yaml::Number(n.into()))),
+            ("maxItems", |v| count(v).map(|n| Yaml::Number(n.into()))),
+        ];
+        for (key, convert) in bounds {
+            let Some(v) = schema.get(*key) else { continue };
+            let applies = match *key {
+                "minimum" | "maximum" => ty == "integer",
+                "minLength" | "maxLength" => ty == "string",
+                _ => ty == "array",
+            };
+            match convert(v) {
+                Some(y) if applies => {
+                    m.insert(s(key), y);
+                }
+                _ => self.unmapped(
+                    &format!("{pointer}/{key}"),
+                    format!("`{key}: {v}` on a {ty}"),
+                ),
+            }
+        }
+        if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
+            m.insert(s("pattern"), s(pattern));
+        }
+        if let Some(d) = schema.get("default") {
+            let y = match d {
+                Json::String(t) => Some(s(t)),
+                Json::Bool(b) => Some(Yaml::Bool(*b)),
+                Json::Number(n) => n.as_i64().map(|n| Yaml::Number(n.into())),
+                _ => None,
+            };
+            match y {
+                Some(y) => {
+                    m.insert(s("default"), y);
+                }
+                None => self.unmapped(&format!("{pointer}/default"), format!("default {d}")),
+            }
+        }
+        match ty {
+            "array" => {
+                let empty = serde_json::Map::new();
+                let items = schema.get("items").and_then(Json::as_object);
+                if items.is_none() {
+                    self.unmapped(
+                        pointer,
+                        "an array without `items`; imported as a list of strings",
+                    );
+                }
+                let items =
+                    self.schema(items.unwrap_or(&empty), &format!("{pointer}/items"), false);
+                m.insert(s("items"), items);
+            }
+            "object" => {
+                if let Some(props) = schema.get("properties").and_then(Json::as_object) {
+                    let mut out = Mapping::new();
+                    let mut required = Vec::new();
+                    for (name, prop) in props {
+                        let Some(prop) = prop.as_object() else {
+                            continue;
+                        };
+                        if prop.get("required").and_then(Json::as_bool) == Some(true) {
+                            required.push(s(name));
+                        }
+                        out.insert(
+                            s(name),
+                            self.schema(prop, &format!("{pointer}/properties/{name}"), false),
+                        );
+                    }
+                    m.insert(s("properties"), Yaml::Mapping(out));
+                    if !required.is_empty() {
+                        m.insert(s("required"), Yaml::Sequence(required));
+                    }
+                }
+                match schema.get("additionalProperties") {
+                    Some(Json::Object(value)) if schema.get("properties").is_none() => {
+                        let v =
+                            self.schema(value, &format!("{pointer}/additionalProperties"), false);
+                        m.insert(s("additionalProperties"), v);
+                    }
+                    Some(Json::Object(_)) => self.unmapped(
+                        &format!("{pointer}/additionalProperties"),
+                        "`additionalProperties` beside `properties`",
+                    ),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        let known = [
+            "type",
+            "format",
+            "description",
+            "example",
+            "enum",
+            "minimum",
+            "maximum",
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "pattern",
+            "default",
+            "items",
+            "properties",
+            "additionalProperties",
+            "required",
+            "deprecated",
+            "title",
+        ];
+        for key in schema.keys() {
+            if !known.contains(&key.as_str()) {
+                self.unmapped(&format!("{pointer}/{key}"), format!("schema field `{key}`"));
+            } else if key == "title" && !parameter {
+                // A title is a short label next to the description; kept only where the
+                // description is missing.
+                if m.get("description").is_none()
+                    && let Some(t) = prose(schema.get("title"))
+                {
+                    m.insert(s("description"), s(&t));
+                }
+            }
+        }
+        Yaml::Mapping(m)
+    }
+}

@@ -1,0 +1,286 @@
+//! One path item and its operation: `x-acs-rpc`, `x-acs-qps`, `x-acs-ram`.
+
+use std::collections::BTreeSet;
+
+use serde_yaml::Value;
+
+use crate::diagnostics::child;
+use crate::spec::{Operation, Qps, Ram};
+
+use super::decode::{Obj, Problems, describe, string_value};
+use super::limits::name_length;
+use super::parameter::parameters;
+use super::responses::{errors, responses_of};
+
+pub(super) fn path_item(
+    key: &str,
+    item: &Value,
+    pointer: &str,
+    responses: &BTreeSet<String>,
+    p: &mut Problems,
+) -> Option<Operation> {
+    let obj = Obj::of(item, pointer, &format!("path item `{key}`"), p)?;
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    obj.check_keys(
+        &format!("path item `{key}`"),
+        &METHODS,
+        &["summary", "description", "servers", "parameters"],
+        p,
+    );
+    let present: Vec<&str> = METHODS
+        .iter()
+        .copied()
+        .filter(|m| obj.get(m).is_some())
+        .collect();
+    let method = match present.as_slice() {
+        [one] => *one,
+        [] => {
+            p.hinted(
+                pointer,
+                format!("path item `{key}` has no operation"),
+                "add `get:` with the action; list accepted methods in `x-acs-rpc.methods`",
+            );
+            return None;
+        }
+        [_, second, ..] => {
+            p.hinted(
+                &obj.at(second),
+                format!("path item `{key}` holds more than one operation"),
+                "one RPC action per path item: list extra HTTP methods in `x-acs-rpc.methods` instead",
+            );
+            return None;
+        }
+    };
+    let op_pointer = obj.at(method);
+    let op = operation(obj.get(method)?, &op_pointer, responses, p)?;
+    let expected = format!("/{}", op.action);
+    if key != expected {
+        p.hinted(
+            pointer,
+            format!("path key `{key}` does not match action `{}`", op.action),
+            format!(
+                "RPC actions are keyed as `{expected}`; the wire path comes from `x-acs-rpc.path`"
+            ),
+        );
+    }
+    Some(op)
+}
+
+pub(super) fn operation(
+    v: &Value,
+    pointer: &str,
+    responses: &BTreeSet<String>,
+    p: &mut Problems,
+) -> Option<Operation> {
+    let obj = Obj::of(v, pointer, "an operation", p)?;
+    obj.check_keys(
+        "an operation",
+        &[
+            "operationId",
+            "summary",
+            "description",
+            "parameters",
+            "responses",
+            "deprecated",
+            "x-acs-rpc",
+            "x-acs-qps",
+            "x-acs-ram",
+            "x-acs-errors",
+        ],
+        &["tags", "externalDocs", "security", "servers", "callbacks"],
+        p,
+    );
+    let id = obj.required_string("operationId", "the operation", p);
+    let rpc = rpc(&obj, p);
+    if let (Some(id), Some((action, ..))) = (&id, &rpc)
+        && id != action
+    {
+        p.hinted(
+            &obj.at("operationId"),
+            format!("operationId `{id}` differs from `x-acs-rpc.action` `{action}`"),
+            "use the action name as operationId",
+        );
+    }
+    let qps = obj
+        .get("x-acs-qps")
+        .and_then(|v| qps(v, &obj.at("x-acs-qps"), p));
+    let ram = ram(&obj, p);
+    let params = parameters(&obj, p);
+    let errors = errors(&obj, p);
+    let output = responses_of(&obj, &errors, responses, p);
+    let deprecated = obj.bool("deprecated", p).unwrap_or(false);
+    let (action, path, methods) = rpc?;
+    Some(Operation {
+        pointer: pointer.to_owned(),
+        action,
+        summary: obj.string("summary", p),
+        description: obj.string("description", p),
+        path,
+        methods,
+        qps,
+        ram: ram?,
+        params: params?,
+        output: output?,
+        errors: errors?,
+        deprecated,
+    })
+}
+
+fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> {
+    let v = op.required("x-acs-rpc", "the operation", p)?;
+    let pointer = op.at("x-acs-rpc");
+    let obj = Obj::of(v, &pointer, "`x-acs-rpc`", p)?;
+    obj.check_keys("`x-acs-rpc`", &["action", "path", "methods"], &[], p);
+    let action = obj
+        .required_string("action", "`x-acs-rpc`", p)
+        .filter(|a| name_length("the action name", a, &obj.at("action"), p));
+    if let Some(a) = &action
+        && (a.is_empty()
+            || !a.chars().all(|c| c.is_ascii_alphanumeric())
+            || !a.starts_with(|c: char| c.is_ascii_uppercase()))
+    {
+        p.hinted(
+            &obj.at("action"),
+            format!("action {a:?} is not an RPC action name"),
+            "actions are PascalCase ASCII, e.g. `StopLivePullToPush`",
+        );
+    }
+    let path = obj.required_string("path", "`x-acs-rpc`", p);
+    if let Some(path) = &path
+        && !path.starts_with('/')
+    {
+        p.error(
+            &obj.at("path"),
+            format!("wire path {path:?} must start with `/`"),
+        );
+    }
+    let methods = obj
+        .strings("methods", p)
+        .unwrap_or_else(|| vec!["GET".to_owned()]);
+    if methods.is_empty() {
+        p.error(
+            &obj.at("methods"),
+            "`methods` must list at least one HTTP method",
+        );
+    }
+    for (i, m) in methods.iter().enumerate() {
+        if m != "GET" && m != "POST" {
+            p.hinted(
+                &child(&obj.at("methods"), &i.to_string()),
+                format!("method {m:?} is not supported"),
+                "RPC actions accept `GET` and `POST`",
+            );
+        }
+    }
+    Some((action?, path?, methods))
+}
+
+fn qps(v: &Value, pointer: &str, p: &mut Problems) -> Option<Qps> {
+    let obj = Obj::of(v, pointer, "`x-acs-qps`", p)?;
+    obj.check_keys(
+        "`x-acs-qps`",
+        &["limit", "per", "scope", "onExceed"],
+        &[],
+        p,
+    );
+    let limit = match obj
+        .required("limit", "`x-acs-qps`", p)
+        .map(|v| (v.as_u64(), v))
+    {
+        Some((Some(n), _)) if n > 0 && n <= u64::from(u32::MAX) => u32::try_from(n).ok(),
+        Some((_, v)) => {
+            p.error(
+                &obj.at("limit"),
+                format!("`limit` must be a positive integer, found {}", describe(v)),
+            );
+            None
+        }
+        None => None,
+    };
+    let per = one_of(&obj, "per", &["second", "minute"], "second", p);
+    let scope = one_of(&obj, "scope", &["account", "api"], "account", p);
+    let on_exceed = one_of(&obj, "onExceed", &["drop", "throttle"], "throttle", p);
+    Some(Qps {
+        limit: limit?,
+        per: per?,
+        scope: scope?,
+        on_exceed: on_exceed?,
+    })
+}
+
+fn one_of(
+    obj: &Obj<'_>,
+    key: &str,
+    allowed: &[&str],
+    default: &str,
+    p: &mut Problems,
+) -> Option<String> {
+    match obj.get(key) {
+        None => Some(default.to_owned()),
+        Some(v) => {
+            let s = string_value(v, &obj.at(key), p)?;
+            if allowed.contains(&s.as_str()) {
+                Some(s)
+            } else {
+                p.hinted(
+                    &obj.at(key),
+                    format!("`{key}` is {s:?}"),
+                    format!("expected one of {}", super::decode::list(allowed.iter())),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn ram(op: &Obj<'_>, p: &mut Problems) -> Option<Ram> {
+    let Some(v) = op.get("x-acs-ram") else {
+        return Some(Ram::default());
+    };
+    let pointer = op.at("x-acs-ram");
+    let obj = Obj::of(v, &pointer, "`x-acs-ram`", p)?;
+    obj.check_keys(
+        "`x-acs-ram`",
+        &[
+            "action",
+            "accessLevel",
+            "resources",
+            "conditionKeys",
+            "dependentActions",
+        ],
+        &[],
+        p,
+    );
+    let action = obj.string("action", p);
+    if let Some(a) = &action {
+        let ok = a
+            .split_once(':')
+            .is_some_and(|(svc, act)| !svc.is_empty() && !act.is_empty());
+        if !ok {
+            p.hinted(
+                &obj.at("action"),
+                format!("RAM action {a:?} is not `product:Action`"),
+                "e.g. `live:StopLivePullToPush`",
+            );
+        }
+    }
+    let level = match obj.get("accessLevel") {
+        None => None,
+        Some(_) => Some(one_of(
+            &obj,
+            "accessLevel",
+            &["read", "list", "get", "create", "update", "delete"],
+            "",
+            p,
+        )?),
+    };
+    Some(Ram {
+        action,
+        access_level: level,
+        resources: obj.strings("resources", p).unwrap_or_default(),
+        condition_keys: obj.strings("conditionKeys", p).unwrap_or_default(),
+        dependent_actions: obj.strings("dependentActions", p).unwrap_or_default(),
+    })
+}

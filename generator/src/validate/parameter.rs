@@ -1,0 +1,184 @@
+//! An operation's `parameters`.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::diagnostics::child;
+use crate::spec::{Location, Parameter, SchemaKind, Style};
+
+use super::decode::{Obj, Problems, kind};
+use super::limits::{MAX_PARAMS, RESERVED_PARAM_NAMES, name_length};
+use super::schema::schema;
+
+pub(super) fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
+    let Some(v) = op.get("parameters") else {
+        return Some(Vec::new());
+    };
+    let pointer = op.at("parameters");
+    let Value::Sequence(items) = v else {
+        p.error(
+            &pointer,
+            format!("`parameters` must be a list, found {}", kind(v)),
+        );
+        return None;
+    };
+    if items.len() > MAX_PARAMS {
+        p.hinted(
+            &pointer,
+            format!(
+                "the operation takes {} parameters; livegen generates at most {MAX_PARAMS}",
+                items.len()
+            ),
+            "group related values into an object parameter sent as JSON",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut ok = true;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let ptr = child(&pointer, &i.to_string());
+        match parameter(item, &ptr, p) {
+            Some(param) => {
+                if let Some(first) = names.insert(param.name.clone(), ptr.clone()) {
+                    p.hinted(
+                        &ptr,
+                        format!("parameter `{}` is listed twice", param.name),
+                        format!("first listed at {first}"),
+                    );
+                }
+                out.push(param);
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
+    let obj = Obj::of(v, pointer, "a parameter", p)?;
+    if obj.get("$ref").is_some() {
+        p.hinted(
+            pointer,
+            "parameter references are not supported",
+            "write the parameter inline; share its schema through `components/schemas`",
+        );
+        return None;
+    }
+    obj.check_keys(
+        "a parameter",
+        &[
+            "name",
+            "in",
+            "required",
+            "description",
+            "schema",
+            "example",
+            "deprecated",
+            "x-acs-style",
+            "x-acs-in",
+        ],
+        &["allowEmptyValue", "style", "explode", "examples"],
+        p,
+    );
+    let name = obj
+        .required_string("name", "the parameter", p)
+        .filter(|n| name_length("the parameter name", n, &obj.at("name"), p));
+    if let Some(n) = &name {
+        if RESERVED_PARAM_NAMES.contains(&n.as_str()) {
+            p.hinted(
+                &obj.at("name"),
+                format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
+                "remove it: the runtime adds Action, Version, the signature and credentials to every call",
+            );
+        } else if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            p.hinted(
+                &obj.at("name"),
+                format!("parameter name {n:?} is not a wire name livegen can send"),
+                "RPC parameter names are ASCII letters, digits and `_`",
+            );
+        }
+    }
+    match obj.required_string("in", "the parameter", p).as_deref() {
+        Some("query") | None => {}
+        Some(other) => p.hinted(
+            &obj.at("in"),
+            format!("parameter location {other:?} is not supported"),
+            "RPC actions take every parameter `in: query`",
+        ),
+    }
+    // OpenAPI defaults `required` to false; a forgotten flag would silently turn a required
+    // parameter into an optional one, so livegen asks for it explicitly.
+    if obj.get("required").is_none() {
+        p.hinted(
+            pointer,
+            format!(
+                "parameter {} does not say whether it is required",
+                name.as_deref().map_or(String::new(), |n| format!("`{n}`"))
+            ),
+            "add `required: true` or `required: false`; livegen does not guess",
+        );
+    }
+    let required = obj.bool("required", p).unwrap_or(false);
+    let schema = obj
+        .required("schema", "the parameter", p)
+        .and_then(|s| schema(s, &obj.at("schema"), p));
+    let style = match obj.string("x-acs-style", p).as_deref() {
+        None | Some("simple") => Some(Style::Simple),
+        Some("repeatList") => Some(Style::RepeatList),
+        Some("flat") => Some(Style::Flat),
+        Some("json") => Some(Style::Json),
+        Some(other) => {
+            p.hinted(
+                &obj.at("x-acs-style"),
+                format!("`x-acs-style` {other:?} is not known"),
+                "expected `simple`, `repeatList`, `flat` or `json`",
+            );
+            None
+        }
+    };
+    let location = match obj.string("x-acs-in", p).as_deref() {
+        None | Some("query") => Some(Location::Query),
+        Some("formData") => Some(Location::Body),
+        Some(other) => {
+            p.hinted(
+                &obj.at("x-acs-in"),
+                format!("`x-acs-in` {other:?} is not known"),
+                "expected `query` (the default) or `formData` (a form-encoded POST body)",
+            );
+            None
+        }
+    };
+    if let (Some(s), Some(style)) = (&schema, style)
+        && let SchemaKind::Array { items, .. } = &s.kind
+        && style == Style::Simple
+        && matches!(
+            items.kind,
+            SchemaKind::Array { .. } | SchemaKind::Object { .. } | SchemaKind::Ref(_)
+        )
+    {
+        p.hinted(
+            pointer,
+            "a `simple` list joins its items with commas, which works for scalar items only",
+            "set `x-acs-style: repeatList` (Name.1.Key=v) or `json`",
+        );
+    }
+    let example = obj.get("example").and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    });
+    Some(Parameter {
+        pointer: pointer.to_owned(),
+        name: name?,
+        required,
+        description: obj.string("description", p),
+        schema: schema?,
+        style: style?,
+        location: location?,
+        example,
+        deprecated: obj.bool("deprecated", p).unwrap_or(false),
+    })
+}
