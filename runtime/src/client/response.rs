@@ -1,6 +1,7 @@
 //! Turning one HTTP answer into a value, a service error, or an "unreadable" verdict.
 
-use serde::de::DeserializeOwned;
+use std::time::Duration;
+
 use serde_json::Value;
 
 use crate::error::{ServiceError, sanitize_text};
@@ -17,7 +18,7 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
     pub(crate) request_id_header: Option<String>,
-    pub(crate) retry_after: Option<std::time::Duration>,
+    pub(crate) retry_after: Option<Duration>,
     pub(crate) body: Body,
 }
 
@@ -35,81 +36,96 @@ pub(crate) struct Unreadable {
     pub(crate) body_excerpt: String,
 }
 
+/// A successful answer before it is decoded into an output type.
+#[derive(Debug, Clone)]
+pub struct RawSuccess {
+    /// HTTP status (2xx).
+    pub status: u16,
+    /// The answer's content type, if given.
+    pub content_type: Option<String>,
+    /// The request id from the `x-acs-request-id` header or the body.
+    pub request_id: Option<String>,
+    /// The whole body: JSON the caller decodes.
+    pub body: Vec<u8>,
+}
+
 /// What one answer amounts to.
-pub(crate) enum Parsed<O> {
-    Success {
-        value: O,
-        request_id: Option<String>,
+pub(crate) enum Parsed {
+    /// A 2xx answer that is not an error envelope; its body is decoded by the caller.
+    Success(RawSuccess),
+    Service {
+        error: ServiceError,
+        retry_after: Option<Duration>,
     },
-    Service(ServiceError),
-    Unreadable(Unreadable),
+    Unreadable {
+        unreadable: Unreadable,
+        retry_after: Option<Duration>,
+    },
 }
 
 pub(crate) fn excerpt(body: &[u8]) -> String {
     String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]).into_owned()
 }
 
-pub(crate) fn parse<O: DeserializeOwned>(answer: &Answer) -> Parsed<O> {
+pub(crate) fn parse(answer: Answer) -> Parsed {
     let status = answer.status;
-    let body = match &answer.body {
+    let retry_after = answer.retry_after;
+    let body = match answer.body {
         Body::Complete(body) => body,
         Body::TooLarge(start) => {
-            return Parsed::Unreadable(Unreadable {
-                status,
-                reason: format!("body exceeds {} MiB", MAX_BODY_BYTES / (1024 * 1024)),
-                body_excerpt: excerpt(start),
-            });
+            return Parsed::Unreadable {
+                unreadable: Unreadable {
+                    status,
+                    reason: format!("body exceeds {} MiB", MAX_BODY_BYTES / (1024 * 1024)),
+                    body_excerpt: excerpt(&start),
+                },
+                retry_after,
+            };
         }
     };
-    let unreadable = |reason: String| {
-        Parsed::Unreadable(Unreadable {
+    let unreadable = |reason: String, body: &[u8]| Parsed::Unreadable {
+        unreadable: Unreadable {
             status,
             reason,
             body_excerpt: excerpt(body),
-        })
+        },
+        retry_after,
     };
-    let content_type = || {
-        answer
-            .content_type
-            .as_deref()
-            .map(|t| format!(" (content-type {t})"))
-            .unwrap_or_default()
-    };
-    let with_header_id = |mut error: ServiceError| {
-        if error.request_id.is_none() {
-            error.request_id = answer
-                .request_id_header
-                .as_deref()
-                .map(|id| sanitize_text(id).into_owned());
-        }
-        Parsed::Service(error)
-    };
+    let content_type = answer
+        .content_type
+        .as_deref()
+        .map(|t| format!(" (content-type {t})"))
+        .unwrap_or_default();
 
     let success = (200..300).contains(&status);
     if success && body.iter().all(u8::is_ascii_whitespace) {
-        return unreadable(format!("empty body{}", content_type()));
+        return unreadable(format!("empty body{content_type}"), &body);
     }
-    match envelope(status, body, success) {
-        Envelope::Error(error) => return with_header_id(error),
-        Envelope::Malformed(reason) => return unreadable(reason),
+    match envelope(status, &body, success) {
+        Envelope::Error(mut error) => {
+            if error.request_id.is_none() {
+                error.request_id = answer
+                    .request_id_header
+                    .as_deref()
+                    .map(|id| sanitize_text(id).into_owned());
+            }
+            return Parsed::Service { error, retry_after };
+        }
+        Envelope::Malformed(reason) => return unreadable(reason, &body),
         Envelope::None => {}
     }
     if !success {
-        return unreadable(format!(
-            "error answer without an error envelope{}",
-            content_type()
-        ));
+        return unreadable(
+            format!("error answer without an error envelope{content_type}"),
+            &body,
+        );
     }
-    match serde_json::from_slice::<O>(body) {
-        Ok(value) => Parsed::Success {
-            value,
-            request_id: answer
-                .request_id_header
-                .clone()
-                .or_else(|| body_request_id(body)),
-        },
-        Err(e) => unreadable(format!("not the expected JSON{}: {e}", content_type())),
-    }
+    Parsed::Success(RawSuccess {
+        status,
+        request_id: answer.request_id_header.or_else(|| body_request_id(&body)),
+        content_type: answer.content_type,
+        body,
+    })
 }
 
 /// The top-level keys of an error envelope, in both spellings gateways use.
@@ -287,8 +303,8 @@ mod tests {
 
     #[test]
     fn success_takes_request_id_from_body() {
-        match parse::<Value>(&answer(200, r#"{"RequestId":"abc","X":1}"#)) {
-            Parsed::Success { request_id, .. } => assert_eq!(request_id.as_deref(), Some("abc")),
+        match parse(answer(200, r#"{"RequestId":"abc","X":1}"#)) {
+            Parsed::Success(success) => assert_eq!(success.request_id.as_deref(), Some("abc")),
             _ => panic!("expected success"),
         }
     }
@@ -296,8 +312,10 @@ mod tests {
     #[test]
     fn excerpt_is_capped() {
         let long = "x".repeat(5000);
-        match parse::<Value>(&answer(200, &format!("<{long}"))) {
-            Parsed::Unreadable(u) => assert_eq!(u.body_excerpt.len(), EXCERPT_BYTES),
+        match parse(answer(500, &format!("<{long}"))) {
+            Parsed::Unreadable { unreadable: u, .. } => {
+                assert_eq!(u.body_excerpt.len(), EXCERPT_BYTES)
+            }
             _ => panic!("expected unreadable"),
         }
     }
@@ -305,22 +323,19 @@ mod tests {
     #[test]
     fn http_200_carrying_only_an_envelope_is_an_error() {
         let body = r#"{"RequestId":"r","Code":"Forbidden.RAM","Message":"no"}"#;
-        match parse::<Value>(&answer(200, body)) {
-            Parsed::Service(e) => {
+        match parse(answer(200, body)) {
+            Parsed::Service { error: e, .. } => {
                 assert_eq!((e.status, e.code.as_str()), (200, "Forbidden.RAM"));
             }
             _ => panic!("expected a service error"),
         }
         // A real answer that happens to carry a Code field stays a success.
         let body = r#"{"RequestId":"r","Code":"x","Message":"m","TaskId":"t"}"#;
-        assert!(matches!(
-            parse::<Value>(&answer(200, body)),
-            Parsed::Success { .. }
-        ));
+        assert!(matches!(parse(answer(200, body)), Parsed::Success(_)));
         // Without a message it is not an envelope either.
         assert!(matches!(
-            parse::<Value>(&answer(200, r#"{"RequestId":"r","Code":"x"}"#)),
-            Parsed::Success { .. }
+            parse(answer(200, r#"{"RequestId":"r","Code":"x"}"#)),
+            Parsed::Success(_)
         ));
     }
 
@@ -328,22 +343,26 @@ mod tests {
     fn duplicate_codes_are_refused() {
         for status in [200, 400] {
             let body = r#"{"Code":"Throttling","Code":"InvalidParameter","Message":"m"}"#;
-            match parse::<Value>(&answer(status, body)) {
-                Parsed::Unreadable(u) => assert!(u.reason.contains("`Code`"), "{}", u.reason),
+            match parse(answer(status, body)) {
+                Parsed::Unreadable { unreadable: u, .. } => {
+                    assert!(u.reason.contains("`Code`"), "{}", u.reason)
+                }
                 _ => panic!("expected an unreadable answer for HTTP {status}"),
             }
         }
         let body = r#"{"Code":"A","code":"B","Message":"m"}"#;
         assert!(matches!(
-            parse::<Value>(&answer(400, body)),
-            Parsed::Unreadable(_)
+            parse(answer(400, body)),
+            Parsed::Unreadable { .. }
         ));
     }
 
     #[test]
     fn numeric_codes_are_malformed() {
-        match parse::<Value>(&answer(400, r#"{"Code":400,"Message":"m"}"#)) {
-            Parsed::Unreadable(u) => assert!(u.reason.contains("not a string"), "{}", u.reason),
+        match parse(answer(400, r#"{"Code":400,"Message":"m"}"#)) {
+            Parsed::Unreadable { unreadable: u, .. } => {
+                assert!(u.reason.contains("not a string"), "{}", u.reason)
+            }
             _ => panic!("expected an unreadable answer"),
         }
     }
@@ -351,8 +370,8 @@ mod tests {
     #[test]
     fn control_characters_never_survive() {
         let body = "{\"Code\":\"Bad\\u001b[31m\",\"Message\":\"ring\\u0007 \\u009b2J\",\"RequestId\":\"r\\u001b\"}";
-        match parse::<Value>(&answer(400, body)) {
-            Parsed::Service(e) => {
+        match parse(answer(400, body)) {
+            Parsed::Service { error: e, .. } => {
                 let all = format!("{}{}{:?}{e}", e.code, e.message, e.request_id);
                 assert!(!all.chars().any(|c| c.is_control()), "{all:?}");
                 assert_eq!(e.code, "Bad\\u{1b}[31m");

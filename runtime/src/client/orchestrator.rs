@@ -1,0 +1,232 @@
+//! The non-generic core of a call: the loop that retries ([`try_op`]) apart from one
+//! attempt ([`try_attempt`]), after smithy-rs's `orchestrator.rs`.
+//!
+//! Nothing here depends on an operation's input, output or error type: inputs arrive as
+//! JSON keyed by wire names, successes leave as bytes, service errors as
+//! [`ServiceError`]. The typed shells in [`Client`] convert on either side, so this code
+//! is compiled once however many operations a crate has.
+
+use std::time::Duration;
+
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use super::request::{self, Setup};
+use super::response::{self, Parsed, RawSuccess, Unreadable};
+use super::transport;
+use super::{Client, RetryableCode};
+use crate::endpoint;
+use crate::error::{SdkError, ServiceError};
+use crate::operation::Operation;
+use crate::retry::{self, FailureKind};
+
+/// What the non-generic core returns: [`CallOutcome`](super::CallOutcome) before typing.
+#[derive(Debug)]
+pub struct RawOutcome {
+    /// The answer, or why there is none.
+    pub result: Result<RawSuccess, SdkError<ServiceError>>,
+    /// Requests actually sent (0 when the call failed before sending anything).
+    pub attempts: u32,
+}
+
+/// Runs a whole call in its `livegen.call` span: set up once, then attempt until an
+/// answer, a failure not worth retrying, or the last allowed attempt.
+pub(super) async fn try_op(
+    client: &Client,
+    op: &'static Operation,
+    input: &serde_json::Value,
+    retryable: RetryableCode,
+) -> RawOutcome {
+    let span = tracing::info_span!(
+        "livegen.call",
+        action = op.action,
+        attempt = Empty,
+        status = Empty,
+        request_id = Empty,
+    );
+    retry_loop(client, op, input, retryable)
+        .instrument(span)
+        .await
+}
+
+async fn retry_loop(
+    client: &Client,
+    op: &'static Operation,
+    input: &serde_json::Value,
+    retryable: RetryableCode,
+) -> RawOutcome {
+    let not_sent = |message: String, attempts: u32| RawOutcome {
+        result: Err(SdkError::Construction(message)),
+        attempts,
+    };
+    let http = match &client.inner.http {
+        Ok(http) => http,
+        Err(message) => return not_sent(message.clone(), 0),
+    };
+    let setup = match Setup::new(client, op, input).await {
+        Ok(setup) => setup,
+        Err(e) => return not_sent(e.to_string(), 0),
+    };
+    tracing::debug!(
+        endpoint = %setup.endpoint,
+        method = setup.method.as_str(),
+        params = ?setup.params.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+        body_params = ?setup.body.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+        "calling"
+    );
+
+    let config = &client.inner.config;
+    let timeout = config.attempt_timeout();
+    let max_attempts = config.retry().max_attempts.max(1);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let failure = match try_attempt(client, http, op, &setup, attempt, timeout).await {
+            Attempted::Answered(success) => {
+                return RawOutcome {
+                    result: Ok(success),
+                    attempts: attempt,
+                };
+            }
+            Attempted::NotSent(message) => return not_sent(message, attempt - 1),
+            Attempted::Failed(failure) => failure,
+        };
+        let kind = failure.kind(retryable);
+        if attempt >= max_attempts || !retry::is_retryable(kind) {
+            tracing::debug!(?kind, attempt, "giving up");
+            return RawOutcome {
+                result: Err(failure.into_sdk_error(attempt, timeout)),
+                attempts: attempt,
+            };
+        }
+        let delay = config.retry().delay(attempt, failure.retry_after());
+        tracing::debug!(?kind, attempt, delay_ms = delay.as_millis(), "retrying");
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// What one attempt came to.
+enum Attempted {
+    Answered(RawSuccess),
+    /// Stopped before sending (limiter store failure, request not representable).
+    NotSent(String),
+    Failed(Failure),
+}
+
+/// One attempt: wait for the rate limiter, sign, send, read and parse the answer.
+async fn try_attempt(
+    client: &Client,
+    http: &reqwest::Client,
+    op: &'static Operation,
+    setup: &Setup,
+    attempt: u32,
+    timeout: Duration,
+) -> Attempted {
+    let span = tracing::Span::current();
+    span.record("attempt", attempt);
+    // Per attempt, not per call: the service counts every request, retries included.
+    let limited = client
+        .inner
+        .limiter
+        .acquire(op, setup.credentials.access_key_id())
+        .await;
+    match limited {
+        Ok(waited) if !waited.is_zero() => {
+            tracing::debug!(waited_ms = waited.as_millis(), "rate limited");
+        }
+        Ok(_) => {}
+        Err(e) => return Attempted::NotSent(e.to_string()),
+    }
+    let http_request = match request::to_http(&setup.sign(client, op)) {
+        Ok(http_request) => http_request,
+        Err(e) => return Attempted::NotSent(e.to_string()),
+    };
+
+    let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
+        Err(_elapsed) => return Attempted::Failed(Failure::Timeout),
+        Ok(Err(e)) => {
+            return Attempted::Failed(Failure::Transport(match &setup.resolution {
+                // A host nobody chose on purpose: say where it came from.
+                how @ endpoint::Resolution::Pattern { .. } => {
+                    format!("{} ({how})", transport::describe(&e))
+                }
+                _ => transport::describe(&e),
+            }));
+        }
+        Ok(Ok(answer)) => answer,
+    };
+    span.record("status", answer.status);
+    match response::parse(answer) {
+        Parsed::Success(success) => {
+            if let Some(id) = &success.request_id {
+                span.record("request_id", id.as_str());
+            }
+            Attempted::Answered(success)
+        }
+        Parsed::Service { error, retry_after } => {
+            if let Some(id) = &error.request_id {
+                span.record("request_id", id.as_str());
+            }
+            Attempted::Failed(Failure::Service { error, retry_after })
+        }
+        Parsed::Unreadable {
+            unreadable,
+            retry_after,
+        } => Attempted::Failed(Failure::Unreadable {
+            unreadable,
+            retry_after,
+        }),
+    }
+}
+
+/// How one attempt failed.
+enum Failure {
+    Transport(String),
+    Timeout,
+    Unreadable {
+        unreadable: Unreadable,
+        retry_after: Option<Duration>,
+    },
+    Service {
+        error: ServiceError,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl Failure {
+    fn kind(&self, retryable: RetryableCode) -> FailureKind {
+        match self {
+            Failure::Transport(_) => FailureKind::Transport,
+            Failure::Timeout => FailureKind::Timeout,
+            Failure::Unreadable { unreadable, .. } => FailureKind::Unreadable {
+                status: unreadable.status,
+            },
+            Failure::Service { error, .. } => FailureKind::Service {
+                status: error.status,
+                retryable: retryable(error),
+            },
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Failure::Unreadable { retry_after, .. } | Failure::Service { retry_after, .. } => {
+                *retry_after
+            }
+            Failure::Transport(_) | Failure::Timeout => None,
+        }
+    }
+
+    fn into_sdk_error(self, attempts: u32, timeout: Duration) -> SdkError<ServiceError> {
+        match self {
+            Failure::Transport(message) => SdkError::Transport { attempts, message },
+            Failure::Timeout => SdkError::Timeout { attempts, timeout },
+            Failure::Unreadable { unreadable, .. } => SdkError::Response {
+                status: unreadable.status,
+                reason: unreadable.reason,
+                body_excerpt: unreadable.body_excerpt,
+            },
+            Failure::Service { error, .. } => SdkError::Service(error),
+        }
+    }
+}
