@@ -21,6 +21,7 @@ mod document;
 mod merge;
 mod operation;
 mod qps;
+mod roa;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -96,13 +97,21 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         .and_then(Json::as_object)
         .ok_or(ImportError::NotMetadata("`apis` object"))?;
     let text = |v: Option<&Json>| v.and_then(Json::as_str).map(str::to_owned);
-    let product = text(info.get("product")).ok_or(ImportError::NotMetadata("`info.product`"))?;
+    // The SDKs name products in lower case (`cs`, the `cs.aliyuncs.com` host); the
+    // metadata may not (`CS`).
+    let product = text(info.get("product"))
+        .ok_or(ImportError::NotMetadata("`info.product`"))?
+        .to_ascii_lowercase();
     let version = text(info.get("version")).ok_or(ImportError::NotMetadata("`info.version`"))?;
-    if let Some(style) = text(info.get("style")).filter(|s| s != "RPC") {
-        return Err(ImportError::Unsupported(format!(
-            "the metadata describes a {style}-style API; livegen generates RPC-style APIs"
-        )));
-    }
+    let roa = match text(info.get("style")).as_deref() {
+        None | Some("RPC") => false,
+        Some("ROA") => true,
+        Some(style) => {
+            return Err(ImportError::Unsupported(format!(
+                "the metadata describes a {style}-style API; livegen generates RPC- and ROA-style APIs"
+            )));
+        }
+    };
     let names: Vec<String> = match selection {
         Selection::All => apis.keys().cloned().collect(),
         Selection::Actions(names) => {
@@ -114,7 +123,10 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
             names.clone()
         }
     };
-    let mut cx = Cx::default();
+    let mut cx = Cx {
+        roa,
+        ..Cx::default()
+    };
     let mut path_items = BTreeMap::new();
     let mut paths = Mapping::new();
     let mut sorted = names;
@@ -122,11 +134,25 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
     sorted.dedup();
     for name in &sorted {
         cx.action = name.clone();
-        let item = cx.operation(name, &apis[name]);
+        let (key, method, op) = cx.operation(name, &apis[name]);
+        let mut item = Mapping::new();
+        item.insert(s(&method), op);
         let mut one = Mapping::new();
-        one.insert(s(&format!("/{name}")), item.clone());
+        one.insert(s(&key), Yaml::Mapping(item.clone()));
         path_items.insert(name.clone(), indent(&to_yaml(&Yaml::Mapping(one))?, 2));
-        paths.insert(s(&format!("/{name}")), item);
+        // ROA operations share a path item when they share a path (one per method).
+        match paths.get_mut(s(&key)) {
+            Some(Yaml::Mapping(existing)) if !existing.contains_key(s(&method)) => {
+                existing.extend(item);
+            }
+            Some(_) => cx.unmapped(
+                &format!("/apis/{name}"),
+                format!("`{method}` on `{key}` is already another operation's; skipped"),
+            ),
+            None => {
+                paths.insert(s(&key), Yaml::Mapping(item));
+            }
+        }
     }
     cx.action = "(document)".to_owned();
     let document = cx.document(&doc, &product, &version, paths);
@@ -145,6 +171,8 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
 
 #[derive(Default)]
 struct Cx {
+    /// The metadata's `info.style` is `ROA`.
+    roa: bool,
     action: String,
     unmapped: Vec<Unmapped>,
 }

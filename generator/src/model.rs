@@ -39,7 +39,7 @@ pub struct Api {
     pub types: Vec<TypeDef>,
 }
 
-/// One RPC action.
+/// One operation: an RPC action or a ROA (RESTful) operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// `StopLivePullToPush`.
@@ -60,7 +60,7 @@ pub struct Operation {
     pub deprecated: bool,
     /// Wire path.
     pub path: String,
-    /// Methods, default first (`GET`/`POST`).
+    /// Methods, default first (`GET`, `POST`; ROA also `PUT`, `DELETE`, `PATCH`).
     pub methods: Vec<String>,
     /// Rate limit.
     pub qps: Option<Qps>,
@@ -72,6 +72,9 @@ pub struct Operation {
     pub output_fields: Option<Vec<Field>>,
     /// Documentation of the output type.
     pub output_doc: Option<String>,
+    /// The type of an answer that is not an object (a list, a string: ROA operations
+    /// answer those); the output type then wraps it. `None` for object answers.
+    pub output_value: Option<Ty>,
     /// Documented errors, in spec order.
     pub errors: Vec<ErrorVariant>,
     /// Types defined inline in this operation's parameters and answer, sorted by name.

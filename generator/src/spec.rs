@@ -28,6 +28,8 @@ pub struct Product {
     pub code: String,
     /// API version, e.g. `2016-11-01`.
     pub version: String,
+    /// `style: ROA`: operations are keyed by their real paths and methods.
+    pub roa: bool,
 }
 
 /// `x-acs-endpoints`: how a region id becomes a host.
@@ -41,18 +43,18 @@ pub struct Endpoints {
     pub regional: BTreeMap<String, String>,
 }
 
-/// One RPC action.
+/// One operation: an RPC action or a ROA (RESTful) operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// Pointer to the operation object.
     pub pointer: String,
-    /// `x-acs-rpc.action` (equal to `operationId`).
+    /// `x-acs-rpc.action` (equal to `operationId`); for ROA the `operationId`.
     pub action: String,
     /// One-line summary.
     pub summary: Option<String>,
     /// Longer description.
     pub description: Option<String>,
-    /// Wire path, `/` for RPC.
+    /// Wire path, `/` for RPC; for ROA the path key, a template with `{Name}` segments.
     pub path: String,
     /// Accepted HTTP methods, upper case, default first.
     pub methods: Vec<String>,
@@ -60,7 +62,7 @@ pub struct Operation {
     pub qps: Option<Qps>,
     /// `x-acs-ram`; what the spec leaves out is not documented.
     pub ram: Ram,
-    /// Query parameters, in file order.
+    /// Parameters, in file order; a ROA `requestBody` comes last as a `JsonBody` one.
     pub params: Vec<Parameter>,
     /// Schema of the 200 response body; `None` when the spec does not document it.
     pub output: Option<Schema>,
@@ -68,6 +70,15 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// A ROA (RESTful) operation: keyed by its real path and method, no `x-acs-rpc`.
+    pub roa: bool,
+}
+
+impl Operation {
+    /// Whether this is a ROA (RESTful) operation.
+    pub fn is_roa(&self) -> bool {
+        self.roa
+    }
 }
 
 /// `x-acs-qps`: the published rate limit.
@@ -112,13 +123,19 @@ pub enum Style {
     Json,
 }
 
-/// Where a parameter travels (`x-acs-in`).
+/// Where a parameter travels (`in`, and `x-acs-in` for what OpenAPI cannot say).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     /// The query string.
     Query,
-    /// A form-encoded POST body (`formData`).
+    /// A form-encoded body (`formData`).
     Body,
+    /// ROA: a `{Name}` segment of the path (`in: path`).
+    Path,
+    /// ROA: an HTTP header (`in: header`).
+    Header,
+    /// ROA: the whole body as one JSON document (`requestBody`).
+    JsonBody,
 }
 
 /// A query parameter.

@@ -11,6 +11,7 @@ mod operation;
 mod parameter;
 mod refs;
 mod responses;
+mod roa;
 mod schema;
 
 use serde_yaml::Value;

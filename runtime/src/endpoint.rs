@@ -234,6 +234,26 @@ pub fn resolve_explained(
     }
 }
 
+/// Region ids end up in host names, so only what a DNS label allows gets through.
+pub(crate) fn check_region_id(region: &str) -> Result<(), &'static str> {
+    if region.is_empty() {
+        return Err("it is empty");
+    }
+    if region.len() > 63 {
+        return Err("it is longer than 63 characters");
+    }
+    if !region
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err("only ASCII letters, digits and `-` are allowed");
+    }
+    if region.starts_with('-') || region.ends_with('-') {
+        return Err("it must not start or end with `-`");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

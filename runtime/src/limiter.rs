@@ -45,6 +45,7 @@
 
 #[cfg(feature = "redis")]
 mod redis;
+pub mod store;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -54,8 +55,11 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::config::{Config, LimiterStore, RateLimit};
-pub use crate::config::{DEFAULT_LIMITER_MARGIN, DEFAULT_LIMITER_TIMEOUT};
+pub use self::store::{
+    DEFAULT_LIMITER_MARGIN, DEFAULT_LIMITER_TIMEOUT, LimiterStore, RateLimit, RedisLimiter,
+    Unavailable,
+};
+use crate::config::Config;
 use crate::operation::{Operation, QpsLimit, QpsScope};
 
 /// Past this many keys, entries whose schedule lies in the past are dropped: they carry
@@ -199,7 +203,7 @@ impl RateLimiter {
                          livegen-runtime was built without its `redis` feature; using this \
                          process's own limiter, which does not count other processes' calls",
                         settings.display_url(),
-                        crate::config::RATE_LIMIT_URL_ENV
+                        self::store::RATE_LIMIT_URL_ENV
                     ),
                 );
                 Store::Local(process_schedule())

@@ -41,7 +41,13 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let path = &op.path;
     let summary = help_line(op.summary.as_deref());
     let methods = op.methods.iter().map(|m| {
-        let m = ident(if m == "POST" { "Post" } else { "Get" });
+        let m = ident(match m.as_str() {
+            "POST" => "Post",
+            "PUT" => "Put",
+            "DELETE" => "Delete",
+            "PATCH" => "Patch",
+            _ => "Get",
+        });
         quote!(rt::HttpMethod::#m)
     });
     let qps = match &op.qps {
@@ -63,9 +69,14 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
         let ctor = match f.location {
             Location::Query => quote!(query),
             Location::Body => quote!(body),
+            Location::Path => quote!(path),
+            Location::Header => quote!(header),
+            Location::JsonBody => quote!(json_body),
         };
-        let required = f.required.then(|| quote!(.required()));
+        // `path(…)` is required by construction; `json_body(…)` is JSON by construction.
+        let required = (f.required && f.location != Location::Path).then(|| quote!(.required()));
         let style = match f.style {
+            _ if f.location == Location::JsonBody => None,
             Style::Simple => None,
             Style::RepeatList => Some(quote!(.style(rt::ParamStyle::RepeatList))),
             Style::Flat => Some(quote!(.style(rt::ParamStyle::Flat))),
@@ -274,8 +285,12 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
 
 fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
     let mut notes = vec![format!("Wire name: `{}`", f.wire)];
-    if f.location == Location::Body {
-        notes.push("sent in the form body".to_owned());
+    match f.location {
+        Location::Query => {}
+        Location::Body => notes.push("sent in the form body".to_owned()),
+        Location::Path => notes.push("fills its segment of the path".to_owned()),
+        Location::Header => notes.push("sent as a header".to_owned()),
+        Location::JsonBody => notes.push("the whole request body, as JSON".to_owned()),
     }
     if let Some(e) = &f.example {
         notes.push(format!("example: `{}`", code_span_text(e)));
@@ -299,6 +314,20 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         "Answer of [`{}`](crate::Client::{}).",
         op.action, op.fn_name
     );
+    if let Some(value) = &op.output_value {
+        let d = docs([op.output_doc.as_deref(), Some(&link)]);
+        let t = ty(value, true, home);
+        return quote! {
+            #d
+            #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+            #[serde(transparent)]
+            #[non_exhaustive]
+            pub struct #name(
+                /// The answer.
+                pub #t,
+            );
+        };
+    }
     let Some(fields) = &op.output_fields else {
         let d = doc(&format!(
             "{link}\n\nThe spec does not document this answer, so it is kept as JSON: every top-level field by name."

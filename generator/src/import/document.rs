@@ -30,7 +30,7 @@ impl Cx {
         let mut p = Mapping::new();
         p.insert(s("code"), s(product));
         p.insert(s("version"), s(version));
-        p.insert(s("style"), s("RPC"));
+        p.insert(s("style"), s(if self.roa { "ROA" } else { "RPC" }));
         m.insert(s("x-acs-product"), Yaml::Mapping(p));
         let mut e = Mapping::new();
         e.insert(s("default"), s(&format!("{product}.aliyuncs.com")));

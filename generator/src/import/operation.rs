@@ -8,7 +8,8 @@ use serde_yaml::{Mapping, Value as Yaml};
 use super::{Cx, prose, qps_from_prose, s};
 
 impl Cx {
-    pub(super) fn operation(&mut self, name: &str, api: &Json) -> Yaml {
+    /// The operation as `(path key, method key, operation object)`.
+    pub(super) fn operation(&mut self, name: &str, api: &Json) -> (String, String, Yaml) {
         let base = format!("/apis/{name}");
         let mut op = Mapping::new();
         op.insert(s("operationId"), s(name));
@@ -38,7 +39,6 @@ impl Cx {
         if api.get("deprecated").and_then(Json::as_bool) == Some(true) {
             op.insert(s("deprecated"), Yaml::Bool(true));
         }
-        // The official SDKs send POST whenever the operation accepts it.
         let listed: Vec<String> = api
             .get("methods")
             .and_then(Json::as_array)
@@ -47,6 +47,10 @@ impl Cx {
             .filter_map(Json::as_str)
             .map(str::to_ascii_uppercase)
             .collect();
+        if self.roa {
+            return self.roa_operation(name, api, op, &listed);
+        }
+        // The official SDKs send POST whenever the operation accepts it.
         let mut methods: Vec<String> = Vec::new();
         for m in ["POST", "GET"] {
             if listed.iter().any(|l| l == m) {
@@ -83,6 +87,15 @@ impl Cx {
             Yaml::Sequence(methods.iter().map(|m| s(m)).collect()),
         );
         op.insert(s("x-acs-rpc"), Yaml::Mapping(rpc));
+        self.operation_rest(name, api, &mut op);
+        (format!("/{name}"), "get".to_owned(), Yaml::Mapping(op))
+    }
+
+    /// What RPC and ROA operations share: QPS, RAM, parameters, answers, errors and the
+    /// report of what has no place.
+    pub(super) fn operation_rest(&mut self, name: &str, api: &Json, op: &mut Mapping) {
+        let base = format!("/apis/{name}");
+        let description = prose(api.get("description"));
         if let Some((limit, per)) = description.as_deref().and_then(qps_from_prose) {
             let mut q = Mapping::new();
             q.insert(s("limit"), Yaml::Number(limit.into()));
@@ -111,6 +124,7 @@ impl Cx {
             None => {}
         }
         let mut params = Vec::new();
+        let mut body = None;
         for (i, p) in api
             .get("parameters")
             .and_then(Json::as_array)
@@ -118,12 +132,24 @@ impl Cx {
             .flatten()
             .enumerate()
         {
-            if let Some(p) = self.parameter(p, &format!("{base}/parameters/{i}")) {
+            let pointer = format!("{base}/parameters/{i}");
+            if self.roa && p.get("in").and_then(Json::as_str) == Some("body") {
+                if body.is_some() {
+                    self.unmapped(&pointer, "a second body parameter; skipped");
+                } else {
+                    body = self.request_body(p, &pointer);
+                }
+                continue;
+            }
+            if let Some(p) = self.parameter(p, &pointer) {
                 params.push(p);
             }
         }
         if !params.is_empty() {
             op.insert(s("parameters"), Yaml::Sequence(params));
+        }
+        if let Some(body) = body {
+            op.insert(s("requestBody"), body);
         }
         let (responses, errors) = self.responses(api, &base);
         op.insert(s("responses"), Yaml::Mapping(responses));
@@ -165,9 +191,6 @@ impl Cx {
                 "schemes without https (livegen always uses https)",
             );
         }
-        let mut get = Mapping::new();
-        get.insert(s("get"), Yaml::Mapping(op));
-        Yaml::Mapping(get)
     }
 
     fn parameter(&mut self, p: &Json, pointer: &str) -> Option<Yaml> {
@@ -185,6 +208,9 @@ impl Cx {
             Some("formData") => {
                 m.insert(s("x-acs-in"), s("formData"));
             }
+            Some(location @ ("path" | "header")) if self.roa => {
+                m.insert(s("in"), s(location));
+            }
             Some(other) => {
                 self.unmapped(
                     &format!("{pointer}/in"),
@@ -194,6 +220,7 @@ impl Cx {
             }
         }
         let required = match schema.get("required") {
+            _ if p.get("in").and_then(Json::as_str) == Some("path") => true,
             Some(Json::Bool(b)) => *b,
             _ => {
                 self.unmapped(

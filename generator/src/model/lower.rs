@@ -148,7 +148,8 @@ impl<'a> Lower<'a> {
             let Some(ty) = self.ty(&p.schema, &owner, p.description.as_deref(), true) else {
                 continue;
             };
-            if p.location == Location::Body && !op.methods.iter().any(|m| m == "POST") {
+            let body = matches!(p.location, Location::Body | Location::JsonBody);
+            if body && !op.methods.iter().any(|m| m != "GET") {
                 self.diags.push(
                     Diagnostic::new(
                         &p.pointer,
@@ -174,6 +175,7 @@ impl<'a> Lower<'a> {
             });
         }
 
+        let mut output_value = None;
         let (output_fields, output_doc) = match op.output.as_ref().and_then(|o| self.resolve(o)) {
             None => (None, None),
             Some(Schema {
@@ -191,6 +193,15 @@ impl<'a> Lower<'a> {
                     .or(op.output.as_ref().and_then(|o| o.description.as_deref()));
                 let fields = self.fields(&output, properties, required, false);
                 (Some(fields), prose(doc))
+            }
+            Some(other) if op.is_roa() => {
+                // ROA operations may answer a list or a bare value: the output wraps it.
+                let doc = other
+                    .description
+                    .as_deref()
+                    .or(op.output.as_ref().and_then(|o| o.description.as_deref()));
+                output_value = self.ty(other, &format!("{base}Answer"), doc, false);
+                (None, prose(doc))
             }
             Some(other) => {
                 self.diags.push(
@@ -247,6 +258,7 @@ impl<'a> Lower<'a> {
             params,
             output_fields,
             output_doc,
+            output_value,
             errors,
             types: Vec::new(),
         })

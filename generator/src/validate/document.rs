@@ -99,9 +99,8 @@ pub(super) fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
             if let Some(paths) = Obj::of(paths, "/paths", "`paths`", p) {
                 for (key, item) in paths.entries(p) {
                     let pointer = paths.at(key);
-                    if let Some(op) = path_item(key, item, &pointer, &response_names, p) {
-                        operations.push(op);
-                    }
+                    let roa = product.as_ref().is_some_and(|p| p.roa);
+                    operations.extend(path_item(key, item, &pointer, &response_names, roa, p));
                 }
             }
         }
@@ -158,11 +157,12 @@ pub(super) fn product(doc: &Obj<'_>, p: &mut Problems) -> Option<Product> {
     let v = doc.required("x-acs-product", "the document", p)?;
     let obj = Obj::of(v, "/x-acs-product", "`x-acs-product`", p)?;
     obj.check_keys("`x-acs-product`", &["code", "version", "style"], &[], p);
-    if let Some(style) = obj.string("style", p).filter(|s| s != "RPC") {
+    let style = obj.string("style", p);
+    if let Some(style) = style.as_ref().filter(|s| *s != "RPC" && *s != "ROA") {
         p.hinted(
             &obj.at("style"),
             format!("style {style:?} is not supported"),
-            "livegen generates RPC-style APIs: `style: RPC`",
+            "livegen generates RPC-style (`style: RPC`) and RESTful (`style: ROA`) APIs",
         );
     }
     let code = obj.required_string("code", "`x-acs-product`", p);
@@ -177,6 +177,7 @@ pub(super) fn product(doc: &Obj<'_>, p: &mut Problems) -> Option<Product> {
     Some(Product {
         code: code?,
         version: obj.required_string("version", "`x-acs-product`", p)?,
+        roa: style.as_deref() == Some("ROA"),
     })
 }
 

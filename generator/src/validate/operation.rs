@@ -1,4 +1,5 @@
-//! One path item and its operation: `x-acs-rpc`, `x-acs-qps`, `x-acs-ram`.
+//! One path item and its operations: `x-acs-rpc`, `x-acs-qps`, `x-acs-ram` (ROA's own
+//! facts are in `roa.rs`).
 
 use std::collections::BTreeSet;
 
@@ -17,18 +18,38 @@ pub(super) fn path_item(
     item: &Value,
     pointer: &str,
     responses: &BTreeSet<String>,
+    roa: bool,
     p: &mut Problems,
-) -> Option<Operation> {
-    let obj = Obj::of(item, pointer, &format!("path item `{key}`"), p)?;
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
+) -> Vec<Operation> {
+    let Some(obj) = Obj::of(item, pointer, &format!("path item `{key}`"), p) else {
+        return Vec::new();
+    };
     obj.check_keys(
         &format!("path item `{key}`"),
         &METHODS,
         &["summary", "description", "servers", "parameters"],
         p,
     );
+    if roa {
+        return super::roa::path_item(key, &obj, responses, p);
+    }
+    rpc_path_item(key, &obj, pointer, responses, p)
+        .into_iter()
+        .collect()
+}
+
+/// The keys of a path item that hold operations.
+pub(super) const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn rpc_path_item(
+    key: &str,
+    obj: &Obj<'_>,
+    pointer: &str,
+    responses: &BTreeSet<String>,
+    p: &mut Problems,
+) -> Option<Operation> {
     let present: Vec<&str> = METHODS
         .iter()
         .copied()
@@ -54,7 +75,7 @@ pub(super) fn path_item(
         }
     };
     let op_pointer = obj.at(method);
-    let op = operation(obj.get(method)?, &op_pointer, responses, p)?;
+    let op = operation(obj.get(method)?, &op_pointer, responses, None, p)?;
     let expected = format!("/{}", op.action);
     if key != expected {
         p.hinted(
@@ -68,10 +89,13 @@ pub(super) fn path_item(
     Some(op)
 }
 
+/// An operation object. `roa` is `Some((path, method))` for a ROA operation, which has
+/// no `x-acs-rpc` and may take path and header parameters and a `requestBody`.
 pub(super) fn operation(
     v: &Value,
     pointer: &str,
     responses: &BTreeSet<String>,
+    roa: Option<(&str, &str)>,
     p: &mut Problems,
 ) -> Option<Operation> {
     let obj = Obj::of(v, pointer, "an operation", p)?;
@@ -88,12 +112,16 @@ pub(super) fn operation(
             "x-acs-qps",
             "x-acs-ram",
             "x-acs-errors",
+            "requestBody",
         ],
         &["tags", "externalDocs", "security", "servers", "callbacks"],
         p,
     );
     let id = obj.required_string("operationId", "the operation", p);
-    let rpc = rpc(&obj, p);
+    let rpc = match roa {
+        None => rpc(&obj, p),
+        Some((path, method)) => super::roa::facts(&obj, id.as_deref(), path, method, p),
+    };
     if let (Some(id), Some((action, ..))) = (&id, &rpc)
         && id != action
     {
@@ -107,7 +135,25 @@ pub(super) fn operation(
         .get("x-acs-qps")
         .and_then(|v| qps(v, &obj.at("x-acs-qps"), p));
     let ram = ram(&obj, p);
-    let params = parameters(&obj, p);
+    let mut params = parameters(&obj, roa.is_some(), p);
+    if obj.get("requestBody").is_some() {
+        match (roa, super::roa::request_body(&obj, p)) {
+            (Some(_), Some(body)) => {
+                if let Some(list) = &mut params {
+                    list.push(body);
+                }
+            }
+            (Some(_), None) => params = None,
+            (None, _) => p.hinted(
+                &obj.at("requestBody"),
+                "an RPC action has no `requestBody`",
+                "send form parameters with `x-acs-in: formData`",
+            ),
+        }
+    }
+    if let (Some((path, _)), Some(list)) = (roa, &params) {
+        super::roa::check_path_params(path, list, &obj, p);
+    }
     let errors = errors(&obj, p);
     let output = responses_of(&obj, &errors, responses, p);
     let deprecated = obj.bool("deprecated", p).unwrap_or(false);
@@ -125,6 +171,7 @@ pub(super) fn operation(
         output: output?,
         errors: errors?,
         deprecated,
+        roa: roa.is_some(),
     })
 }
 

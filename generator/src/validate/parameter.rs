@@ -11,7 +11,7 @@ use super::decode::{Obj, Problems, kind};
 use super::limits::{MAX_PARAMS, RESERVED_PARAM_NAMES, name_length};
 use super::schema::schema;
 
-pub(super) fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter>> {
+pub(super) fn parameters(op: &Obj<'_>, roa: bool, p: &mut Problems) -> Option<Vec<Parameter>> {
     let Some(v) = op.get("parameters") else {
         return Some(Vec::new());
     };
@@ -39,7 +39,7 @@ pub(super) fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (i, item) in items.iter().enumerate() {
         let ptr = child(&pointer, &i.to_string());
-        match parameter(item, &ptr, p) {
+        match parameter(item, &ptr, roa, p) {
             Some(param) => {
                 if let Some(first) = names.insert(param.name.clone(), ptr.clone()) {
                     p.hinted(
@@ -56,7 +56,13 @@ pub(super) fn parameters(op: &Obj<'_>, p: &mut Problems) -> Option<Vec<Parameter
     ok.then_some(out)
 }
 
-pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Parameter> {
+/// One parameter; `roa` allows `in: path` and `in: header`.
+pub(super) fn parameter(
+    v: &Value,
+    pointer: &str,
+    roa: bool,
+    p: &mut Problems,
+) -> Option<Parameter> {
     let obj = Obj::of(v, pointer, "a parameter", p)?;
     if obj.get("$ref").is_some() {
         p.hinted(
@@ -92,22 +98,40 @@ pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Pa
                 format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
                 "remove it: the runtime adds Action, Version, the signature and credentials to every call",
             );
-        } else if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        } else if n.is_empty()
+            || !n
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || (roa && c == '-'))
+        {
             p.hinted(
                 &obj.at("name"),
                 format!("parameter name {n:?} is not a wire name livegen can send"),
-                "RPC parameter names are ASCII letters, digits and `_`",
+                if roa {
+                    "ROA parameter names are ASCII letters, digits, `_` and `-`"
+                } else {
+                    "RPC parameter names are ASCII letters, digits and `_`"
+                },
             );
         }
     }
-    match obj.required_string("in", "the parameter", p).as_deref() {
-        Some("query") | None => {}
-        Some(other) => p.hinted(
-            &obj.at("in"),
-            format!("parameter location {other:?} is not supported"),
-            "RPC actions take every parameter `in: query`",
-        ),
-    }
+    let openapi_in = obj.required_string("in", "the parameter", p);
+    let roa_location = match openapi_in.as_deref() {
+        Some("query") | None => None,
+        Some("path") if roa => Some(Location::Path),
+        Some("header") if roa => Some(Location::Header),
+        Some(other) => {
+            p.hinted(
+                &obj.at("in"),
+                format!("parameter location {other:?} is not supported"),
+                if roa {
+                    "ROA operations take parameters `in: query`, `path` or `header`, and a `requestBody`"
+                } else {
+                    "RPC actions take every parameter `in: query`"
+                },
+            );
+            None
+        }
+    };
     // OpenAPI defaults `required` to false; a forgotten flag would silently turn a required
     // parameter into an optional one, so livegen asks for it explicitly.
     if obj.get("required").is_none() {
@@ -139,6 +163,7 @@ pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Pa
         }
     };
     let location = match obj.string("x-acs-in", p).as_deref() {
+        None if roa_location.is_some() => roa_location,
         None | Some("query") => Some(Location::Query),
         Some("formData") => Some(Location::Body),
         Some(other) => {
@@ -162,6 +187,13 @@ pub(super) fn parameter(v: &Value, pointer: &str, p: &mut Problems) -> Option<Pa
             pointer,
             "a `simple` list joins its items with commas, which works for scalar items only",
             "set `x-acs-style: repeatList` (Name.1.Key=v) or `json`",
+        );
+    }
+    if location == Some(Location::Path) && !required {
+        p.hinted(
+            pointer,
+            "a path parameter is always required",
+            "set `required: true`: the path cannot be built without it",
         );
     }
     let example = obj.get("example").and_then(|v| match v {
