@@ -129,8 +129,8 @@ mod tests {
 
     #[test]
     fn marked_items_become_macro_calls() {
-        let text = "#[livegen_macro(operation_error)]\n/// Doc.\npub enum E {\n    /// A.\n    A = \"A\",\n}\nfn f() {}\n";
-        let want = "livegen_runtime::operation_error! {\n    /// Doc.\n    pub enum E {\n        /// A.\n        A = \"A\",\n    }\n}\nfn f() {}\n";
+        let text = "#[livegen_macro(operation_error)]\n/// Doc.\npub enum E {\n    /// A.\n    A = (400, \"A\", \"m\"),\n}\nfn f() {}\n";
+        let want = "livegen_runtime::operation_error! {\n    /// Doc.\n    pub enum E {\n        /// A.\n        A = (400, \"A\", \"m\"),\n    }\n}\nfn f() {}\n";
         assert_eq!(super::wrap_macros(text), want);
     }
 

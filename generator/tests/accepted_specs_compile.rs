@@ -10,14 +10,13 @@
 //!   with diagnostics (never panics); for accepted ones every generated `.rs` file parses
 //!   with syn. 256 cases by default, `LIVEGEN_PROP_CASES=N` for more.
 //! - `a_sample_of_accepted_specs_builds_lint_clean`: the first few accepted specs
-//!   (`LIVEGEN_PROP_BUILD=N`, default 3) are written into a scratch workspace against the
+//!   (`LIVEGEN_PROP_BUILD=N`, default 3) are written into a scratch workspace
+//!   (`tests/support/scratch.rs`, sharing every scratch build's target dir) against the
 //!   repository's runtime and must pass `cargo clippy --all-targets --features cli -- -D
 //!   warnings` and `cargo doc` with `RUSTDOCFLAGS=-D warnings`.
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -25,6 +24,9 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
+
+#[path = "../../tests/support/scratch.rs"]
+mod scratch;
 
 const ACTIONS: &[&str] = &[
     "Describe",
@@ -519,53 +521,6 @@ fn accepted_specs_generate_rust_that_parses() {
     );
 }
 
-fn repo() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    dir.canonicalize().unwrap_or(dir)
-}
-
-/// The repository's workspace tables, with `livegen-runtime` pointing back into it (the
-/// approach of `family.rs`).
-fn workspace_manifest(members: &[String]) -> String {
-    let text = fs::read_to_string(repo().join("Cargo.toml")).expect("workspace manifest");
-    let mut out = String::new();
-    for line in text.lines() {
-        if line.starts_with("members") {
-            let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-            out.push_str(&format!("members = [{}]\n", members.join(", ")));
-        } else if line.starts_with("livegen-runtime ") {
-            let path = repo().join("runtime");
-            out.push_str(&format!(
-                "livegen-runtime = {{ path = {:?} }}\n",
-                path.display().to_string()
-            ));
-        } else if !line.contains("path = \"") {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn cargo(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", repo().join("target/prop-check"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "cargo {} failed in {}:\n{}{}",
-        args.join(" "),
-        workspace.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Needs the runtime the generated crates are written against; it runs (it is not
 /// ignored) and names the specs it builds, which stay in the scratch workspace.
 #[test]
@@ -574,7 +529,7 @@ fn a_sample_of_accepted_specs_builds_lint_clean() {
     if builds == 0 {
         return;
     }
-    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("prop-crates");
+    let workspace = scratch::crate_dir("prop-crates");
     let _ = fs::remove_dir_all(&workspace);
     fs::create_dir_all(&workspace).expect("workspace dir");
     // A fixed seed: the sample is the same on every machine and run.
@@ -592,11 +547,7 @@ fn a_sample_of_accepted_specs_builds_lint_clean() {
             continue;
         };
         let dir = workspace.join(&name);
-        for (rel, contents) in &files {
-            let path = dir.join(rel);
-            fs::create_dir_all(path.parent().expect("parent")).expect("crate dir");
-            fs::write(path, contents).expect("crate file");
-        }
+        scratch::write_crate(&dir, &files);
         fs::write(dir.join("spec.yaml"), &text).expect("spec copy");
         let actions: Vec<&str> = unique(ops.clone(), |o| o.action)
             .iter()
@@ -605,14 +556,13 @@ fn a_sample_of_accepted_specs_builds_lint_clean() {
         println!("building {name}: actions {}", actions.join(", "));
         members.push(name);
     }
-    fs::write(workspace.join("Cargo.toml"), workspace_manifest(&members)).expect("manifest");
-    fs::copy(repo().join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
+    scratch::workspace(&workspace, &members);
     println!(
         "property build: {} crates in {} (specs in each crate's spec.yaml)",
         members.len(),
         workspace.display()
     );
-    cargo(
+    scratch::cargo(
         &workspace,
         &[
             "clippy",
@@ -627,7 +577,7 @@ fn a_sample_of_accepted_specs_builds_lint_clean() {
         ],
         &[],
     );
-    cargo(
+    scratch::cargo(
         &workspace,
         &[
             "doc",

@@ -22,10 +22,7 @@ mod scratch;
 const FAMILY: &str = "tests/fixtures/family/live-relay.yaml";
 const KEYWORDS: &str = "tests/fixtures/family/keywords.yaml";
 
-fn repo() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    dir.canonicalize().unwrap_or(dir)
-}
+use scratch::repo;
 
 fn read(rel: &str) -> String {
     let path = repo().join(rel);
@@ -162,8 +159,8 @@ fn keyword_digit_and_prelude_names_are_renamed_consistently() {
         "pub ref_: Option<Vec<crate::types::Option_>>",
         "pub n2x: Option<i64>",
         "pub fn new(type_: impl Into<String>, self_: impl Into<TypeSelf>) -> Self",
-        "V404 = \"404\",",
-        "Self_ = \"Self\",",
+        "V404 = (400, \"404\",",
+        "Self_ = (400, \"Self\",",
         "pub enum TypeSelf {",
         "Self_ = \"self\",",
         "V1080p = \"1080p\",",
@@ -299,86 +296,21 @@ fn adding_an_operation_to_the_real_spec_needs_no_rust_changes() {
     assert_eq!(added, [Path::new(new_module)]);
 }
 
-/// The workspace manifest for generated crates outside the repository: the repository's
-/// own `[workspace.*]` tables, with `livegen-runtime` pointing back into it and the
-/// repository's other crates left out.
-fn workspace_manifest(members: &[&str]) -> String {
-    let root = repo();
-    let mut out = String::new();
-    for line in read("Cargo.toml").lines() {
-        if line.starts_with("members") {
-            let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-            out.push_str(&format!("members = [{}]\n", members.join(", ")));
-        } else if line.starts_with("livegen-runtime ") {
-            let path = root.join("runtime");
-            out.push_str(&format!(
-                "livegen-runtime = {{ path = {:?} }}\n",
-                path.display().to_string()
-            ));
-        } else if !line.contains("path = \"") {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn write_crate(dir: &Path, files: &Files) {
-    let _ = fs::remove_dir_all(dir.join("src"));
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        fs::create_dir_all(path.parent().expect("parent")).expect("crate dir");
-        fs::write(path, text).expect("crate file");
-    }
-}
-
-fn cargo(workspace: &Path, args: &[&str]) {
-    cargo_with(workspace, args, &[]);
-}
-
-fn cargo_with(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(workspace)
-        // Shared across runs and with every other scratch crate, so only the generated
-        // crates recompile.
-        .env("CARGO_TARGET_DIR", scratch::target_dir())
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "cargo {} failed in {}:\n{}{}",
-        args.join(" "),
-        workspace.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 /// Both specs, generated, compiled with the CLI and linted with the workspace's lints as
 /// errors; then the relay crate's wire-encoding tests (`smoke.rs`) and doc example run.
 #[test]
 fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
     let workspace = scratch::crate_dir("family-crates");
-    fs::create_dir_all(&workspace).expect("workspace dir");
-    fs::write(
-        workspace.join("Cargo.toml"),
-        workspace_manifest(&["relay", "keywords"]),
-    )
-    .expect("manifest");
-    // The repository's lock file pins the same dependency versions the workspace tests.
-    fs::copy(repo().join("Cargo.lock"), workspace.join("Cargo.lock")).expect("lock file");
+    scratch::workspace(&workspace, &["relay", "keywords"]);
 
     let mut relay = family("crate-rustfmt");
     relay.insert(
         "tests/smoke.rs".into(),
         read("tests/fixtures/family/smoke.rs"),
     );
-    write_crate(&workspace.join("relay"), &relay);
+    scratch::write_crate(&workspace.join("relay"), &relay);
     let keywords = generate(KEYWORDS, &read(KEYWORDS));
-    write_crate(&workspace.join("keywords"), &keywords);
+    scratch::write_crate(&workspace.join("keywords"), &keywords);
 
     // Generated modules are `#[rustfmt::skip]`; what rustfmt still checks (the crate
     // root) must already be in its layout.
@@ -392,7 +324,7 @@ fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
         status.success(),
         "rustfmt --check failed on a generated crate root"
     );
-    cargo(
+    scratch::cargo(
         &workspace,
         &[
             "clippy",
@@ -404,13 +336,15 @@ fn the_family_and_keyword_crates_compile_lint_clean_and_pass_their_tests() {
             "-D",
             "warnings",
         ],
+        &[],
     );
-    cargo(
+    scratch::cargo(
         &workspace,
         &["test", "--offline", "--workspace", "--all-features"],
+        &[],
     );
     // Spec prose must not read as broken links or HTML to rustdoc.
-    cargo_with(
+    scratch::cargo(
         &workspace,
         &[
             "doc",

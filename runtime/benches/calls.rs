@@ -17,18 +17,19 @@
 //! `burst`: the limiter as configured from the spec (10/s per account), retries off, all N
 //! calls started at once with the fake's default key; every throttled answer is counted.
 
-mod common;
+#[path = "../tests/support/stop.rs"]
+mod stop;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{STOP, StopError, StopInput, StopOutput};
 use livegen_runtime::credentials::{ProvideCredentials, ProvideFuture, StaticCredentials};
 use livegen_runtime::{
     Client, Config, Credentials, OperationError, RateLimit, RetryConfig, SdkError, SignatureVersion,
 };
+use stop::{STOP, StopError, StopInput, StopOutput};
 
 #[derive(Debug)]
 struct Args {

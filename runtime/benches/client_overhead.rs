@@ -6,7 +6,8 @@
 //! Run alone with `cargo bench -p livegen-runtime --bench client_overhead`; `cargo xtask
 //! bench` runs it and puts the numbers in its report.
 
-mod common;
+#[path = "../tests/support/stop.rs"]
+mod stop;
 
 /// The runtime's own answer reader, compiled from its source: it is crate-private, and
 /// benchmarking a copy would measure the copy. It names `crate::error::ServiceError`,
@@ -22,12 +23,12 @@ mod error {
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
-use common::{STOP, StopError, StopInput, StopOutput};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, SignatureVersion, SigningInput, SigningParams};
 use livegen_runtime::{Client, Config, Credentials, HttpMethod, OperationError, RateLimit};
 use response::{Answer, Body, Parsed};
+use stop::{STOP, StopError, StopInput, StopOutput};
 
 const KEY_ID: &str = "LTAI5tBenchmarkKeyId000";
 const SECRET: &str = "bench-secret-not-real-000000000";

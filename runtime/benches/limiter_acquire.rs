@@ -12,14 +12,15 @@
 //! process schedule; one `EVAL` round trip for Redis), one acquisition after another on
 //! a current-thread tokio runtime, after 100 warm-up acquisitions.
 
-mod common;
+#[path = "../tests/support/stop.rs"]
+mod stop;
 
 use std::time::{Duration, Instant};
 
-use common::STOP;
 use livegen_runtime::config::LimiterStore;
 use livegen_runtime::limiter::RateLimiter;
 use livegen_runtime::{Config, QpsLimit, QpsScope, RateLimit};
+use stop::STOP;
 
 fn limiter(store: LimiterStore) -> Result<RateLimiter, String> {
     let config = Config::builder()

@@ -6,9 +6,15 @@
 //! `missing_docs`). Keeping the repeated code here instead of in 400 generated files keeps
 //! those files short and lets the runtime change an implementation without regenerating.
 
-/// Defines an operation's error enum: one variant per documented code (each holding the
+/// Defines an operation's error enum from its documented errors, written once: each
+/// variant as `Name = (http_status, "code", "message template")`.
+///
+/// The enum has one variant per documented code (each holding the
 /// [`ServiceError`](crate::ServiceError)), plus `Common` for codes every API shares and
-/// `Unhandled` for anything else.
+/// `Unhandled` for anything else. The same list becomes the associated constant `ERRORS`
+/// (an [`ErrorInfo`](crate::ErrorInfo) per variant, in order), which the operation's table
+/// points to, so a new error code is a one-line change. Each variant's docs end with its
+/// code and HTTP status.
 ///
 /// A service code picks the variant whose code equals it; failing that, the first whose
 /// code is a `%s` template matching it (see
@@ -19,10 +25,10 @@
 /// livegen_runtime::operation_error! {
 ///     /// Errors of `StopLivePullToPush`.
 ///     pub enum StopError {
-///         /// `CodeTaskNotExist` (HTTP 400).
-///         TaskNotExist = "CodeTaskNotExist",
-///         /// `Invalid%s.ValueNotSupported` (HTTP 400).
-///         InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
+///         /// The task does not exist.
+///         TaskNotExist = (400, "CodeTaskNotExist", "Task does not exist."),
+///         /// A value is not supported.
+///         InvalidValueNotSupported = (400, "Invalid%s.ValueNotSupported", "%s"),
 ///     }
 /// }
 /// use livegen_runtime::{OperationError, ServiceError};
@@ -34,6 +40,8 @@
 ///     StopError::InvalidValueNotSupported(_)));
 /// assert!(matches!(StopError::from_service_error(error("Throttling")), StopError::Common(_)));
 /// assert!(matches!(StopError::from_service_error(error("New")), StopError::Unhandled(_)));
+/// assert_eq!(StopError::ERRORS[0].code, "CodeTaskNotExist");
+/// assert_eq!(StopError::ERRORS[1].http_status, 400);
 /// ```
 #[macro_export]
 macro_rules! operation_error {
@@ -42,7 +50,7 @@ macro_rules! operation_error {
         $vis:vis enum $name:ident {
             $(
                 $(#[$variant_meta:meta])*
-                $variant:ident = $code:literal
+                $variant:ident = ($status:literal, $code:literal, $message:literal $(,)?)
             ),* $(,)?
         }
     ) => {
@@ -52,6 +60,8 @@ macro_rules! operation_error {
         $vis enum $name {
             $(
                 $(#[$variant_meta])*
+                #[doc = ""]
+                #[doc = concat!("Code `", $code, "`, HTTP ", stringify!($status), ".")]
                 $variant($crate::ServiceError),
             )*
             /// An error every Alibaba Cloud API may answer (throttling, signature,
@@ -59,6 +69,12 @@ macro_rules! operation_error {
             Common($crate::CommonError),
             /// A code this operation does not document; its `code()` tells which.
             Unhandled($crate::ServiceError),
+        }
+
+        impl $name {
+            /// The documented errors, in spec order: HTTP status, code and message template.
+            pub const ERRORS: &'static [$crate::ErrorInfo] =
+                &[$($crate::ErrorInfo::new($status, $code, $message)),*];
         }
 
         impl $crate::OperationError for $name {

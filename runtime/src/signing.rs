@@ -4,8 +4,9 @@
 //! `aliyun-python-sdk-core` for V1. Vectors computed by those SDKs live in
 //! `runtime/testdata/signing/` and every stage here is tested against them.
 //!
-//! The same code checks signatures: [`verify`] is what the local fake server uses, so the
-//! client and the fake cannot drift apart.
+//! With the `test-util` feature the same code also checks signatures: `verify` is what the
+//! local fake server and the signing tests use, so the client and the fake cannot drift
+//! apart. Clients never need it, and generated crates never turn the feature on.
 //!
 //! ```
 //! use livegen_runtime::credentials::Credentials;
@@ -45,9 +46,11 @@ pub mod encode;
 mod timestamp;
 pub mod v1;
 pub mod v3;
+#[cfg(feature = "test-util")]
 mod verification;
 
 pub use timestamp::{format_timestamp, format_unix_seconds, parse_timestamp};
+#[cfg(feature = "test-util")]
 pub use verification::{ReceivedRequest, Verified, VerifyError, verify};
 
 /// Which Alibaba Cloud signature algorithm to use.
@@ -190,7 +193,7 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// The form body both SDKs would send for `pairs`: Python's `urlencode` (`+` for a space).
 /// V3 (the Tea SDK) sorts the pairs by name first; V1 keeps their order.
 pub fn form_body(pairs: &[(String, String)]) -> Vec<u8> {
-    crate::params::form_body(pairs).into_bytes()
+    encode::form_body(pairs).into_bytes()
 }
 
 /// The STS token to send, if any: the SDKs treat an empty token as none.

@@ -103,7 +103,7 @@ async fn server_error_envelope_is_retried_then_reported() {
     let internal = || Reply::envelope(500, "InternalError", "boom.");
     let (result, attempts, _server) = call_once(vec![internal(), internal(), internal()]).await;
     match result {
-        Err(SdkError::Service(StopError::Unhandled(e))) => {
+        Err(SdkError::Service(StopError::InternalError(e))) => {
             assert_eq!((e.status, e.code.as_str()), (500, "InternalError"));
         }
         other => panic!("expected InternalError, got {other:?}"),
@@ -159,9 +159,12 @@ async fn empty_body_is_unreadable() {
 
 #[tokio::test]
 async fn wrong_shape_is_unreadable() {
-    let (result, _, _server) =
-        call_once(vec![Reply::json(200, r#"{"TaskId":"no request id"}"#)]).await;
-    expect_response(result, 200, "RequestId");
+    let (result, _, _server) = call_once(vec![Reply::json(
+        200,
+        r#"{"RequestId":"r","TaskId":["not a string"]}"#,
+    )])
+    .await;
+    expect_response(result, 200, "invalid type");
 }
 
 #[tokio::test]

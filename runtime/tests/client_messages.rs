@@ -60,7 +60,7 @@ async fn a_failing_host_from_the_endpoint_pattern_says_so_and_how_to_override() 
     let pattern: &'static str = Box::leak(format!("127.0.0.{{regionId}}:{port}").into_boxed_str());
     let service: &'static Service = Box::leak(Box::new(Service {
         endpoint_pattern: pattern,
-        ..support::LIVE
+        ..support::stop::LIVE
     }));
     let op: &'static Operation = Box::leak(Box::new(Operation { service, ..STOP }));
     let config = Config::builder()

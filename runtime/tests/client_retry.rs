@@ -23,7 +23,10 @@ async fn server_error_then_success_takes_two_attempts() {
         .call_with_attempts::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
         .await;
 
-    assert_eq!(outcome.result.expect("success").request_id, "req-ok");
+    assert_eq!(
+        outcome.result.expect("success").request_id.as_deref(),
+        Some("req-ok")
+    );
     assert_eq!(outcome.attempts, 2);
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "the mock saw both attempts");
@@ -48,7 +51,7 @@ async fn client_error_is_not_retried() {
         .await;
 
     assert!(
-        matches!(result, Err(SdkError::Service(StopError::Unhandled(ref e))) if e.code == "InvalidParameter"),
+        matches!(result, Err(SdkError::Service(StopError::InvalidParameter(ref e))) if e.code == "InvalidParameter"),
         "{result:?}"
     );
     assert_eq!(server.requests().len(), 1);

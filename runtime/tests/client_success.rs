@@ -9,8 +9,8 @@ use livegen_runtime::config::RateLimit;
 use livegen_runtime::signing::Verified;
 use livegen_runtime::{Client, HttpMethod, QpsLimit, QpsScope, SdkError, SignatureVersion};
 use support::{
-    FAKE_KEY_ID, FAKE_SECRET, MockServer, Reply, STOP, STOP_POST, StopError, StopInput, StopOutput,
-    bad_input, config_for,
+    FAKE_KEY_ID, FAKE_SECRET, MockServer, PAGED, Reply, STOP, STOP_POST, StopError, StopInput,
+    StopOutput, bad_input, config_for,
 };
 
 #[tokio::test]
@@ -23,7 +23,7 @@ async fn decodes_a_success_and_ignores_unknown_fields() {
         .await;
 
     let output = outcome.result.expect("success");
-    assert_eq!(output.request_id, "req-ok");
+    assert_eq!(output.request_id.as_deref(), Some("req-ok"));
     assert_eq!(output.task_id.as_deref(), Some("task-1"));
     assert_eq!(outcome.attempts, 1);
     assert_eq!(server.requests().len(), 1);
@@ -158,7 +158,7 @@ async fn invalid_input_fails_before_anything_is_sent() {
     let client = Client::new(config_for(&server).build().expect("config"));
 
     let outcome = client
-        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &bad_input())
+        .call_with_attempts::<_, StopOutput, StopError>(&PAGED, &bad_input())
         .await;
 
     match outcome.result {
@@ -168,7 +168,7 @@ async fn invalid_input_fails_before_anything_is_sent() {
         other => panic!("expected a construction error, got {other:?}"),
     }
     assert_eq!(outcome.attempts, 0);
-    assert!(client.prepare(&STOP, &bad_input()).is_err());
+    assert!(client.prepare(&PAGED, &bad_input()).is_err());
     assert!(server.requests().is_empty());
 }
 
@@ -190,7 +190,7 @@ async fn limiter_is_wired_in_and_shared_by_clones() {
     let started = Instant::now();
     for (index, client) in [&client, &clone, &client, &clone].into_iter().enumerate() {
         client
-            .call::<_, StopOutput, StopError>(&STOP, &StopInput::new(&index.to_string()))
+            .call::<_, StopOutput, StopError>(&STOP, &StopInput::new(index.to_string()))
             .await
             .expect("success");
     }

@@ -105,7 +105,7 @@ async fn a_body_parameter_on_a_get_operation_is_a_construction_error() {
 async fn a_request_too_large_to_send_is_refused_before_sending() {
     let server = MockServer::start(vec![Reply::stopped("t"); 3]).await;
     let client = Client::new(config_for(&server).build().expect("config"));
-    let input = StopInput::new(&"x".repeat(66 * 1024));
+    let input = StopInput::new("x".repeat(66 * 1024));
     let outcome = client
         .call_with_attempts::<_, StopOutput, StopError>(&STOP, &input)
         .await;
@@ -123,7 +123,7 @@ async fn a_request_too_large_to_send_is_refused_before_sending() {
     assert!(server.requests().is_empty());
     assert!(client.prepare(&STOP, &input).is_err());
     // Just under the limit still goes out.
-    let input = StopInput::new(&"x".repeat(30 * 1024));
+    let input = StopInput::new("x".repeat(30 * 1024));
     let outcome = client
         .call_with_attempts::<_, StopOutput, StopError>(&STOP, &input)
         .await;

@@ -9,12 +9,12 @@ use livegen_runtime::{CommonErrorKind, OperationError, ServiceError};
 livegen_runtime::operation_error! {
     /// Errors of `StopLivePullToPush`.
     pub enum StopLivePullToPushError {
-        /// `InvalidParameter` (HTTP 400): Parameter error.
-        InvalidParameter = "InvalidParameter",
-        /// `Invalid%s.ValueNotSupported` (HTTP 400): a value is not supported.
-        InvalidValueNotSupported = "Invalid%s.ValueNotSupported",
-        /// `InvalidApp.ValueNotSupported` (HTTP 400): listed exactly as well.
-        InvalidAppValueNotSupported = "InvalidApp.ValueNotSupported",
+        /// Parameter error.
+        InvalidParameter = (400, "InvalidParameter", "%s."),
+        /// A value is not supported.
+        InvalidValueNotSupported = (400, "Invalid%s.ValueNotSupported", "%s"),
+        /// Listed exactly as well.
+        InvalidAppValueNotSupported = (400, "InvalidApp.ValueNotSupported", "%s"),
     }
 }
 
@@ -105,6 +105,23 @@ fn error_codes_match_exactly_then_by_template_then_common() {
         NoCodesError::from_service_error(service_error("Forbidden.RAM")),
         NoCodesError::Common(_)
     ));
+}
+
+#[test]
+fn the_error_list_is_also_the_operations_table() {
+    let codes: Vec<(u16, &str, &str)> = StopLivePullToPushError::ERRORS
+        .iter()
+        .map(|e| (e.http_status, e.code, e.message))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (400, "InvalidParameter", "%s."),
+            (400, "Invalid%s.ValueNotSupported", "%s"),
+            (400, "InvalidApp.ValueNotSupported", "%s"),
+        ]
+    );
+    assert!(NoCodesError::ERRORS.is_empty());
 }
 
 #[test]

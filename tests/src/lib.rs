@@ -6,15 +6,14 @@
 //!   binary for trying the client and CLI by hand;
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
 //!   metadata (`tests/tests/official_conformance.rs`);
-//! - [`scratch`]: scratch workspaces for generated crates built outside the repository;
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
 //! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
 //!
-//! The tests themselves live in `tests/tests/`; `tests/README.md` describes the fake.
+//! The tests themselves live in `tests/tests/`; scratch crates they build outside the
+//! repository go through `tests/support/scratch.rs`; `tests/README.md` describes the fake.
 
 pub mod conformance;
 pub mod credentials_fake;
 pub mod fake;
 pub mod harness;
 pub mod redis;
-pub mod scratch;

@@ -24,7 +24,9 @@ use std::process::Command;
 use std::sync::Mutex;
 
 use livegen_tests::conformance::{self, Capture, Ours};
-use livegen_tests::scratch;
+
+#[path = "../support/scratch.rs"]
+mod scratch;
 
 /// The two tests share one scratch target directory, where binaries of the same name
 /// land at the same path: one at a time.
@@ -76,7 +78,7 @@ fn conform(label: &str, file: &str, python_var: &str) {
 
     let yaml = import_spec(&metadata).unwrap_or_else(|e| panic!("importing {file}: {e}"));
 
-    let dir = scratch::scratch_root().join(format!("official-{label}"));
+    let dir = scratch::dir().join(format!("official-{label}"));
     let member = "crate";
     scratch::workspace(&dir, &[member]);
     let spec_rel = format!("livegen-scratch/official-{label}/spec.yaml");
@@ -129,7 +131,7 @@ fn conform(label: &str, file: &str, python_var: &str) {
         &["doc", "--offline", "--no-deps", "--features", FEATURES],
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
-    let bin_dir = scratch::scratch_target().join("debug");
+    let bin_dir = scratch::target_dir().join("debug");
     let help = run(&bin_dir.join(&cli_bin), &["--help"]);
     assert!(!help.trim().is_empty(), "{cli_bin} --help printed nothing");
 

@@ -4,11 +4,7 @@
 
 use livegen_runtime as rt;
 
-/// Action `StopLivePullToPush`, sent to `/` with GET.
-///
-/// Rate limit: 10 calls per second per account; excess calls are dropped. The runtime spaces calls to stay within it.
-///
-/// RAM: action `live:StopLivePullToPush`, access level `update`, resources `*`.
+/// The table the runtime and CLI read for [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push).
 pub const OPERATION: rt::Operation = rt::Operation {
     service: &crate::service::SERVICE,
     action: "StopLivePullToPush",
@@ -36,23 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("The region of the live center."),
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("The task ID."),
     ],
-    errors: &[
-        rt::ErrorInfo::new(400, "InvalidParameter", "%s."),
-        rt::ErrorInfo::new(
-            400,
-            "LiveServiceNotFound",
-            "Your account does not open Live service yet",
-        ),
-        rt::ErrorInfo::new(
-            400,
-            "CodeInvalidAliUid",
-            "This aliuid does not have a live domain name.",
-        ),
-        rt::ErrorInfo::new(400, "InvalidParam.CodeIllegalDuration", "%s."),
-        rt::ErrorInfo::new(400, "CodeTaskNotExist", "Task does not exist."),
-        rt::ErrorInfo::new(400, "CodeTaskHasStopped", "The task has been stopped."),
-        rt::ErrorInfo::new(500, "InternalError", "%s."),
-    ],
+    errors: StopLivePullToPushError::ERRORS,
     deprecated: false,
 };
 
@@ -133,33 +113,27 @@ livegen_runtime::operation_error! {
     ///
     /// Every variant carries the service's answer: request id, HTTP status, code and message.
     pub enum StopLivePullToPushError {
-        /// `InvalidParameter` (HTTP 400): Parameter error.
-        ///
-        /// Message: `%s.`
-        InvalidParameter = "InvalidParameter",
-        /// `LiveServiceNotFound` (HTTP 400): Your account has not yet activated ApsaraVideo Live.
-        ///
-        /// Message: `Your account does not open Live service yet`
-        LiveServiceNotFound = "LiveServiceNotFound",
-        /// `CodeInvalidAliUid` (HTTP 400): This aliuid does not have a live domain name.
-        ///
-        /// Message: `This aliuid does not have a live domain name.`
-        CodeInvalidAliUid = "CodeInvalidAliUid",
-        /// `InvalidParam.CodeIllegalDuration` (HTTP 400): The value of start time should be less than the value of end time.
-        ///
-        /// Message: `%s.`
-        InvalidParamCodeIllegalDuration = "InvalidParam.CodeIllegalDuration",
-        /// `CodeTaskNotExist` (HTTP 400): The task does not exist.
-        ///
-        /// Message: `Task does not exist.`
-        CodeTaskNotExist = "CodeTaskNotExist",
-        /// `CodeTaskHasStopped` (HTTP 400): The task has been stopped.
-        ///
-        /// Message: `The task has been stopped.`
-        CodeTaskHasStopped = "CodeTaskHasStopped",
-        /// `InternalError` (HTTP 500): An error occurred on the live API server.
-        ///
-        /// Message: `%s.`
-        InternalError = "InternalError",
+        /// Parameter error.
+        InvalidParameter = (400, "InvalidParameter", "%s."),
+        /// Your account has not yet activated ApsaraVideo Live.
+        LiveServiceNotFound = (
+            400,
+            "LiveServiceNotFound",
+            "Your account does not open Live service yet",
+        ),
+        /// This aliuid does not have a live domain name.
+        CodeInvalidAliUid = (
+            400,
+            "CodeInvalidAliUid",
+            "This aliuid does not have a live domain name.",
+        ),
+        /// The value of start time should be less than the value of end time.
+        InvalidParamCodeIllegalDuration = (400, "InvalidParam.CodeIllegalDuration", "%s."),
+        /// The task does not exist.
+        CodeTaskNotExist = (400, "CodeTaskNotExist", "Task does not exist."),
+        /// The task has been stopped.
+        CodeTaskHasStopped = (400, "CodeTaskHasStopped", "The task has been stopped."),
+        /// An error occurred on the live API server.
+        InternalError = (500, "InternalError", "%s."),
     }
 }

@@ -86,12 +86,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
         let help = (!help.is_empty()).then(|| quote!(.doc(#help)));
         quote!(rt::ParamInfo::#ctor(#name, #sh) #required #style #help)
     });
-    let errors = op.errors.iter().map(|e| {
-        let code = &e.code;
-        let status = int(e.http_status);
-        let message = &e.message;
-        quote!(rt::ErrorInfo::new(#status, #code, #message))
-    });
+    let errors = ident(&op.error);
     let ram = &op.ram;
     let some = |v: &Option<String>| match v {
         Some(s) => quote!(Some(#s)),
@@ -102,7 +97,11 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let conditions = &ram.condition_keys;
     let dependents = &ram.dependent_actions;
     let deprecated = op.deprecated;
-    let d = doc(&facts(op).join("\n\n"));
+    // The facts in words live on the client method only; the table points there.
+    let d = doc(&format!(
+        "The table the runtime and CLI read for [`{}`](crate::Client::{}).",
+        op.action, op.fn_name
+    ));
     quote! {
         #d
         pub const OPERATION: rt::Operation = rt::Operation {
@@ -120,13 +119,13 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
                 dependent_actions: &[#(#dependents),*],
             },
             params: &[#(#params),*],
-            errors: &[#(#errors),*],
+            errors: #errors::ERRORS,
             deprecated: #deprecated,
         };
     }
 }
 
-/// What the table says, in words, for the docs of `OPERATION` and the client method.
+/// What the table says, in words, for the docs of the client method.
 fn facts(op: &Operation) -> Vec<String> {
     let mut facts = vec![format!(
         "Action `{}`, sent to `{}` with {}.",
@@ -368,17 +367,15 @@ fn error(op: &Operation) -> TokenStream {
         "Errors of [`{}`](crate::Client::{}): one variant per documented code, shared errors (`Common`) and the rest (`Unhandled`).\n\nEvery variant carries the service's answer: request id, HTTP status, code and message.",
         op.action, op.fn_name
     ));
+    // One entry per code: the runtime's macro derives the variant, its docs' code and
+    // status line, and the `ERRORS` table that `OPERATION.errors` points to.
     let variants = op.errors.iter().map(|e| {
         let v = ident(&e.variant);
         let code = &e.code;
-        let text = match &e.description {
-            Some(desc) => format!("`{}` (HTTP {}): {desc}", e.code, e.http_status),
-            None => format!("`{}` (HTTP {}).", e.code, e.http_status),
-        };
-        let template =
-            (!e.message.is_empty()).then(|| format!("Message: `{}`", code_span_text(&e.message)));
-        let d = docs([Some(text.as_str()), template.as_deref()]);
-        quote!(#d #v = #code,)
+        let status = int(e.http_status);
+        let message = &e.message;
+        let d = docs([e.description.as_deref()]);
+        quote!(#d #v = (#status, #code, #message),)
     });
     quote! {
         #[livegen_macro(operation_error)]

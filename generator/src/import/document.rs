@@ -51,7 +51,8 @@ impl Cx {
                 entry.get("endpoint").and_then(Json::as_str),
             ) {
                 (Some(r), Some(h)) => {
-                    regional.insert(r.to_owned(), h.to_owned());
+                    // Metadata hosts sometimes end in stray whitespace (a tab).
+                    regional.insert(r.trim().to_owned(), h.trim().to_owned());
                 }
                 _ => self.unmapped(
                     &format!("/endpoints/{i}"),

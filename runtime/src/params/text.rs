@@ -1,6 +1,6 @@
 //! Text forms of values exactly as the official Python Tea SDK writes them: numbers as
-//! Python's `str`, JSON as `json.dumps(ensure_ascii=False, separators=(",", ":"))`, form
-//! bodies as `urllib.parse.urlencode`.
+//! Python's `str`, JSON as `json.dumps(ensure_ascii=False, separators=(",", ":"))`. (Form
+//! bodies, `urllib.parse.urlencode`, are in `signing::encode` with the other encoders.)
 
 use serde_json::{Number, Value};
 
@@ -120,37 +120,6 @@ fn write_json_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Percent-encodes like Python's `quote_plus`: ASCII letters, digits and `_.-~` stay, a
-/// space becomes `+`, every other UTF-8 byte `%XX` (uppercase hex).
-pub fn quote_plus(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
-                out.push(char::from(byte));
-            }
-            b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
-}
-
-/// An `application/x-www-form-urlencoded` body: `name=value` pairs in the given order,
-/// both sides encoded with [`quote_plus`], joined with `&` (Python's `urlencode`).
-pub fn form_body(pairs: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(&quote_plus(name));
-        out.push('=');
-        out.push_str(&quote_plus(value));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,10 +156,5 @@ mod tests {
             "{\"b\":[true,null,1.0,2,\"中\\u0001\\\"\\\\\\n\"],\"a\":{}}"
         );
         assert_eq!(sdk_json(&Value::String("raw".to_owned())), "raw");
-    }
-
-    #[test]
-    fn quote_plus_like_python() {
-        assert_eq!(quote_plus("a b+c*~/中=&"), "a+b%2Bc%2A~%2F%E4%B8%AD%3D%26");
     }
 }

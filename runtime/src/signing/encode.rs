@@ -1,8 +1,10 @@
-//! Percent-encoding and query parsing shared by both signature versions.
+//! The one percent-encoder and form encoder: queries, canonical forms and form bodies of
+//! both signature versions, and query parsing.
 //!
 //! Both SDKs end up with the same rule: RFC 3986 unreserved characters
 //! (`A-Z a-z 0-9 - _ . ~`) stay, every other UTF-8 byte becomes `%XX` with uppercase hex.
-//! So a space is `%20` (never `+`), `*` is `%2A` and `~` stays `~`.
+//! So a space is `%20` (never `+`), `*` is `%2A` and `~` stays `~`. Form bodies differ in
+//! one byte: a space is `+` ([`quote_plus`], Python's `urlencode`).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
@@ -18,16 +20,42 @@ pub fn percent_encode(value: &str) -> String {
     utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
+/// Percent-encodes like Python's `quote_plus`: as [`percent_encode`], except that a space
+/// becomes `+`.
+pub fn quote_plus(value: &str) -> String {
+    value
+        .split(' ')
+        .map(percent_encode)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
 /// Joins `name=value` pairs with `&`, both sides percent-encoded, in the given order.
 pub fn encode_pairs<'p>(pairs: impl IntoIterator<Item = (&'p str, &'p str)>) -> String {
+    join_pairs(pairs, percent_encode)
+}
+
+/// An `application/x-www-form-urlencoded` body: `name=value` pairs in the given order,
+/// both sides encoded with [`quote_plus`], joined with `&` (Python's `urlencode`).
+pub fn form_body(pairs: &[(String, String)]) -> String {
+    join_pairs(
+        pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        quote_plus,
+    )
+}
+
+fn join_pairs<'p>(
+    pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
+    encode: fn(&str) -> String,
+) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         if !out.is_empty() {
             out.push('&');
         }
-        out.push_str(&percent_encode(name));
+        out.push_str(&encode(name));
         out.push('=');
-        out.push_str(&percent_encode(value));
+        out.push_str(&encode(value));
     }
     out
 }
@@ -80,6 +108,18 @@ mod tests {
         assert_eq!(percent_encode("中"), "%E4%B8%AD");
         assert_eq!(percent_encode("🎥"), "%F0%9F%8E%A5");
         assert_eq!(percent_encode("%"), "%25");
+    }
+
+    #[test]
+    fn form_bodies_write_a_space_as_plus() -> Result<(), std::str::Utf8Error> {
+        assert_eq!(quote_plus("a b*c+d/~中"), "a+b%2Ac%2Bd%2F~%E4%B8%AD");
+        assert_eq!(quote_plus(" "), "+");
+        // Python: `urllib.parse.quote_plus("a b+c*~/中=&")`.
+        assert_eq!(quote_plus("a b+c*~/中=&"), "a+b%2Bc%2A~%2F%E4%B8%AD%3D%26");
+        let pairs = [("A b".to_owned(), "x y&z".to_owned())];
+        assert_eq!(form_body(&pairs), "A+b=x+y%26z");
+        assert_eq!(decode_query(&form_body(&pairs))?, pairs);
+        Ok(())
     }
 
     #[test]

@@ -15,10 +15,7 @@ use std::time::Duration;
 use livegen_runtime::config::{ConfigBuilder, RateLimit, RetryConfig};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
-use livegen_runtime::{
-    Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, QpsLimit, QpsScope,
-    RamAuthorization, Service, Shape,
-};
+use livegen_runtime::{Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, Shape};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -294,48 +291,23 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-// --- What the generator emits for StopLivePullToPush, written by hand. ---
+// --- `StopLivePullToPush` (the one hand-written table, shared with the benches) and
+// --- variations of it.
 
-/// The Live service, with an empty regional table (the tests override the endpoint).
-pub static LIVE: Service = Service {
-    code: "live",
-    version: "2016-11-01",
-    default_endpoint: "live.aliyuncs.com",
-    endpoint_pattern: "live.{regionId}.aliyuncs.com",
-    regional_endpoints: &[],
-};
+pub mod stop;
 
-const RAM: RamAuthorization = RamAuthorization {
-    action: Some("live:StopLivePullToPush"),
-    access_level: Some("update"),
-    resources: &["*"],
-    condition_keys: &[],
-    dependent_actions: &[],
-};
+// Each test binary uses a subset.
+#[allow(unused_imports)]
+pub use stop::{STOP, StopError, StopInput, StopOutput};
 
-/// The parameters (`PageSize` is made up, to have a bound to break).
-const PARAMS: &[ParamInfo] = &[
-    ParamInfo::query("Region", Shape::STRING).required(),
-    ParamInfo::query("TaskId", Shape::STRING).required(),
-    ParamInfo::query("PageSize", Shape::int_range(Some(1), Some(10))),
-];
-
-/// `StopLivePullToPush`: GET first, 10 per second per account.
-pub static STOP: Operation = Operation {
-    service: &LIVE,
-    action: "StopLivePullToPush",
-    summary: "Stops a pulled-stream relay task.",
-    path: "/",
-    methods: &[HttpMethod::Get, HttpMethod::Post],
-    qps: Some(QpsLimit {
-        limit: 10,
-        per: Duration::from_secs(1),
-        scope: QpsScope::Account,
-    }),
-    ram: RAM,
-    params: PARAMS,
-    errors: &[],
-    deprecated: false,
+/// `StopLivePullToPush` with a made-up bounded `PageSize`, to have a bound to break.
+pub static PAGED: Operation = Operation {
+    params: &[
+        ParamInfo::query("Region", Shape::STRING).required(),
+        ParamInfo::query("TaskId", Shape::STRING).required(),
+        ParamInfo::query("PageSize", Shape::int_range(Some(1), Some(10))),
+    ],
+    ..STOP
 };
 
 /// The same action, POST first.
@@ -366,51 +338,20 @@ pub static SEND: Operation = Operation {
     ..STOP
 };
 
-/// The input of `StopLivePullToPush`, with the generated serde attributes.
+/// An input of [`PAGED`].
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StopInput {
-    #[serde(rename = "Region")]
-    pub region: String,
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+pub struct PagedInput {
+    #[serde(flatten)]
+    pub stop: StopInput,
     #[serde(rename = "PageSize")]
     pub page_size: Option<i32>,
 }
 
-impl StopInput {
-    /// A typical input.
-    pub fn new(task_id: &str) -> Self {
-        Self {
-            region: "cn-shanghai".to_owned(),
-            task_id: task_id.to_owned(),
-            page_size: None,
-        }
-    }
-}
-
-/// An input the spec refuses (`PageSize` above its maximum).
-pub fn bad_input() -> StopInput {
-    StopInput {
+/// An input [`PAGED`] refuses (`PageSize` above its maximum).
+pub fn bad_input() -> PagedInput {
+    PagedInput {
+        stop: StopInput::new("task-1"),
         page_size: Some(11),
-        ..StopInput::new("task-1")
-    }
-}
-
-/// The output of `StopLivePullToPush`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct StopOutput {
-    pub request_id: String,
-    pub task_id: Option<String>,
-}
-
-livegen_runtime::operation_error! {
-    /// The errors of `StopLivePullToPush` (two documented codes are enough to test with).
-    pub enum StopError {
-        /// The task does not exist.
-        CodeTaskNotExist = "CodeTaskNotExist",
-        /// The task has been stopped (possibly by an earlier attempt of the same call).
-        CodeTaskHasStopped = "CodeTaskHasStopped",
     }
 }
 
