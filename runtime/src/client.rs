@@ -303,5 +303,9 @@ fn typed_error<E: OperationError>(error: SdkError<ServiceError>) -> SdkError<E> 
             reason,
             body_excerpt,
         },
+        SdkError::MayHaveBeenApplied { attempts, failure } => SdkError::MayHaveBeenApplied {
+            attempts,
+            failure: Box::new(typed_error(*failure)),
+        },
     }
 }

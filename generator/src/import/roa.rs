@@ -51,7 +51,7 @@ impl Cx {
                 "/".to_owned()
             }
         };
-        self.operation_rest(name, api, &mut op);
+        self.operation_rest(name, api, &mut op, true);
         (path, method, Yaml::Mapping(op))
     }
 

@@ -161,6 +161,13 @@ impl Cx {
                         let Some(prop) = prop.as_object() else {
                             continue;
                         };
+                        if name.trim().is_empty() {
+                            self.unmapped(
+                                &format!("{pointer}/properties/{name}"),
+                                "a property with an empty name; skipped",
+                            );
+                            continue;
+                        }
                         if prop.get("required").and_then(Json::as_bool) == Some(true) {
                             required.push(s(name));
                         }

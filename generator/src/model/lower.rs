@@ -32,6 +32,7 @@ pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
         diags: Vec::new(),
         types: BTreeMap::new(),
         type_scope: Scope::new("generated type names"),
+        inline_names: BTreeMap::new(),
         module: None,
     };
     for reserved in RESERVED_TYPES {
@@ -91,6 +92,8 @@ struct Lower<'a> {
     /// Type name → (definition, pointer of the schema that defines it, home module).
     types: BTreeMap<String, (TypeDef, String, Option<String>)>,
     type_scope: Scope<'static>,
+    /// Inline schema pointer → its type name, so a schema reached twice is named once.
+    inline_names: BTreeMap<String, String>,
     /// The operation module being lowered: home of the inline types met.
     module: Option<String>,
 }
@@ -222,17 +225,17 @@ impl<'a> Lower<'a> {
         let errors = op
             .errors
             .iter()
-            .filter_map(|e| {
+            .map(|e| {
                 // `Invalid%s.ValueNotSupported` reads as `InvalidValueNotSupported`.
                 let raw = e.code.replace("%s", "");
-                let variant = scope.name(&raw, Case::Type, &e.pointer, &mut self.diags)?;
-                Some(ErrorVariant {
+                let variant = scope.name_distinct(&raw, Case::Type, &e.pointer);
+                ErrorVariant {
                     code: e.code.clone(),
                     variant,
                     http_status: e.http_status,
                     message: e.message.clone(),
                     description: prose(e.description.as_deref()),
-                })
+                }
             })
             .collect();
         self.module = None;
@@ -295,9 +298,7 @@ impl<'a> Lower<'a> {
         let required: BTreeSet<&str> = required.iter().map(String::as_str).collect();
         let mut fields = Vec::new();
         for (name, s) in properties {
-            let Some(ident) = scope.name(name, Case::Snake, &s.pointer, &mut self.diags) else {
-                continue;
-            };
+            let ident = scope.name_distinct(name, Case::Snake, &s.pointer);
             let nested = format!(
                 "{owner}{}",
                 self::ident(name, Case::Type).unwrap_or_default()
@@ -372,7 +373,7 @@ impl<'a> Lower<'a> {
                 None => Some(Ty::Json),
             },
             SchemaKind::String { .. } | SchemaKind::Integer { .. } | SchemaKind::Object { .. } => {
-                let rust = self.type_scope_name(owner, &s.pointer)?;
+                let rust = self.inline_type_name(owner, &s.pointer);
                 self.define(&rust, s, context, input);
                 self.type_ref(&rust, s)
             }
@@ -401,6 +402,18 @@ impl<'a> Lower<'a> {
             SchemaKind::Integer { .. } => Ty::IntEnum(r),
             _ => Ty::Struct(r),
         })
+    }
+
+    /// Names the inline schema at `pointer` after `raw` (its operation and parameter or
+    /// field); taken by another type (`SubmitJobInput` for a parameter `Input` of
+    /// `SubmitJob`), it gets the next free number, as every name in spec/README.md "Names".
+    fn inline_type_name(&mut self, raw: &str, pointer: &str) -> String {
+        if let Some(name) = self.inline_names.get(pointer) {
+            return name.clone();
+        }
+        let name = self.type_scope.name_distinct(raw, Case::TypeDef, pointer);
+        self.inline_names.insert(pointer.to_owned(), name.clone());
+        name
     }
 
     /// Claims a type name for the schema at `pointer` (the same schema may claim it again).
@@ -529,9 +542,7 @@ impl<'a> Lower<'a> {
             } else {
                 text.clone()
             };
-            let Some(variant) = scope.name(&raw, Case::Type, &pointer, &mut self.diags) else {
-                continue;
-            };
+            let variant = scope.name_distinct(&raw, Case::Type, &pointer);
             by_folded.insert(text.to_lowercase(), out.len());
             out.push(EnumValue {
                 wires: vec![text],

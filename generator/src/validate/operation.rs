@@ -186,12 +186,12 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
     if let Some(a) = &action
         && (a.is_empty()
             || !a.chars().all(|c| c.is_ascii_alphanumeric())
-            || !a.starts_with(|c: char| c.is_ascii_uppercase()))
+            || !a.starts_with(|c: char| c.is_ascii_alphabetic()))
     {
         p.hinted(
             &obj.at("action"),
             format!("action {a:?} is not an RPC action name"),
-            "actions are PascalCase ASCII, e.g. `StopLivePullToPush`",
+            "actions are ASCII letters and digits starting with a letter, e.g. `StopLivePullToPush`",
         );
     }
     let path = obj.required_string("path", "`x-acs-rpc`", p);

@@ -103,7 +103,7 @@ pub(super) fn parameter(
         } else if n.is_empty()
             || !n
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || (roa && c == '-'))
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (!roa && c == '.'))
         {
             p.hinted(
                 &obj.at("name"),
@@ -111,7 +111,7 @@ pub(super) fn parameter(
                 if roa {
                     "ROA parameter names are ASCII letters, digits, `_` and `-`"
                 } else {
-                    "RPC parameter names are ASCII letters, digits and `_`"
+                    "RPC parameter names are ASCII letters, digits, `_`, `.` and `-` (`SystemDisk.Size` is sent as it is)"
                 },
             );
         }

@@ -148,7 +148,7 @@ pub(crate) fn fault_reply(fault: Fault) -> Reply {
         ),
         // `reset` and `slow` never produce a body of their own; an empty one is the
         // harmless answer should one get here.
-        Fault::Empty | Fault::Reset | Fault::Slow(_) => raw(JSON, ""),
+        Fault::Empty | Fault::Reset | Fault::Drop | Fault::Slow(_) => raw(JSON, ""),
     }
 }
 

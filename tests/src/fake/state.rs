@@ -39,6 +39,9 @@ pub enum Fault {
     Throttle,
     /// The connection is reset (RST) after the request is read; no answer at all.
     Reset,
+    /// The request is processed (a stop is applied), then the connection is reset: the
+    /// answer is lost after the action took effect.
+    Drop,
     /// The answer is held back this long, then the request is processed normally.
     Slow(Duration),
     /// HTTP 200 with a JSON body cut off in the middle.
@@ -56,6 +59,7 @@ impl Fault {
         "http503",
         "throttle",
         "reset",
+        "drop",
         "slow",
         "invalid-json",
         "html",
@@ -69,6 +73,7 @@ impl Fault {
             Fault::Http503 => "http503",
             Fault::Throttle => "throttle",
             Fault::Reset => "reset",
+            Fault::Drop => "drop",
             Fault::Slow(_) => "slow",
             Fault::InvalidJson => "invalid-json",
             Fault::Html => "html",
@@ -87,6 +92,7 @@ impl FromStr for Fault {
             "http503" | "503" => Fault::Http503,
             "throttle" => Fault::Throttle,
             "reset" => Fault::Reset,
+            "drop" => Fault::Drop,
             "slow" => Fault::Slow(DEFAULT_SLOW_DELAY),
             "invalid-json" => Fault::InvalidJson,
             "html" => Fault::Html,
