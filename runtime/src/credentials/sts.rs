@@ -43,6 +43,13 @@ pub static STS_SERVICE: Service = Service {
 
 const ROLE_PARAMS_DOC: &str = "See the STS API reference.";
 
+/// Both actions only hand out fresh temporary credentials, so resending one whose answer
+/// was lost is harmless: they count as reads for the retry rules.
+const STS_RAM: RamAuthorization = RamAuthorization {
+    access_level: Some("get"),
+    ..RamAuthorization::UNDOCUMENTED
+};
+
 /// `AssumeRole`: temporary credentials of a RAM role, signed with the caller's keys.
 pub static ASSUME_ROLE: Operation = Operation {
     service: &STS_SERVICE,
@@ -51,7 +58,7 @@ pub static ASSUME_ROLE: Operation = Operation {
     path: "/",
     methods: &[HttpMethod::Post],
     qps: None,
-    ram: RamAuthorization::UNDOCUMENTED,
+    ram: STS_RAM,
     params: &[
         ParamInfo::query("RoleArn", Shape::STRING)
             .required()
@@ -76,7 +83,7 @@ pub static ASSUME_ROLE_WITH_OIDC: Operation = Operation {
     path: "/",
     methods: &[HttpMethod::Post],
     qps: None,
-    ram: RamAuthorization::UNDOCUMENTED,
+    ram: STS_RAM,
     params: &[
         ParamInfo::query("RoleArn", Shape::STRING)
             .required()

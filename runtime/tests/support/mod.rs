@@ -15,7 +15,9 @@ use std::time::Duration;
 use livegen_runtime::config::{ConfigBuilder, RateLimit, RetryConfig};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
-use livegen_runtime::{Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, Shape};
+use livegen_runtime::{
+    Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, RamAuthorization, Shape,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -322,7 +324,7 @@ pub static STOP_POST: Operation = Operation {
 pub static STOP_AS_READ: Operation = Operation {
     ram: RamAuthorization {
         access_level: Some("get"),
-        ..RAM
+        ..STOP.ram
     },
     ..STOP
 };
