@@ -10,7 +10,8 @@
 //! others still accepted, as the service may add values); integers parsed and bounds
 //! checked; numbers; booleans `true`/`false`; lists of scalars by repeating the flag
 //! (`--Domain a --Domain b`); objects, maps, lists of objects and free-form values as one
-//! JSON text. A value that does not parse is a usage error naming the flag.
+//! JSON text, or `@path` for a file holding it (a ROA operation's JSON body). A value that
+//! does not parse is a usage error naming the flag.
 //!
 //! The global options (`--endpoint`, `--dry-run`, …) may come before or after the
 //! subcommand, except for an operation with a parameter of the same name: then they are
