@@ -121,7 +121,8 @@ async fn server_error_envelope_on_a_write_may_have_been_applied() {
     let error = result.expect_err("a 500");
     assert!(error.may_have_been_applied(), "{error:?}");
     match error.service_error() {
-        Some(StopError::Unhandled(e)) => {
+        // The shared test table documents `InternalError`.
+        Some(StopError::InternalError(e)) => {
             assert_eq!((e.status, e.code.as_str()), (500, "InternalError"));
         }
         other => panic!("expected InternalError inside, got {other:?}"),
