@@ -13,6 +13,8 @@ mod codegen;
 mod import;
 mod python;
 mod test;
+#[cfg(test)]
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -10,8 +10,9 @@ use crate::diagnostics::Diagnostic;
 use crate::escape::prose;
 use crate::spec::{self, Location, Schema, SchemaKind, Spec, Style};
 
-/// Type names the generated crate defines or uses unqualified, so a spec type may not take
-/// them: the crate's own API at its root, and the prelude names generated code relies on.
+/// Type names the generated crate defines or re-exports at its root, so a spec type may
+/// not take them. (Prelude names such as `Option` or `Result` are not listed: generated
+/// code would shadow them, so naming renames them with a trailing `_`.)
 const RESERVED_TYPES: &[&str] = &[
     "Client",
     "Config",

@@ -1,3 +1,6 @@
+//! Tests of parameter flattening and checking: styles, bounds, required values, reserved
+//! names and the SDK's text forms.
+
 use serde_json::json;
 
 use super::*;
