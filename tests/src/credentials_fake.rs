@@ -4,9 +4,8 @@
 //! the runtime's verifier, and `AssumeRoleWithOIDC`, checking the token and that the
 //! request is unsigned).
 //!
-//! Every credentials answer is a new generation: `testid-gen-N` / `testsecret-gen-N` /
-//! `testtoken-gen-N`, valid for the configured lifetime. The fake counts its requests
-//! and injects faults ([`CredentialsFault`]) into the answers that carry credentials.
+//! Each credentials answer is a new generation (`testid-gen-N`, …) valid for the set
+//! lifetime; requests are counted and faults ([`CredentialsFault`]) injected.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -31,8 +30,7 @@ pub const OIDC_TOKEN: &str = "test-oidc-token";
 /// issued itself, for roles assuming roles).
 pub const SOURCE_KEY: (&str, &str) = ("testid-source", "testsecret-source");
 
-/// The keys of credentials generation `n` (counting from 0), e.g. to let the fake Live
-/// service accept them.
+/// The keys of credentials generation `n` (from 0), e.g. for the fake Live service.
 pub fn generation_key(n: usize) -> (String, String) {
     (format!("testid-gen-{n}"), format!("testsecret-gen-{n}"))
 }
@@ -387,7 +385,6 @@ fn sts(state: &mut State, req: &ReceivedRequest<'_>) -> Route {
     let signed_by = match action.as_str() {
         "AssumeRole" => {
             state.counts.assume_role += 1;
-            // The source key, or credentials this fake issued (a role assuming a role).
             let secret_for = |id: &str| {
                 if id == SOURCE_KEY.0 {
                     return Some(SOURCE_KEY.1.to_owned());
