@@ -125,7 +125,7 @@ pub async fn run(
     };
     let client = Client::new(config);
     if global.dry_run {
-        return match client.prepare(op, &input) {
+        return match client.prepare_async(op, &input).await {
             Ok(request) => {
                 let _ = writeln!(
                     out,

@@ -6,7 +6,10 @@
 //! - [`params`]: checking an input against its operation table and laying it out as the
 //!   official SDKs do (query pairs and form bodies),
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
-//! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
+//! - [`credentials`]: the official default credentials chain (environment, OIDC,
+//!   aliyun CLI profiles, INI file, ECS RAM role, credentials URI, STS), cached and
+//!   refreshed before expiry,
+//! - [`env`]: the one injectable reader of environment variables,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
 //!   process or, with the `redis` feature, for a whole fleet,

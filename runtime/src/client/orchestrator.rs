@@ -63,7 +63,7 @@ async fn retry_loop(
         Ok(http) => http,
         Err(message) => return not_sent(message.clone(), 0),
     };
-    let setup = match Setup::new(client, op, input) {
+    let setup = match Setup::new(client, op, input).await {
         Ok(setup) => setup,
         Err(e) => return not_sent(e.to_string(), 0),
     };

@@ -126,15 +126,19 @@ pub enum ThrottleWindow {
         /// Where the windows start, after the fake's start.
         phase: Duration,
     },
+    /// No limit at all: for tests of something else under high call rates (a
+    /// credentials refresh in the middle of a 1,000-call burst).
+    Unlimited,
 }
 
 impl FromStr for ThrottleWindow {
     type Err = String;
 
-    /// `sliding`, `fixed` or `fixed:<phase in ms>`.
+    /// `sliding`, `fixed`, `fixed:<phase in ms>` or `unlimited`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.split_once(':') {
             None if text == "sliding" => Ok(ThrottleWindow::Sliding),
+            None if text == "unlimited" => Ok(ThrottleWindow::Unlimited),
             None if text == "fixed" => Ok(ThrottleWindow::Fixed {
                 phase: Duration::ZERO,
             }),
@@ -145,7 +149,7 @@ impl FromStr for ThrottleWindow {
                 })
                 .map_err(|_| format!("`{ms}` is not a phase in milliseconds")),
             _ => Err(format!(
-                "unknown window `{text}`; expected sliding, fixed or fixed:<phase ms>"
+                "unknown window `{text}`; expected sliding, fixed, fixed:<phase ms> or unlimited"
             )),
         }
     }
@@ -250,6 +254,7 @@ impl Inner {
         now: Instant,
     ) -> bool {
         match self.window {
+            ThrottleWindow::Unlimited => true,
             ThrottleWindow::Sliding => {
                 let times = self.windows.entry(key.to_owned()).or_default();
                 while times
