@@ -71,6 +71,7 @@ pub static ASSUME_ROLE: Operation = Operation {
         ParamInfo::query("ExternalId", Shape::STRING).doc(ROLE_PARAMS_DOC),
     ],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
@@ -101,6 +102,7 @@ pub static ASSUME_ROLE_WITH_OIDC: Operation = Operation {
         ParamInfo::query("Policy", Shape::STRING).doc(ROLE_PARAMS_DOC),
     ],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
