@@ -305,7 +305,8 @@ mod tests {
             {"name": "TaskId", "in": "query", "schema": {"type": "string", "required": true, "enum": []}},
             {"name": "Tag", "in": "formData", "style": "repeatList", "schema": {"type": "array", "required": false, "maxItems": "20",
               "items": {"type": "object", "properties": {"Key": {"type": "string", "required": true}}}}},
-            {"name": "Kind", "in": "query", "schema": {"type": "integer", "enum": ["0", "1"]}}
+            {"name": "Kind", "in": "query", "schema": {"type": "integer", "enum": ["0", "1"]}},
+            {"name": "PageSize", "in": "query", "schema": {"type": "integer", "required": false, "default": "20"}}
           ],
           "errorCodes": {"400": [{"errorCode": "Invalid%s.Bad", "errorMessage": "bad"}], "200": [{"errorCode": "Odd", "errorMessage": "x"}]}
         }}}"#;
@@ -325,6 +326,8 @@ mod tests {
             "code: Invalid%s.Bad",
             "httpStatus: 200",
             "regional:\n    cn-x: demo.aliyuncs.com",
+            // A quoted default is written in the schema's type (valid OpenAPI).
+            "default: 20\n",
         ] {
             assert!(spec.contains(want), "missing {want:?} in\n{spec}");
         }
