@@ -256,17 +256,34 @@ impl Inner {
         match self.window {
             ThrottleWindow::Unlimited => true,
             ThrottleWindow::Sliding => {
+                // Requests are judged in the order the fake gets to them, which under load
+                // is not always the order they arrived in, so the admitted arrivals are kept
+                // sorted and `now` is checked against every window that could hold it: any
+                // `limit + 1` consecutive arrivals including it must span more than `per`.
                 let times = self.windows.entry(key.to_owned()).or_default();
                 while times
                     .front()
-                    .is_some_and(|&t| now.saturating_duration_since(t) > per)
+                    .is_some_and(|&t| now.saturating_duration_since(t) > per * 2)
                 {
                     times.pop_front();
                 }
-                if times.len() >= limit as usize {
-                    return false;
+                let pos = times.partition_point(|&t| t <= now);
+                let n = limit as usize;
+                let at = |i: usize| match i.cmp(&pos) {
+                    std::cmp::Ordering::Less => times[i],
+                    std::cmp::Ordering::Equal => now,
+                    std::cmp::Ordering::Greater => times[i - 1],
+                };
+                for start in pos.saturating_sub(n)..=pos {
+                    let end = start + n;
+                    if end > times.len() {
+                        break;
+                    }
+                    if at(end).saturating_duration_since(at(start)) <= per {
+                        return false;
+                    }
                 }
-                times.push_back(now);
+                times.insert(pos, now);
                 true
             }
             ThrottleWindow::Fixed { phase } => {
