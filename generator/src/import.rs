@@ -5,7 +5,8 @@
 //! `style`, type, format, enum, required, bounds, lengths, pattern, example, description),
 //! the 200 answer's schema, error codes with status and message, `deprecated`, the
 //! access level (`systemTags.operationType`, the column RAM's docs show) and the
-//! per-account QPS limit stated in the description's prose (`单用户QPS限制为30次/秒`).
+//! per-account QPS limit stated in the description's prose (`单用户QPS限制为30次/秒`),
+//! and the pagination convention recognised from names (`import/pagination.rs`).
 //! What it does not say is left out, never invented; what cannot be mapped is reported
 //! per action in [`Imported::unmapped`], so nothing is dropped silently.
 //!
@@ -20,6 +21,8 @@
 mod document;
 mod merge;
 mod operation;
+mod pagination;
+mod prune;
 mod qps;
 mod roa;
 mod schema;
@@ -59,6 +62,9 @@ pub struct Imported {
     /// The imported actions, sorted, each as the YAML of its path item (indented for
     /// `paths:`), keyed by action.
     pub path_items: BTreeMap<String, String>,
+    /// Where each imported action's operation is in the spec, as a JSON pointer
+    /// (`/paths/~1Action/get`) → the action.
+    pub pointers: BTreeMap<String, String>,
     /// The whole spec: document fields and every imported path item.
     pub spec: String,
     /// Facts that could not be mapped, in action order.
@@ -80,12 +86,42 @@ pub enum ImportError {
     /// The metadata describes something livegen cannot generate.
     #[error("{0}")]
     Unsupported(String),
+    /// The metadata is of an API style livegen does not generate.
+    #[error(
+        "the metadata describes a {style}-style API; livegen generates RPC- and ROA-style APIs, and {style} would need {needs}"
+    )]
+    Style {
+        /// `info.style`.
+        style: String,
+        /// What generating that style would take.
+        needs: &'static str,
+    },
+    /// The metadata lists no operations.
+    #[error("the metadata lists no operations (`apis` is empty): there is nothing to generate")]
+    Empty,
+    /// The imported document itself (not one operation) is refused by the generator.
+    #[error("the imported spec does not validate:\n{0}")]
+    Invalid(String),
     /// The spec to merge into cannot be edited in place.
     #[error("cannot merge into the spec: {0}")]
     Merge(String),
 }
 
+/// What generating an API of `style` would take, for the refusal message.
+fn style_needs(style: &str) -> &'static str {
+    match style {
+        "V3" => {
+            "per-operation methods and paths with JSON `body` parameters, signed with ACS3-HMAC-SHA256"
+        }
+        "FC" | "SLS" | "OSS" | "AliGenie" => {
+            "the product's own request format and signature, which the common runtime does not speak"
+        }
+        _ => "its own request format and signature rules",
+    }
+}
+
 pub use merge::merge_into;
+pub use prune::{Skipped, import_generable};
 pub use qps::qps_from_prose;
 
 /// Imports the selected actions of `metadata` (the JSON text).
@@ -107,11 +143,16 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         None | Some("RPC") => false,
         Some("ROA") => true,
         Some(style) => {
-            return Err(ImportError::Unsupported(format!(
-                "the metadata describes a {style}-style API; livegen generates RPC- and ROA-style APIs"
-            )));
+            let needs = style_needs(style);
+            return Err(ImportError::Style {
+                style: style.to_owned(),
+                needs,
+            });
         }
     };
+    if apis.is_empty() {
+        return Err(ImportError::Empty);
+    }
     let names: Vec<String> = match selection {
         Selection::All => apis.keys().cloned().collect(),
         Selection::Actions(names) => {
@@ -128,6 +169,7 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         ..Cx::default()
     };
     let mut path_items = BTreeMap::new();
+    let mut pointers = BTreeMap::new();
     let mut paths = Mapping::new();
     let mut sorted = names;
     sorted.sort();
@@ -140,6 +182,10 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         let mut one = Mapping::new();
         one.insert(s(&key), Yaml::Mapping(item.clone()));
         path_items.insert(name.clone(), indent(&to_yaml(&Yaml::Mapping(one))?, 2));
+        pointers.insert(
+            crate::diagnostics::child(&crate::diagnostics::child("/paths", &key), &method),
+            name.clone(),
+        );
         // ROA operations share a path item when they share a path (one per method).
         match paths.get_mut(s(&key)) {
             Some(Yaml::Mapping(existing)) if !existing.contains_key(s(&method)) => {
@@ -164,6 +210,7 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
         product,
         version,
         path_items,
+        pointers,
         spec,
         unmapped: cx.unmapped,
     })
@@ -258,7 +305,8 @@ mod tests {
             {"name": "TaskId", "in": "query", "schema": {"type": "string", "required": true, "enum": []}},
             {"name": "Tag", "in": "formData", "style": "repeatList", "schema": {"type": "array", "required": false, "maxItems": "20",
               "items": {"type": "object", "properties": {"Key": {"type": "string", "required": true}}}}},
-            {"name": "Kind", "in": "query", "schema": {"type": "integer", "enum": ["0", "1"]}}
+            {"name": "Kind", "in": "query", "schema": {"type": "integer", "enum": ["0", "1"]}},
+            {"name": "PageSize", "in": "query", "schema": {"type": "integer", "required": false, "default": "20"}}
           ],
           "errorCodes": {"400": [{"errorCode": "Invalid%s.Bad", "errorMessage": "bad"}], "200": [{"errorCode": "Odd", "errorMessage": "x"}]}
         }}}"#;
@@ -278,6 +326,8 @@ mod tests {
             "code: Invalid%s.Bad",
             "httpStatus: 200",
             "regional:\n    cn-x: demo.aliyuncs.com",
+            // A quoted default is written in the schema's type (valid OpenAPI).
+            "default: 20\n",
         ] {
             assert!(spec.contains(want), "missing {want:?} in\n{spec}");
         }

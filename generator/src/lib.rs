@@ -8,6 +8,7 @@
 //! The library never touches the file system: [`generate`] takes the spec's text and returns
 //! a sorted map of relative paths to contents. `xtask` reads and writes.
 
+pub mod catalogue;
 pub mod diagnostics;
 pub mod emit;
 pub mod escape;

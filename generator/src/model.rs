@@ -81,6 +81,17 @@ pub struct Operation {
     pub errors: Vec<ErrorVariant>,
     /// Types defined inline in this operation's parameters and answer, sorted by name.
     pub types: Vec<TypeDef>,
+    /// The paginator, when the spec says how the operation pages.
+    pub paginator: Option<Paginator>,
+}
+
+/// A paginated operation's extra client method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paginator {
+    /// `describe_live_user_domains_paginator`.
+    pub method: String,
+    /// The spec's `x-acs-pagination`.
+    pub pagination: crate::spec::Pagination,
 }
 
 /// A published rate limit.

@@ -156,6 +156,7 @@ mod tests {
                 .iter()
                 .map(|(a, t)| ((*a).to_owned(), (*t).to_owned()))
                 .collect::<BTreeMap<_, _>>(),
+            pointers: BTreeMap::new(),
             spec: String::new(),
             unmapped: Vec::new(),
         }

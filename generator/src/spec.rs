@@ -68,6 +68,8 @@ pub struct Operation {
     pub output: Option<Schema>,
     /// `x-acs-errors`, in file order.
     pub errors: Vec<ErrorCode>,
+    /// `x-acs-pagination`.
+    pub pagination: Option<Pagination>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// `x-livegen-example: true`: the crate docs' example calls this operation.
@@ -81,6 +83,39 @@ impl Operation {
     pub fn is_roa(&self) -> bool {
         self.roa
     }
+}
+
+/// `x-acs-pagination`: how an operation splits its answer over pages. Request names are
+/// parameters of the operation; answer paths are property names joined by `.`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Pointer to the `x-acs-pagination` object.
+    pub pointer: String,
+    /// The convention.
+    pub style: PageStyle,
+    /// `size`: the page-size parameter (`PageSize`, `MaxResults`).
+    pub size: Option<String>,
+    /// `items`: where the answer lists the page's items (`Domains.PageData`).
+    pub items: Option<String>,
+}
+
+/// The two conventions of `x-acs-pagination.style`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `pageNumber`: pages numbered from 1.
+    PageNumber {
+        /// `page`: the page-number parameter.
+        page: String,
+        /// `total`: where the answer states the total item count.
+        total: Option<String>,
+    },
+    /// `nextToken`: opaque continuation tokens.
+    NextToken {
+        /// `token`: the token parameter.
+        token: String,
+        /// `nextToken`: where the answer gives the next token.
+        next_token: String,
+    },
 }
 
 /// `x-acs-qps`: the published rate limit.

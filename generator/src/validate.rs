@@ -8,6 +8,7 @@ mod decode;
 mod document;
 mod limits;
 mod operation;
+mod pagination;
 mod parameter;
 mod refs;
 mod responses;

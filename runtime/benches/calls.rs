@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use livegen_runtime::credentials::{CredentialsError, ProvideCredentials, StaticCredentials};
+use livegen_runtime::credentials::{ProvideCredentials, ProvideFuture, StaticCredentials};
 use livegen_runtime::{
     Client, Config, Credentials, OperationError, RateLimit, RetryConfig, SdkError, SignatureVersion,
 };
@@ -97,9 +97,11 @@ struct RotatingKeys {
 }
 
 impl ProvideCredentials for RotatingKeys {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
         let i = self.next.fetch_add(1, Ordering::Relaxed);
-        Ok(self.keys[i % self.keys.len()].clone())
+        Box::pin(std::future::ready(Ok(
+            self.keys[i % self.keys.len()].clone()
+        )))
     }
 }
 

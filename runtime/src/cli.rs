@@ -10,7 +10,11 @@
 //! others still accepted, as the service may add values); integers parsed and bounds
 //! checked; numbers; booleans `true`/`false`; lists of scalars by repeating the flag
 //! (`--Domain a --Domain b`); objects, maps, lists of objects and free-form values as one
-//! JSON text. A value that does not parse is a usage error naming the flag.
+//! JSON text, or `@path` for a file holding it (a ROA operation's JSON body). A value that
+//! does not parse is a usage error naming the flag.
+//!
+//! `--all-pages` fetches every page of a paginated operation and prints one answer with
+//! every item.
 //!
 //! The global options (`--endpoint`, `--dry-run`, …) may come before or after the
 //! subcommand, except for an operation with a parameter of the same name: then they are
@@ -67,6 +71,7 @@ pub const RESERVED_FLAG_NAMES: &[&str] = &[
     "region-id",
     "signature-version",
     "dry-run",
+    "all-pages",
     "max-attempts",
     "timeout",
     "no-rate-limit",
@@ -120,7 +125,7 @@ pub async fn run(
     };
     let client = Client::new(config);
     if global.dry_run {
-        return match client.prepare(op, &input) {
+        return match client.prepare_async(op, &input).await {
             Ok(request) => {
                 let _ = writeln!(
                     out,
@@ -131,6 +136,20 @@ pub async fn run(
             }
             Err(e) => Problem::config(e.to_string()).report(err),
         };
+    }
+    if global.all_pages {
+        if op.pagination.is_none() {
+            return Problem::usage(format!(
+                "--all-pages: `{}` is not paginated (its spec has no x-acs-pagination)",
+                op.action
+            ))
+            .report(err);
+        }
+        let merged = client
+            .paginator::<_, serde_json::Value, crate::error::ServiceError>(op, &input)
+            .merged()
+            .await;
+        return report(merged, out, err);
     }
     report(client.call_value(op, &input).await, out, err)
 }

@@ -33,6 +33,7 @@ mod request;
 mod response;
 mod transport;
 
+use std::future::Future as _;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -189,6 +190,35 @@ impl Client {
     ///
     /// Uses the same encoding, credentials, endpoint and signature as a real call, with
     /// the current time and a fresh nonce. Does not touch the rate limiter.
+    pub async fn prepare_async<I>(
+        &self,
+        op: &'static Operation,
+        input: &I,
+    ) -> Result<PreparedRequest, PrepareError>
+    where
+        I: serde::Serialize + ?Sized,
+    {
+        self.prepare_value_async(op, &to_json(input)?).await
+    }
+
+    /// [`prepare_async`](Self::prepare_async) for an input already given as JSON keyed
+    /// by wire names.
+    pub async fn prepare_value_async(
+        &self,
+        op: &'static Operation,
+        input: &serde_json::Value,
+    ) -> Result<PreparedRequest, PrepareError> {
+        let setup = request::Setup::new(self, op, input).await?;
+        let prepared = setup.sign(self, op);
+        // Validating here means a dry run fails exactly where the real call would.
+        request::to_http(&prepared)?;
+        Ok(prepared)
+    }
+
+    /// Like [`prepare_async`](Self::prepare_async), for callers without an async
+    /// runtime: works when the credentials are at hand without I/O (keys in code, the
+    /// environment, a profile with keys, or temporary credentials already cached);
+    /// otherwise it fails and says to use the async version.
     pub fn prepare<I>(
         &self,
         op: &'static Operation,
@@ -206,11 +236,18 @@ impl Client {
         op: &'static Operation,
         input: &serde_json::Value,
     ) -> Result<PreparedRequest, PrepareError> {
-        let setup = request::Setup::new(self, op, input)?;
-        let prepared = setup.sign(self, op);
-        // Validating here means a dry run fails exactly where the real call would.
-        request::to_http(&prepared)?;
-        Ok(prepared)
+        let mut future = std::pin::pin!(self.prepare_value_async(op, input));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(result) => result,
+            std::task::Poll::Pending => Err(PrepareError::Credentials(
+                crate::credentials::CredentialsError::Unavailable {
+                    provider: "the configured credentials provider".to_owned(),
+                    reason: "it has to fetch credentials first; use `Client::prepare_async`"
+                        .to_owned(),
+                },
+            )),
+        }
     }
 
     /// Calls `op` with an input given as JSON (keyed by wire names) and returns the
@@ -265,6 +302,10 @@ fn typed_error<E: OperationError>(error: SdkError<ServiceError>) -> SdkError<E> 
             status,
             reason,
             body_excerpt,
+        },
+        SdkError::MayHaveBeenApplied { attempts, failure } => SdkError::MayHaveBeenApplied {
+            attempts,
+            failure: Box::new(typed_error(*failure)),
         },
     }
 }

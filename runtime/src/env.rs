@@ -34,6 +34,13 @@ impl EnvLookup {
     pub fn get(&self, name: &str) -> Option<String> {
         (self.0)(name).filter(|value| !value.is_empty())
     }
+
+    /// Whether the variable is `true` (any case), as the official SDKs read their
+    /// switches; anything else, or unset, is `false`.
+    pub fn flag(&self, name: &str) -> bool {
+        self.get(name)
+            .is_some_and(|value| value.trim().eq_ignore_ascii_case("true"))
+    }
 }
 
 impl fmt::Debug for EnvLookup {

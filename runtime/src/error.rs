@@ -235,6 +235,20 @@ pub enum SdkError<E> {
     /// The service answered with an error it documents (or a shared one).
     #[error("service error: {0}")]
     Service(E),
+    /// A write failed in a way that may have left it applied (its answer was lost, it timed
+    /// out, or the service failed with a 5xx), so it was not resent; see
+    /// [`retry`](crate::retry) for when that happens and how to opt in to resending.
+    #[error(
+        "may have been applied, so not resent (the operation changes state): {}; \
+         check its effect before calling again",
+        failure.as_ref() as &dyn std::fmt::Display
+    )]
+    MayHaveBeenApplied {
+        /// How many attempts were made.
+        attempts: u32,
+        /// The failure of the last attempt.
+        failure: Box<SdkError<E>>,
+    },
     /// The answer could not be understood: not JSON, truncated, too large, or missing fields.
     #[error("unreadable response (HTTP {status}): {reason}")]
     Response {
@@ -248,12 +262,19 @@ pub enum SdkError<E> {
 }
 
 impl<E: OperationError> SdkError<E> {
-    /// The operation error, if the service answered with one.
+    /// The operation error, if the service answered with one (also inside
+    /// [`MayHaveBeenApplied`](Self::MayHaveBeenApplied)).
     pub fn service_error(&self) -> Option<&E> {
         match self {
             SdkError::Service(error) => Some(error),
+            SdkError::MayHaveBeenApplied { failure, .. } => failure.service_error(),
             _ => None,
         }
+    }
+
+    /// Whether the call changes state and may have been applied although it failed.
+    pub fn may_have_been_applied(&self) -> bool {
+        matches!(self, SdkError::MayHaveBeenApplied { .. })
     }
 
     /// The request id of the failed call, where the service gave one.

@@ -6,10 +6,14 @@
 //! - [`params`]: checking an input against its operation table and laying it out as the
 //!   official SDKs do (query pairs and form bodies),
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
-//! - [`credentials`]: static, environment and `~/.aliyun/config.json` credentials,
+//! - [`credentials`]: the official default credentials chain (environment, OIDC,
+//!   aliyun CLI profiles, INI file, ECS RAM role, credentials URI, STS), cached and
+//!   refreshed before expiry,
+//! - [`env`]: the one injectable reader of environment variables,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
 //!   process or, with the `redis` feature, for a whole fleet,
+//! - [`pagination`]: paginators, the page loop as `Stream`s of pages and items,
 //! - [`retry`]: backoff with jitter for transient failures,
 //! - [`error`]: the service error envelope and the outer [`SdkError`],
 //! - `cli` (feature `cli`): the command line built from the operation tables,
@@ -27,6 +31,7 @@ pub mod error;
 pub mod limiter;
 mod macros;
 pub mod operation;
+pub mod pagination;
 pub mod params;
 pub mod retry;
 pub mod signing;
@@ -41,6 +46,7 @@ pub use operation::{
     ErrorInfo, FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamLocation, ParamStyle,
     QpsLimit, QpsScope, RamAuthorization, Service, Shape,
 };
+pub use pagination::{Items, PageStyle, Pages, Pagination, Paginator};
 pub use params::{Encoded, InvalidInput, RESERVED_PARAM_NAMES, encode};
 pub use retry::RetryConfig;
 

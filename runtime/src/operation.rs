@@ -417,6 +417,8 @@ pub struct Operation {
     pub params: &'static [ParamInfo],
     /// The documented error codes, in spec order.
     pub errors: &'static [ErrorInfo],
+    /// How the operation pages its answers, if it does (`x-acs-pagination`).
+    pub pagination: Option<crate::pagination::Pagination>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
 }

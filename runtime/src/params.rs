@@ -106,7 +106,9 @@ pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
         if value.is_null() {
             continue;
         }
-        if RESERVED_PARAM_NAMES.contains(&name.as_str()) {
+        // ROA operations are signed with V3 alone, which sends these names as headers,
+        // so there they are ordinary parameters.
+        if !op.is_roa() && RESERVED_PARAM_NAMES.contains(&name.as_str()) {
             return Err(InvalidInput::new(
                 name,
                 "the runtime sets this parameter itself",

@@ -1,32 +1,49 @@
 //! When a failed attempt is sent again, and how long the client waits first.
 //!
-//! # What is retried
+//! # What is resent
 //!
-//! - transport failures (connection refused or reset, a body cut short),
-//! - attempts that hit the per-attempt timeout,
-//! - any HTTP 5xx answer, with or without an error envelope,
-//! - service errors whose [`OperationError::is_retryable`](crate::OperationError::is_retryable)
-//!   is true (throttling, `ServiceUnavailable`).
+//! A request is resent only when the service certainly did not act on it, or when acting
+//! twice is harmless. Which operations are harmless to repeat comes from the spec, never
+//! from the action's name: an operation whose RAM access level (`x-acs-ram.accessLevel`)
+//! is `read`, `list` or `get` only reads ([`Effect::Read`]); any other operation, or one
+//! whose access level is not documented, is a write ([`Effect::Write`]).
 //!
-//! Other 4xx answers are never retried: the same request would be refused again.
+//! | Failure of one attempt | Read | Write |
+//! |---|---|---|
+//! | connection never established (refused, DNS, connect timeout) | resent | resent |
+//! | throttling code (`Throttling*`) or HTTP 429 | resent | resent |
+//! | "service unavailable": HTTP 503 or code `ServiceUnavailable` | resent | resent |
+//! | connection reset after it was established (before or after the request was read: the client cannot tell) | resent | **not resent**: [`SdkError::MayHaveBeenApplied`](crate::SdkError::MayHaveBeenApplied) |
+//! | no answer within the per-attempt timeout | resent | **not resent**: `MayHaveBeenApplied` |
+//! | other HTTP 5xx, with or without an error envelope (e.g. `InternalError`) | resent | **not resent**: `MayHaveBeenApplied` |
+//! | other 4xx (bad parameter, unknown task, signature…) | not resent | not resent |
+//! | 2xx whose body cannot be read | not resent | not resent |
+//!
+//! A write whose answer was lost is therefore reported, not repeated: the caller learns
+//! it *may* have been applied and can check (describe the task) before acting again.
+//! Setting [`RetryConfig::resend_writes`] opts in to resending writes as if they were
+//! reads; the service may then act twice (each attempt is freshly signed, so it is not
+//! refused as a replay). Every row is tested against the local fake with fault injection
+//! (`tests/tests/e2e_retry.rs`).
+//!
+//! Operations carrying an idempotency token (a `ClientToken`) are not yet told apart:
+//! they count as writes.
 //!
 //! # Backoff
 //!
 //! Before retry `n` (1-based) the client sleeps a uniformly random duration in
 //! `[0, min(max_backoff, initial_backoff × 2^(n-1))]` ("full jitter"), so many clients
-//! throttled at once do not come back in lockstep. A `Retry-After` header (in seconds)
-//! raises the wait to at least that long, still capped at `max_backoff`.
+//! throttled at once do not come back in lockstep. A server's hint raises the wait to at
+//! least that long, still capped at `max_backoff`: `x-acs-retry-after` (milliseconds, as
+//! `alibabacloud-tea-openapi` reads it) or else `Retry-After` (seconds).
 //!
-//! # Retrying actions that change state
+//! # When a resent write meets its own effect
 //!
-//! Retries resend the same action, which is not always idempotent. If the first attempt of
-//! `StopLivePullToPush` did stop the task but its answer was lost (a timeout or a reset
-//! connection), the retry finds the task already stopped and the service answers
-//! `CodeTaskHasStopped`. The client does not guess: it reports exactly that typed error.
-//! Callers that treat "already stopped" as success should do so when more than one attempt
-//! was made; [`Client::call_with_attempts`](crate::client::Client::call_with_attempts)
-//! reports the count, and the `livegen.call` tracing span records it as `attempt`. With
-//! [`RetryConfig::disabled`] the question never arises.
+//! With [`RetryConfig::resend_writes`], if the first attempt of `StopLivePullToPush` did
+//! stop the task but its answer was lost, the retry finds the task already stopped and the
+//! service answers `CodeTaskHasStopped`. The client reports exactly that typed error.
+//! [`Client::call_with_attempts`](crate::client::Client::call_with_attempts) reports how
+//! many attempts were made, and the `livegen.call` tracing span records it as `attempt`.
 
 use std::time::Duration;
 
@@ -39,15 +56,20 @@ pub struct RetryConfig {
     pub initial_backoff: Duration,
     /// The largest wait between two attempts.
     pub max_backoff: Duration,
+    /// Resend writes after failures that may have been applied (lost answers, timeouts,
+    /// 5xx), as reads are; off by default, see the module docs.
+    pub resend_writes: bool,
 }
 
 impl Default for RetryConfig {
-    /// Three attempts, backoff starting at 100 ms and capped at 5 s.
+    /// Three attempts, backoff starting at 100 ms and capped at 5 s, writes not resent
+    /// after a failure that may have been applied.
     fn default() -> Self {
         Self {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
+            resend_writes: false,
         }
     }
 }
@@ -93,7 +115,9 @@ impl RetryConfig {
 /// How one attempt failed, as far as the retry decision is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
-    /// The connection failed or broke.
+    /// The connection was never established: nothing reached the service.
+    Connect,
+    /// The connection broke after it was established (the request may have been read).
     Transport,
     /// No complete answer within the per-attempt timeout.
     Timeout,
@@ -108,15 +132,88 @@ pub enum FailureKind {
         status: u16,
         /// What the operation's error type says about retrying its code.
         retryable: bool,
+        /// The code says the request was refused before it was acted on (throttling,
+        /// service unavailable).
+        refused: bool,
     },
 }
 
-/// Whether an attempt that failed this way is worth sending again.
+/// What sending an operation twice can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The operation only reads (RAM access level `read`, `list` or `get`).
+    Read,
+    /// The operation may change state: any other or no documented access level.
+    Write,
+}
+
+impl Effect {
+    /// The effect of `op`, from its RAM access level in the spec.
+    pub fn of(op: &crate::operation::Operation) -> Effect {
+        match op.ram.access_level {
+            Some(level)
+                if ["read", "list", "get"]
+                    .iter()
+                    .any(|read| level.eq_ignore_ascii_case(read)) =>
+            {
+                Effect::Read
+            }
+            _ => Effect::Write,
+        }
+    }
+}
+
+/// What to do after a failed attempt (when attempts remain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Send the request again.
+    Resend,
+    /// Report the failure: resending would meet the same answer.
+    Report,
+    /// Report the failure as one that may have been applied: resending could act twice.
+    MayHaveBeenApplied,
+}
+
+/// Whether an attempt that failed this way is resent for an operation with `effect`;
+/// `resend_writes` is [`RetryConfig::resend_writes`]. See the module docs' table.
+pub fn decide(kind: FailureKind, effect: Effect, resend_writes: bool) -> Verdict {
+    if certainly_not_acted(kind) {
+        return Verdict::Resend;
+    }
+    if !is_retryable(kind) {
+        return Verdict::Report;
+    }
+    match effect {
+        Effect::Read => Verdict::Resend,
+        Effect::Write if resend_writes => Verdict::Resend,
+        Effect::Write => Verdict::MayHaveBeenApplied,
+    }
+}
+
+/// Whether the service certainly did not act on the attempt: no connection, throttled,
+/// or unavailable.
+pub fn certainly_not_acted(kind: FailureKind) -> bool {
+    match kind {
+        FailureKind::Connect => true,
+        FailureKind::Transport | FailureKind::Timeout => false,
+        FailureKind::Unreadable { status } => status == 503 || status == 429,
+        FailureKind::Service {
+            status, refused, ..
+        } => refused || status == 503 || status == 429,
+    }
+}
+
+/// Whether the same request may succeed when sent again (a transient failure), whatever
+/// it may have done already; [`decide`] adds whether resending is safe.
 pub fn is_retryable(kind: FailureKind) -> bool {
     match kind {
-        FailureKind::Transport | FailureKind::Timeout => true,
-        FailureKind::Unreadable { status } => is_server_error(status),
-        FailureKind::Service { status, retryable } => retryable || is_server_error(status),
+        FailureKind::Connect | FailureKind::Transport | FailureKind::Timeout => true,
+        FailureKind::Unreadable { status } => is_server_error(status) || status == 429,
+        FailureKind::Service {
+            status,
+            retryable,
+            refused,
+        } => retryable || refused || is_server_error(status) || status == 429,
     }
 }
 
@@ -174,17 +271,50 @@ mod tests {
         assert!(is_retryable(FailureKind::Unreadable { status: 502 }));
         assert!(!is_retryable(FailureKind::Unreadable { status: 200 }));
         assert!(!is_retryable(FailureKind::Unreadable { status: 404 }));
-        assert!(is_retryable(FailureKind::Service {
-            status: 500,
-            retryable: false
-        }));
-        assert!(is_retryable(FailureKind::Service {
-            status: 400,
-            retryable: true
-        }));
-        assert!(!is_retryable(FailureKind::Service {
-            status: 400,
-            retryable: false
-        }));
+        let service = |status, retryable, refused| FailureKind::Service {
+            status,
+            retryable,
+            refused,
+        };
+        assert!(is_retryable(service(500, false, false)));
+        assert!(is_retryable(service(400, true, false)));
+        assert!(!is_retryable(service(400, false, false)));
+    }
+
+    #[test]
+    fn decisions_follow_the_table() {
+        use Effect::{Read, Write};
+        use Verdict::{MayHaveBeenApplied, Report, Resend};
+        let service = |status, retryable, refused| FailureKind::Service {
+            status,
+            retryable,
+            refused,
+        };
+        let rows = [
+            (FailureKind::Connect, Resend, Resend),
+            (service(400, true, true), Resend, Resend),
+            (service(503, true, true), Resend, Resend),
+            (FailureKind::Unreadable { status: 503 }, Resend, Resend),
+            (FailureKind::Transport, Resend, MayHaveBeenApplied),
+            (FailureKind::Timeout, Resend, MayHaveBeenApplied),
+            (service(500, true, false), Resend, MayHaveBeenApplied),
+            (
+                FailureKind::Unreadable { status: 502 },
+                Resend,
+                MayHaveBeenApplied,
+            ),
+            (service(404, false, false), Report, Report),
+            (FailureKind::Unreadable { status: 200 }, Report, Report),
+        ];
+        for (kind, read, write) in rows {
+            assert_eq!(decide(kind, Read, false), read, "{kind:?} read");
+            assert_eq!(decide(kind, Write, false), write, "{kind:?} write");
+            let opted_in = if write == MayHaveBeenApplied {
+                Resend
+            } else {
+                write
+            };
+            assert_eq!(decide(kind, Write, true), opted_in, "{kind:?} opted in");
+        }
     }
 }

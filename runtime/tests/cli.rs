@@ -36,6 +36,7 @@ const OP: Operation = Operation {
     ram: RamAuthorization::UNDOCUMENTED,
     params: &[],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 

@@ -3,14 +3,29 @@
 
 mod support;
 
-use livegen_runtime::{Client, CommonErrorKind, SdkError};
-use support::{MockServer, Reply, STOP, StopError, StopInput, StopOutput, config_for};
+use livegen_runtime::{Client, CommonErrorKind, OperationError, RetryConfig, SdkError};
+use support::{
+    MockServer, Reply, STOP, StopError, StopInput, StopOutput, config_for, fast_retries,
+};
 
 async fn call_once(
     replies: Vec<Reply>,
 ) -> (Result<StopOutput, SdkError<StopError>>, u32, MockServer) {
+    call_with(replies, false).await
+}
+
+/// Calls the stop action (a write: RAM access level `update`), resending writes after
+/// failures that may have been applied only if `resend_writes`.
+async fn call_with(
+    replies: Vec<Reply>,
+    resend_writes: bool,
+) -> (Result<StopOutput, SdkError<StopError>>, u32, MockServer) {
     let server = MockServer::start(replies).await;
-    let client = Client::new(config_for(&server).build().expect("config"));
+    let retry = RetryConfig {
+        resend_writes,
+        ..fast_retries(3)
+    };
+    let client = Client::new(config_for(&server).retry(retry).build().expect("config"));
     let outcome = client
         .call_with_attempts::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
         .await;
@@ -99,9 +114,22 @@ async fn lower_case_envelope_and_unknown_codes() {
 }
 
 #[tokio::test]
-async fn server_error_envelope_is_retried_then_reported() {
+async fn server_error_envelope_on_a_write_may_have_been_applied() {
     let internal = || Reply::envelope(500, "InternalError", "boom.");
     let (result, attempts, _server) = call_once(vec![internal(), internal(), internal()]).await;
+    assert_eq!(attempts, 1, "a write is not resent after a 500");
+    let error = result.expect_err("a 500");
+    assert!(error.may_have_been_applied(), "{error:?}");
+    let inner = error.service_error().expect("the 500's envelope inside");
+    assert_eq!((inner.status(), inner.code()), (500, "InternalError"));
+    assert!(
+        error.to_string().contains("may have been applied"),
+        "{error}"
+    );
+
+    // Opted in, the write is resent as a read would be, and the last error is reported.
+    let (result, attempts, _server) =
+        call_with(vec![internal(), internal(), internal()], true).await;
     match result {
         Err(SdkError::Service(StopError::InternalError(e))) => {
             assert_eq!((e.status, e.code.as_str()), (500, "InternalError"));
@@ -185,6 +213,18 @@ async fn error_status_without_envelope() {
     let bad_gateway = || Reply::typed(502, "text/html", "<h1>502 Bad Gateway</h1>");
     let (result, attempts, _server) =
         call_once(vec![bad_gateway(), bad_gateway(), bad_gateway()]).await;
+    match result {
+        Err(SdkError::MayHaveBeenApplied {
+            attempts: 1,
+            failure,
+        }) => {
+            expect_response(Err(*failure), 502, "without an error envelope");
+        }
+        other => panic!("expected may-have-been-applied, got {other:?}"),
+    }
+    assert_eq!(attempts, 1, "a write is not resent after a 502");
+    let (result, attempts, _server) =
+        call_with(vec![bad_gateway(), bad_gateway(), bad_gateway()], true).await;
     expect_response(result, 502, "without an error envelope");
-    assert_eq!(attempts, 3, "5xx without envelope is retried");
+    assert_eq!(attempts, 3, "5xx without envelope is resent when opted in");
 }

@@ -1,4 +1,8 @@
 //! Retries: what is retried, what is not, timeouts, and a lost answer to a stop.
+//!
+//! The mechanics (fresh signatures, timeouts, resets) are shown on a read
+//! ([`STOP_AS_READ`]), which the policy resends; what a write does instead is shown with
+//! [`STOP`] (access level `update`), by default and opted in.
 
 mod support;
 
@@ -7,7 +11,8 @@ use std::time::Duration;
 use livegen_runtime::config::RetryConfig;
 use livegen_runtime::{Client, SdkError};
 use support::{
-    MockServer, Reply, STOP, StopError, StopInput, StopOutput, config_for, fast_retries,
+    MockServer, Reply, STOP, STOP_AS_READ, StopError, StopInput, StopOutput, config_for,
+    fast_retries,
 };
 
 #[tokio::test]
@@ -20,7 +25,7 @@ async fn server_error_then_success_takes_two_attempts() {
     let client = Client::new(config_for(&server).build().expect("config"));
 
     let outcome = client
-        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .call_with_attempts::<_, StopOutput, StopError>(&STOP_AS_READ, &StopInput::new("task-1"))
         .await;
 
     assert_eq!(
@@ -83,7 +88,7 @@ async fn connection_reset_is_retried() {
     let client = Client::new(config_for(&server).build().expect("config"));
 
     let outcome = client
-        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .call_with_attempts::<_, StopOutput, StopError>(&STOP_AS_READ, &StopInput::new("task-1"))
         .await;
 
     assert_eq!(
@@ -99,7 +104,7 @@ async fn persistent_resets_end_as_a_transport_error_without_the_url() {
     let client = Client::new(config_for(&server).build().expect("config"));
 
     let result = client
-        .call::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .call::<_, StopOutput, StopError>(&STOP_AS_READ, &StopInput::new("task-1"))
         .await;
 
     match result {
@@ -151,7 +156,7 @@ async fn an_attempt_that_hangs_times_out() {
     let client = Client::new(config);
 
     let result = client
-        .call::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .call::<_, StopOutput, StopError>(&STOP_AS_READ, &StopInput::new("task-1"))
         .await;
 
     match result {
@@ -184,7 +189,7 @@ async fn a_body_that_never_finishes_times_out() {
     let client = Client::new(config);
 
     let result = client
-        .call::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .call::<_, StopOutput, StopError>(&STOP_AS_READ, &StopInput::new("task-1"))
         .await;
 
     assert!(
@@ -204,6 +209,10 @@ async fn a_stop_whose_answer_was_lost_reports_task_has_stopped_after_two_attempt
     .await;
     let config = config_for(&server)
         .attempt_timeout(Duration::from_millis(500))
+        .retry(RetryConfig {
+            resend_writes: true,
+            ..fast_retries(3)
+        })
         .build()
         .expect("config");
     let client = Client::new(config);
@@ -224,4 +233,31 @@ async fn a_stop_whose_answer_was_lost_reports_task_has_stopped_after_two_attempt
         outcome.attempts, 2,
         "attempts > 1 is what lets the caller treat it as success"
     );
+}
+
+#[tokio::test]
+async fn a_write_whose_answer_was_lost_is_reported_not_resent() {
+    // The same lost answer with the default policy: one attempt, and an error that says
+    // the stop may have been applied.
+    let server = MockServer::start(vec![
+        Reply::Hang,
+        Reply::envelope(400, "CodeTaskHasStopped", "The task has been stopped."),
+    ])
+    .await;
+    let config = config_for(&server)
+        .attempt_timeout(Duration::from_millis(200))
+        .build()
+        .expect("config");
+    let outcome = Client::new(config)
+        .call_with_attempts::<_, StopOutput, StopError>(&STOP, &StopInput::new("task-1"))
+        .await;
+    assert_eq!(outcome.attempts, 1);
+    match outcome.result {
+        Err(SdkError::MayHaveBeenApplied {
+            attempts: 1,
+            failure,
+        }) => assert!(matches!(*failure, SdkError::Timeout { .. }), "{failure:?}"),
+        other => panic!("expected may-have-been-applied, got {other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
 }

@@ -45,12 +45,30 @@ impl Drop for TempDir {
     }
 }
 
+/// The variables given, plus the metadata service switched off: tests never leave
+/// loopback, and 100.100.100.200 is not loopback.
 fn env(vars: &[(&str, &str)]) -> EnvLookup {
     EnvLookup::from_map(
         vars.iter()
+            .chain(&[("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")])
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect::<HashMap<_, _>>(),
     )
+}
+
+/// `provide()` run to completion, for these synchronous tests.
+trait Now {
+    fn get(&self) -> Result<Credentials, CredentialsError>;
+}
+
+impl<T: ProvideCredentials + ?Sized> Now for T {
+    fn get(&self) -> Result<Credentials, CredentialsError> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(self.provide())
+    }
 }
 
 const CONFIG: &str = r#"{
@@ -77,6 +95,10 @@ const CONFIG: &str = r#"{
       "access_key_id": "testid-role",
       "access_key_secret": "testsecret-role",
       "ram_role_arn": "acs:ram::123:role/test"
+    },
+    {
+      "name": "sso",
+      "mode": "CloudSSO"
     },
     {
       "name": "nomode",
@@ -117,14 +139,14 @@ fn debug_redacts_secrets() {
 fn static_credentials_are_returned_and_checked() {
     let credentials = Credentials::new("testid", "testsecret");
     assert_eq!(
-        StaticCredentials::new(credentials.clone()).provide(),
+        StaticCredentials::new(credentials.clone()).get(),
         Ok(credentials.clone())
     );
-    assert_eq!(credentials.provide(), Ok(credentials.clone()));
+    assert_eq!(credentials.get(), Ok(credentials.clone()));
     let shared: std::sync::Arc<dyn ProvideCredentials> =
         std::sync::Arc::new(StaticCredentials::new(credentials.clone()));
-    assert_eq!(shared.provide(), Ok(credentials));
-    let err = StaticCredentials::new(Credentials::new("testid", "")).provide();
+    assert_eq!(shared.get(), Ok(credentials));
+    let err = StaticCredentials::new(Credentials::new("testid", "")).get();
     assert!(
         matches!(err, Err(CredentialsError::Invalid { .. })),
         "{err:?}"
@@ -137,10 +159,7 @@ fn environment_with_and_without_token() {
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid"),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret"),
     ]));
-    assert_eq!(
-        provider.provide(),
-        Ok(Credentials::new("testid", "testsecret"))
-    );
+    assert_eq!(provider.get(), Ok(Credentials::new("testid", "testsecret")));
 
     let provider = EnvironmentCredentials::with_env(env(&[
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid"),
@@ -148,7 +167,7 @@ fn environment_with_and_without_token() {
         ("ALIBABA_CLOUD_SECURITY_TOKEN", "testtoken"),
     ]));
     assert_eq!(
-        provider.provide(),
+        provider.get(),
         Ok(Credentials::new("testid", "testsecret").with_security_token("testtoken"))
     );
     assert_no_secrets(&format!("{provider:?}"));
@@ -156,11 +175,11 @@ fn environment_with_and_without_token() {
 
 #[test]
 fn environment_unset_half_set_and_empty() {
-    let err = EnvironmentCredentials::with_env(env(&[])).provide();
+    let err = EnvironmentCredentials::with_env(env(&[])).get();
     assert!(matches!(&err, Err(e) if e.is_not_configured()), "{err:?}");
 
     let err = EnvironmentCredentials::with_env(env(&[("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid")]))
-        .provide()
+        .get()
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -171,7 +190,7 @@ fn environment_unset_half_set_and_empty() {
 
     let err =
         EnvironmentCredentials::with_env(env(&[("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret")]))
-            .provide();
+            .get();
     let message = err
         .as_ref()
         .err()
@@ -188,7 +207,7 @@ fn environment_unset_half_set_and_empty() {
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", ""),
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", ""),
     ]))
-    .provide();
+    .get();
     assert!(matches!(&err, Err(e) if e.is_not_configured()), "{err:?}");
 }
 
@@ -199,17 +218,17 @@ fn profile_current_named_and_env_selected() {
 
     // `current` is `work` (StsToken).
     assert_eq!(
-        ProfileCredentials::new(&path, None).provide(),
+        ProfileCredentials::new(&path, None).get(),
         Ok(Credentials::new("testid-work", "testsecret-work")
             .with_security_token("testtoken-work"))
     );
     assert_eq!(
-        ProfileCredentials::new(&path, Some("default".to_owned())).provide(),
+        ProfileCredentials::new(&path, Some("default".to_owned())).get(),
         Ok(Credentials::new("testid-default", "testsecret-default"))
     );
     // No mode means AK, as in the CLI.
     assert_eq!(
-        ProfileCredentials::new(&path, Some("nomode".to_owned())).provide(),
+        ProfileCredentials::new(&path, Some("nomode".to_owned())).get(),
         Ok(Credentials::new("testid-nomode", "testsecret-nomode"))
     );
 
@@ -219,7 +238,7 @@ fn profile_current_named_and_env_selected() {
     ]));
     assert_eq!(from_env.path(), Some(path.as_path()));
     assert_eq!(
-        from_env.provide(),
+        from_env.get(),
         Ok(Credentials::new("testid-default", "testsecret-default"))
     );
     assert_eq!(from_env.region_id(), Ok(Some("cn-hangzhou".to_owned())));
@@ -233,22 +252,22 @@ fn profile_errors_name_the_problem_without_secrets() {
     let dir = TempDir::new();
     let path = dir.write_config(CONFIG);
 
-    let err = ProfileCredentials::new(&path, Some("role".to_owned())).provide();
+    let err = ProfileCredentials::new(&path, Some("sso".to_owned())).get();
     assert!(
         matches!(&err, Err(CredentialsError::UnsupportedMode { mode, profile, .. })
-            if mode == "RamRoleArn" && profile == "role"),
+            if mode == "CloudSSO" && profile == "sso"),
         "{err:?}"
     );
     let message = err.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(
-        message.contains("RamRoleArn") && message.contains("not supported"),
+        message.contains("CloudSSO") && message.contains("not supported"),
         "{message}"
     );
     assert!(message.contains(&path.display().to_string()), "{message}");
     assert_no_secrets(&message);
 
     let message = ProfileCredentials::new(&path, Some("missing".to_owned()))
-        .provide()
+        .get()
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -259,7 +278,7 @@ fn profile_errors_name_the_problem_without_secrets() {
     );
 
     let message = ProfileCredentials::new(&path, Some("halfsts".to_owned()))
-        .provide()
+        .get()
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -274,7 +293,7 @@ fn malformed_config_does_not_echo_its_content() {
     let path = dir.write_config(
         r#"{"current":"x","profiles":[{"name":"x","access_key_id":"testid","access_key_secret":12345678}]}"#,
     );
-    let err = ProfileCredentials::new(&path, None).provide();
+    let err = ProfileCredentials::new(&path, None).get();
     assert!(
         matches!(err, Err(CredentialsError::Invalid { .. })),
         "{err:?}"
@@ -285,7 +304,7 @@ fn malformed_config_does_not_echo_its_content() {
 
     let path = dir.write_config("{ not json testsecret");
     let message = ProfileCredentials::new(&path, None)
-        .provide()
+        .get()
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
@@ -295,10 +314,10 @@ fn malformed_config_does_not_echo_its_content() {
 #[test]
 fn missing_file_and_missing_home_are_not_configured() {
     let dir = TempDir::new();
-    let err = ProfileCredentials::new(dir.0.join("nope.json"), None).provide();
+    let err = ProfileCredentials::new(dir.0.join("nope.json"), None).get();
     assert!(matches!(&err, Err(e) if e.is_not_configured()), "{err:?}");
 
-    let err = ProfileCredentials::with_env(&env(&[])).provide();
+    let err = ProfileCredentials::with_env(&env(&[])).get();
     assert!(matches!(&err, Err(e) if e.is_not_configured()), "{err:?}");
     let message = err.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("HOME"), "{message}");
@@ -316,7 +335,7 @@ fn chain_prefers_environment_then_profile() {
         ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret-env"),
     ]));
     assert_eq!(
-        chain.provide(),
+        chain.get(),
         Ok(Credentials::new("testid-env", "testsecret-env"))
     );
 
@@ -325,7 +344,7 @@ fn chain_prefers_environment_then_profile() {
         ("ALIBABA_CLOUD_PROFILE", "default"),
     ]));
     assert_eq!(
-        chain.provide(),
+        chain.get(),
         Ok(Credentials::new("testid-default", "testsecret-default"))
     );
 }
@@ -334,9 +353,9 @@ fn chain_prefers_environment_then_profile() {
 fn chain_error_lists_every_attempt() {
     let dir = TempDir::new();
     let chain = DefaultCredentialsChain::with_env(env(&[("HOME", &dir.home())]));
-    let err = chain.provide();
+    let err = chain.get();
     assert!(
-        matches!(&err, Err(CredentialsError::Chain(errors)) if errors.len() == 2),
+        matches!(&err, Err(CredentialsError::Chain(errors)) if errors.len() == 6),
         "{err:?}"
     );
     let message = err.err().map(|e| e.to_string()).unwrap_or_default();
@@ -356,7 +375,7 @@ fn chain_stops_at_a_broken_source() {
         ("HOME", &dir.home()),
         ("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid-env"),
     ]));
-    let err = chain.provide();
+    let err = chain.get();
     assert!(
         matches!(&err, Err(CredentialsError::Chain(errors)) if errors.len() == 1),
         "{err:?}"
@@ -365,14 +384,10 @@ fn chain_stops_at_a_broken_source() {
 
     let chain = DefaultCredentialsChain::with_env(env(&[
         ("HOME", &dir.home()),
-        ("ALIBABA_CLOUD_PROFILE", "role"),
+        ("ALIBABA_CLOUD_PROFILE", "sso"),
     ]));
-    let message = chain
-        .provide()
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(message.contains("RamRoleArn"), "{message}");
+    let message = chain.get().err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("CloudSSO"), "{message}");
     assert_no_secrets(&message);
 }
 
@@ -385,8 +400,5 @@ fn chain_from_custom_providers() {
             "testsecret",
         ))),
     ]);
-    assert_eq!(
-        chain.provide(),
-        Ok(Credentials::new("testid", "testsecret"))
-    );
+    assert_eq!(chain.get(), Ok(Credentials::new("testid", "testsecret")));
 }

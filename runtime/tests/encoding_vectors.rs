@@ -122,6 +122,7 @@ fn operation(case: &Case) -> Operation {
         ram: RamAuthorization::UNDOCUMENTED,
         params: Box::leak(params.into_boxed_slice()),
         errors: &[],
+        pagination: None,
         deprecated: false,
     }
 }

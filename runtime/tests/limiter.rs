@@ -44,6 +44,7 @@ static STOP: Operation = Operation {
     ram: RAM,
     params: &[],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
@@ -57,6 +58,7 @@ static DESCRIBE: Operation = Operation {
     ram: RAM,
     params: &[],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
@@ -70,6 +72,7 @@ static GLOBAL: Operation = Operation {
     ram: RAM,
     params: &[],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 
@@ -83,6 +86,7 @@ static UNLIMITED: Operation = Operation {
     ram: RAM,
     params: &[],
     errors: &[],
+    pagination: None,
     deprecated: false,
 };
 

@@ -92,6 +92,7 @@ fn operation(name: &str, input: &Input) -> &'static Operation {
         ram: RamAuthorization::UNDOCUMENTED,
         params: Box::leak(params.into_boxed_slice()),
         errors: &[],
+        pagination: None,
         deprecated: false,
     }))
 }
@@ -249,12 +250,22 @@ fn a_path_parameter_is_required_and_a_slash_stays_in_its_segment() {
         method: "GET".to_owned(),
         host: "cs.aliyuncs.com".to_owned(),
         path: "/clusters/{ClusterId}".to_owned(),
-        params: vec![Param {
-            name: "ClusterId".to_owned(),
-            location: "path".to_owned(),
-            style: "simple".to_owned(),
-            shape: "string".to_owned(),
-        }],
+        params: vec![
+            Param {
+                name: "ClusterId".to_owned(),
+                location: "path".to_owned(),
+                style: "simple".to_owned(),
+                shape: "string".to_owned(),
+            },
+            // SAE and PAI have ROA parameters named like RPC's protocol ones; V3 sends
+            // those as headers, so for ROA they are ordinary parameters.
+            Param {
+                name: "Version".to_owned(),
+                location: "query".to_owned(),
+                style: "simple".to_owned(),
+                shape: "string".to_owned(),
+            },
+        ],
         input: Value::Null,
         access_key_id: String::new(),
         access_key_secret: String::new(),
@@ -270,4 +281,7 @@ fn a_path_parameter_is_required_and_a_slash_stays_in_its_segment() {
     assert!(err.reason.contains("empty"), "{err}");
     let encoded = params::encode(op, &serde_json::json!({"ClusterId": "../x"})).expect("ok");
     assert_eq!(encoded.path, "/clusters/..%2Fx");
+    let encoded =
+        params::encode(op, &serde_json::json!({"ClusterId": "c", "Version": "v2"})).expect("ok");
+    assert_eq!(encoded.query, vec![("Version".to_owned(), "v2".to_owned())]);
 }

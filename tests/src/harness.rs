@@ -54,6 +54,7 @@ pub fn quick_retries(max_attempts: u32) -> RetryConfig {
         max_attempts,
         initial_backoff: Duration::from_millis(10),
         max_backoff: Duration::from_millis(50),
+        resend_writes: false,
     }
 }
 

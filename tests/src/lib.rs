@@ -1,5 +1,7 @@
 //! Integration tests and the local fake Live service.
 //!
+//! - [`credentials_fake`]: the metadata service, a credentials URI and STS, faked on one
+//!   port, for the credentials tests;
 //! - [`fake`]: the fake service, used in-process by the tests and as the `live-fake`
 //!   binary for trying the client and CLI by hand;
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
@@ -12,6 +14,7 @@
 //! repository go through `tests/support/scratch.rs`; `tests/README.md` describes the fake.
 
 pub mod conformance;
+pub mod credentials_fake;
 pub mod fake;
 pub mod harness;
 pub mod redis;

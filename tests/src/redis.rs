@@ -1,4 +1,6 @@
-//! A throwaway `redis-server` on a free loopback port, for the fleet limiter's tests.
+//! A throwaway `redis-server` on a free loopback port, for the fleet limiter's tests and
+//! `cargo xtask bench` (which includes this file by path: xtask does not depend on
+//! `livegen-tests`).
 //!
 //! It runs without persistence (`--save '' --appendonly no`), so it writes nothing, and is
 //! killed when the handle drops. `redis-server` comes from the Debian package of that

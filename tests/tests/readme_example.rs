@@ -4,7 +4,7 @@
 use aliyun_live::{Client, Region, SdkError, StopLivePullToPushError, StopLivePullToPushInput};
 
 async fn stop(task_id: &str) -> Result<(), Box<dyn std::error::Error>> {
-    // Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, or ~/.aliyun/config.json.
+    // Credentials: the official default chain (see "Credentials" below).
     let client = Client::from_env()?;
     let input = StopLivePullToPushInput::new(Region::CnShanghai, task_id);
     match client.stop_live_pull_to_push(input).await {

@@ -29,6 +29,7 @@ mod build;
 mod calls;
 mod client;
 mod codegen;
+mod limiter;
 mod peers;
 mod synth;
 
@@ -203,7 +204,7 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
             Section::Build => build::run(&ctx, &mut report)?,
             Section::Client => client::run(&ctx, &mut report)?,
             Section::Calls => calls::throughput(&ctx, &mut report)?,
-            Section::Limiter => calls::limiter(&ctx, &mut report)?,
+            Section::Limiter => limiter::limiter(&ctx, &mut report)?,
             Section::Peers => peers::run(&ctx, &mut report)?,
         }
         println!("({section:?} took {:.1} s)", t.elapsed().as_secs_f64());

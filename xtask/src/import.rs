@@ -58,7 +58,10 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
         Some(older) => merged_metadata(root, &text, older)?,
         None => text,
     };
-    let imported = import::import(&text, &selection)
+    let dest_arg = args.out.as_ref().or(args.into.as_ref());
+    let shown_dest = dest_arg.map_or_else(String::new, |d| d.display().to_string());
+    // An action the generator cannot represent is left out and reported; the rest import.
+    let (imported, skipped) = import::import_generable(&text, &selection, &shown_dest)
         .with_context(|| format!("cannot import {}", args.from.display()))?;
     let (dest, contents) = match (&args.out, &args.into) {
         (Some(out), _) => {
@@ -122,13 +125,20 @@ pub fn run(root: &std::path::Path, args: &Args) -> Result<bool> {
             println!("  {} ({})", u.fact, u.pointer);
         }
     }
+    for s in &skipped {
+        println!("{}: skipped (metadata {})", s.action, s.pointer);
+        for reason in &s.reasons {
+            println!("  {reason}");
+        }
+    }
     let temp = dest.with_extension("yaml.livegen-tmp");
     fs::write(&temp, &contents).with_context(|| format!("cannot write {}", temp.display()))?;
     fs::rename(&temp, &dest).with_context(|| format!("cannot write {}", dest.display()))?;
     println!(
-        "import: {} actions, {} facts unmapped",
+        "import: {} actions, {} facts unmapped, {} actions skipped",
         imported.path_items.len(),
-        imported.unmapped.len()
+        imported.unmapped.len(),
+        skipped.len()
     );
     Ok(true)
 }

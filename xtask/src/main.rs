@@ -3,14 +3,18 @@
 //!
 //! - `cargo xtask codegen [--check]`: regenerate `generated/` from `spec/live.yaml`.
 //! - `cargo xtask import --from META.json (--all | --action A…) (--out NEW.yaml | --into SPEC.yaml)`.
+//! - `cargo xtask catalogue DIR [--check]`: import and generate every metadata file of DIR.
 //! - `cargo xtask test`: everything CI checks, in the order a human would fix it.
 //! - `cargo xtask bench [--smoke]`: benchmarks against the tools users would pick instead.
 
 mod bench;
+mod catalogue;
 mod codegen;
 mod import;
 mod python;
 mod test;
+#[cfg(test)]
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -40,6 +44,9 @@ enum Task {
     /// Run every check CI runs: fmt, clippy, codegen --check, spec validation, bench --smoke,
     /// all tests.
     Test(test::Args),
+    /// Import and generate every metadata file of a folder, one row per product; `--check`
+    /// also builds each crate.
+    Catalogue(catalogue::Args),
     /// Benchmarks side by side with the alternatives (see BENCHMARKS.md); `--smoke` for CI.
     Bench(bench::Args),
 }
@@ -54,6 +61,7 @@ fn main() -> ExitCode {
         }
         Task::Test(args) => Workspace::new(root).and_then(|ws| test::run(&ws, &args)),
         Task::Bench(args) => Workspace::new(root).and_then(|ws| bench::run(&ws, &args)),
+        Task::Catalogue(args) => Workspace::new(root).and_then(|ws| catalogue::run(&ws, &args)),
     });
     match result {
         Ok(true) => ExitCode::SUCCESS,

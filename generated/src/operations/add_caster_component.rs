@@ -57,6 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("H5组件配置。"),
     ],
     errors: AddCasterComponentError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -60,6 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("切换策略。取值："),
     ],
     errors: AddCasterEpisodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -60,6 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("用户回调地址。"),
     ],
     errors: AddCasterEpisodeGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -82,6 +82,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
     ],
     errors: AddCasterLayoutError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
     ],
     errors: AddCasterProgramError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

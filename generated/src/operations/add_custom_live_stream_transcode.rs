@@ -78,6 +78,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DeInterlaced", rt::Shape::Boolean),
     ],
     errors: AddCustomLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -80,6 +80,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("预览画面高度，单位：px"),
     ],
     errors: AddLiveAiSubtitleError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

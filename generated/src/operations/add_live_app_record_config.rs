@@ -87,6 +87,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("转码流录制的转码模板组。"),
     ],
     errors: AddLiveAppRecordConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

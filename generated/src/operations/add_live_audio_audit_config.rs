@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("业务类型。可用于选择模型，默认值为域名。"),
     ],
     errors: AddLiveAudioAuditConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("审核回调模板。取值："),
     ],
     errors: AddLiveAudioAuditNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -53,6 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: AddLiveCenterTransferError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("发现涉黄、涉政等违规内容的回调地址。"),
     ],
     errors: AddLiveDetectNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -59,6 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList),
     ],
     errors: AddLiveDomainError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("您的播流域名。域名类型为：**liveVideo**。"),
     ],
     errors: AddLiveDomainMappingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

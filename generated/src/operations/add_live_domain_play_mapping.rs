@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("主播流域名。"),
     ],
     errors: AddLiveDomainPlayMappingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
     errors: AddLiveMessageGroupBandError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

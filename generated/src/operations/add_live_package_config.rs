@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否忽略转码流，取值："),
     ],
     errors: AddLivePackageConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

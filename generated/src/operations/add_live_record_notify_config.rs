@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
     ],
     errors: AddLiveRecordNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

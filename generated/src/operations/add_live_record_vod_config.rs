@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("按需录制，取值："),
     ],
     errors: AddLiveRecordVodConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("检测场景列表。"),
     ],
     errors: AddLiveSnapshotDetectPornConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

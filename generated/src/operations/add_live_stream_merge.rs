@@ -66,6 +66,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("MergeParameters", rt::Shape::STRING),
     ],
     errors: AddLiveStreamMergeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: AddLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

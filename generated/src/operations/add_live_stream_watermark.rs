@@ -62,6 +62,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Domain", rt::Shape::STRING).doc("播流域名。"),
     ],
     errors: AddLiveStreamWatermarkError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自定义规则描述信息。"),
     ],
     errors: AddLiveStreamWatermarkRuleError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -75,6 +75,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否开启强制转码。取值："),
     ],
     errors: AddRtsLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -61,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否批量添加节目到节目单。取值："),
     ],
     errors: AddShowIntoShowListError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: AddStudioLayoutError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

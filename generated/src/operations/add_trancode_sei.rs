@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("接收到命令后的延迟时间。单位： 毫秒。"),
     ],
     errors: AddTrancodeSeiError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

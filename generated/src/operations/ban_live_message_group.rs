@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
     errors: BanLiveMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

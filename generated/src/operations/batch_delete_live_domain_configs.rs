@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: BatchDeleteLiveDomainConfigsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -37,6 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: BatchGetOnlineUsersError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("功能列表。"),
     ],
     errors: BatchSetLiveDomainConfigsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

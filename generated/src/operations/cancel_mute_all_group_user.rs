@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("系统消息扩散类型，取值："),
     ],
     errors: CancelMuteAllGroupUserError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("系统消息扩散类型，取值："),
     ],
     errors: CancelMuteGroupUserError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

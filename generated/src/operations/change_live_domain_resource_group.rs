@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("NewResourceGroupId", rt::Shape::STRING).required(),
     ],
     errors: ChangeLiveDomainResourceGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

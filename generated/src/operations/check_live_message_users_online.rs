@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: CheckLiveMessageUsersOnlineError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

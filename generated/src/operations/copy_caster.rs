@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
     ],
     errors: CopyCasterError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

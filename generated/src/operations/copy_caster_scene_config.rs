@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("目标场景ID，仅限于PGM场景。"),
     ],
     errors: CopyCasterSceneConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

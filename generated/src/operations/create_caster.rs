@@ -66,6 +66,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList),
     ],
     errors: CreateCasterError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("需要添加的模板名。"),
     ],
     errors: CreateCustomTemplateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamOutput", rt::Shape::STRING).required(),
     ],
     errors: CreateEdgeTranscodeJobError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -61,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("回调地址。回调内容请参见以下回调内容示例。"),
     ],
     errors: CreateEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

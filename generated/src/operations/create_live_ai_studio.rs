@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json),
     ],
     errors: CreateLiveAiStudioError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("任务触发模式，取值："),
     ],
     errors: CreateLiveDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

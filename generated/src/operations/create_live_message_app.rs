@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("App内群组消息的存储时效档位，取值："),
     ],
     errors: CreateLiveMessageAppError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -55,6 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: CreateLiveMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

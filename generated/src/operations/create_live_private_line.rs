@@ -60,6 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("复用的加速通道。当Reuse为yes时必填。"),
     ],
     errors: CreateLivePrivateLineError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RetryCount", rt::Shape::INTEGER),
     ],
     errors: CreateLivePullToPushError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

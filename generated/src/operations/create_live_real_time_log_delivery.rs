@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流域名。"),
     ],
     errors: CreateLiveRealTimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: CreateLiveStreamMonitorError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

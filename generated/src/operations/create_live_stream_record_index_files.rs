@@ -58,6 +58,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: CreateLiveStreamRecordIndexFilesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

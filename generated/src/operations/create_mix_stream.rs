@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("回调地址。JSON数组。"),
     ],
     errors: CreateMixStreamError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -62,6 +62,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: CreateRoomRealTimeStreamAddressError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

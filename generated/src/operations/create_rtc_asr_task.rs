@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("上报间隔，单位s。"),
     ],
     errors: CreateRtcAsrTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("回调地址。地址格式请参见以下回调内容规范。"),
     ],
     errors: CreateRtcMpuEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

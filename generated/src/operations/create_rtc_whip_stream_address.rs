@@ -60,6 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ExpireTime", rt::Shape::INTEGER),
     ],
     errors: CreateRtcWhipStreamAddressError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

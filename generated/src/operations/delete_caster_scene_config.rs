@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("场景配置类型。取值："),
     ],
     errors: DeleteCasterSceneConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("已入会的频道ID，仅支持传单个ID。"),
     ],
     errors: DeleteChannelError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

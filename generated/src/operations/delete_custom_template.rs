@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("模板名String，需要删除的模板名。"),
     ],
     errors: DeleteCustomTemplateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("订阅ID。更多信息，请参见[CreateEventSub](~~610983~~)。"),
     ],
     errors: DeleteEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("直播流应用名称。"),
     ],
     errors: DeleteLiveAiProduceRulesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

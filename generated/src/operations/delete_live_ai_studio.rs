@@ -24,6 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StudioId", rt::Shape::STRING).required(),
     ],
     errors: DeleteLiveAiStudioError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流名称。"),
     ],
     errors: DeleteLiveAudioAuditConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

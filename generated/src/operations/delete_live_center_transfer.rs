@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("转推的第三方直播地址。"),
     ],
     errors: DeleteLiveCenterTransferError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DeleteLiveDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("需要删除的推流或播流域名。"),
     ],
     errors: DeleteLiveDomainError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流域名。域名类型为：**liveVideo**。"),
     ],
     errors: DeleteLiveDomainMappingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("主播流域名。"),
     ],
     errors: DeleteLiveDomainPlayMappingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

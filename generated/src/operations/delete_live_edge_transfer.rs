@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("推流域名。一个域名只有一个直播转推配置。"),
     ],
     errors: DeleteLiveEdgeTransferError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流所属应用名称。"),
     ],
     errors: DeleteLiveLazyPullStreamInfoConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

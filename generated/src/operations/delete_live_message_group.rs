@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DeleteLiveMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

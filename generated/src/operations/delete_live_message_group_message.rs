@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("发起删除消息的用户扩展信息，长度不超过512字节。"),
     ],
     errors: DeleteLiveMessageGroupMessageError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DeleteLiveMessageUserMessageError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).required(),
     ],
     errors: DeleteLivePackageConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

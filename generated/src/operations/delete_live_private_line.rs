@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("加速类型，取值："),
     ],
     errors: DeleteLivePrivateLineError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

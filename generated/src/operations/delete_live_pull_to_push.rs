@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
     ],
     errors: DeleteLivePullToPushError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("实时投递SLS的Region。"),
     ],
     errors: DeleteLiveRealTimeLogLogstoreError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

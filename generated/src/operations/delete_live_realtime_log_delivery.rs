@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("实时投递SLS的Region。"),
     ],
     errors: DeleteLiveRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

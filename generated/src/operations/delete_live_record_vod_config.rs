@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).doc("播流名称。"),
     ],
     errors: DeleteLiveRecordVodConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

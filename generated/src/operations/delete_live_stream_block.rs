@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamName", rt::Shape::STRING).required(),
     ],
     errors: DeleteLiveStreamBlockError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

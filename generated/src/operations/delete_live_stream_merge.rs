@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("合流输出Stream名称。"),
     ],
     errors: DeleteLiveStreamMergeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

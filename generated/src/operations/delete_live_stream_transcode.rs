@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("转码模版。取值："),
     ],
     errors: DeleteLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

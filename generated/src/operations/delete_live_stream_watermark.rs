@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("水印模板ID。"),
     ],
     errors: DeleteLiveStreamWatermarkError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

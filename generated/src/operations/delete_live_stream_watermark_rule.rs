@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("RuleId", rt::Shape::STRING).doc("水印规则ID。"),
     ],
     errors: DeleteLiveStreamWatermarkRuleError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("推流域名。"),
     ],
     errors: DeleteLiveStreamsNotifyUrlConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

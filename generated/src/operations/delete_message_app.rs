@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DeleteMessageAppError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("节目单项ID列表。"),
     ],
     errors: DeletePlaylistItemsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("任务ID。您可通过调用CreateRtcAsrTask接口获取任务ID。"),
     ],
     errors: DeleteRtcAsrTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("订阅的应用ID。"),
     ],
     errors: DeleteRtcMpuEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("主播流域名。"),
     ],
     errors: DeleteSnapshotCallbackAuthError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

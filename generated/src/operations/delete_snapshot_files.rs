@@ -52,6 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否同步删除OSS文件，取值："),
     ],
     errors: DeleteSnapshotFilesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

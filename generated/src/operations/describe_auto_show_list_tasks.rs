@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("需要查询定时任务的导播台ID。"),
     ],
     errors: DescribeAutoShowListTasksError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LayoutId", rt::Shape::STRING).doc("布局ID。"),
     ],
     errors: DescribeCasterLayoutsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -48,6 +48,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("节目状态。 取值："),
     ],
     errors: DescribeCasterProgramError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Episodes.Episode"),
+    }),
     deprecated: false,
 };
 
@@ -72,6 +80,16 @@ impl crate::Client {
         input: DescribeCasterProgramInput,
     ) -> Result<DescribeCasterProgramOutput, rt::SdkError<DescribeCasterProgramError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_caster_program`](Self::describe_caster_program) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Total`. Items: the answer's `Episodes.Episode`.
+    pub fn describe_caster_program_paginator(
+        &self,
+        input: DescribeCasterProgramInput,
+    ) -> rt::Paginator<DescribeCasterProgramOutput, DescribeCasterProgramError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

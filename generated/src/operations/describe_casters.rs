@@ -55,6 +55,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList),
     ],
     errors: DescribeCastersError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("CasterList.Caster"),
+    }),
     deprecated: false,
 };
 
@@ -78,6 +86,16 @@ impl crate::Client {
         input: DescribeCastersInput,
     ) -> Result<DescribeCastersOutput, rt::SdkError<DescribeCastersError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_casters`](Self::describe_casters) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Total`. Items: the answer's `CasterList.Caster`.
+    pub fn describe_casters_paginator(
+        &self,
+        input: DescribeCastersInput,
+    ) -> rt::Paginator<DescribeCastersOutput, DescribeCastersError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -37,6 +37,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Order", rt::Shape::STRING).doc("排序方式，取值："),
     ],
     errors: DescribeChannelParticipantsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("UserList"),
+    }),
     deprecated: false,
 };
 
@@ -64,6 +72,19 @@ impl crate::Client {
         rt::SdkError<DescribeChannelParticipantsError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_channel_participants`](Self::describe_channel_participants) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `UserList`.
+    pub fn describe_channel_participants_paginator(
+        &self,
+        input: DescribeChannelParticipantsInput,
+    ) -> rt::Paginator<
+        DescribeChannelParticipantsOutput,
+        DescribeChannelParticipantsError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("已加入的频道ID，仅支持传单个ID。"),
     ],
     errors: DescribeChannelUsersError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

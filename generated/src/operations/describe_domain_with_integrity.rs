@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Integrity", rt::Shape::Number).required(),
     ],
     errors: DescribeDomainWithIntegrityError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

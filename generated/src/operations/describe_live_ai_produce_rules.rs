@@ -36,6 +36,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("分⻚每⻚个数，取值范围【1,100】。"),
     ],
     errors: DescribeLiveAiProduceRulesError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("RuleInfoList.RuleInfo"),
+    }),
     deprecated: false,
 };
 
@@ -66,6 +74,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveAiProduceRulesError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_ai_produce_rules`](Self::describe_live_ai_produce_rules) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's `RuleInfoList.RuleInfo`.
+    pub fn describe_live_ai_produce_rules_paginator(
+        &self,
+        input: DescribeLiveAiProduceRulesInput,
+    ) -> rt::Paginator<
+        DescribeLiveAiProduceRulesOutput,
+        DescribeLiveAiProduceRulesError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -27,6 +27,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER),
     ],
     errors: DescribeLiveAiStudioError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: None,
+    }),
     deprecated: false,
 };
 
@@ -41,6 +49,16 @@ impl crate::Client {
         input: DescribeLiveAiStudioInput,
     ) -> Result<DescribeLiveAiStudioOutput, rt::SdkError<DescribeLiveAiStudioError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_ai_studio`](Self::describe_live_ai_studio) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's only list (the spec does not name it).
+    pub fn describe_live_ai_studio_paginator(
+        &self,
+        input: DescribeLiveAiStudioInput,
+    ) -> rt::Paginator<DescribeLiveAiStudioOutput, DescribeLiveAiStudioError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -38,6 +38,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否查询字幕默认模版，取值范围："),
     ],
     errors: DescribeLiveAiSubtitleError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("SubtitleConfigs.SubtitleConfig"),
+    }),
     deprecated: false,
 };
 
@@ -69,6 +77,16 @@ impl crate::Client {
         rt::SdkError<DescribeLiveAiSubtitleError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_ai_subtitle`](Self::describe_live_ai_subtitle) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's `SubtitleConfigs.SubtitleConfig`.
+    pub fn describe_live_ai_subtitle_paginator(
+        &self,
+        input: DescribeLiveAiSubtitleInput,
+    ) -> rt::Paginator<DescribeLiveAiSubtitleOutput, DescribeLiveAiSubtitleError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("结束时间。格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）。"),
     ],
     errors: DescribeLiveCenterStreamRateDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("证书名称。"),
     ],
     errors: DescribeLiveCertificateDetailError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveCertificateListError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Interval", rt::Shape::STRING),
     ],
     errors: DescribeLiveDelayedStreamingUsageError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

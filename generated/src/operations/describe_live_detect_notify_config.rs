@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("主播流域名。"),
     ],
     errors: DescribeLiveDetectNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("分组字段列表。多个字段用英文逗号（,）分隔。"),
     ],
     errors: DescribeLiveDetectPornDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

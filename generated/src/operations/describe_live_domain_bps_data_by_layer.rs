@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Layer", rt::Shape::STRING).doc("查询维度。可选："),
     ],
     errors: DescribeLiveDomainBpsDataByLayerError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("表示返回的域名列表只包含开启或关闭HTTPS的域名。"),
     ],
     errors: DescribeLiveDomainByCertificateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流域名或推流域名。"),
     ],
     errors: DescribeLiveDomainCertificateInfoError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainConfigsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -41,6 +41,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainLogError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("DomainLogDetails.DomainLogDetail"),
+    }),
     deprecated: false,
 };
 
@@ -67,6 +75,16 @@ impl crate::Client {
         input: DescribeLiveDomainLogInput,
     ) -> Result<DescribeLiveDomainLogOutput, rt::SdkError<DescribeLiveDomainLogError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_domain_log`](Self::describe_live_domain_log) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's `DomainLogDetails.DomainLogDetail`.
+    pub fn describe_live_domain_log_paginator(
+        &self,
+        input: DescribeLiveDomainLogInput,
+    ) -> rt::Paginator<DescribeLiveDomainLogOutput, DescribeLiveDomainLogError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

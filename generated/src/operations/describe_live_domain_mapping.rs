@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("您要查询的域名。域名可以是以下类型："),
     ],
     errors: DescribeLiveDomainMappingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

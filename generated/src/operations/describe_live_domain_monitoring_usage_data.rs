@@ -55,6 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainMonitoringUsageDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -21,6 +21,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     },
     params: &[rt::ParamInfo::query("Domain", rt::Shape::STRING).required()],
     errors: DescribeLiveDomainMultiStreamConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainPublishErrorCodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

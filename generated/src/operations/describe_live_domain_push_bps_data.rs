@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("区域英文名。"),
     ],
     errors: DescribeLiveDomainPushBpsDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainPvUvDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveDomainRealTimeBpsDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("区域英文名。"),
     ],
     errors: DescribeLiveDomainRealTimeHttpCodeDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流域名。"),
     ],
     errors: DescribeLiveDomainRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("查询数据的时间粒度。单位：秒。取值："),
     ],
     errors: DescribeLiveDomainRecordUsageDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("功能列表名称，多个用英文逗号（,）分隔。"),
     ],
     errors: DescribeLiveDomainStagingConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Split", rt::Shape::STRING).doc("分组键。取值："),
     ],
     errors: DescribeLiveDomainStreamTranscodeDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

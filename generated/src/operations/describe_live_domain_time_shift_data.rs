@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("查询数据的时间粒度。单位：秒。取值："),
     ],
     errors: DescribeLiveDomainTimeShiftDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

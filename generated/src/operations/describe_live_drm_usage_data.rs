@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("SplitBy", rt::Shape::STRING),
     ],
     errors: DescribeLiveDrmUsageDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("推流域名。"),
     ],
     errors: DescribeLiveEdgeTransferError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Interval", rt::Shape::STRING),
     ],
     errors: DescribeLiveGrtnDurationError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Keyword", rt::Shape::STRING).doc("加速域名。"),
     ],
     errors: DescribeLiveHttpsDomainListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalCount"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("CertInfos.CertInfo"),
+    }),
     deprecated: false,
 };
 
@@ -58,6 +66,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveHttpsDomainListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_https_domain_list`](Self::describe_live_https_domain_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalCount`. Items: the answer's `CertInfos.CertInfo`.
+    pub fn describe_live_https_domain_list_paginator(
+        &self,
+        input: DescribeLiveHttpsDomainListInput,
+    ) -> rt::Paginator<
+        DescribeLiveHttpsDomainListOutput,
+        DescribeLiveHttpsDomainListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AppId", rt::Shape::STRING).required().doc("应用ID。"),
     ],
     errors: DescribeLiveInteractionMetricDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

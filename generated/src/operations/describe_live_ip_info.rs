@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("指定IP地址，不支持批量验证。"),
     ],
     errors: DescribeLiveIpInfoError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流所属应用名称。"),
     ],
     errors: DescribeLiveLazyPullStreamConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveMessageAppError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

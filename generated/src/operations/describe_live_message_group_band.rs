@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveMessageGroupBandError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
     ],
     errors: DescribeLivePackageConfigError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LivePackageConfigList.LivePackageConfig"),
+    }),
     deprecated: false,
 };
 
@@ -49,6 +57,16 @@ impl crate::Client {
         rt::SdkError<DescribeLivePackageConfigError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_package_config`](Self::describe_live_package_config) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `LivePackageConfigList.LivePackageConfig`.
+    pub fn describe_live_package_config_paginator(
+        &self,
+        input: DescribeLivePackageConfigInput,
+    ) -> rt::Paginator<DescribeLivePackageConfigOutput, DescribeLivePackageConfigError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

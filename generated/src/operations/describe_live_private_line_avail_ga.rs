@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("查询全球加速实例，取值："),
     ],
     errors: DescribeLivePrivateLineAvailGaError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

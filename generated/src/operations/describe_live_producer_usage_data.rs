@@ -57,6 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("app", rt::Shape::STRING).doc("播流所属应用名称。"),
     ],
     errors: DescribeLiveProducerUsageDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

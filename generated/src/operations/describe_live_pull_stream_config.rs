@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("您的主播流域名。"),
     ],
     errors: DescribeLivePullStreamConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

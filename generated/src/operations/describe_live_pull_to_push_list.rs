@@ -33,6 +33,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(1), Some(100))),
     ],
     errors: DescribeLivePullToPushListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: None,
+    }),
     deprecated: false,
 };
 
@@ -50,6 +58,19 @@ impl crate::Client {
         rt::SdkError<DescribeLivePullToPushListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_pull_to_push_list`](Self::describe_live_pull_to_push_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's only list (the spec does not name it).
+    pub fn describe_live_pull_to_push_list_paginator(
+        &self,
+        input: DescribeLivePullToPushListInput,
+    ) -> rt::Paginator<
+        DescribeLivePullToPushListOutput,
+        DescribeLivePullToPushListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -38,6 +38,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("获取日志结束时间。"),
     ],
     errors: DescribeLivePushProxyLogError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("DomainLogDetails.DomainLogDetail"),
+    }),
     deprecated: false,
 };
 
@@ -67,6 +75,16 @@ impl crate::Client {
         rt::SdkError<DescribeLivePushProxyLogError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_push_proxy_log`](Self::describe_live_push_proxy_log) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's `DomainLogDetails.DomainLogDetail`.
+    pub fn describe_live_push_proxy_log_paginator(
+        &self,
+        input: DescribeLivePushProxyLogInput,
+    ) -> rt::Paginator<DescribeLivePushProxyLogOutput, DescribeLivePushProxyLogError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLivePushProxyUsageDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

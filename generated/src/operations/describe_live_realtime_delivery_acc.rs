@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING).doc("播流域名。"),
     ],
     errors: DescribeLiveRealtimeDeliveryAccError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -24,6 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LiveOpenapiReserve", rt::Shape::STRING),
     ],
     errors: DescribeLiveRealtimeLogAuthorizedError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

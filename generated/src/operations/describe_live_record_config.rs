@@ -41,6 +41,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序。取值："),
     ],
     errors: DescribeLiveRecordConfigError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LiveAppRecordList.LiveAppRecord"),
+    }),
     deprecated: false,
 };
 
@@ -69,6 +77,16 @@ impl crate::Client {
         rt::SdkError<DescribeLiveRecordConfigError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_record_config`](Self::describe_live_record_config) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `LiveAppRecordList.LiveAppRecord`.
+    pub fn describe_live_record_config_paginator(
+        &self,
+        input: DescribeLiveRecordConfigInput,
+    ) -> rt::Paginator<DescribeLiveRecordConfigOutput, DescribeLiveRecordConfigError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -31,6 +31,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING).required(),
     ],
     errors: DescribeLiveRecordNotifyRecordsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("CallbackList"),
+    }),
     deprecated: false,
 };
 
@@ -48,6 +56,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveRecordNotifyRecordsError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_record_notify_records`](Self::describe_live_record_notify_records) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalNum`. Items: the answer's `CallbackList`.
+    pub fn describe_live_record_notify_records_paginator(
+        &self,
+        input: DescribeLiveRecordNotifyRecordsInput,
+    ) -> rt::Paginator<
+        DescribeLiveRecordNotifyRecordsOutput,
+        DescribeLiveRecordNotifyRecordsError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

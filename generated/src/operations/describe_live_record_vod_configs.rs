@@ -37,6 +37,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每页大小。默认值为**10**，取值范围：**5~100**。"),
     ],
     errors: DescribeLiveRecordVodConfigsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LiveRecordVodConfigs.LiveRecordVodConfig"),
+    }),
     deprecated: false,
 };
 
@@ -65,6 +73,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveRecordVodConfigsError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_record_vod_configs`](Self::describe_live_record_vod_configs) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Total`. Items: the answer's `LiveRecordVodConfigs.LiveRecordVodConfig`.
+    pub fn describe_live_record_vod_configs_paginator(
+        &self,
+        input: DescribeLiveRecordVodConfigsInput,
+    ) -> rt::Paginator<
+        DescribeLiveRecordVodConfigsOutput,
+        DescribeLiveRecordVodConfigsError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

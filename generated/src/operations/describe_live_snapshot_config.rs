@@ -40,6 +40,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序。取值："),
     ],
     errors: DescribeLiveSnapshotConfigError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LiveStreamSnapshotConfigList.LiveStreamSnapshotConfig"),
+    }),
     deprecated: false,
 };
 
@@ -67,6 +75,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveSnapshotConfigError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_snapshot_config`](Self::describe_live_snapshot_config) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `LiveStreamSnapshotConfigList.LiveStreamSnapshotConfig`.
+    pub fn describe_live_snapshot_config_paginator(
+        &self,
+        input: DescribeLiveSnapshotConfigInput,
+    ) -> rt::Paginator<
+        DescribeLiveSnapshotConfigOutput,
+        DescribeLiveSnapshotConfigError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -40,6 +40,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序。取值："),
     ],
     errors: DescribeLiveSnapshotDetectPornConfigError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LiveSnapshotDetectPornConfigList.LiveSnapshotDetectPornConfig"),
+    }),
     deprecated: false,
 };
 
@@ -71,6 +79,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveSnapshotDetectPornConfigError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_snapshot_detect_porn_config`](Self::describe_live_snapshot_detect_porn_config) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `LiveSnapshotDetectPornConfigList.LiveSnapshotDetectPornConfig`.
+    pub fn describe_live_snapshot_detect_porn_config_paginator(
+        &self,
+        input: DescribeLiveSnapshotDetectPornConfigInput,
+    ) -> rt::Paginator<
+        DescribeLiveSnapshotDetectPornConfigOutput,
+        DescribeLiveSnapshotDetectPornConfigError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Url", rt::Shape::STRING).required(),
     ],
     errors: DescribeLiveStreamAuthCheckingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

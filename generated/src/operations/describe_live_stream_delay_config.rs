@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("您的播放域名。"),
     ],
     errors: DescribeLiveStreamDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

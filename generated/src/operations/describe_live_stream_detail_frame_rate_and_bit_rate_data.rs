@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveStreamDetailFrameRateAndBitRateDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

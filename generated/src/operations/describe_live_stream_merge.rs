@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流协议，取值："),
     ],
     errors: DescribeLiveStreamMergeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

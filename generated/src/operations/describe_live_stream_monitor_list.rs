@@ -35,6 +35,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("启动时间顺序。取值："),
     ],
     errors: DescribeLiveStreamMonitorListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("LiveStreamMonitorList"),
+    }),
     deprecated: false,
 };
 
@@ -62,6 +70,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamMonitorListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_monitor_list`](Self::describe_live_stream_monitor_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Total`. Items: the answer's `LiveStreamMonitorList`.
+    pub fn describe_live_stream_monitor_list_paginator(
+        &self,
+        input: DescribeLiveStreamMonitorListInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamMonitorListOutput,
+        DescribeLiveStreamMonitorListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

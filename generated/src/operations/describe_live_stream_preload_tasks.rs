@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING),
     ],
     errors: DescribeLiveStreamPreloadTasksError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("PreloadTasks.PreloadTask"),
+    }),
     deprecated: false,
 };
 
@@ -51,6 +59,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamPreloadTasksError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_preload_tasks`](Self::describe_live_stream_preload_tasks) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `PreloadTasks.PreloadTask`.
+    pub fn describe_live_stream_preload_tasks_paginator(
+        &self,
+        input: DescribeLiveStreamPreloadTasksInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamPreloadTasksOutput,
+        DescribeLiveStreamPreloadTasksError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -54,6 +54,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveStreamPushMetricDetailDataError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::NextToken {
+            token_param: "NextPageToken",
+            next_token: "NextPageToken",
+        },
+        size_param: None,
+        items: Some("StreamDetailData.StreamData"),
+    }),
     deprecated: false,
 };
 
@@ -85,6 +93,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamPushMetricDetailDataError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_push_metric_detail_data`](Self::describe_live_stream_push_metric_detail_data) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by token: the answer's `NextPageToken` becomes the next request's `NextPageToken`. Items: the answer's `StreamDetailData.StreamData`.
+    pub fn describe_live_stream_push_metric_detail_data_paginator(
+        &self,
+        input: DescribeLiveStreamPushMetricDetailDataInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamPushMetricDetailDataOutput,
+        DescribeLiveStreamPushMetricDetailDataError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

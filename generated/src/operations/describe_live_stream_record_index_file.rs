@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("索引文件ID。"),
     ],
     errors: DescribeLiveStreamRecordIndexFileError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -54,6 +54,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序。取值："),
     ],
     errors: DescribeLiveStreamRecordIndexFilesError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("RecordIndexInfoList.RecordIndexInfo"),
+    }),
     deprecated: false,
 };
 
@@ -85,6 +93,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamRecordIndexFilesError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_record_index_files`](Self::describe_live_stream_record_index_files) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `RecordIndexInfoList.RecordIndexInfo`.
+    pub fn describe_live_stream_record_index_files_paginator(
+        &self,
+        input: DescribeLiveStreamRecordIndexFilesInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamRecordIndexFilesOutput,
+        DescribeLiveStreamRecordIndexFilesError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序。取值："),
     ],
     errors: DescribeLiveStreamSnapshotInfoError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

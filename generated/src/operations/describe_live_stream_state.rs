@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("直播流名称。"),
     ],
     errors: DescribeLiveStreamStateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

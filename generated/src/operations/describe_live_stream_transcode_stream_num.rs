@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
     ],
     errors: DescribeLiveStreamTranscodeStreamNumError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

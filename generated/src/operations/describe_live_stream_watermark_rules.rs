@@ -32,6 +32,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("分⻚每⻚个数，不传默认为100。"),
     ],
     errors: DescribeLiveStreamWatermarkRulesError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("RuleInfoList.RuleInfo"),
+    }),
     deprecated: false,
 };
 
@@ -58,6 +66,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamWatermarkRulesError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_watermark_rules`](Self::describe_live_stream_watermark_rules) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `Total`. Items: the answer's `RuleInfoList.RuleInfo`.
+    pub fn describe_live_stream_watermark_rules_paginator(
+        &self,
+        input: DescribeLiveStreamWatermarkRulesInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamWatermarkRulesOutput,
+        DescribeLiveStreamWatermarkRulesError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每⻚模板数值，不传默认为100。"),
     ],
     errors: DescribeLiveStreamWatermarksError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("WatermarkList.Watermark"),
+    }),
     deprecated: false,
 };
 
@@ -60,6 +68,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamWatermarksError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_stream_watermarks`](Self::describe_live_stream_watermarks) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `Total`. Items: the answer's `WatermarkList.Watermark`.
+    pub fn describe_live_stream_watermarks_paginator(
+        &self,
+        input: DescribeLiveStreamWatermarksInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamWatermarksOutput,
+        DescribeLiveStreamWatermarksError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -33,6 +33,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每页大小。取值范围：**1~3000**，默认值为**2000**。"),
     ],
     errors: DescribeLiveStreamsBlockListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("StreamUrls.StreamUrl"),
+    }),
     deprecated: false,
 };
 
@@ -62,6 +70,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamsBlockListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_streams_block_list`](Self::describe_live_streams_block_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `StreamUrls.StreamUrl`.
+    pub fn describe_live_streams_block_list_paginator(
+        &self,
+        input: DescribeLiveStreamsBlockListInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamsBlockListOutput,
+        DescribeLiveStreamsBlockListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveStreamsControlHistoryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNumber", rt::Shape::INTEGER),
     ],
     errors: DescribeLiveStreamsNotifyRecordsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("NotifyRecordsInfo.LiveStreamNotifyRecordsInfo"),
+    }),
     deprecated: false,
 };
 
@@ -51,6 +59,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamsNotifyRecordsError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_streams_notify_records`](Self::describe_live_streams_notify_records) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalNum`. Items: the answer's `NotifyRecordsInfo.LiveStreamNotifyRecordsInfo`.
+    pub fn describe_live_streams_notify_records_paginator(
+        &self,
+        input: DescribeLiveStreamsNotifyRecordsInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamsNotifyRecordsOutput,
+        DescribeLiveStreamsNotifyRecordsError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("您的推流域名。"),
     ],
     errors: DescribeLiveStreamsNotifyUrlConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

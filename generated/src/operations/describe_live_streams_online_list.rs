@@ -50,6 +50,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("指定是否模糊匹配流名称。取值："),
     ],
     errors: DescribeLiveStreamsOnlineListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("OnlineInfo.LiveStreamOnlineInfo"),
+    }),
     deprecated: false,
 };
 
@@ -83,6 +91,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamsOnlineListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_streams_online_list`](Self::describe_live_streams_online_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `TotalNum`. Items: the answer's `OnlineInfo.LiveStreamOnlineInfo`.
+    pub fn describe_live_streams_online_list_paginator(
+        &self,
+        input: DescribeLiveStreamsOnlineListInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamsOnlineListOutput,
+        DescribeLiveStreamsOnlineListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -60,6 +60,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("排序方式。取值："),
     ],
     errors: DescribeLiveStreamsPublishListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalNum"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("PublishInfo.LiveStreamPublishInfo"),
+    }),
     deprecated: false,
 };
 
@@ -97,6 +105,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveStreamsPublishListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_streams_publish_list`](Self::describe_live_streams_publish_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalNum`. Items: the answer's `PublishInfo.LiveStreamPublishInfo`.
+    pub fn describe_live_streams_publish_list_paginator(
+        &self,
+        input: DescribeLiveStreamsPublishListInput,
+    ) -> rt::Paginator<
+        DescribeLiveStreamsPublishListOutput,
+        DescribeLiveStreamsPublishListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

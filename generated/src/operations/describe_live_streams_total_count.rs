@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeLiveStreamsTotalCountError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

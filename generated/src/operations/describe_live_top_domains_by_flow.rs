@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Limit", rt::Shape::int_range(Some(1), Some(100))),
     ],
     errors: DescribeLiveTopDomainsByFlowError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

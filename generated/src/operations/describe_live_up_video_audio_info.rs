@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("结束时间。格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）。"),
     ],
     errors: DescribeLiveUpVideoAudioInfoError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

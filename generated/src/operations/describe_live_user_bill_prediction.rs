@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("EndTime", rt::Shape::STRING),
     ],
     errors: DescribeLiveUserBillPredictionError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -53,6 +53,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ResourceGroupId", rt::Shape::STRING),
     ],
     errors: DescribeLiveUserDomainsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalCount"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Domains.PageData"),
+    }),
     deprecated: false,
 };
 
@@ -81,6 +89,16 @@ impl crate::Client {
         rt::SdkError<DescribeLiveUserDomainsError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_user_domains`](Self::describe_live_user_domains) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalCount`. Items: the answer's `Domains.PageData`.
+    pub fn describe_live_user_domains_paginator(
+        &self,
+        input: DescribeLiveUserDomainsInput,
+    ) -> rt::Paginator<DescribeLiveUserDomainsOutput, DescribeLiveUserDomainsError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

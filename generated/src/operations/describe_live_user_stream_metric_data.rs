@@ -30,6 +30,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::INTEGER).required(),
     ],
     errors: DescribeLiveUserStreamMetricDataError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: None,
+    }),
     deprecated: false,
 };
 
@@ -47,6 +55,19 @@ impl crate::Client {
         rt::SdkError<DescribeLiveUserStreamMetricDataError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_live_user_stream_metric_data`](Self::describe_live_user_stream_metric_data) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's only list (the spec does not name it).
+    pub fn describe_live_user_stream_metric_data_paginator(
+        &self,
+        input: DescribeLiveUserStreamMetricDataInput,
+    ) -> rt::Paginator<
+        DescribeLiveUserStreamMetricDataOutput,
+        DescribeLiveUserStreamMetricDataError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

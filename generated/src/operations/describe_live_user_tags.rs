@@ -21,6 +21,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     },
     params: &[rt::ParamInfo::query("RegionId", rt::Shape::STRING)],
     errors: DescribeLiveUserTagsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

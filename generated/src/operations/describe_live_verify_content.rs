@@ -24,6 +24,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING).required(),
     ],
     errors: DescribeLiveVerifyContentError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -49,6 +49,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每页可展示的记录数。默认值为**1000**。"),
     ],
     errors: DescribeMixStreamListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("MixStreamList"),
+    }),
     deprecated: false,
 };
 
@@ -73,6 +81,16 @@ impl crate::Client {
         input: DescribeMixStreamListInput,
     ) -> Result<DescribeMixStreamListOutput, rt::SdkError<DescribeMixStreamListError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_mix_stream_list`](Self::describe_mix_stream_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`), up to the answer's `Total`. Items: the answer's `MixStreamList`.
+    pub fn describe_mix_stream_list_paginator(
+        &self,
+        input: DescribeMixStreamListInput,
+    ) -> rt::Paginator<DescribeMixStreamListOutput, DescribeMixStreamListError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -21,6 +21,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     },
     params: &[rt::ParamInfo::query("TaskId", rt::Shape::STRING).required()],
     errors: DescribeRtcCloudRecordingFilesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

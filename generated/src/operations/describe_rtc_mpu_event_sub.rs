@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("订阅的应用ID。"),
     ],
     errors: DescribeRtcMpuEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: DescribeRtsNativeSdkPlayFailStatusError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("数组"),
     ],
     errors: DescribeRtsNativeSdkVvDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNum", rt::Shape::INTEGER),
     ],
     errors: DescribeStreamLocationBlockError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("StreamBlockList.StreamBlock"),
+    }),
     deprecated: false,
 };
 
@@ -46,6 +54,19 @@ impl crate::Client {
         rt::SdkError<DescribeStreamLocationBlockError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`describe_stream_location_block`](Self::describe_stream_location_block) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`). Items: the answer's `StreamBlockList.StreamBlock`.
+    pub fn describe_stream_location_block_paginator(
+        &self,
+        input: DescribeStreamLocationBlockInput,
+    ) -> rt::Paginator<
+        DescribeStreamLocationBlockOutput,
+        DescribeStreamLocationBlockError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("App", rt::Shape::STRING).required(),
     ],
     errors: DescribeToutiaoLivePlayError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("App", rt::Shape::STRING).required(),
     ],
     errors: DescribeToutiaoLivePublishError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING),
     ],
     errors: DescribeUpBpsPeakOfLineError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DomainName", rt::Shape::STRING),
     ],
     errors: DescribeUpPeakPublishStreamDataError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

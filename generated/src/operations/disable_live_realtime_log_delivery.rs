@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("暂停实时日志投递的播流域名。"),
     ],
     errors: DisableLiveRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

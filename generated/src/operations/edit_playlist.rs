@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("节目单项配置。更多信息，请参见**ProgramConfig**。"),
     ],
     errors: EditPlaylistError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

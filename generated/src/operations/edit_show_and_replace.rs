@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("剪辑结束时间，单位：秒。"),
     ],
     errors: EditShowAndReplaceError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

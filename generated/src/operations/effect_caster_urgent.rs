@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("场景ID，PGM场景时有效。"),
     ],
     errors: EffectCasterUrgentError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

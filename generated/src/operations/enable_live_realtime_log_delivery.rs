@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("开启实时日志投递服务播流域名。"),
     ],
     errors: EnableLiveRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("UserId", rt::Shape::STRING).doc("用户ID。"),
     ],
     errors: GetAllCustomTemplatesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

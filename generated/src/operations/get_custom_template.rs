@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("模板名String，需要查询的自定义模板名。"),
     ],
     errors: GetCustomTemplateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TemplateId", rt::Shape::STRING).required(),
     ],
     errors: GetEdgeTranscodeTemplateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("需要查询的节目ID。"),
     ],
     errors: GetEditingJobInfoError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("互动消息应用ID。"),
     ],
     errors: GetMessageAppError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

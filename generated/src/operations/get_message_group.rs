@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("互动消息应用ID。"),
     ],
     errors: GetMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

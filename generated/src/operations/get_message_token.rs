@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: GetMessageTokenError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

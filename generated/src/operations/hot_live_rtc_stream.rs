@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("MediaTimeout", rt::Shape::STRING),
     ],
     errors: HotLiveRtcStreamError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("用户回调地址。"),
     ],
     errors: InitializeAutoShowListTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

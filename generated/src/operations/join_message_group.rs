@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: JoinMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

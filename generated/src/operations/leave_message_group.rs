@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: LeaveMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

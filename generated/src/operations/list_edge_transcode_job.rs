@@ -30,6 +30,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Keyword", rt::Shape::STRING),
     ],
     errors: ListEdgeTranscodeJobError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: Some("TotalCount"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("JobList.Job"),
+    }),
     deprecated: false,
 };
 
@@ -44,6 +52,16 @@ impl crate::Client {
         input: ListEdgeTranscodeJobInput,
     ) -> Result<ListEdgeTranscodeJobOutput, rt::SdkError<ListEdgeTranscodeJobError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_edge_transcode_job`](Self::list_edge_transcode_job) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`), up to the answer's `TotalCount`. Items: the answer's `JobList.Job`.
+    pub fn list_edge_transcode_job_paginator(
+        &self,
+        input: ListEdgeTranscodeJobInput,
+    ) -> rt::Paginator<ListEdgeTranscodeJobOutput, ListEdgeTranscodeJobError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

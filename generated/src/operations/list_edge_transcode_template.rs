@@ -30,6 +30,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Keyword", rt::Shape::STRING),
     ],
     errors: ListEdgeTranscodeTemplateError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: Some("TotalCount"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("TemplateList.Template"),
+    }),
     deprecated: false,
 };
 
@@ -47,6 +55,16 @@ impl crate::Client {
         rt::SdkError<ListEdgeTranscodeTemplateError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_edge_transcode_template`](Self::list_edge_transcode_template) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`), up to the answer's `TotalCount`. Items: the answer's `TemplateList.Template`.
+    pub fn list_edge_transcode_template_paginator(
+        &self,
+        input: ListEdgeTranscodeTemplateInput,
+    ) -> rt::Paginator<ListEdgeTranscodeTemplateOutput, ListEdgeTranscodeTemplateError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

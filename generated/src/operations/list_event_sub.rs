@@ -27,6 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("AppId", rt::Shape::STRING).required().doc("应用ID。"),
     ],
     errors: ListEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

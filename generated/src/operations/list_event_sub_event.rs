@@ -45,6 +45,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("页码。取值范围：大于等于1。"),
     ],
     errors: ListEventSubEventError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("Logs"),
+    }),
     deprecated: false,
 };
 
@@ -71,6 +79,16 @@ impl crate::Client {
         input: ListEventSubEventInput,
     ) -> Result<ListEventSubEventOutput, rt::SdkError<ListEventSubEventError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_event_sub_event`](Self::list_event_sub_event) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`). Items: the answer's `Logs`.
+    pub fn list_event_sub_event_paginator(
+        &self,
+        input: ListEventSubEventInput,
+    ) -> rt::Paginator<ListEventSubEventOutput, ListEventSubEventError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

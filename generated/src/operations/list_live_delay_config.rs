@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("每页大小。取值范围：5~30，默认值：10。"),
     ],
     errors: ListLiveDelayConfigError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("DelayConfigList.DelayConfig"),
+    }),
     deprecated: false,
 };
 
@@ -55,6 +63,16 @@ impl crate::Client {
         input: ListLiveDelayConfigInput,
     ) -> Result<ListLiveDelayConfigOutput, rt::SdkError<ListLiveDelayConfigError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_delay_config`](Self::list_live_delay_config) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Total`. Items: the answer's `DelayConfigList.DelayConfig`.
+    pub fn list_live_delay_config_paginator(
+        &self,
+        input: ListLiveDelayConfigInput,
+    ) -> rt::Paginator<ListLiveDelayConfigOutput, ListLiveDelayConfigError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -42,6 +42,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ListLiveMessageAppsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::NextToken {
+            token_param: "NextPageToken",
+            next_token: "NextPageToken",
+        },
+        size_param: None,
+        items: Some("AppList"),
+    }),
     deprecated: false,
 };
 
@@ -63,6 +71,16 @@ impl crate::Client {
         input: ListLiveMessageAppsInput,
     ) -> Result<ListLiveMessageAppsOutput, rt::SdkError<ListLiveMessageAppsError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_message_apps`](Self::list_live_message_apps) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by token: the answer's `NextPageToken` becomes the next request's `NextPageToken`. Items: the answer's `AppList`.
+    pub fn list_live_message_apps_paginator(
+        &self,
+        input: ListLiveMessageAppsInput,
+    ) -> rt::Paginator<ListLiveMessageAppsOutput, ListLiveMessageAppsError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -54,6 +54,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ListLiveMessageGroupByPageError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: Some("TotalCount"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("GroupList"),
+    }),
     deprecated: false,
 };
 
@@ -80,6 +88,19 @@ impl crate::Client {
         rt::SdkError<ListLiveMessageGroupByPageError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_message_group_by_page`](Self::list_live_message_group_by_page) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`), up to the answer's `TotalCount`. Items: the answer's `GroupList`.
+    pub fn list_live_message_group_by_page_paginator(
+        &self,
+        input: ListLiveMessageGroupByPageInput,
+    ) -> rt::Paginator<
+        ListLiveMessageGroupByPageOutput,
+        ListLiveMessageGroupByPageError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

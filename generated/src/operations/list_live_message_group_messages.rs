@@ -61,6 +61,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ListLiveMessageGroupMessagesError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::NextToken {
+            token_param: "NextPageToken",
+            next_token: "NextPageToken",
+        },
+        size_param: Some("PageSize"),
+        items: Some("MessageList"),
+    }),
     deprecated: false,
 };
 
@@ -87,6 +95,19 @@ impl crate::Client {
         rt::SdkError<ListLiveMessageGroupMessagesError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_message_group_messages`](Self::list_live_message_group_messages) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by token: the answer's `NextPageToken` becomes the next request's `NextPageToken`. Items: the answer's `MessageList`.
+    pub fn list_live_message_group_messages_paginator(
+        &self,
+        input: ListLiveMessageGroupMessagesInput,
+    ) -> rt::Paginator<
+        ListLiveMessageGroupMessagesOutput,
+        ListLiveMessageGroupMessagesError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

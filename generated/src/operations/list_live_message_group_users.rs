@@ -53,6 +53,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ListLiveMessageGroupUsersError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::NextToken {
+            token_param: "NextPageToken",
+            next_token: "NextPageToken",
+        },
+        size_param: Some("PageSize"),
+        items: Some("UserList"),
+    }),
     deprecated: false,
 };
 
@@ -79,6 +87,16 @@ impl crate::Client {
         rt::SdkError<ListLiveMessageGroupUsersError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_message_group_users`](Self::list_live_message_group_users) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by token: the answer's `NextPageToken` becomes the next request's `NextPageToken`. Items: the answer's `UserList`.
+    pub fn list_live_message_group_users_paginator(
+        &self,
+        input: ListLiveMessageGroupUsersInput,
+    ) -> rt::Paginator<ListLiveMessageGroupUsersOutput, ListLiveMessageGroupUsersError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

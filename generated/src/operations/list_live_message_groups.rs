@@ -52,6 +52,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ListLiveMessageGroupsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::NextToken {
+            token_param: "NextPageToken",
+            next_token: "NextpageToken",
+        },
+        size_param: None,
+        items: Some("GroupList"),
+    }),
     deprecated: false,
 };
 
@@ -76,6 +84,16 @@ impl crate::Client {
         input: ListLiveMessageGroupsInput,
     ) -> Result<ListLiveMessageGroupsOutput, rt::SdkError<ListLiveMessageGroupsError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_live_message_groups`](Self::list_live_message_groups) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by token: the answer's `NextpageToken` becomes the next request's `NextPageToken`. Items: the answer's `GroupList`.
+    pub fn list_live_message_groups_paginator(
+        &self,
+        input: ListLiveMessageGroupsInput,
+    ) -> rt::Paginator<ListLiveMessageGroupsOutput, ListLiveMessageGroupsError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

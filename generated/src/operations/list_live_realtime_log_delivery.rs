@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("该参数暂无实际意义。"),
     ],
     errors: ListLiveRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

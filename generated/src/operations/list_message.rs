@@ -42,6 +42,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示用户的数量，默认值：20。取值范围：1~50。"),
     ],
     errors: ListMessageError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result.MessageList"),
+    }),
     deprecated: false,
 };
 
@@ -63,6 +71,16 @@ impl crate::Client {
         input: ListMessageInput,
     ) -> Result<ListMessageOutput, rt::SdkError<ListMessageError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_message`](Self::list_message) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`). Items: the answer's `Result.MessageList`.
+    pub fn list_message_paginator(
+        &self,
+        input: ListMessageInput,
+    ) -> rt::Paginator<ListMessageOutput, ListMessageError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示应用的数量，默认值：20。取值范围：1~50。"),
     ],
     errors: ListMessageAppError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Result.Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result.AppList"),
+    }),
     deprecated: false,
 };
 
@@ -55,6 +63,16 @@ impl crate::Client {
         input: ListMessageAppInput,
     ) -> Result<ListMessageAppOutput, rt::SdkError<ListMessageAppError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_message_app`](Self::list_message_app) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Result.Total`. Items: the answer's `Result.AppList`.
+    pub fn list_message_app_paginator(
+        &self,
+        input: ListMessageAppInput,
+    ) -> rt::Paginator<ListMessageAppOutput, ListMessageAppError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -39,6 +39,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示消息组的数量，默认值：20。"),
     ],
     errors: ListMessageGroupError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Result.Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result.GroupList"),
+    }),
     deprecated: false,
 };
 
@@ -60,6 +68,16 @@ impl crate::Client {
         input: ListMessageGroupInput,
     ) -> Result<ListMessageGroupOutput, rt::SdkError<ListMessageGroupError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_message_group`](Self::list_message_group) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Result.Total`. Items: the answer's `Result.GroupList`.
+    pub fn list_message_group_paginator(
+        &self,
+        input: ListMessageGroupInput,
+    ) -> rt::Paginator<ListMessageGroupOutput, ListMessageGroupError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

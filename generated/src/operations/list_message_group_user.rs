@@ -38,6 +38,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示消息组成员的数量，默认值：20。"),
     ],
     errors: ListMessageGroupUserError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Result.Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result.UserList"),
+    }),
     deprecated: false,
 };
 
@@ -59,6 +67,16 @@ impl crate::Client {
         input: ListMessageGroupUserInput,
     ) -> Result<ListMessageGroupUserOutput, rt::SdkError<ListMessageGroupUserError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_message_group_user`](Self::list_message_group_user) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Result.Total`. Items: the answer's `Result.UserList`.
+    pub fn list_message_group_user_paginator(
+        &self,
+        input: ListMessageGroupUserInput,
+    ) -> rt::Paginator<ListMessageGroupUserOutput, ListMessageGroupUserError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("用户列表。"),
     ],
     errors: ListMessageGroupUserByIdError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

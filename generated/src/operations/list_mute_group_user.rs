@@ -42,6 +42,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("操作人用户UserId。"),
     ],
     errors: ListMuteGroupUserError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: Some("Result.Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result.UserList"),
+    }),
     deprecated: false,
 };
 
@@ -63,6 +71,16 @@ impl crate::Client {
         input: ListMuteGroupUserInput,
     ) -> Result<ListMuteGroupUserOutput, rt::SdkError<ListMuteGroupUserError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_mute_group_user`](Self::list_mute_group_user) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`), up to the answer's `Result.Total`. Items: the answer's `Result.UserList`.
+    pub fn list_mute_group_user_paginator(
+        &self,
+        input: ListMuteGroupUserInput,
+    ) -> rt::Paginator<ListMuteGroupUserOutput, ListMuteGroupUserError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

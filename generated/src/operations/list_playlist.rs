@@ -34,6 +34,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("查询分页每页数量。"),
     ],
     errors: ListPlaylistError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "Page",
+            total: Some("Total"),
+        },
+        size_param: Some("PageSize"),
+        items: Some("ProgramList"),
+    }),
     deprecated: false,
 };
 
@@ -58,6 +66,16 @@ impl crate::Client {
         input: ListPlaylistInput,
     ) -> Result<ListPlaylistOutput, rt::SdkError<ListPlaylistError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_playlist`](Self::list_playlist) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`Page`), up to the answer's `Total`. Items: the answer's `ProgramList`.
+    pub fn list_playlist_paginator(
+        &self,
+        input: ListPlaylistInput,
+    ) -> rt::Paginator<ListPlaylistOutput, ListPlaylistError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("节目单项ID列表。用英文逗号（,）隔开。"),
     ],
     errors: ListPlaylistItemsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -25,6 +25,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNo", rt::Shape::int_range(Some(1), None)),
     ],
     errors: ListRtcLiveRoomsError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: None,
+    }),
     deprecated: false,
 };
 
@@ -39,6 +47,16 @@ impl crate::Client {
         input: ListRtcLiveRoomsInput,
     ) -> Result<ListRtcLiveRoomsOutput, rt::SdkError<ListRtcLiveRoomsError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_rtc_live_rooms`](Self::list_rtc_live_rooms) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`). Items: the answer's only list (the spec does not name it).
+    pub fn list_rtc_live_rooms_paginator(
+        &self,
+        input: ListRtcLiveRoomsInput,
+    ) -> rt::Paginator<ListRtcLiveRoomsOutput, ListRtcLiveRoomsError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

@@ -40,6 +40,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNo", rt::Shape::INTEGER).required().doc("页码。"),
     ],
     errors: ListRtcMpuEventSubRecordError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("Logs"),
+    }),
     deprecated: false,
 };
 
@@ -66,6 +74,16 @@ impl crate::Client {
         rt::SdkError<ListRtcMpuEventSubRecordError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_rtc_mpu_event_sub_record`](Self::list_rtc_mpu_event_sub_record) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`). Items: the answer's `Logs`.
+    pub fn list_rtc_mpu_event_sub_record_paginator(
+        &self,
+        input: ListRtcMpuEventSubRecordInput,
+    ) -> rt::Paginator<ListRtcMpuEventSubRecordOutput, ListRtcMpuEventSubRecordError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

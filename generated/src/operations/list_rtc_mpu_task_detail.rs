@@ -31,6 +31,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageNo", rt::Shape::INTEGER).doc("页码。"),
     ],
     errors: ListRtcMpuTaskDetailError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNo",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("MPUTasks"),
+    }),
     deprecated: false,
 };
 
@@ -55,6 +63,16 @@ impl crate::Client {
         input: ListRtcMpuTaskDetailInput,
     ) -> Result<ListRtcMpuTaskDetailOutput, rt::SdkError<ListRtcMpuTaskDetailError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`list_rtc_mpu_task_detail`](Self::list_rtc_mpu_task_detail) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNo`). Items: the answer's `MPUTasks`.
+    pub fn list_rtc_mpu_task_detail_paginator(
+        &self,
+        input: ListRtcMpuTaskDetailInput,
+    ) -> rt::Paginator<ListRtcMpuTaskDetailOutput, ListRtcMpuTaskDetailError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

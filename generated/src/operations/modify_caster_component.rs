@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("Layer元素属性。格式为JSON。元素属性说明如下："),
     ],
     errors: ModifyCasterComponentError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -59,6 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ModifyCasterEpisodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

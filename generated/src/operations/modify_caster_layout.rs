@@ -87,6 +87,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ModifyCasterLayoutError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

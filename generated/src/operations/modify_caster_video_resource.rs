@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ImageUrl", rt::Shape::STRING).doc("图片素材URL。"),
     ],
     errors: ModifyCasterVideoResourceError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

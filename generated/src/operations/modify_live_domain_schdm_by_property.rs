@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Property", rt::Shape::STRING).required(),
     ],
     errors: ModifyLiveDomainSchdmByPropertyError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("修改实时日志投递的主播流域名。"),
     ],
     errors: ModifyLiveRealtimeLogDeliveryError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

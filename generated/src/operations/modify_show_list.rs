@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ModifyShowListError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

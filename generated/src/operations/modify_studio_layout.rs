@@ -57,6 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: ModifyStudioLayoutError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -37,6 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("系统消息扩散类型，取值："),
     ],
     errors: MuteAllGroupUserError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否忽略对应转码流生成时移。取值："),
     ],
     errors: OpenLiveShiftError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

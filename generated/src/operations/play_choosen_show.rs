@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("需要播放切换的节目ID。"),
     ],
     errors: PlayChoosenShowError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

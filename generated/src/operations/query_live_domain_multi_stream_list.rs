@@ -28,6 +28,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PageSize", rt::Shape::int_range(Some(1), Some(100))),
     ],
     errors: QueryLiveDomainMultiStreamListError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNumber",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: None,
+    }),
     deprecated: false,
 };
 
@@ -45,6 +53,19 @@ impl crate::Client {
         rt::SdkError<QueryLiveDomainMultiStreamListError>,
     > {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`query_live_domain_multi_stream_list`](Self::query_live_domain_multi_stream_list) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNumber`). Items: the answer's only list (the spec does not name it).
+    pub fn query_live_domain_multi_stream_list_paginator(
+        &self,
+        input: QueryLiveDomainMultiStreamListInput,
+    ) -> rt::Paginator<
+        QueryLiveDomainMultiStreamListOutput,
+        QueryLiveDomainMultiStreamListError,
+    > {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

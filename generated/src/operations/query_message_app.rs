@@ -35,6 +35,14 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("单页显示应用的数量，默认值：20。取值范围：1~50。"),
     ],
     errors: QueryMessageAppError::ERRORS,
+    pagination: Some(rt::Pagination {
+        style: rt::PageStyle::PageNumber {
+            page_param: "PageNum",
+            total: None,
+        },
+        size_param: Some("PageSize"),
+        items: Some("Result"),
+    }),
     deprecated: false,
 };
 
@@ -56,6 +64,16 @@ impl crate::Client {
         input: QueryMessageAppInput,
     ) -> Result<QueryMessageAppOutput, rt::SdkError<QueryMessageAppError>> {
         self.runtime().call(&OPERATION, &input).await
+    }
+
+    /// Every page of [`query_message_app`](Self::query_message_app) as a lazy stream: `.pages()` or `.items()`; each page is one call, rate-limited and retried like any other. A page number or token set in `input` is where paging starts.
+    ///
+    /// Pages by page number (`PageNum`). Items: the answer's `Result`.
+    pub fn query_message_app_paginator(
+        &self,
+        input: QueryMessageAppInput,
+    ) -> rt::Paginator<QueryMessageAppOutput, QueryMessageAppError> {
+        self.runtime().paginator(&OPERATION, &input)
     }
 }
 

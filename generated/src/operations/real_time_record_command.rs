@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("播流名称。"),
     ],
     errors: RealTimeRecordCommandError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

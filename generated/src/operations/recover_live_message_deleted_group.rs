@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
     errors: RecoverLiveMessageDeletedGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

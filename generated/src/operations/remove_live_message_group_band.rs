@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DataCenter", rt::Shape::STRING),
     ],
     errors: RemoveLiveMessageGroupBandError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("是否批量删除节目。取值："),
     ],
     errors: RemoveShowFromShowListError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

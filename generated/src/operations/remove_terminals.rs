@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("用户列表ID。"),
     ],
     errors: RemoveTerminalsError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

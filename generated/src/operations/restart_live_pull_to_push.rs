@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required(),
     ],
     errors: RestartLivePullToPushError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("推流名称。"),
     ],
     errors: ResumeLiveStreamError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("系统消息扩散类型，取值："),
     ],
     errors: SendLikeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -73,6 +73,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: SendLiveMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Storage", rt::Shape::Boolean),
     ],
     errors: SendLiveMessageUserError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("当前消息内容是否需要阿里云内容安全审核。取值："),
     ],
     errors: SendMessageToGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("当前消息内容是否需要阿里云内容安全审核。取值："),
     ],
     errors: SendMessageToGroupUsersError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

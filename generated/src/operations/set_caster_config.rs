@@ -70,6 +70,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自动切备播配置。"),
     ],
     errors: SetCasterConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: SetLiveDomainCertificateError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

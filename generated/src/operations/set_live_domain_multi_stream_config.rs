@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
     ],
     errors: SetLiveDomainMultiStreamConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("UpstreamSequence", rt::Shape::STRING).required(),
     ],
     errors: SetLiveDomainMultiStreamMasterError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required(),
     ],
     errors: SetLiveDomainMultiStreamOptimalModeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: SetLiveDomainStagingConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

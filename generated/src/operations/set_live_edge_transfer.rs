@@ -53,6 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("推流参数是否透传。取值："),
     ],
     errors: SetLiveEdgeTransferError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

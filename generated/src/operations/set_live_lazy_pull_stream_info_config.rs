@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("回源拉流协议。取值："),
     ],
     errors: SetLiveLazyPullStreamInfoConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

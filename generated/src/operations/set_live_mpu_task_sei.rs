@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自定义SEI。"),
     ],
     errors: SetLiveMpuTaskSeiError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ReleaseTime", rt::Shape::STRING),
     ],
     errors: SetLiveStreamBlockError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("RTMP延迟级别。配置了RtmpDelay情况下忽略该参数。"),
     ],
     errors: SetLiveStreamDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("PreloadedEndTime", rt::Shape::STRING),
     ],
     errors: SetLiveStreamPreloadTasksError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("NotifyAuthKey", rt::Shape::STRING).doc("鉴权key。"),
     ],
     errors: SetLiveStreamsNotifyUrlConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

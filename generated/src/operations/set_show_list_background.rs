@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("ResourceUrl", rt::Shape::STRING),
     ],
     errors: SetShowListBackgroundError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

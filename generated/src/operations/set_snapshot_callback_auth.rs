@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("自定义回调鉴权密钥。"),
     ],
     errors: SetSnapshotCallbackAuthError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

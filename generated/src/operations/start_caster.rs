@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("导播台ID。"),
     ],
     errors: StartCasterError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

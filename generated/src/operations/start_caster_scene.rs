@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("SceneId", rt::Shape::STRING).required().doc("场景ID。"),
     ],
     errors: StartCasterSceneError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -75,6 +75,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("SEI配置参数。"),
     ],
     errors: StartLiveMpuTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("MaxIdleTime", rt::Shape::int_range(Some(10), Some(86400))),
     ],
     errors: StartRtcCloudRecordingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("JobId", rt::Shape::STRING).required(),
     ],
     errors: StopEdgeTranscodeJobError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("直播推流域名或播流域名。"),
     ],
     errors: StopLiveDomainError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("The task ID."),
     ],
     errors: StopLivePullToPushError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

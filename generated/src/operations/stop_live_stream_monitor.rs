@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("监播室ID。"),
     ],
     errors: StopLiveStreamMonitorError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TaskId", rt::Shape::STRING).required().doc("任务ID。"),
     ],
     errors: StopRtcAsrTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

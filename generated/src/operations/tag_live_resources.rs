@@ -55,6 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("资源类型。固定值：**DOMAIN**。"),
     ],
     errors: TagLiveResourcesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

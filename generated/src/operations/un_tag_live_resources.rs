@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("删除所有标签。取值："),
     ],
     errors: UnTagLiveResourcesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CasterId", rt::Shape::STRING).required(),
     ],
     errors: UpdateCasterResourceGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -62,6 +62,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: UpdateCasterSceneAudioError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

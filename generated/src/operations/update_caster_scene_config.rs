@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: UpdateCasterSceneConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

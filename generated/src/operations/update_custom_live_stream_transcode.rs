@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("DeInterlaced", rt::Shape::Boolean),
     ],
     errors: UpdateCustomLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("StreamOutput", rt::Shape::STRING),
     ],
     errors: UpdateEdgeTranscodeJobError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

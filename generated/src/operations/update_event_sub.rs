@@ -61,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("回调地址。回调内容请参见[CallBack](~~610983~~)。"),
     ],
     errors: UpdateEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: UpdateLiveAiProduceRulesError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -84,6 +84,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("转码流录制的转码模板组。"),
     ],
     errors: UpdateLiveAppRecordConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

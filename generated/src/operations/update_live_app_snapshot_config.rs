@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Callback", rt::Shape::STRING).doc("截图回调地址。"),
     ],
     errors: UpdateLiveAppSnapshotConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

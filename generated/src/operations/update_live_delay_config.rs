@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("任务触发模式，取值："),
     ],
     errors: UpdateLiveDelayConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("发现涉黄等违规内容的回调地址。"),
     ],
     errors: UpdateLiveDetectNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

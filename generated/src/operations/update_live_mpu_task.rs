@@ -69,6 +69,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("SEI配置参数。"),
     ],
     errors: UpdateLiveMpuTaskError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

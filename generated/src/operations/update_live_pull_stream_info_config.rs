@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("拉流结束时间。"),
     ],
     errors: UpdateLivePullStreamInfoConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

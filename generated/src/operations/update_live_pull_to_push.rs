@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("FileIndex", rt::Shape::INTEGER),
     ],
     errors: UpdateLivePullToPushError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

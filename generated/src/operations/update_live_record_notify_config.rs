@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         ),
     ],
     errors: UpdateLiveRecordNotifyConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

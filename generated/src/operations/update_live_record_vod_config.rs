@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("OnDemand", rt::Shape::INTEGER),
     ],
     errors: UpdateLiveRecordVodConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

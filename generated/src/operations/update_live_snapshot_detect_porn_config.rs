@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList),
     ],
     errors: UpdateLiveSnapshotDetectPornConfigError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

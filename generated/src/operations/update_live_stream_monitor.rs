@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             ),
     ],
     errors: UpdateLiveStreamMonitorError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Lazy", rt::Shape::STRING),
     ],
     errors: UpdateLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("水印图片链接。"),
     ],
     errors: UpdateLiveStreamWatermarkError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

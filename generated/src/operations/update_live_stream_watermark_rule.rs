@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("TemplateId", rt::Shape::STRING).doc("水印模板ID。"),
     ],
     errors: UpdateLiveStreamWatermarkRuleError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -37,6 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("拓展字段。"),
     ],
     errors: UpdateMessageAppError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

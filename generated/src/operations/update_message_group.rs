@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .doc("拓展字段。"),
     ],
     errors: UpdateMessageGroupError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("LayoutId", rt::Shape::STRING).doc("布局ID。支持："),
     ],
     errors: UpdateMixStreamError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::Json),
     ],
     errors: UpdateRtcCloudRecordingError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

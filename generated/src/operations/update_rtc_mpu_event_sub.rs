@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("CallbackUrl", rt::Shape::STRING).doc("回调地址。"),
     ],
     errors: UpdateRtcMpuEventSubError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("Lazy", rt::Shape::STRING),
     ],
     errors: UpdateRtsLiveStreamTranscodeError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -25,6 +25,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         rt::ParamInfo::query("VerifyType", rt::Shape::STRING).required(),
     ],
     errors: VerifyLiveDomainOwnerError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

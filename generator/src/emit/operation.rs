@@ -6,9 +6,9 @@ use quote::quote;
 
 use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, ty};
 use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
-use crate::escape::code_span_text;
+use crate::escape::{code_span, code_span_text};
 use crate::model::{Field, Operation};
-use crate::spec::{Location, Style};
+use crate::spec::{Location, PageStyle, Style};
 
 pub fn operation_rs(op: &Operation) -> TokenStream {
     let home = Some(op.fn_name.as_str());
@@ -97,6 +97,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let conditions = &ram.condition_keys;
     let dependents = &ram.dependent_actions;
     let deprecated = op.deprecated;
+    let pagination = pagination_entry(op);
     // The facts in words live on the client method only; the table points there.
     let d = doc(&format!(
         "The table the runtime and CLI read for [`{}`](crate::Client::{}).",
@@ -120,6 +121,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
             },
             params: &[#(#params),*],
             errors: #errors::ERRORS,
+            pagination: #pagination,
             deprecated: #deprecated,
         };
     }
@@ -191,6 +193,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
+    let paginator = paginator_method(op);
     quote! {
         impl crate::Client {
             #d
@@ -198,8 +201,77 @@ fn client_method(op: &Operation) -> TokenStream {
             pub async fn #m(&self, input: #i) -> Result<#o, rt::SdkError<#e>> {
                 self.runtime().call(&OPERATION, &input).await
             }
+            #paginator
         }
     }
+}
+
+/// `OPERATION.pagination`: the spec's `x-acs-pagination`, names as string literals.
+fn pagination_entry(op: &Operation) -> TokenStream {
+    let Some(paginator) = &op.paginator else {
+        return quote!(None);
+    };
+    let pg = &paginator.pagination;
+    let opt = |v: &Option<String>| match v {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let style = match &pg.style {
+        PageStyle::PageNumber { page, total } => {
+            let total = opt(total);
+            quote!(rt::PageStyle::PageNumber { page_param: #page, total: #total })
+        }
+        PageStyle::NextToken { token, next_token } => {
+            quote!(rt::PageStyle::NextToken { token_param: #token, next_token: #next_token })
+        }
+    };
+    let (size, items) = (opt(&pg.size), opt(&pg.items));
+    quote!(Some(rt::Pagination { style: #style, size_param: #size, items: #items }))
+}
+
+/// The paginator method, for an operation whose spec says how it pages.
+fn paginator_method(op: &Operation) -> Option<TokenStream> {
+    let paginator = op.paginator.as_ref()?;
+    let m = ident(&paginator.method);
+    let call = &op.fn_name;
+    let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
+    let pg = &paginator.pagination;
+    let how = match &pg.style {
+        PageStyle::PageNumber { page, total } => format!(
+            "Pages by page number ({}){}.",
+            code_span(page),
+            total
+                .as_ref()
+                .map(|t| format!(", up to the answer's {}", code_span(t)))
+                .unwrap_or_default()
+        ),
+        PageStyle::NextToken { token, next_token } => format!(
+            "Pages by token: the answer's {} becomes the next request's {}.",
+            code_span(next_token),
+            code_span(token)
+        ),
+    };
+    let items = match &pg.items {
+        Some(items) => format!("Items: the answer's {}.", code_span(items)),
+        None => "Items: the answer's only list (the spec does not name it).".to_owned(),
+    };
+    let intro = format!(
+        "Every page of [`{call}`](Self::{call}) as a lazy stream: `.pages()` or `.items()`; \
+         each page is one call, rate-limited and retried like any other. A page number \
+         or token set in `input` is where paging starts."
+    );
+    let detail = format!("{how} {items}");
+    let d = docs([Some(intro.as_str()), Some(detail.as_str())]);
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
+    Some(quote! {
+        #d
+        #deprecated
+        pub fn #m(&self, input: #i) -> rt::Paginator<#o, #e> {
+            self.runtime().paginator(&OPERATION, &input)
+        }
+    })
 }
 
 fn input(op: &Operation, home: Option<&str>) -> TokenStream {

@@ -51,7 +51,15 @@ impl Cx {
                 entry.get("endpoint").and_then(Json::as_str),
             ) {
                 (Some(r), Some(h)) => {
-                    regional.insert(r.to_owned(), h.to_owned());
+                    // Hosts arrive with stray tabs or spaces around them; a host name
+                    // never holds whitespace, so trimming loses nothing.
+                    if h.trim() != h {
+                        self.unmapped(
+                            &format!("/endpoints/{i}/endpoint"),
+                            format!("whitespace around the host {h:?}; trimmed"),
+                        );
+                    }
+                    regional.insert(r.trim().to_owned(), h.trim().to_owned());
                 }
                 _ => self.unmapped(
                     &format!("/endpoints/{i}"),

@@ -87,13 +87,21 @@ impl Cx {
             Yaml::Sequence(methods.iter().map(|m| s(m)).collect()),
         );
         op.insert(s("x-acs-rpc"), Yaml::Mapping(rpc));
-        self.operation_rest(name, api, &mut op);
+        let form_in_body = methods.iter().any(|m| m == "POST");
+        self.operation_rest(name, api, &mut op, form_in_body);
         (format!("/{name}"), "get".to_owned(), Yaml::Mapping(op))
     }
 
     /// What RPC and ROA operations share: QPS, RAM, parameters, answers, errors and the
-    /// report of what has no place.
-    pub(super) fn operation_rest(&mut self, name: &str, api: &Json, op: &mut Mapping) {
+    /// report of what has no place. `form_in_body`: `formData` parameters travel in the
+    /// body (false for an RPC action without POST: the SDKs send them in the query).
+    pub(super) fn operation_rest(
+        &mut self,
+        name: &str,
+        api: &Json,
+        op: &mut Mapping,
+        form_in_body: bool,
+    ) {
         let base = format!("/apis/{name}");
         let description = prose(api.get("description"));
         if let Some((limit, per)) = description.as_deref().and_then(qps_from_prose) {
@@ -123,7 +131,7 @@ impl Cx {
             ),
             None => {}
         }
-        let mut params = Vec::new();
+        let mut params: Vec<Yaml> = Vec::new();
         let mut body = None;
         for (i, p) in api
             .get("parameters")
@@ -141,9 +149,19 @@ impl Cx {
                 }
                 continue;
             }
-            if let Some(p) = self.parameter(p, &pointer) {
-                params.push(p);
+            let Some(p) = self.parameter(p, &pointer, form_in_body) else {
+                continue;
+            };
+            // A parameter listed twice with the same meaning is one parameter; two
+            // different meanings under one name stay, and the generator reports them.
+            if params.contains(&p) {
+                self.unmapped(
+                    &pointer,
+                    "a parameter listed a second time, identically; merged into the first",
+                );
+                continue;
             }
+            params.push(p);
         }
         if !params.is_empty() {
             op.insert(s("parameters"), Yaml::Sequence(params));
@@ -155,6 +173,22 @@ impl Cx {
         op.insert(s("responses"), Yaml::Mapping(responses));
         if !errors.is_empty() {
             op.insert(s("x-acs-errors"), Yaml::Sequence(errors));
+        }
+        match super::pagination::detect(api) {
+            Ok(Some(found)) => {
+                let mut m = Mapping::new();
+                for (key, value) in found.entries {
+                    m.insert(s(key), s(&value));
+                }
+                op.insert(s("x-acs-pagination"), Yaml::Mapping(m));
+            }
+            Ok(None) => {}
+            Err(super::pagination::Missed(why)) => {
+                self.unmapped(
+                    &format!("{base}/parameters"),
+                    format!("no pagination: {why}"),
+                );
+            }
         }
         for key in api.as_object().into_iter().flat_map(|o| o.keys()) {
             let known = [
@@ -193,9 +227,16 @@ impl Cx {
         }
     }
 
-    fn parameter(&mut self, p: &Json, pointer: &str) -> Option<Yaml> {
-        let Some(name) = p.get("name").and_then(Json::as_str) else {
-            self.unmapped(pointer, "a parameter without a name");
+    fn parameter(&mut self, p: &Json, pointer: &str, form_in_body: bool) -> Option<Yaml> {
+        let Some(name) = p
+            .get("name")
+            .and_then(Json::as_str)
+            .filter(|n| !n.is_empty())
+        else {
+            self.unmapped(
+                pointer,
+                "a parameter without a name (it cannot be sent); skipped",
+            );
             return None;
         };
         let empty = serde_json::Map::new();
@@ -205,8 +246,15 @@ impl Cx {
         m.insert(s("in"), s("query"));
         match p.get("in").and_then(Json::as_str) {
             Some("query") | None => {}
-            Some("formData") => {
+            Some("formData") if form_in_body => {
                 m.insert(s("x-acs-in"), s("formData"));
+            }
+            Some("formData") if !self.roa => {
+                // The official SDKs send every parameter of a GET request in the query.
+                self.unmapped(
+                    &format!("{pointer}/in"),
+                    format!("`{name}` is `formData` but the action accepts no POST; sent in the query, as the SDKs do"),
+                );
             }
             Some(location @ ("path" | "header")) if self.roa => {
                 m.insert(s("in"), s(location));

@@ -42,7 +42,7 @@ impl Cx {
             );
         }
         let path = match api.get("path").and_then(Json::as_str) {
-            Some(p) if p.starts_with('/') => p.to_owned(),
+            Some(p) if p.starts_with('/') => self.brace_segments(p, api, &base),
             other => {
                 self.unmapped(
                     &format!("{base}/path"),
@@ -51,8 +51,36 @@ impl Cx {
                 "/".to_owned()
             }
         };
-        self.operation_rest(name, api, &mut op);
+        self.operation_rest(name, api, &mut op, true);
         (path, method, Yaml::Mapping(op))
+    }
+
+    /// The path with `[Name]` segments, which some metadata writes for its path
+    /// parameters (the SDKs fill them like `{Name}`), written as `{Name}`.
+    fn brace_segments(&mut self, path: &str, api: &Json, base: &str) -> String {
+        let mut out = path.to_owned();
+        for p in api
+            .get("parameters")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Json::as_str) == Some("path"))
+        {
+            let Some(name) = p.get("name").and_then(Json::as_str) else {
+                continue;
+            };
+            let bracketed = format!("[{name}]");
+            if out.contains(&bracketed) && !out.contains(&format!("{{{name}}}")) {
+                out = out.replace(&bracketed, &format!("{{{name}}}"));
+                self.unmapped(
+                    &format!("{base}/path"),
+                    format!(
+                        "`{bracketed}` in the path is read as `{{{name}}}` (the official SDK sends it literally, leaving `{name}` unused)"
+                    ),
+                );
+            }
+        }
+        out
     }
 
     /// The metadata's `in: body` parameter as a `requestBody` with a JSON schema.
@@ -98,5 +126,61 @@ impl Cx {
         content.insert(s("application/json"), Yaml::Mapping(media));
         body.insert(s("content"), Yaml::Mapping(content));
         Some(Yaml::Mapping(body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{Selection, import};
+
+    const META: &str = r#"{"info": {"style": "ROA", "product": "CS", "version": "2015-12-15"},
+      "endpoints": [{"regionId": "cn-x", "endpoint": "cs.cn-x.aliyuncs.com\t"}],
+      "apis": {
+        "DescribeThing": {"path": "/things/{ThingId}", "methods": ["get"],
+          "parameters": [
+            {"name": "ThingId", "in": "path", "schema": {"type": "string", "required": true}},
+            {"name": "x-acs-tag", "in": "header", "schema": {"type": "string", "required": false}}
+          ],
+          "responses": {"200": {"schema": {"type": "array", "items": {"type": "string"}}}}},
+        "DeleteThing": {"path": "/things/{ThingId}", "methods": ["delete", "post"],
+          "parameters": [
+            {"name": "ThingId", "in": "path", "schema": {"type": "string", "required": true}},
+            {"name": "Version", "in": "query", "schema": {"type": "string", "required": false}}
+          ]},
+        "AddParts": {"path": "/things/[ThingId]/parts", "methods": ["post"],
+          "parameters": [
+            {"name": "ThingId", "in": "path", "schema": {"type": "string", "required": true}},
+            {"name": "addons", "in": "body", "style": "json", "schema": {"type": "array", "required": true,
+              "items": {"type": "object", "properties": {"name": {"type": "string", "required": true}}}}}
+          ]}
+      }}"#;
+
+    #[test]
+    fn roa_metadata_keeps_paths_methods_locations_and_body() {
+        let imported = import(META, &Selection::All).expect("imports");
+        let spec = &imported.spec;
+        for want in [
+            "style: ROA",
+            "code: cs",
+            "cn-x: cs.cn-x.aliyuncs.com\n",
+            "  /things/{ThingId}:\n    delete:",
+            "    get:\n      operationId: DescribeThing",
+            "  /things/{ThingId}/parts:\n    post:",
+            "in: path",
+            "in: header",
+            "requestBody:",
+            "x-acs-name: addons",
+        ] {
+            assert!(spec.contains(want), "missing {want:?} in\n{spec}");
+        }
+        let facts: Vec<&str> = imported.unmapped.iter().map(|u| u.fact.as_str()).collect();
+        assert!(
+            facts.iter().any(|f| f.contains("also accepts POST")),
+            "{facts:?}"
+        );
+        assert!(facts.iter().any(|f| f.contains("`[ThingId]`")), "{facts:?}");
+        // The generator takes it: path parameters, a `Version` query parameter (ROA
+        // sends the protocol's own in headers) and a list answer.
+        crate::check("demo.yaml", spec).unwrap_or_else(|e| panic!("{e}\n{spec}"));
     }
 }

@@ -126,7 +126,23 @@ impl Cx {
             m.insert(s("pattern"), s(pattern));
         }
         if let Some(d) = schema.get("default") {
+            // A default is written in the schema's own type (metadata often quotes
+            // numbers), so the spec stays valid OpenAPI.
             let y = match d {
+                Json::String(t) if ty == "integer" => {
+                    t.trim().parse::<i64>().ok().map(|n| Yaml::Number(n.into()))
+                }
+                Json::String(t) if ty == "number" => t
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| Yaml::Number(f.into())),
+                Json::String(t) if ty == "boolean" => match t.trim() {
+                    "true" => Some(Yaml::Bool(true)),
+                    "false" => Some(Yaml::Bool(false)),
+                    _ => None,
+                },
                 Json::String(t) => Some(s(t)),
                 Json::Bool(b) => Some(Yaml::Bool(*b)),
                 Json::Number(n) => n.as_i64().map(|n| Yaml::Number(n.into())),
@@ -161,6 +177,13 @@ impl Cx {
                         let Some(prop) = prop.as_object() else {
                             continue;
                         };
+                        if name.trim().is_empty() {
+                            self.unmapped(
+                                &format!("{pointer}/properties/{name}"),
+                                "a property with an empty name; skipped",
+                            );
+                            continue;
+                        }
                         if prop.get("required").and_then(Json::as_bool) == Some(true) {
                             required.push(s(name));
                         }

@@ -171,6 +171,36 @@ impl<'a> Scope<'a> {
         true
     }
 
+    /// Names `raw` (found at `pointer`) in this scope, never refusing it: the wire name
+    /// stays as it is and only its Rust name adapts (spec/README.md, "Names").
+    ///
+    /// Characters outside ASCII are dropped; a name with no letters or digits left becomes
+    /// `Value` (`value` for fields). A name already taken in the scope (by an earlier entry
+    /// or by the generator's own, such as `Unknown`) gets the smallest suffix `2`, `3`, …
+    /// that is free, so the first entry in spec order keeps the plain name.
+    pub fn name_distinct(&mut self, raw: &str, case: Case, pointer: &str) -> String {
+        let ascii: String = raw
+            .chars()
+            .map(|c| if c.is_ascii() { c } else { ' ' })
+            .collect();
+        let base = ident(&ascii, case)
+            .unwrap_or_else(|_| ident("value", case).unwrap_or_else(|_| "value".to_owned()));
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains_key(&name) {
+            let sep = if case == Case::Type || case == Case::TypeDef {
+                ""
+            } else {
+                "_"
+            };
+            name = format!("{base}{sep}{n}");
+            n += 1;
+        }
+        self.taken
+            .insert(name.clone(), (raw.to_owned(), pointer.to_owned()));
+        name
+    }
+
     /// Names `raw` (found at `pointer`) in this scope.
     pub fn name(
         &mut self,

@@ -127,6 +127,9 @@ pub(super) fn document(root: &Value, p: &mut Problems) -> Option<Spec> {
         }
     }
     check_dangling(&schemas, p);
+    for op in &operations {
+        super::pagination::check(op, &schemas, p);
+    }
     if operations.is_empty() && p.diagnostics.is_empty() {
         p.hinted(
             "/paths",

@@ -112,6 +112,7 @@ pub(super) fn operation(
             "x-acs-qps",
             "x-acs-ram",
             "x-acs-errors",
+            "x-acs-pagination",
             "requestBody",
         ],
         &["tags", "externalDocs", "security", "servers", "callbacks"],
@@ -170,6 +171,7 @@ pub(super) fn operation(
             );
         }
     }
+    let pagination = super::pagination::decode(&obj, p);
     let (action, path, methods) = rpc?;
     Some(Operation {
         pointer: pointer.to_owned(),
@@ -183,6 +185,7 @@ pub(super) fn operation(
         params: params?,
         output: output?,
         errors: errors?,
+        pagination: pagination.ok()?,
         deprecated,
         example,
         roa: roa.is_some(),
@@ -200,12 +203,12 @@ fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> 
     if let Some(a) = &action
         && (a.is_empty()
             || !a.chars().all(|c| c.is_ascii_alphanumeric())
-            || !a.starts_with(|c: char| c.is_ascii_uppercase()))
+            || !a.starts_with(|c: char| c.is_ascii_alphabetic()))
     {
         p.hinted(
             &obj.at("action"),
             format!("action {a:?} is not an RPC action name"),
-            "actions are PascalCase ASCII, e.g. `StopLivePullToPush`",
+            "actions are ASCII letters and digits starting with a letter, e.g. `StopLivePullToPush`",
         );
     }
     let path = obj.required_string("path", "`x-acs-rpc`", p);

@@ -92,7 +92,9 @@ pub(super) fn parameter(
         .required_string("name", "the parameter", p)
         .filter(|n| name_length("the parameter name", n, &obj.at("name"), p));
     if let Some(n) = &name {
-        if RESERVED_PARAM_NAMES.contains(&n.as_str()) {
+        // ROA requests carry action, version and signature in headers, so these names
+        // are ordinary parameters there (SAE's `Version`, PAI's `Signature`).
+        if !roa && RESERVED_PARAM_NAMES.contains(&n.as_str()) {
             p.hinted(
                 &obj.at("name"),
                 format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
@@ -101,7 +103,7 @@ pub(super) fn parameter(
         } else if n.is_empty()
             || !n
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || (roa && c == '-'))
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (!roa && c == '.'))
         {
             p.hinted(
                 &obj.at("name"),
@@ -109,7 +111,7 @@ pub(super) fn parameter(
                 if roa {
                     "ROA parameter names are ASCII letters, digits, `_` and `-`"
                 } else {
-                    "RPC parameter names are ASCII letters, digits and `_`"
+                    "RPC parameter names are ASCII letters, digits, `_`, `.` and `-` (`SystemDisk.Size` is sent as it is)"
                 },
             );
         }

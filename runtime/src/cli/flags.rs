@@ -107,6 +107,7 @@ const GLOBAL_IDS: &[&str] = &[
     "region_id",
     "signature_version",
     "dry_run",
+    "all_pages",
     "max_attempts",
     "timeout_secs",
     "no_rate_limit",
@@ -205,8 +206,23 @@ fn value_name(shape: &Shape) -> &'static str {
 fn parse_value(syntax: Syntax, text: &str) -> Result<Value, String> {
     match syntax {
         Syntax::Scalar(shape) | Syntax::Repeated(shape) => parse_scalar(&shape, text),
-        Syntax::Json => serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}")),
+        Syntax::Json => json_value(text),
     }
+}
+
+/// A JSON flag's value: the JSON text itself, or `@path` for a file holding it (a ROA
+/// operation's body is often too long for a command line).
+fn json_value(text: &str) -> Result<Value, String> {
+    let from_file;
+    let json = match text.strip_prefix('@') {
+        Some(path) => {
+            from_file = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the JSON file `{path}`: {e}"))?;
+            from_file.as_str()
+        }
+        None => text,
+    };
+    serde_json::from_str(json).map_err(|e| format!("not valid JSON: {e}"))
 }
 
 fn parse_scalar(shape: &Shape, text: &str) -> Result<Value, String> {
@@ -306,6 +322,11 @@ pub(super) struct GlobalArgs {
     /// Print the signed request instead of sending it.
     #[arg(long = "dry-run", global = true)]
     pub(super) dry_run: bool,
+    /// For a paginated operation: fetch every page and print one answer holding every
+    /// item (like aliyun-cli's `--pager`); a page number or token given is where paging
+    /// starts.
+    #[arg(long = "all-pages", global = true)]
+    pub(super) all_pages: bool,
     /// Attempts per call, the first included (1 disables retries).
     #[arg(long = "max-attempts", global = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
     pub(super) max_attempts: u32,
@@ -342,5 +363,34 @@ impl GlobalArgs {
             builder = builder.rate_limit(RateLimit::Disabled);
         }
         builder.build().map_err(|e| Problem::config(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_flags_take_text_or_an_at_file() {
+        assert_eq!(
+            json_value(r#"{"count":3}"#),
+            Ok(serde_json::json!({"count": 3}))
+        );
+        let path =
+            std::env::temp_dir().join(format!("livegen-cli-body-{}.json", std::process::id()));
+        std::fs::write(&path, r#"[{"name":"a"}]"#).expect("a temp file");
+        let value = json_value(&format!("@{}", path.display()));
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(value, Ok(serde_json::json!([{"name": "a"}])));
+        let missing = json_value("@/nonexistent/livegen-body.json").expect_err("no file");
+        assert!(
+            missing.contains("/nonexistent/livegen-body.json"),
+            "{missing}"
+        );
+        assert!(
+            json_value("{")
+                .expect_err("bad JSON")
+                .contains("not valid JSON")
+        );
     }
 }

@@ -16,9 +16,9 @@ use super::response::{self, Parsed, RawSuccess, Unreadable};
 use super::transport;
 use super::{Client, RetryableCode};
 use crate::endpoint;
-use crate::error::{SdkError, ServiceError};
+use crate::error::{CommonErrorKind, SdkError, ServiceError};
 use crate::operation::Operation;
-use crate::retry::{self, FailureKind};
+use crate::retry::{self, Effect, FailureKind, Verdict};
 
 /// What the non-generic core returns: [`CallOutcome`](super::CallOutcome) before typing.
 #[derive(Debug)]
@@ -63,7 +63,7 @@ async fn retry_loop(
         Ok(http) => http,
         Err(message) => return not_sent(message.clone(), 0),
     };
-    let setup = match Setup::new(client, op, input) {
+    let setup = match Setup::new(client, op, input).await {
         Ok(setup) => setup,
         Err(e) => return not_sent(e.to_string(), 0),
     };
@@ -78,6 +78,7 @@ async fn retry_loop(
     let config = &client.inner.config;
     let timeout = config.attempt_timeout();
     let max_attempts = config.retry().max_attempts.max(1);
+    let effect = Effect::of(op);
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -92,10 +93,18 @@ async fn retry_loop(
             Attempted::Failed(failure) => failure,
         };
         let kind = failure.kind(retryable);
-        if attempt >= max_attempts || !retry::is_retryable(kind) {
-            tracing::debug!(?kind, attempt, "giving up");
+        let verdict = retry::decide(kind, effect, config.retry().resend_writes);
+        if verdict != Verdict::Resend || attempt >= max_attempts {
+            tracing::debug!(?kind, ?verdict, attempt, "giving up");
+            let error = failure.into_sdk_error(attempt, timeout);
             return RawOutcome {
-                result: Err(failure.into_sdk_error(attempt, timeout)),
+                result: Err(match verdict {
+                    Verdict::MayHaveBeenApplied => SdkError::MayHaveBeenApplied {
+                        attempts: attempt,
+                        failure: Box::new(error),
+                    },
+                    Verdict::Resend | Verdict::Report => error,
+                }),
                 attempts: attempt,
             };
         }
@@ -145,13 +154,17 @@ async fn try_attempt(
     let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
         Err(_elapsed) => return Attempted::Failed(Failure::Timeout),
         Ok(Err(e)) => {
-            return Attempted::Failed(Failure::Transport(match &setup.resolution {
+            let message = match &setup.resolution {
                 // A host nobody chose on purpose: say where it came from.
                 how @ endpoint::Resolution::Pattern { .. } => {
                     format!("{} ({how})", transport::describe(&e))
                 }
                 _ => transport::describe(&e),
-            }));
+            };
+            return Attempted::Failed(Failure::Transport {
+                message,
+                connected: !e.is_connect(),
+            });
         }
         Ok(Ok(answer)) => answer,
     };
@@ -181,7 +194,11 @@ async fn try_attempt(
 
 /// How one attempt failed.
 enum Failure {
-    Transport(String),
+    Transport {
+        message: String,
+        /// False when the connection was never established, so nothing was sent.
+        connected: bool,
+    },
     Timeout,
     Unreadable {
         unreadable: Unreadable,
@@ -196,7 +213,10 @@ enum Failure {
 impl Failure {
     fn kind(&self, retryable: RetryableCode) -> FailureKind {
         match self {
-            Failure::Transport(_) => FailureKind::Transport,
+            Failure::Transport {
+                connected: false, ..
+            } => FailureKind::Connect,
+            Failure::Transport { .. } => FailureKind::Transport,
             Failure::Timeout => FailureKind::Timeout,
             Failure::Unreadable { unreadable, .. } => FailureKind::Unreadable {
                 status: unreadable.status,
@@ -204,6 +224,8 @@ impl Failure {
             Failure::Service { error, .. } => FailureKind::Service {
                 status: error.status,
                 retryable: retryable(error),
+                refused: CommonErrorKind::classify(error.status, &error.code)
+                    .is_some_and(CommonErrorKind::is_retryable),
             },
         }
     }
@@ -213,13 +235,13 @@ impl Failure {
             Failure::Unreadable { retry_after, .. } | Failure::Service { retry_after, .. } => {
                 *retry_after
             }
-            Failure::Transport(_) | Failure::Timeout => None,
+            Failure::Transport { .. } | Failure::Timeout => None,
         }
     }
 
     fn into_sdk_error(self, attempts: u32, timeout: Duration) -> SdkError<ServiceError> {
         match self {
-            Failure::Transport(message) => SdkError::Transport { attempts, message },
+            Failure::Transport { message, .. } => SdkError::Transport { attempts, message },
             Failure::Timeout => SdkError::Timeout { attempts, timeout },
             Failure::Unreadable { unreadable, .. } => SdkError::Response {
                 status: unreadable.status,

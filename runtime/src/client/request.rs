@@ -31,7 +31,7 @@ pub(super) struct Setup {
 impl Setup {
     /// Checks and encodes `input` (keyed by wire names), resolves credentials and the
     /// endpoint.
-    pub(super) fn new(
+    pub(super) async fn new(
         client: &Client,
         op: &'static Operation,
         input: &serde_json::Value,
@@ -46,6 +46,7 @@ impl Setup {
         let credentials = config
             .credentials_provider()
             .provide()
+            .await
             .map_err(PrepareError::Credentials)?;
         let (endpoint, resolution) =
             endpoint::resolve_explained(op.service, config.region_id(), config.endpoint());

@@ -21,9 +21,16 @@ pub(super) async fn send(
     };
     let content_type = header("content-type");
     let request_id_header = header("x-acs-request-id");
-    let retry_after = header("retry-after")
+    // As `alibabacloud-tea-openapi` reads it: milliseconds, only a positive count counts.
+    let acs_retry_after = header("x-acs-retry-after")
         .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis);
+    let retry_after = acs_retry_after.or_else(|| {
+        header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
+    });
 
     let declared_too_large = response
         .content_length()

@@ -1,7 +1,7 @@
 //! Credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
 //! `ALIBABA_CLOUD_SECURITY_TOKEN`.
 
-use super::{Credentials, CredentialsError, ProvideCredentials};
+use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 use crate::env::EnvLookup;
 
 /// The variable holding the AccessKey id.
@@ -33,7 +33,14 @@ impl EnvironmentCredentials {
 }
 
 impl ProvideCredentials for EnvironmentCredentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(self.read()))
+    }
+}
+
+impl EnvironmentCredentials {
+    /// The credentials the variables hold now.
+    fn read(&self) -> Result<Credentials, CredentialsError> {
         let provider = "environment variables".to_owned();
         let id = self.env.get(ENV_ACCESS_KEY_ID);
         let secret = self.env.get(ENV_ACCESS_KEY_SECRET);

@@ -6,8 +6,7 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {
-    /// The source holds no credentials at all (variables unset, file absent); a chain
-    /// moves on to its next source.
+    /// The source holds no credentials at all (variables unset, file absent).
     #[error("no credentials from {provider}: {reason}")]
     NotConfigured {
         /// Which source, e.g. `environment variables`.
@@ -15,8 +14,7 @@ pub enum CredentialsError {
         /// What was looked for and not found.
         reason: String,
     },
-    /// The source is there but unusable (half set, malformed, missing fields); a chain
-    /// stops, since quietly using another source's keys would be worse.
+    /// The source is there but unusable (half set, malformed, missing fields).
     #[error("unusable credentials from {provider}: {reason}")]
     Invalid {
         /// Which source.
@@ -24,17 +22,27 @@ pub enum CredentialsError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The source is configured but fetching from it failed (timeout, refused
+    /// connection, an error answer, an unreadable or already expired document).
+    #[error("could not fetch credentials from {provider}: {reason}")]
+    Unavailable {
+        /// Which source, e.g. `ECS instance metadata (role `app`)`.
+        provider: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// The profile's `mode` is not one this runtime implements.
     #[error(
         "unusable credentials from {provider}: profile `{profile}` uses mode `{mode}`, which \
-         is not supported (supported modes: AK, StsToken)"
+         is not supported (supported modes: {})",
+        super::profile::SUPPORTED_MODES
     )]
     UnsupportedMode {
         /// Which source.
         provider: String,
         /// The profile's name.
         profile: String,
-        /// The profile's mode, e.g. `RamRoleArn`.
+        /// The profile's mode, e.g. `CloudSSO`.
         mode: String,
     },
     /// Every source of a chain failed; each entry says why.
@@ -51,19 +59,15 @@ impl CredentialsError {
             _ => false,
         }
     }
-}
 
-fn describe_attempts(errors: &[CredentialsError]) -> String {
-    let parts: Vec<String> = errors.iter().map(|e| format!("[{}]", e.detail())).collect();
-    parts.join(", then ")
-}
-
-impl CredentialsError {
     /// The message without its leading "no/unusable credentials from", for a chain's list.
     fn detail(&self) -> String {
         match self {
             CredentialsError::NotConfigured { provider, reason }
-            | CredentialsError::Invalid { provider, reason } => format!("{provider}: {reason}"),
+            | CredentialsError::Invalid { provider, reason }
+            | CredentialsError::Unavailable { provider, reason } => {
+                format!("{provider}: {reason}")
+            }
             CredentialsError::UnsupportedMode {
                 provider,
                 profile,
@@ -72,4 +76,31 @@ impl CredentialsError {
             CredentialsError::Chain(errors) => describe_attempts(errors),
         }
     }
+
+    /// The same error with its source named `provider` (a profile naming the provider it
+    /// built, for instance).
+    pub(crate) fn within(self, outer: &str) -> Self {
+        match self {
+            CredentialsError::NotConfigured { provider, reason } => {
+                CredentialsError::NotConfigured {
+                    provider: format!("{outer} via {provider}"),
+                    reason,
+                }
+            }
+            CredentialsError::Invalid { provider, reason } => CredentialsError::Invalid {
+                provider: format!("{outer} via {provider}"),
+                reason,
+            },
+            CredentialsError::Unavailable { provider, reason } => CredentialsError::Unavailable {
+                provider: format!("{outer} via {provider}"),
+                reason,
+            },
+            other => other,
+        }
+    }
+}
+
+fn describe_attempts(errors: &[CredentialsError]) -> String {
+    let parts: Vec<String> = errors.iter().map(|e| format!("[{}]", e.detail())).collect();
+    parts.join(", then ")
 }

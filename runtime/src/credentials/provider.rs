@@ -1,11 +1,14 @@
-//! Credentials, the trait every source implements, and keys given in code.
+//! Credentials, the async trait every source implements, and keys given in code.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use super::CredentialsError;
 
-/// An AccessKey pair, optionally with an STS security token.
+/// An AccessKey pair, optionally with an STS security token and an expiry.
 ///
 /// There is deliberately no `Display`, and `Debug` redacts the secret and the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -13,10 +16,15 @@ pub struct Credentials {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
+    expiry: Option<SystemTime>,
+    anonymous: bool,
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.anonymous {
+            return f.write_str("Credentials(anonymous)");
+        }
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("access_key_secret", &"** redacted **")
@@ -24,6 +32,7 @@ impl fmt::Debug for Credentials {
                 "security_token",
                 &self.security_token.as_ref().map(|_| "** redacted **"),
             )
+            .field("expiry", &self.expiry.map(crate::signing::format_timestamp))
             .finish()
     }
 }
@@ -35,12 +44,29 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: access_key_secret.into(),
             security_token: None,
+            expiry: None,
+            anonymous: false,
+        }
+    }
+
+    /// No credentials at all: requests go out unsigned. Only for the few actions the
+    /// service answers anonymously, such as STS `AssumeRoleWithOIDC`.
+    pub fn anonymous() -> Self {
+        Self {
+            anonymous: true,
+            ..Self::new("", "")
         }
     }
 
     /// Adds an STS security token.
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
         self.security_token = Some(token.into());
+        self
+    }
+
+    /// Sets the moment these credentials stop working (temporary credentials).
+    pub fn with_expiry(mut self, expiry: SystemTime) -> Self {
+        self.expiry = Some(expiry);
         self
     }
 
@@ -58,36 +84,59 @@ impl Credentials {
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
     }
+
+    /// When these credentials expire; `None` for long-term keys.
+    pub fn expiry(&self) -> Option<SystemTime> {
+        self.expiry
+    }
+
+    /// Whether requests signed with these go out unsigned ([`Credentials::anonymous`]).
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous
+    }
+
+    /// Whether these have expired at `now`.
+    pub fn is_expired_at(&self, now: SystemTime) -> bool {
+        self.expiry.is_some_and(|expiry| expiry <= now)
+    }
 }
+
+/// What [`ProvideCredentials::provide`] returns: a boxed future, so the trait stays
+/// usable as `dyn ProvideCredentials`.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
 
 /// A source of credentials.
 ///
-/// Called before each request is signed, so implementations that fetch or refresh keys
-/// should cache.
+/// Called before each request is signed. Sources that fetch keys over the network
+/// (STS, the metadata service, a credentials URI) are wrapped in a
+/// [`CredentialsCache`](super::CredentialsCache), so most calls are answered from memory.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// The credentials to sign with now.
     ///
     /// # Errors
     ///
     /// When the source has no usable credentials; the error says why.
-    fn provide(&self) -> Result<Credentials, CredentialsError>;
+    fn provide(&self) -> ProvideFuture<'_>;
 }
 
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
     }
 }
 
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn provide(&self) -> ProvideFuture<'_> {
         (**self).provide()
     }
 }
 
 impl ProvideCredentials for Credentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
-        StaticCredentials::new(self.clone()).provide()
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(
+            StaticCredentials::new(self.clone()).check(),
+        ))
     }
 }
 
@@ -102,14 +151,15 @@ impl StaticCredentials {
     pub fn new(credentials: Credentials) -> Self {
         Self { credentials }
     }
-}
 
-impl ProvideCredentials for StaticCredentials {
-    fn provide(&self) -> Result<Credentials, CredentialsError> {
+    fn check(&self) -> Result<Credentials, CredentialsError> {
         let invalid = |reason: &str| CredentialsError::Invalid {
             provider: "static credentials".to_owned(),
             reason: reason.to_owned(),
         };
+        if self.credentials.anonymous {
+            return Ok(self.credentials.clone());
+        }
         if self.credentials.access_key_id.is_empty() {
             return Err(invalid("the AccessKey id is empty"));
         }
@@ -117,5 +167,11 @@ impl ProvideCredentials for StaticCredentials {
             return Err(invalid("the AccessKey secret is empty"));
         }
         Ok(self.credentials.clone())
+    }
+}
+
+impl ProvideCredentials for StaticCredentials {
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(self.check()))
     }
 }

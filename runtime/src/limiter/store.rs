@@ -15,10 +15,8 @@ pub const RATE_LIMIT_URL_ENV: &str = "LIVEGEN_RATE_LIMIT_URL";
 ///
 /// At 10 requests per second the client then sends at most 10 requests in any 1.03 s
 /// (9.7/s), so a request that reaches the service up to 30 ms later than its neighbours
-/// still finds no window of 1 s holding 11. Measured on loopback on a loaded 2-core
-/// machine (BENCHMARKS.md §5), arrivals ate up to 16 ms of a 20 ms margin and one burst
-/// of 100 had a request refused; with 30 ms no row was refused and at most 24 ms were
-/// eaten, while the sustained rate stays above 9.5/s (which rules out much more).
+/// still finds no window of 1 s holding 11. BENCHMARKS.md §5 has the measurements
+/// behind the figure.
 pub const DEFAULT_LIMITER_MARGIN: Duration = Duration::from_millis(30);
 
 /// How long a shared limiter's store may take to connect or answer before the client

@@ -164,6 +164,7 @@ mod tests {
             ram: crate::operation::RamAuthorization::UNDOCUMENTED,
             params: PARAMS,
             errors: &[],
+            pagination: None,
             deprecated: false,
         }
     }

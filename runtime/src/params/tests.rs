@@ -1,3 +1,6 @@
+//! Tests of parameter flattening and checking: styles, bounds, required values, reserved
+//! names and the SDK's text forms.
+
 use serde_json::json;
 
 use super::*;
@@ -27,6 +30,7 @@ fn op(methods: &'static [HttpMethod], params: &'static [ParamInfo]) -> Operation
         ram: RamAuthorization::UNDOCUMENTED,
         params,
         errors: &[],
+        pagination: None,
         deprecated: false,
     }
 }

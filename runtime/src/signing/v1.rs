@@ -55,13 +55,25 @@ pub fn query_params(input: &SigningInput<'_>, params: &SigningParams<'_>) -> Vec
         ("SignatureNonce", params.nonce.to_owned()),
         ("AccessKeyId", params.credentials.access_key_id().to_owned()),
     ];
+    let anonymous = params.credentials.is_anonymous();
     query.extend(
         system
             .into_iter()
+            // An anonymous request (STS `AssumeRoleWithOIDC`) names no key and no signature.
+            .filter(|(name, _)| !(anonymous && UNSIGNED_OMITS.contains(name)))
             .map(|(name, value)| (name.to_owned(), value)),
     );
     query
 }
+
+/// What an anonymous request leaves out, as the official SDKs send one.
+const UNSIGNED_OMITS: &[&str] = &[
+    "SignatureMethod",
+    "SignatureType",
+    "SignatureVersion",
+    "SignatureNonce",
+    "AccessKeyId",
+];
 
 /// The form-body parameters to send and sign, in the given order (the SDK's
 /// `urlencode(body_params)` keeps insertion order); reserved names are dropped as in
@@ -154,9 +166,20 @@ pub fn sign(
         &["x-acs-action", "x-acs-version", "content-type"],
     ));
     headers.sort();
+    let path_and_query = if params.credentials.is_anonymous() {
+        let path = if input.path.is_empty() {
+            "/"
+        } else {
+            input.path
+        };
+        let pairs = query.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        format!("{path}?{}", encode_pairs(pairs))
+    } else {
+        path_and_query(input.path, &query, &signature)
+    };
     SignedRequest {
         method: input.method,
-        path_and_query: path_and_query(input.path, &query, &signature),
+        path_and_query,
         headers,
         body: super::form_body(&body),
     }

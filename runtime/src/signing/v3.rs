@@ -223,14 +223,17 @@ pub fn sign(
         params.credentials.access_key_secret(),
         &string_to_sign(&canonical),
     );
-    headers.push((
-        "authorization".to_owned(),
-        authorization(
-            params.credentials.access_key_id(),
-            &signed_headers,
-            &signature,
-        ),
-    ));
+    // An anonymous request (STS `AssumeRoleWithOIDC`) carries no `Authorization`.
+    if !params.credentials.is_anonymous() {
+        headers.push((
+            "authorization".to_owned(),
+            authorization(
+                params.credentials.access_key_id(),
+                &signed_headers,
+                &signature,
+            ),
+        ));
+    }
     headers.sort();
     SignedRequest {
         method: input.method,

@@ -15,7 +15,9 @@ use std::time::Duration;
 use livegen_runtime::config::{ConfigBuilder, RateLimit, RetryConfig};
 use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
-use livegen_runtime::{Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, Shape};
+use livegen_runtime::{
+    Config, Credentials, HttpMethod, ListShape, Operation, ParamInfo, RamAuthorization, Shape,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -317,6 +319,16 @@ pub static STOP_POST: Operation = Operation {
     ..STOP
 };
 
+/// The stop action's table with the RAM access level `get`: what a read looks like to the
+/// retry policy (the mock answers whatever it is told, whatever the action).
+pub static STOP_AS_READ: Operation = Operation {
+    ram: RamAuthorization {
+        access_level: Some("get"),
+        ..STOP.ram
+    },
+    ..STOP
+};
+
 /// A POST action with form-body parameters (shaped like `SendMessageToGroup`).
 pub static SEND: Operation = Operation {
     action: "SendMessageToGroup",
@@ -374,5 +386,6 @@ pub fn fast_retries(max_attempts: u32) -> RetryConfig {
         max_attempts,
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(5),
+        resend_writes: false,
     }
 }

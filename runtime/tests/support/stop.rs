@@ -50,6 +50,7 @@ pub static STOP: Operation = Operation {
         ParamInfo::query("TaskId", Shape::STRING).required(),
     ],
     errors: StopError::ERRORS,
+    pagination: None,
     deprecated: false,
 };
 

@@ -37,7 +37,8 @@ struct Args {
     #[arg(long = "slow-ms", value_name = "MS", default_value_t = 15_000)]
     slow_ms: u64,
     /// How QPS limits are counted: `sliding` (no closed interval of the limit's length
-    /// holds more than the limit), `fixed` or `fixed:<phase ms>` (windows from startup).
+    /// holds more than the limit), `fixed` or `fixed:<phase ms>` (windows from startup),
+    /// or `unlimited` (no throttling).
     #[arg(long, value_name = "MODE", default_value = "sliding")]
     window: ThrottleWindow,
     /// Do not log one line per request to stderr.
@@ -90,6 +91,7 @@ fn main() -> ExitCode {
         faults,
         log: !args.quiet,
         window: args.window,
+        listings: Vec::new(),
     };
     let fake = match Fake::start(config) {
         Ok(fake) => fake,

@@ -12,6 +12,7 @@ use livegen_runtime::signing::encode::decode_query;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
 
 use super::catalog::{catalog, fill};
+use super::pages::{DEFAULT_ITEMS, Listing, page};
 use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared, TaskState};
 
 /// A received HTTP request, body read in full.
@@ -148,7 +149,7 @@ pub(crate) fn fault_reply(fault: Fault) -> Reply {
         ),
         // `reset` and `slow` never produce a body of their own; an empty one is the
         // harmless answer should one get here.
-        Fault::Empty | Fault::Reset | Fault::Slow(_) => raw(JSON, ""),
+        Fault::Empty | Fault::Reset | Fault::Drop | Fault::Slow(_) => raw(JSON, ""),
     }
 }
 
@@ -357,11 +358,29 @@ fn answer(
 
     match action {
         "StopLivePullToPush" => stop(shared, action, params),
+        _ if op.pagination.is_some() => paged(shared, op, params),
         _ => Reply::json(
             200,
             &serde_json::json!({ "RequestId": new_request_id() }),
             None,
         ),
+    }
+}
+
+fn paged(
+    shared: &Shared,
+    op: &'static livegen_runtime::Operation,
+    params: &[(String, String)],
+) -> Reply {
+    let mut inner = shared.lock();
+    let listing = inner
+        .listings
+        .entry(op.action.to_owned())
+        .or_insert_with(|| Listing::new(DEFAULT_ITEMS));
+    let request_id = new_request_id();
+    match page(op, params, listing, request_id) {
+        Ok(answer) => Reply::json(200, &answer, None),
+        Err(detail) => error_reply(400, "InvalidParameter", &detail),
     }
 }
 

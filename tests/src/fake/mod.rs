@@ -19,6 +19,7 @@
 mod admin;
 mod api;
 pub mod catalog;
+pub mod pages;
 mod server;
 mod state;
 
@@ -34,6 +35,7 @@ pub use state::{
     DEFAULT_SLOW_DELAY, Fault, REPLAY_WINDOW, RequestRecord, TaskState, ThrottleWindow,
 };
 
+use pages::Listing;
 use state::{Inner, Shared};
 
 /// The AccessKey id the fake accepts by default. Obviously not a real one.
@@ -56,6 +58,8 @@ pub struct FakeConfig {
     pub log: bool,
     /// How requests are counted against QPS limits.
     pub window: ThrottleWindow,
+    /// Listings of paginated actions other than the default, by action.
+    pub listings: Vec<(String, Listing)>,
 }
 
 impl Default for FakeConfig {
@@ -69,6 +73,7 @@ impl Default for FakeConfig {
             faults: Vec::new(),
             log: true,
             window: ThrottleWindow::default(),
+            listings: Vec::new(),
         }
     }
 }
@@ -89,6 +94,13 @@ impl FakeConfig {
     /// Counts requests against QPS limits this way.
     pub fn window(mut self, window: ThrottleWindow) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Makes the paginated `action` list `listing` (instead of
+    /// [`pages::DEFAULT_ITEMS`] well-behaved items).
+    pub fn listing(mut self, action: impl Into<String>, listing: Listing) -> Self {
+        self.listings.push((action.into(), listing));
         self
     }
 
@@ -129,6 +141,7 @@ impl Fake {
         for (fault, count) in config.faults {
             inner.add_fault(fault, count);
         }
+        inner.listings.extend(config.listings);
         let keys: HashMap<String, String> = config.keys.into_iter().collect();
         let shared = Arc::new(Shared::new(keys, config.log, inner));
 
@@ -197,6 +210,11 @@ impl Fake {
         inner.window = window;
         inner.windows.clear();
         inner.fixed.clear();
+    }
+
+    /// Makes the paginated `action` list `listing` from now on.
+    pub fn set_listing(&self, action: impl Into<String>, listing: Listing) {
+        self.shared.lock().listings.insert(action.into(), listing);
     }
 
     /// Every API request seen so far, oldest first (admin calls are not included).

@@ -127,6 +127,14 @@ async fn handle(
             reset.store(true, Ordering::SeqCst);
             return Err(ResetConnection);
         }
+        Some(Fault::Drop) => {
+            let (_, mut record) = api::process(&shared, &incoming);
+            record.fault = Some(Fault::Drop.name());
+            record.received_us = received_us;
+            finish(&shared, record);
+            reset.store(true, Ordering::SeqCst);
+            return Err(ResetConnection);
+        }
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
             let (reply, mut record) = api::process(&shared, &incoming);

@@ -39,6 +39,9 @@ pub enum Fault {
     Throttle,
     /// The connection is reset (RST) after the request is read; no answer at all.
     Reset,
+    /// The request is processed (a stop is applied), then the connection is reset: the
+    /// answer is lost after the action took effect.
+    Drop,
     /// The answer is held back this long, then the request is processed normally.
     Slow(Duration),
     /// HTTP 200 with a JSON body cut off in the middle.
@@ -56,6 +59,7 @@ impl Fault {
         "http503",
         "throttle",
         "reset",
+        "drop",
         "slow",
         "invalid-json",
         "html",
@@ -69,6 +73,7 @@ impl Fault {
             Fault::Http503 => "http503",
             Fault::Throttle => "throttle",
             Fault::Reset => "reset",
+            Fault::Drop => "drop",
             Fault::Slow(_) => "slow",
             Fault::InvalidJson => "invalid-json",
             Fault::Html => "html",
@@ -87,6 +92,7 @@ impl FromStr for Fault {
             "http503" | "503" => Fault::Http503,
             "throttle" => Fault::Throttle,
             "reset" => Fault::Reset,
+            "drop" => Fault::Drop,
             "slow" => Fault::Slow(DEFAULT_SLOW_DELAY),
             "invalid-json" => Fault::InvalidJson,
             "html" => Fault::Html,
@@ -120,15 +126,19 @@ pub enum ThrottleWindow {
         /// Where the windows start, after the fake's start.
         phase: Duration,
     },
+    /// No limit at all: for tests of something else under high call rates (a
+    /// credentials refresh in the middle of a 1,000-call burst).
+    Unlimited,
 }
 
 impl FromStr for ThrottleWindow {
     type Err = String;
 
-    /// `sliding`, `fixed` or `fixed:<phase in ms>`.
+    /// `sliding`, `fixed`, `fixed:<phase in ms>` or `unlimited`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.split_once(':') {
             None if text == "sliding" => Ok(ThrottleWindow::Sliding),
+            None if text == "unlimited" => Ok(ThrottleWindow::Unlimited),
             None if text == "fixed" => Ok(ThrottleWindow::Fixed {
                 phase: Duration::ZERO,
             }),
@@ -139,7 +149,7 @@ impl FromStr for ThrottleWindow {
                 })
                 .map_err(|_| format!("`{ms}` is not a phase in milliseconds")),
             _ => Err(format!(
-                "unknown window `{text}`; expected sliding, fixed or fixed:<phase ms>"
+                "unknown window `{text}`; expected sliding, fixed, fixed:<phase ms> or unlimited"
             )),
         }
     }
@@ -190,6 +200,8 @@ pub(crate) struct Inner {
     /// every remembered nonce on each request.
     pub(crate) nonce_order: VecDeque<(Instant, (String, String))>,
     pub(crate) requests: Vec<RequestRecord>,
+    /// Paginated actions' listings that differ from the default.
+    pub(crate) listings: HashMap<String, super::pages::Listing>,
 }
 
 /// Configuration and state shared by every connection.
@@ -242,18 +254,36 @@ impl Inner {
         now: Instant,
     ) -> bool {
         match self.window {
+            ThrottleWindow::Unlimited => true,
             ThrottleWindow::Sliding => {
+                // Requests are judged in the order the fake gets to them, which under load
+                // is not always the order they arrived in, so the admitted arrivals are kept
+                // sorted and `now` is checked against every window that could hold it: any
+                // `limit + 1` consecutive arrivals including it must span more than `per`.
                 let times = self.windows.entry(key.to_owned()).or_default();
                 while times
                     .front()
-                    .is_some_and(|&t| now.saturating_duration_since(t) > per)
+                    .is_some_and(|&t| now.saturating_duration_since(t) > per * 2)
                 {
                     times.pop_front();
                 }
-                if times.len() >= limit as usize {
-                    return false;
+                let pos = times.partition_point(|&t| t <= now);
+                let n = limit as usize;
+                let at = |i: usize| match i.cmp(&pos) {
+                    std::cmp::Ordering::Less => times[i],
+                    std::cmp::Ordering::Equal => now,
+                    std::cmp::Ordering::Greater => times[i - 1],
+                };
+                for start in pos.saturating_sub(n)..=pos {
+                    let end = start + n;
+                    if end > times.len() {
+                        break;
+                    }
+                    if at(end).saturating_duration_since(at(start)) <= per {
+                        return false;
+                    }
                 }
-                times.push_back(now);
+                times.insert(pos, now);
                 true
             }
             ThrottleWindow::Fixed { phase } => {

@@ -1,5 +1,5 @@
 //! Calls against the local fake (`live-fake`, on loopback): throughput of our client vs the
-//! official Python SDK with the limiter off, and the limiter's accuracy in a burst.
+//! official Python SDK with the limiter off (the limiter's own figures: `limiter.rs`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -21,14 +21,14 @@ const PYTHON_KEYS: usize = 500;
 const KEY_PREFIX: &str = "bench";
 
 /// A `live-fake` process; killed when dropped.
-struct Fake {
+pub(super) struct Fake {
     child: Child,
     /// `127.0.0.1:PORT`.
     authority: String,
 }
 
 impl Fake {
-    fn start(bin: &Path, keys: usize, cpus: Option<&str>) -> Result<Fake> {
+    pub(super) fn start(bin: &Path, keys: usize, cpus: Option<&str>) -> Result<Fake> {
         // Checked here: through `taskset`, a missing binary would only show as a fake
         // that printed nothing.
         ensure!(
@@ -71,12 +71,12 @@ impl Fake {
         Ok(Fake { child, authority })
     }
 
-    fn url(&self) -> String {
+    pub(super) fn url(&self) -> String {
         format!("http://{}", self.authority)
     }
 
     /// Registers running tasks through the admin API, in batches under its 1 MiB body cap.
-    fn add_tasks(&self, ids: &[String]) -> Result<()> {
+    pub(super) fn add_tasks(&self, ids: &[String]) -> Result<()> {
         for batch in ids.chunks(20_000) {
             let body = serde_json::json!({ "ids": batch }).to_string();
             let answer = self.admin_post("/__admin/tasks", &body)?;
@@ -165,12 +165,12 @@ fn placements() -> Vec<Placement> {
     ]
 }
 
-fn fake_binary(ctx: &Ctx) -> Result<PathBuf> {
+pub(super) fn fake_binary(ctx: &Ctx) -> Result<PathBuf> {
     cargo_build(ctx, "livegen-tests", "live-fake")
 }
 
 /// Runs a benchmark client and returns the JSON line it printed.
-fn json_line(cmd: &mut Command, what: &str) -> Result<Value> {
+pub(super) fn json_line(cmd: &mut Command, what: &str) -> Result<Value> {
     let output = run_quiet(cmd, what)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout
@@ -181,7 +181,7 @@ fn json_line(cmd: &mut Command, what: &str) -> Result<Value> {
     serde_json::from_str(line).with_context(|| format!("{what} printed {line:?}"))
 }
 
-fn tasks(prefix: &str, n: usize) -> Vec<String> {
+pub(super) fn tasks(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}{i}")).collect()
 }
 
@@ -437,169 +437,4 @@ pub fn throughput(ctx: &Ctx, report: &mut Report) -> Result<()> {
          client CPU/call is the client-side comparison.",
     );
     Ok(())
-}
-
-/// A throwaway `redis-server` on a free loopback port, without persistence; killed when
-/// dropped.
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    /// Starts one, or `None` when `redis-server` is not on `PATH`.
-    fn start() -> Result<Option<Redis>> {
-        let found = Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !found {
-            return Ok(None);
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--logfile", ""])
-            .args(["--loglevel", "warning"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("cannot start redis-server")?;
-        let redis = Redis { child, port };
-        for _ in 0..250 {
-            if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-                let mut pong = [0u8; 7];
-                if stream.write_all(b"PING\r\n").is_ok()
-                    && stream.read_exact(&mut pong).is_ok()
-                    && &pong == b"+PONG\r\n"
-                {
-                    return Ok(Some(redis));
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        bail!("redis-server on port {port} did not answer PING within 5 s")
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The extra latency per call of the shared limiter: one acquisition on this process's
-/// schedule vs on Redis over loopback.
-fn acquire_latency(ctx: &Ctx, report: &mut Report) -> Result<()> {
-    let binaries = client::bench_binaries(ctx)?;
-    let bin = client::binary(&binaries, "limiter_acquire")?;
-    let n = if ctx.smoke { 200 } else { 5000 };
-    let redis = Redis::start()?;
-    let mut cmd = Command::new(&bin);
-    cmd.args(["--acquisitions", &n.to_string()]);
-    if let Some(redis) = &redis {
-        cmd.args(["--redis", &redis.url()]);
-    }
-    println!("bench: {n} limiter acquisitions, process schedule vs Redis on loopback");
-    let result = json_line(&mut cmd, "the limiter_acquire bench")?;
-    drop(redis);
-    println!("bench:   {result}");
-    let row = |name: &str, r: &Value| {
-        let us = |field: &str| r[field].as_f64().unwrap_or(f64::NAN);
-        vec![
-            name.to_owned(),
-            format!("{:.2} µs", us("p50_us")),
-            format!("{:.2} µs", us("p99_us")),
-            format!("{:.2} µs", us("mean_us")),
-        ]
-    };
-    let mut rows = vec![row("this process's schedule (default)", &result["local"])];
-    let local_p50 = result["local"]["p50_us"].as_f64().unwrap_or(f64::NAN);
-    smoke_check(ctx, local_p50.is_finite(), "no local acquisition timing")?;
-    report.line(format!(
-        "One `RateLimiter::acquire` after another ({n}, after 100 warm-up ones) with the limit \
-         overridden to 10⁹/s and no margin, so none waits for its slot: the time is the \
-         bookkeeping alone — a mutex and a map for the process schedule, one `EVAL` round \
-         trip to a `redis-server` on loopback for the shared one. Release build, \
-         current-thread tokio. Binary: `runtime/benches/limiter_acquire.rs`."
-    ));
-    report.line("");
-    if result["redis"].is_null() {
-        report.table(&["store", "p50", "p99", "mean"], &rows);
-        report.note("redis-server is not installed: the Redis row is skipped (apt-get install redis-server).");
-        return Ok(());
-    }
-    rows.push(row("Redis on loopback", &result["redis"]));
-    report.table(&["store", "p50", "p99", "mean"], &rows);
-    let redis_p50 = result["redis"]["p50_us"].as_f64().unwrap_or(f64::NAN);
-    let redis_p99 = result["redis"]["p99_us"].as_f64().unwrap_or(f64::NAN);
-    smoke_check(ctx, redis_p50.is_finite(), "no Redis acquisition timing")?;
-    report.note(format!(
-        "Extra latency per call with the fleet limiter: {:.1} µs at the median, {:.1} µs at \
-         p99 (Redis on loopback; add the network round trip to a remote Redis).",
-        redis_p50 - local_p50,
-        redis_p99 - result["local"]["p99_us"].as_f64().unwrap_or(f64::NAN)
-    ));
-    Ok(())
-}
-
-pub fn limiter(ctx: &Ctx, report: &mut Report) -> Result<()> {
-    report.heading("4. Limiter accuracy");
-    let fake_bin = fake_binary(ctx)?;
-    let calls_bin = client::binary(&client::bench_binaries(ctx)?, "calls")?;
-    let n = if ctx.smoke { 12 } else { 100 };
-    let fake = Fake::start(&fake_bin, 0, None)?;
-    fake.add_tasks(&tasks("burst-", n))?;
-    println!("bench: burst of {n} calls, limiter on, one AccessKey (the fake allows 10/s)");
-    let result = json_line(
-        Command::new(&calls_bin)
-            .args(["--endpoint", &fake.url(), "--mode", "burst"])
-            .args(["--calls", &n.to_string(), "--task-prefix", "burst-"]),
-        "the Rust calls bench (burst)",
-    )?;
-    drop(fake);
-    println!("bench:   {result}");
-    let ok = result["ok"].as_u64().unwrap_or(0);
-    let throttled = result["throttled"].as_u64().unwrap_or(0);
-    let seconds = result["seconds"].as_f64().unwrap_or(f64::NAN);
-    let rate = result["calls_per_second"].as_f64().unwrap_or(f64::NAN);
-    smoke_check(
-        ctx,
-        ok > 0 && rate > 0.0,
-        "the burst made no successful call",
-    )?;
-    report.line(format!(
-        "{n} calls started at once on one AccessKey, limiter on (the spec's 10/s per account, \
-         burst 1), retries off so every throttled answer shows; the fake drops what exceeds \
-         10 calls per window. Achieved rate = calls / (first send → last answer)."
-    ));
-    report.line("");
-    report.table(
-        &[
-            "calls",
-            "ok",
-            "throttled (target 0)",
-            "elapsed",
-            "achieved rate (target ≥ 9.5/s)",
-        ],
-        &[vec![
-            n.to_string(),
-            ok.to_string(),
-            throttled.to_string(),
-            format!("{seconds:.2} s"),
-            format!("{rate:.2}/s"),
-        ]],
-    );
-    report.heading("4b. Fleet limiter: latency of one acquisition");
-    acquire_latency(ctx, report)
 }

@@ -166,7 +166,7 @@ fn secs(d: Duration) -> String {
 }
 
 pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
-    report.heading("6. Compile time next to the peers");
+    report.heading("7. Compile time next to the peers");
     if ctx.smoke {
         report.note(
             "skipped in the smoke run: it downloads the peers from crates.io and builds a few hundred dependencies (`cargo xtask bench --only peers`)",

@@ -66,98 +66,25 @@ const ERRORS: &[(&str, u16, &str)] = &[
     ("InternalError", 500, "%s."),
 ];
 
+/// The document around the operations, a template (see its `##` lines).
+const FRAME: &str = include_str!("synth/frame.yaml");
+
 /// Writes an OpenAPI 3.1 document with `ops` operations.
 pub fn spec(ops: usize) -> String {
-    let mut y = String::with_capacity(ops * 4096 + 4096);
-    let _ = write!(
-        y,
-        "\
-# A synthetic ApsaraVideo Live spec with {ops} operations, written by `cargo xtask bench`.
-openapi: 3.1.0
-info:
-  title: ApsaraVideo Live (synthetic, {ops} operations)
-  version: '2016-11-01'
-  description: Generated for benchmarking livegen; not a real API description.
-servers:
-  - url: https://live.aliyuncs.com
-x-acs-product:
-  code: live
-  version: '2016-11-01'
-  style: RPC
-x-acs-endpoints:
-  default: live.aliyuncs.com
-  pattern: live.{{regionId}}.aliyuncs.com
-  regional:
-    cn-beijing: live.aliyuncs.com
-    cn-shanghai: live.aliyuncs.com
-    ap-southeast-1: live.aliyuncs.com
-paths:
-"
-    );
+    let mut paths = String::with_capacity(ops * 4096);
     let mut schemas = String::new();
     for i in 0..ops {
-        operation(&mut y, &mut schemas, i);
+        operation(&mut paths, &mut schemas, i);
     }
-    y.push_str(
-        "\
-components:
-  schemas:
-    Region:
-      type: string
-      description: A region of the live center.
-      enum: [ap-southeast-1, ap-southeast-5, cn-beijing, cn-shanghai, cn-shenzhen, eu-central-1]
-      x-acs-enum-docs:
-        ap-southeast-1: Singapore.
-        cn-beijing: China (Beijing).
-        cn-shanghai: China (Shanghai).
-    StreamStatus:
-      type: string
-      description: The state of a stream or task.
-      enum: [online, offline, forbidden, stopped, running, abnormal]
-    Tag:
-      type: object
-      description: A resource tag.
-      required: [Key]
-      properties:
-        Key:
-          type: string
-          description: The tag key.
-        Value:
-          type: string
-          description: The tag value.
-    ErrorEnvelope:
-      type: object
-      description: The body Alibaba Cloud sends with every error.
-      properties:
-        RequestId:
-          type: string
-          description: The request ID.
-        HostId:
-          type: string
-          description: The endpoint host that answered.
-        Code:
-          type: string
-          description: The error code.
-        Message:
-          type: string
-          description: The error message.
-        Recommend:
-          type: string
-          description: A diagnosis link.
-",
-    );
-    y.push_str(&schemas);
-    y.push_str(
-        "  responses:
-    Error:
-      description: The service rejected the request; `Code` names the error.
-      content:
-        application/json:
-          schema:
-            $ref: '#/components/schemas/ErrorEnvelope'
-",
-    );
-    y
+    let frame: String = FRAME
+        .lines()
+        .filter(|l| !l.starts_with("##"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    frame
+        .replace("OPS", &ops.to_string())
+        .replace("PATHS\n", &paths)
+        .replace("SCHEMAS\n", &schemas)
 }
 
 fn operation(y: &mut String, schemas: &mut String, i: usize) {
