@@ -348,29 +348,6 @@ livegen_runtime::operation_error! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddLiveAppRecordConfigRecordFormatItem {
-    /// 周期录制时长。单位：秒。不填则默认为6小时。
-    ///
-    /// > - 如果在一个录制周期内，直播流发生了断流，但是在3分钟内，该直播流又正常推流，那么仍会在同一个录制文件中继续录制。
-    /// - 一条直播流必须断流超过3分钟，才会生成最后一个录制文件。如果您需要修改默认的3分钟断流时间，可以提交工单进行修改。关于如何提交工单，请参见\[联系我们\](~~464625~~)。
-    #[serde(rename = "CycleDuration")]
-    pub cycle_duration: Option<i32>,
-    /// 格式。目前支持M3U8、FLV、MP4。取值：
-    ///
-    /// >&lt;notice&gt;RecordFormat和TranscodeRecordFormat两者至少需要设置一个。如果选择m3u8或cmaf格式，必须同时设置请求参数RecordFormat.N.SliceOssObjectPrefix和RecordFormat.N.SliceDuration。
-    /// >&lt;/notice&gt;
-    ///
-    /// - m3u8。
-    /// - flv。
-    /// - mp4。
-    /// - cmaf。
-    #[serde(rename = "Format")]
-    pub format: Option<String>,
-    /// OSS存储的录制文件名。
-    ///
-    /// - 文件名小于256字节，支持变量匹配，包含 {AppName}、{StreamName}、{Sequence}、{StartTime}、{EndTime}、{EscapedStartTime}、{EscapedEndTime}。
-    /// - 参数值必须要有{StartTime}或{EscapedStartTime}和{EndTime}或{EscapedEndTime}。
-    #[serde(rename = "OssObjectPrefix")]
-    pub oss_object_prefix: Option<String>,
     /// 单个切片时长。单位：秒。
     ///
     /// >&lt;notice&gt;当RecordFormat.N.Format（格式）设为m3u8或cmaf时，本参数才有效。
@@ -388,17 +365,40 @@ pub struct AddLiveAppRecordConfigRecordFormatItem {
     /// - 参数值必须包含{UnixTimestamp}和{Sequence}变量。
     #[serde(rename = "SliceOssObjectPrefix")]
     pub slice_oss_object_prefix: Option<String>,
+    /// 周期录制时长。单位：秒。不填则默认为6小时。
+    ///
+    /// > - 如果在一个录制周期内，直播流发生了断流，但是在3分钟内，该直播流又正常推流，那么仍会在同一个录制文件中继续录制。
+    /// - 一条直播流必须断流超过3分钟，才会生成最后一个录制文件。如果您需要修改默认的3分钟断流时间，可以提交工单进行修改。关于如何提交工单，请参见\[联系我们\](~~464625~~)。
+    #[serde(rename = "CycleDuration")]
+    pub cycle_duration: Option<i32>,
+    /// OSS存储的录制文件名。
+    ///
+    /// - 文件名小于256字节，支持变量匹配，包含 {AppName}、{StreamName}、{Sequence}、{StartTime}、{EndTime}、{EscapedStartTime}、{EscapedEndTime}。
+    /// - 参数值必须要有{StartTime}或{EscapedStartTime}和{EndTime}或{EscapedEndTime}。
+    #[serde(rename = "OssObjectPrefix")]
+    pub oss_object_prefix: Option<String>,
+    /// 格式。目前支持M3U8、FLV、MP4。取值：
+    ///
+    /// >&lt;notice&gt;RecordFormat和TranscodeRecordFormat两者至少需要设置一个。如果选择m3u8或cmaf格式，必须同时设置请求参数RecordFormat.N.SliceOssObjectPrefix和RecordFormat.N.SliceDuration。
+    /// >&lt;/notice&gt;
+    ///
+    /// - m3u8。
+    /// - flv。
+    /// - mp4。
+    /// - cmaf。
+    #[serde(rename = "Format")]
+    pub format: Option<String>,
 }
 
 impl AddLiveAppRecordConfigRecordFormatItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("CycleDuration", rt::Shape::INTEGER),
-            rt::FieldInfo::new("Format", rt::Shape::STRING),
-            rt::FieldInfo::new("OssObjectPrefix", rt::Shape::STRING),
             rt::FieldInfo::new("SliceDuration", rt::Shape::INTEGER),
             rt::FieldInfo::new("SliceOssObjectPrefix", rt::Shape::STRING),
+            rt::FieldInfo::new("CycleDuration", rt::Shape::INTEGER),
+            rt::FieldInfo::new("OssObjectPrefix", rt::Shape::STRING),
+            rt::FieldInfo::new("Format", rt::Shape::STRING),
         ],
     );
 
@@ -413,24 +413,6 @@ impl AddLiveAppRecordConfigRecordFormatItem {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddLiveAppRecordConfigTranscodeRecordFormatItem {
-    /// 转码流录制周期录制时长。单位：秒。不填则默认为6小时。
-    #[serde(rename = "CycleDuration")]
-    pub cycle_duration: Option<i32>,
-    /// 转码流录制格式。目前支持M3U8、FLV、MP4。取值：
-    /// >&lt;notice&gt;如果选择m3u8或cmaf格式，必须同时设置请求参数TranscodeRecordFormat.N.SliceOssObjectPrefix和TranscodeRecordFormat.N.SliceDuration。
-    /// >&lt;/notice&gt;
-    ///
-    /// - m3u8。
-    /// - flv。
-    /// - mp4。
-    /// - cmaf。
-    #[serde(rename = "Format")]
-    pub format: Option<String>,
-    /// 转码流录制OSS存储的录制文件名。
-    /// - 文件名小于256字节，支持变量匹配，包含 {AppName}、{StreamName}、{Sequence}、{StartTime}、{EndTime}、{EscapedStartTime}、{EscapedEndTime}。
-    /// - 参数值必须要有{StartTime}或{EscapedStartTime}和{EndTime}或{EscapedEndTime}。
-    #[serde(rename = "OssObjectPrefix")]
-    pub oss_object_prefix: Option<String>,
     /// 转码流录制单个切片时长，单位：秒。
     ///
     /// >&lt;notice&gt;当TranscodeRecordFormat.N.Format（转码流录制格式）设为m3u8或cmaf时，本参数才生效。
@@ -448,17 +430,35 @@ pub struct AddLiveAppRecordConfigTranscodeRecordFormatItem {
     /// - 参数值必须包含{UnixTimestamp}和{Sequence}变量。
     #[serde(rename = "SliceOssObjectPrefix")]
     pub slice_oss_object_prefix: Option<String>,
+    /// 转码流录制周期录制时长。单位：秒。不填则默认为6小时。
+    #[serde(rename = "CycleDuration")]
+    pub cycle_duration: Option<i32>,
+    /// 转码流录制OSS存储的录制文件名。
+    /// - 文件名小于256字节，支持变量匹配，包含 {AppName}、{StreamName}、{Sequence}、{StartTime}、{EndTime}、{EscapedStartTime}、{EscapedEndTime}。
+    /// - 参数值必须要有{StartTime}或{EscapedStartTime}和{EndTime}或{EscapedEndTime}。
+    #[serde(rename = "OssObjectPrefix")]
+    pub oss_object_prefix: Option<String>,
+    /// 转码流录制格式。目前支持M3U8、FLV、MP4。取值：
+    /// >&lt;notice&gt;如果选择m3u8或cmaf格式，必须同时设置请求参数TranscodeRecordFormat.N.SliceOssObjectPrefix和TranscodeRecordFormat.N.SliceDuration。
+    /// >&lt;/notice&gt;
+    ///
+    /// - m3u8。
+    /// - flv。
+    /// - mp4。
+    /// - cmaf。
+    #[serde(rename = "Format")]
+    pub format: Option<String>,
 }
 
 impl AddLiveAppRecordConfigTranscodeRecordFormatItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("CycleDuration", rt::Shape::INTEGER),
-            rt::FieldInfo::new("Format", rt::Shape::STRING),
-            rt::FieldInfo::new("OssObjectPrefix", rt::Shape::STRING),
             rt::FieldInfo::new("SliceDuration", rt::Shape::INTEGER),
             rt::FieldInfo::new("SliceOssObjectPrefix", rt::Shape::STRING),
+            rt::FieldInfo::new("CycleDuration", rt::Shape::INTEGER),
+            rt::FieldInfo::new("OssObjectPrefix", rt::Shape::STRING),
+            rt::FieldInfo::new("Format", rt::Shape::STRING),
         ],
     );
 

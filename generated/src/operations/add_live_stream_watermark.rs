@@ -247,12 +247,12 @@ pub struct AddLiveStreamWatermarkRequired {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddLiveStreamWatermarkOutput {
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 水印模板ID。
     #[serde(rename = "TemplateId")]
     pub template_id: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -174,12 +174,12 @@ pub struct AddLiveStreamWatermarkRuleRequired {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddLiveStreamWatermarkRuleOutput {
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 水印规则ID。
     #[serde(rename = "RuleId")]
     pub rule_id: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -150,10 +150,10 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckLiveMessageUsersInGroupOutputUsersItem {
-    /// 用户是否在群组中。
-    #[serde(rename = "Online")]
-    pub online: Option<bool>,
     /// 用户ID。
     #[serde(rename = "UserId")]
     pub user_id: Option<String>,
+    /// 用户是否在群组中。
+    #[serde(rename = "Online")]
+    pub online: Option<bool>,
 }

@@ -140,6 +140,9 @@ impl CreateLiveMessageAppInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLiveMessageAppOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 应用ID，用于后续加入群等流程。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
@@ -152,9 +155,6 @@ pub struct CreateLiveMessageAppOutput {
     /// 数据中心。
     #[serde(rename = "DataCenter")]
     pub data_center: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -152,18 +152,18 @@ impl CreateLiveMessageGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLiveMessageGroupOutput {
-    /// 是否已删除。如果已存在，且被删除了，那么群组ID是处于不可用状态，建议重新创建。
-    #[serde(rename = "AlreadyDelete")]
-    pub already_delete: Option<bool>,
-    /// 是否已经存在。
-    #[serde(rename = "AlreadyExists")]
-    pub already_exists: Option<bool>,
-    /// 创建的群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 创建的群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 是否已经存在。
+    #[serde(rename = "AlreadyExists")]
+    pub already_exists: Option<bool>,
+    /// 是否已删除。如果已存在，且被删除了，那么群组ID是处于不可用状态，建议重新创建。
+    #[serde(rename = "AlreadyDelete")]
+    pub already_delete: Option<bool>,
 }
 
 livegen_runtime::operation_error! {

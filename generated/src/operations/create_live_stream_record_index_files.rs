@@ -188,12 +188,12 @@ pub struct CreateLiveStreamRecordIndexFilesRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLiveStreamRecordIndexFilesOutput {
-    /// 录制配置信息。
-    #[serde(rename = "RecordInfo")]
-    pub record_info: Option<CreateLiveStreamRecordIndexFilesOutputRecordInfo>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 录制配置信息。
+    #[serde(rename = "RecordInfo")]
+    pub record_info: Option<CreateLiveStreamRecordIndexFilesOutputRecordInfo>,
 }
 
 livegen_runtime::operation_error! {
@@ -279,46 +279,46 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLiveStreamRecordIndexFilesOutputRecordInfo {
-    /// 播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
+    /// 索引文件地址。
+    #[serde(rename = "RecordUrl")]
+    pub record_url: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "CreateTime")]
     pub create_time: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 录制时长。单位：秒。
-    #[serde(rename = "Duration")]
-    pub duration: Option<f64>,
-    /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "EndTime")]
-    pub end_time: Option<String>,
+    /// 索引文件ID。
+    #[serde(rename = "RecordId")]
+    pub record_id: Option<String>,
     /// 视频高。
     #[serde(rename = "Height")]
     pub height: Option<i32>,
     /// OSS存储Bucket名称。
     #[serde(rename = "OssBucket")]
     pub oss_bucket: Option<String>,
-    /// OSS存储Endpoint名称。
-    #[serde(rename = "OssEndpoint")]
-    pub oss_endpoint: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// OSS存储的录制文件名。
     #[serde(rename = "OssObject")]
     pub oss_object: Option<String>,
-    /// 索引文件ID。
-    #[serde(rename = "RecordId")]
-    pub record_id: Option<String>,
-    /// 索引文件地址。
-    #[serde(rename = "RecordUrl")]
-    pub record_url: Option<String>,
+    /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "EndTime")]
+    pub end_time: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
     /// 视频宽。
     #[serde(rename = "Width")]
     pub width: Option<i32>,
+    /// 录制时长。单位：秒。
+    #[serde(rename = "Duration")]
+    pub duration: Option<f64>,
+    /// OSS存储Endpoint名称。
+    #[serde(rename = "OssEndpoint")]
+    pub oss_endpoint: Option<String>,
 }

@@ -118,12 +118,12 @@ impl DeleteLiveMessageGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLiveMessageGroupOutput {
-    /// 已删除的或者不存在的群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 已删除的或者不存在的群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

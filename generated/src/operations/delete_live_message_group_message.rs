@@ -134,15 +134,15 @@ impl DeleteLiveMessageGroupMessageInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteLiveMessageGroupMessageOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 群组ID。
     #[serde(rename = "GroupId")]
     pub group_id: Option<String>,
     /// 已删除的或者不存在的消息ID。
     #[serde(rename = "MessageId")]
     pub message_id: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

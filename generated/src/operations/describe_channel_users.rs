@@ -97,12 +97,12 @@ impl DescribeChannelUsersInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeChannelUsersOutput {
-    /// Wire name: `InteractiveUserList`.
-    #[serde(rename = "InteractiveUserList")]
-    pub interactive_user_list: Option<Vec<String>>,
-    /// 互动者用户总数。
-    #[serde(rename = "InteractiveUserNumber")]
-    pub interactive_user_number: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 当前时刻的时间戳（UTC时间）。
+    #[serde(rename = "Timestamp")]
+    pub timestamp: Option<i64>,
     /// 频道是否存在，取值：
     ///
     /// - **true**：存在。
@@ -112,18 +112,18 @@ pub struct DescribeChannelUsersOutput {
     /// >频道无人后，会有若干秒的缓存，此时接口返回true，但互动者与观众人数都为0。
     #[serde(rename = "IsChannelExists")]
     pub is_channel_exists: Option<bool>,
-    /// Wire name: `LiveUserList`.
-    #[serde(rename = "LiveUserList")]
-    pub live_user_list: Option<Vec<String>>,
+    /// 互动者用户总数。
+    #[serde(rename = "InteractiveUserNumber")]
+    pub interactive_user_number: Option<i32>,
     /// 频道内的观众总数。
     #[serde(rename = "LiveUserNumber")]
     pub live_user_number: Option<i32>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 当前时刻的时间戳（UTC时间）。
-    #[serde(rename = "Timestamp")]
-    pub timestamp: Option<i64>,
+    /// Wire name: `InteractiveUserList`.
+    #[serde(rename = "InteractiveUserList")]
+    pub interactive_user_list: Option<Vec<String>>,
+    /// Wire name: `LiveUserList`.
+    #[serde(rename = "LiveUserList")]
+    pub live_user_list: Option<Vec<String>>,
 }
 
 livegen_runtime::operation_error! {

@@ -212,27 +212,27 @@ impl DescribeDomainUsageDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDomainUsageDataOutput {
-    /// 用量区域。
-    #[serde(rename = "Area")]
-    pub area: Option<String>,
-    /// 每条记录的时间间隔。单位：秒。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 直播域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
     /// 用量类型。
     #[serde(rename = "Type")]
     pub type_: Option<String>,
+    /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 用量区域。
+    #[serde(rename = "Area")]
+    pub area: Option<String>,
+    /// 直播域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 每条记录的时间间隔。单位：秒。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `UsageDataPerInterval`.
     #[serde(rename = "UsageDataPerInterval")]
     pub usage_data_per_interval: Option<
@@ -300,9 +300,6 @@ pub struct DescribeDomainUsageDataOutputUsageDataPerInterval {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDomainUsageDataOutputUsageDataPerIntervalDataModuleItem {
-    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 用量。
     /// - 当Field为traf或req_traf时单位是字节（Byte）。
     ///
@@ -311,6 +308,9 @@ pub struct DescribeDomainUsageDataOutputUsageDataPerIntervalDataModuleItem {
     /// - 当Field为acc时单位是次数。
     #[serde(rename = "Value")]
     pub value: Option<String>,
+    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
 }
 
 livegen_runtime::string_enum! {

@@ -88,12 +88,12 @@ impl DescribeDomainWithIntegrityInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDomainWithIntegrityOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<Vec<DescribeDomainWithIntegrityOutputContentItem>>,
     /// Wire name: `RequestId`.
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<Vec<DescribeDomainWithIntegrityOutputContentItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -107,13 +107,13 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeDomainWithIntegrityOutputContentItem {
-    /// Wire name: `Columns`.
-    #[serde(rename = "Columns")]
-    pub columns: Option<Vec<String>>,
     /// Wire name: `Name`.
     #[serde(rename = "Name")]
     pub name: Option<String>,
     /// Wire name: `Points`.
     #[serde(rename = "Points")]
     pub points: Option<Vec<String>>,
+    /// Wire name: `Columns`.
+    #[serde(rename = "Columns")]
+    pub columns: Option<Vec<String>>,
 }

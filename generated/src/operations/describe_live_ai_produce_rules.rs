@@ -176,34 +176,34 @@ pub struct DescribeLiveAiProduceRulesOutputRuleInfoList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveAiProduceRulesOutputRuleInfoListRuleInfoItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "App")]
-    pub app: Option<String>,
-    /// 规则描述。
-    #[serde(rename = "Description")]
-    pub description: Option<String>,
     /// 播流域名。
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// 最近修改时间（时间戳）。
-    #[serde(rename = "GmtModifyTime")]
-    pub gmt_modify_time: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "App")]
+    pub app: Option<String>,
+    /// 字幕模板名称。
+    #[serde(rename = "SubtitleName")]
+    pub subtitle_name: Option<String>,
     /// 是否拉流触发。
     #[serde(rename = "IsLazy")]
     pub is_lazy: Option<bool>,
     /// 是否替换原始流。
     #[serde(rename = "IsOrigin")]
     pub is_origin: Option<bool>,
-    /// 字幕输出规格。
-    #[serde(rename = "LiveTemplate")]
-    pub live_template: Option<String>,
     /// 字幕规则ID。
     #[serde(rename = "RulesId")]
     pub rules_id: Option<String>,
-    /// 字幕模板名称。
-    #[serde(rename = "SubtitleName")]
-    pub subtitle_name: Option<String>,
+    /// 字幕输出规格。
+    #[serde(rename = "LiveTemplate")]
+    pub live_template: Option<String>,
+    /// 最近修改时间（时间戳）。
+    #[serde(rename = "GmtModifyTime")]
+    pub gmt_modify_time: Option<String>,
     /// 字幕后缀。
     #[serde(rename = "SuffixName")]
     pub suffix_name: Option<String>,
+    /// 规则描述。
+    #[serde(rename = "Description")]
+    pub description: Option<String>,
 }

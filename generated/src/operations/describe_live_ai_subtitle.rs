@@ -174,6 +174,32 @@ pub struct DescribeLiveAiSubtitleOutputSubtitleConfigs {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItem {
+    /// 翻译目标语言
+    #[serde(rename = "DstLanguage")]
+    pub dst_language: Option<String>,
+    /// 源语言
+    #[serde(rename = "SrcLanguage")]
+    pub src_language: Option<String>,
+    /// 字体颜色
+    #[serde(rename = "FontColor")]
+    pub font_color: Option<String>,
+    /// 字体
+    #[serde(rename = "FontName")]
+    pub font_name: Option<String>,
+    /// 是否显示源语言
+    #[serde(rename = "ShowSourceLan")]
+    pub show_source_lan: Option<i32>,
+    /// 显示行数
+    #[serde(rename = "MaxLines")]
+    pub max_lines: Option<i32>,
+    /// 每行显示字数
+    #[serde(rename = "WordPerline")]
+    pub word_perline: Option<i32>,
+    /// Wire name: `PositionNormalized`.
+    #[serde(rename = "PositionNormalized")]
+    pub position_normalized: Option<
+        DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPositionNormalized,
+    >,
     /// 字幕背景颜色
     #[serde(rename = "BgColor")]
     pub bg_color: Option<String>,
@@ -183,55 +209,29 @@ pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItem {
     /// 字体粗细
     #[serde(rename = "BorderWidthNormalized")]
     pub border_width_normalized: Option<f64>,
-    /// 描述信息
-    #[serde(rename = "Description")]
-    pub description: Option<String>,
-    /// 翻译目标语言
-    #[serde(rename = "DstLanguage")]
-    pub dst_language: Option<String>,
-    /// 字体颜色
-    #[serde(rename = "FontColor")]
-    pub font_color: Option<String>,
-    /// 字体
-    #[serde(rename = "FontName")]
-    pub font_name: Option<String>,
-    /// 字体尺寸
-    #[serde(rename = "FontSizeNormalized")]
-    pub font_size_normalized: Option<String>,
+    /// 预览画面宽度
+    #[serde(rename = "Width")]
+    pub width: Option<String>,
     /// 预览画面高度
     #[serde(rename = "Height")]
     pub height: Option<String>,
-    /// 显示行数
-    #[serde(rename = "MaxLines")]
-    pub max_lines: Option<i32>,
-    /// Wire name: `PositionNormalized`.
-    #[serde(rename = "PositionNormalized")]
-    pub position_normalized: Option<
-        DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPositionNormalized,
-    >,
+    /// 字幕模板名称
+    #[serde(rename = "SubtitleName")]
+    pub subtitle_name: Option<String>,
+    /// 字幕模板ID
+    #[serde(rename = "SubtitleId")]
+    pub subtitle_id: Option<String>,
     /// Wire name: `RulesRefer`.
     #[serde(rename = "RulesRefer")]
     pub rules_refer: Option<
         DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemRulesRefer,
     >,
-    /// 是否显示源语言
-    #[serde(rename = "ShowSourceLan")]
-    pub show_source_lan: Option<i32>,
-    /// 源语言
-    #[serde(rename = "SrcLanguage")]
-    pub src_language: Option<String>,
-    /// 字幕模板ID
-    #[serde(rename = "SubtitleId")]
-    pub subtitle_id: Option<String>,
-    /// 字幕模板名称
-    #[serde(rename = "SubtitleName")]
-    pub subtitle_name: Option<String>,
-    /// 预览画面宽度
-    #[serde(rename = "Width")]
-    pub width: Option<String>,
-    /// 每行显示字数
-    #[serde(rename = "WordPerline")]
-    pub word_perline: Option<i32>,
+    /// 字体尺寸
+    #[serde(rename = "FontSizeNormalized")]
+    pub font_size_normalized: Option<String>,
+    /// 描述信息
+    #[serde(rename = "Description")]
+    pub description: Option<String>,
 }
 
 /// The `DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPositionNormalized` object.

@@ -110,14 +110,14 @@ impl DescribeLiveAudioAuditConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `LiveAudioAuditConfigList`.
     #[serde(rename = "LiveAudioAuditConfigList")]
     pub live_audio_audit_config_list: Option<
         DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -153,20 +153,20 @@ pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAu
     /// 播流所属的应用名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
-    /// 业务类型。可用于选择模型，默认值为域名。
-    #[serde(rename = "BizType")]
-    pub biz_type: Option<String>,
     /// 主播流域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
+    /// 流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
+    /// 业务类型。可用于选择模型，默认值为域名。
+    #[serde(rename = "BizType")]
+    pub biz_type: Option<String>,
     /// Wire name: `Scenes`.
     #[serde(rename = "Scenes")]
     pub scenes: Option<
         DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItemScenes,
     >,
-    /// 流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
 }
 
 /// The `DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItemScenes` object.

@@ -95,14 +95,14 @@ impl DescribeLiveAudioAuditNotifyConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditNotifyConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `LiveAudioAuditNotifyConfigList`.
     #[serde(rename = "LiveAudioAuditNotifyConfigList")]
     pub live_audio_audit_notify_config_list: Option<
         DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -135,9 +135,6 @@ pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigLis
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigListLiveAudioAuditNotifyConfigItem {
-    /// 回调地址。
-    #[serde(rename = "Callback")]
-    pub callback: Option<String>,
     /// 审核回调模板。取值：
     ///
     /// - **{DomainName}**：播流域名。
@@ -150,4 +147,7 @@ pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigLis
     /// 主播流域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
+    /// 回调地址。
+    #[serde(rename = "Callback")]
+    pub callback: Option<String>,
 }

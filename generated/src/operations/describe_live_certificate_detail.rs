@@ -87,18 +87,18 @@ impl DescribeLiveCertificateDetailInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateDetailOutput {
-    /// 证书内容。
-    #[serde(rename = "Cert")]
-    pub cert: Option<String>,
-    /// 证书ID。
-    #[serde(rename = "CertId")]
-    pub cert_id: Option<i64>,
     /// 证书名称。
     #[serde(rename = "CertName")]
     pub cert_name: Option<String>,
+    /// 证书内容。
+    #[serde(rename = "Cert")]
+    pub cert: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 证书ID。
+    #[serde(rename = "CertId")]
+    pub cert_id: Option<i64>,
 }
 
 livegen_runtime::operation_error! {

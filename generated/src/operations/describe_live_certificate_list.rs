@@ -86,14 +86,14 @@ impl DescribeLiveCertificateListInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 数据类型。
     #[serde(rename = "CertificateListModel")]
     pub certificate_list_model: Option<
         DescribeLiveCertificateListOutputCertificateListModel,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -107,12 +107,12 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutputCertificateListModel {
-    /// Wire name: `CertList`.
-    #[serde(rename = "CertList")]
-    pub cert_list: Option<DescribeLiveCertificateListOutputCertificateListModelCertList>,
     /// 证书个数。
     #[serde(rename = "Count")]
     pub count: Option<i32>,
+    /// Wire name: `CertList`.
+    #[serde(rename = "CertList")]
+    pub cert_list: Option<DescribeLiveCertificateListOutputCertificateListModelCertList>,
 }
 
 /// The `DescribeLiveCertificateListOutputCertificateListModelCertList` object.
@@ -130,22 +130,22 @@ pub struct DescribeLiveCertificateListOutputCertificateListModelCertList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutputCertificateListModelCertListCertItem {
-    /// 证书ID。
-    #[serde(rename = "CertId")]
-    pub cert_id: Option<i64>,
-    /// 证书名称。
-    #[serde(rename = "CertName")]
-    pub cert_name: Option<String>,
-    /// 证书的CN属性。
-    #[serde(rename = "Common")]
-    pub common: Option<String>,
-    /// 证书指纹。
-    #[serde(rename = "Fingerprint")]
-    pub fingerprint: Option<String>,
-    /// 证书发行商。
-    #[serde(rename = "Issuer")]
-    pub issuer: Option<String>,
     /// 证书签发时间。单位：秒。
     #[serde(rename = "LastTime")]
     pub last_time: Option<i64>,
+    /// 证书指纹。
+    #[serde(rename = "Fingerprint")]
+    pub fingerprint: Option<String>,
+    /// 证书名称。
+    #[serde(rename = "CertName")]
+    pub cert_name: Option<String>,
+    /// 证书发行商。
+    #[serde(rename = "Issuer")]
+    pub issuer: Option<String>,
+    /// 证书ID。
+    #[serde(rename = "CertId")]
+    pub cert_id: Option<i64>,
+    /// 证书的CN属性。
+    #[serde(rename = "Common")]
+    pub common: Option<String>,
 }

@@ -90,14 +90,14 @@ impl DescribeLiveDetectNotifyConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDetectNotifyConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 回调配置。
     #[serde(rename = "LiveDetectNotifyConfig")]
     pub live_detect_notify_config: Option<
         DescribeLiveDetectNotifyConfigOutputLiveDetectNotifyConfig,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

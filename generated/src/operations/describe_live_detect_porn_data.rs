@@ -164,12 +164,12 @@ impl DescribeLiveDetectPornDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDetectPornDataOutput {
-    /// Wire name: `DetectPornData`.
-    #[serde(rename = "DetectPornData")]
-    pub detect_porn_data: Option<DescribeLiveDetectPornDataOutputDetectPornData>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `DetectPornData`.
+    #[serde(rename = "DetectPornData")]
+    pub detect_porn_data: Option<DescribeLiveDetectPornDataOutputDetectPornData>,
 }
 
 livegen_runtime::operation_error! {
@@ -215,24 +215,24 @@ pub struct DescribeLiveDetectPornDataOutputDetectPornData {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDetectPornDataOutputDetectPornDataDataModuleItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "App")]
-    pub app: Option<String>,
-    /// 审核数量。
-    #[serde(rename = "Count")]
-    pub count: Option<i64>,
     /// 主播流域名。
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// 用户每天拥有免费的图片扫描额度。取值：
-    ///
-    /// - **free**
-    /// - **charge**
-    #[serde(rename = "Fee")]
-    pub fee: Option<String>,
     /// 域名所属地域。
     #[serde(rename = "Region")]
     pub region: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "App")]
+    pub app: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "Stream")]
+    pub stream: Option<String>,
+    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
+    /// 审核数量。
+    #[serde(rename = "Count")]
+    pub count: Option<i64>,
     /// 检测场景。取值：
     ///
     /// - **porn**（默认值）：鉴黄。
@@ -242,10 +242,10 @@ pub struct DescribeLiveDetectPornDataOutputDetectPornDataDataModuleItem {
     /// - **logo**：logo检测。
     #[serde(rename = "Scene")]
     pub scene: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "Stream")]
-    pub stream: Option<String>,
-    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
+    /// 用户每天拥有免费的图片扫描额度。取值：
+    ///
+    /// - **free**
+    /// - **charge**
+    #[serde(rename = "Fee")]
+    pub fee: Option<String>,
 }

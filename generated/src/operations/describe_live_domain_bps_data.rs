@@ -142,24 +142,24 @@ impl DescribeLiveDomainBpsDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataOutput {
-    /// Wire name: `BpsDataPerInterval`.
-    #[serde(rename = "BpsDataPerInterval")]
-    pub bps_data_per_interval: Option<DescribeLiveDomainBpsDataOutputBpsDataPerInterval>,
-    /// 查询数据的时间粒度，单位是秒。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 查询数据的时间粒度，单位是秒。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
+    /// Wire name: `BpsDataPerInterval`.
+    #[serde(rename = "BpsDataPerInterval")]
+    pub bps_data_per_interval: Option<DescribeLiveDomainBpsDataOutputBpsDataPerInterval>,
 }
 
 livegen_runtime::operation_error! {
@@ -208,13 +208,13 @@ pub struct DescribeLiveDomainBpsDataOutputBpsDataPerIntervalDataModuleItem {
     /// bps数据值，单位：bit/second。
     #[serde(rename = "BpsValue")]
     pub bps_value: Option<String>,
-    /// HTTP的bps数据值，单位：bit/second。
-    #[serde(rename = "HttpBpsValue")]
-    pub http_bps_value: Option<String>,
-    /// HTTPS的bps数据值，单位：bit/second。
-    #[serde(rename = "HttpsBpsValue")]
-    pub https_bps_value: Option<String>,
     /// 时间片起始时刻。
     #[serde(rename = "TimeStamp")]
     pub time_stamp: Option<String>,
+    /// HTTPS的bps数据值，单位：bit/second。
+    #[serde(rename = "HttpsBpsValue")]
+    pub https_bps_value: Option<String>,
+    /// HTTP的bps数据值，单位：bit/second。
+    #[serde(rename = "HttpBpsValue")]
+    pub http_bps_value: Option<String>,
 }

@@ -92,12 +92,12 @@ impl DescribeLiveDomainCertificateInfoInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainCertificateInfoOutput {
-    /// Wire name: `CertInfos`.
-    #[serde(rename = "CertInfos")]
-    pub cert_infos: Option<DescribeLiveDomainCertificateInfoOutputCertInfos>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `CertInfos`.
+    #[serde(rename = "CertInfos")]
+    pub cert_infos: Option<DescribeLiveDomainCertificateInfoOutputCertInfos>,
 }
 
 livegen_runtime::operation_error! {
@@ -122,41 +122,6 @@ pub struct DescribeLiveDomainCertificateInfoOutputCertInfos {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainCertificateInfoOutputCertInfosCertInfoItem {
-    /// 证书匹配的播流域名或推流域名。
-    #[serde(rename = "CertDomainName")]
-    pub cert_domain_name: Option<String>,
-    /// 证书过期时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "CertExpireTime")]
-    pub cert_expire_time: Option<String>,
-    /// 证书时长。
-    ///  - 有效期大于12个月的，显示XX year(s) XX month(s)。例如，2 years 3 months表示有效期为2年3个月。
-    /// - 有效期小于12个月的，显示为XX month(s)。例如，3 months表示有效期为3个月。
-    #[serde(rename = "CertLife")]
-    pub cert_life: Option<String>,
-    /// 证书名称。
-    #[serde(rename = "CertName")]
-    pub cert_name: Option<String>,
-    /// 证书组织。
-    #[serde(rename = "CertOrg")]
-    pub cert_org: Option<String>,
-    /// 证书类型。取值：
-    ///
-    /// - **free**：免费证书。
-    /// - **cas**：云盾证书。
-    /// - **upload**：自定义上传。
-    #[serde(rename = "CertType")]
-    pub cert_type: Option<String>,
-    /// 播流域名或推流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// HTTPS开启状态。取值：
-    /// - **on**：已开启。
-    /// - **off**：未开启。
-    #[serde(rename = "SSLProtocol")]
-    pub ssl_protocol: Option<String>,
-    /// 证书公钥。
-    #[serde(rename = "SSLPub")]
-    pub ssl_pub: Option<String>,
     /// 免费证书状态。取值：
     ///
     /// - **success**：已生效。
@@ -170,4 +135,39 @@ pub struct DescribeLiveDomainCertificateInfoOutputCertInfosCertInfoItem {
     /// >**status**只有在域名证书为免费证书时有意义。当域名证书不是免费证书时，会返回空值。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 证书时长。
+    ///  - 有效期大于12个月的，显示XX year(s) XX month(s)。例如，2 years 3 months表示有效期为2年3个月。
+    /// - 有效期小于12个月的，显示为XX month(s)。例如，3 months表示有效期为3个月。
+    #[serde(rename = "CertLife")]
+    pub cert_life: Option<String>,
+    /// 证书过期时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "CertExpireTime")]
+    pub cert_expire_time: Option<String>,
+    /// 证书公钥。
+    #[serde(rename = "SSLPub")]
+    pub ssl_pub: Option<String>,
+    /// HTTPS开启状态。取值：
+    /// - **on**：已开启。
+    /// - **off**：未开启。
+    #[serde(rename = "SSLProtocol")]
+    pub ssl_protocol: Option<String>,
+    /// 证书类型。取值：
+    ///
+    /// - **free**：免费证书。
+    /// - **cas**：云盾证书。
+    /// - **upload**：自定义上传。
+    #[serde(rename = "CertType")]
+    pub cert_type: Option<String>,
+    /// 证书匹配的播流域名或推流域名。
+    #[serde(rename = "CertDomainName")]
+    pub cert_domain_name: Option<String>,
+    /// 证书名称。
+    #[serde(rename = "CertName")]
+    pub cert_name: Option<String>,
+    /// 证书组织。
+    #[serde(rename = "CertOrg")]
+    pub cert_org: Option<String>,
+    /// 播流域名或推流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

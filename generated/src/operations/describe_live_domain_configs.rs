@@ -101,12 +101,12 @@ impl DescribeLiveDomainConfigsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutput {
-    /// Wire name: `DomainConfigs`.
-    #[serde(rename = "DomainConfigs")]
-    pub domain_configs: Option<DescribeLiveDomainConfigsOutputDomainConfigs>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `DomainConfigs`.
+    #[serde(rename = "DomainConfigs")]
+    pub domain_configs: Option<DescribeLiveDomainConfigsOutputDomainConfigs>,
 }
 
 livegen_runtime::operation_error! {
@@ -138,17 +138,6 @@ pub struct DescribeLiveDomainConfigsOutputDomainConfigs {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItem {
-    /// 配置ID。
-    #[serde(rename = "ConfigId")]
-    pub config_id: Option<String>,
-    /// Wire name: `FunctionArgs`.
-    #[serde(rename = "FunctionArgs")]
-    pub function_args: Option<
-        DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgs,
-    >,
-    /// 域名配置功能名称。
-    #[serde(rename = "FunctionName")]
-    pub function_name: Option<String>,
     /// 配置状态，取值：
     ///
     /// - **success**：配置成功。
@@ -157,6 +146,17 @@ pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItem {
     /// - **configuring**：配置中。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 配置ID。
+    #[serde(rename = "ConfigId")]
+    pub config_id: Option<String>,
+    /// 域名配置功能名称。
+    #[serde(rename = "FunctionName")]
+    pub function_name: Option<String>,
+    /// Wire name: `FunctionArgs`.
+    #[serde(rename = "FunctionArgs")]
+    pub function_args: Option<
+        DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgs,
+    >,
 }
 
 /// The `DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgs` object.

@@ -107,14 +107,14 @@ impl DescribeLiveDomainFrameRateAndBitRateDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainFrameRateAndBitRateDataOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `FrameRateAndBitRateInfos`.
     #[serde(rename = "FrameRateAndBitRateInfos")]
     pub frame_rate_and_bit_rate_infos: Option<
         DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfos,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -157,16 +157,16 @@ pub struct DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInf
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem {
+    /// 直播流的视频帧率。单位：FPS。
+    #[serde(rename = "VideoFrameRate")]
+    pub video_frame_rate: Option<f64>,
+    /// 直播流的URL。
+    #[serde(rename = "StreamUrl")]
+    pub stream_url: Option<String>,
     /// 直播流的音频帧率。单位：FPS。
     #[serde(rename = "AudioFrameRate")]
     pub audio_frame_rate: Option<f64>,
     /// 直播流的码率。单位：Bps。
     #[serde(rename = "BitRate")]
     pub bit_rate: Option<f64>,
-    /// 直播流的URL。
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: Option<String>,
-    /// 直播流的视频帧率。单位：FPS。
-    #[serde(rename = "VideoFrameRate")]
-    pub video_frame_rate: Option<f64>,
 }

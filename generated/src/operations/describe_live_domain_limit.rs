@@ -94,12 +94,12 @@ impl DescribeLiveDomainLimitInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLimitOutput {
-    /// Wire name: `LiveDomainLimitList`.
-    #[serde(rename = "LiveDomainLimitList")]
-    pub live_domain_limit_list: Option<DescribeLiveDomainLimitOutputLiveDomainLimitList>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `LiveDomainLimitList`.
+    #[serde(rename = "LiveDomainLimitList")]
+    pub live_domain_limit_list: Option<DescribeLiveDomainLimitOutputLiveDomainLimitList>,
 }
 
 livegen_runtime::operation_error! {
@@ -131,25 +131,25 @@ pub struct DescribeLiveDomainLimitOutputLiveDomainLimitList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLimitOutputLiveDomainLimitListLiveDomainLimitItem {
-    /// 域名当前的原始流数量。
-    #[serde(rename = "CurrentNum")]
-    pub current_num: Option<i32>,
+    /// 转码数量限制。单位：个。
+    #[serde(rename = "LimitTranscodeNum")]
+    pub limit_transcode_num: Option<i32>,
     /// 域名当前的转码流数量。
     #[serde(rename = "CurrentTranscodeNum")]
     pub current_transcode_num: Option<i32>,
+    /// 推流数量限制。单位：个。
+    #[serde(rename = "LimitNum")]
+    pub limit_num: Option<i32>,
+    /// 中心转推数量限制，单位：个。
+    #[serde(rename = "LimitTransferNum")]
+    pub limit_transfer_num: Option<i32>,
+    /// 域名当前的原始流数量。
+    #[serde(rename = "CurrentNum")]
+    pub current_num: Option<i32>,
     /// 域名当前的中心转推流数量。
     #[serde(rename = "CurrentTransferNum")]
     pub current_transfer_num: Option<i32>,
     /// 您查询的主播流域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
-    /// 推流数量限制。单位：个。
-    #[serde(rename = "LimitNum")]
-    pub limit_num: Option<i32>,
-    /// 转码数量限制。单位：个。
-    #[serde(rename = "LimitTranscodeNum")]
-    pub limit_transcode_num: Option<i32>,
-    /// 中心转推数量限制，单位：个。
-    #[serde(rename = "LimitTransferNum")]
-    pub limit_transfer_num: Option<i32>,
 }

@@ -152,15 +152,15 @@ impl DescribeLiveDomainLogInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutput {
-    /// Wire name: `DomainLogDetails`.
-    #[serde(rename = "DomainLogDetails")]
-    pub domain_log_details: Option<DescribeLiveDomainLogOutputDomainLogDetails>,
     /// 播流域名或推流域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `DomainLogDetails`.
+    #[serde(rename = "DomainLogDetails")]
+    pub domain_log_details: Option<DescribeLiveDomainLogOutputDomainLogDetails>,
 }
 
 livegen_runtime::operation_error! {
@@ -220,18 +220,18 @@ pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfo
     /// 结束时间。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// 日志名称。
-    #[serde(rename = "LogName")]
-    pub log_name: Option<String>,
-    /// 日志路径。
-    #[serde(rename = "LogPath")]
-    pub log_path: Option<String>,
     /// 日志大小。
     #[serde(rename = "LogSize")]
     pub log_size: Option<i64>,
     /// 起始时间。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 日志名称。
+    #[serde(rename = "LogName")]
+    pub log_name: Option<String>,
+    /// 日志路径。
+    #[serde(rename = "LogPath")]
+    pub log_path: Option<String>,
 }
 
 /// 页面信息。

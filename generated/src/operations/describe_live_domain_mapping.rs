@@ -98,12 +98,12 @@ impl DescribeLiveDomainMappingInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMappingOutput {
-    /// Wire name: `LiveDomainModels`.
-    #[serde(rename = "LiveDomainModels")]
-    pub live_domain_models: Option<DescribeLiveDomainMappingOutputLiveDomainModels>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `LiveDomainModels`.
+    #[serde(rename = "LiveDomainModels")]
+    pub live_domain_models: Option<DescribeLiveDomainMappingOutputLiveDomainModels>,
 }
 
 livegen_runtime::operation_error! {
@@ -128,9 +128,6 @@ pub struct DescribeLiveDomainMappingOutputLiveDomainModels {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMappingOutputLiveDomainModelsLiveDomainModelItem {
-    /// 查询域名的映射域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 查询域名的属性。取值：
     ///
     /// - **vhost**：主播流域名。
@@ -138,4 +135,7 @@ pub struct DescribeLiveDomainMappingOutputLiveDomainModelsLiveDomainModelItem {
     /// - **play**：子播流域名。
     #[serde(rename = "Type")]
     pub type_: Option<String>,
+    /// 查询域名的映射域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

@@ -104,18 +104,18 @@ impl DescribeLiveDomainOnlineUserNumInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutput {
-    /// Wire name: `OnlineUserInfo`.
-    #[serde(rename = "OnlineUserInfo")]
-    pub online_user_info: Option<DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
-    /// 流数。
-    #[serde(rename = "StreamCount")]
-    pub stream_count: Option<i32>,
     /// 查询时间下域名的所有在线人数。
     #[serde(rename = "UserCount")]
     pub user_count: Option<i32>,
+    /// 流数。
+    #[serde(rename = "StreamCount")]
+    pub stream_count: Option<i32>,
+    /// Wire name: `OnlineUserInfo`.
+    #[serde(rename = "OnlineUserInfo")]
+    pub online_user_info: Option<DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo>,
 }
 
 livegen_runtime::operation_error! {
@@ -158,14 +158,14 @@ pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItem {
+    /// 流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// Wire name: `Infos`.
     #[serde(rename = "Infos")]
     pub infos: Option<
         DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfos,
     >,
-    /// 流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
 }
 
 /// The `DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfos` object.
@@ -185,10 +185,10 @@ pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUs
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfosInfoItem {
-    /// 转码模板。origin为原始流。
-    #[serde(rename = "TranscodeTemplate")]
-    pub transcode_template: Option<String>,
     /// 转码流或原始流的人数
     #[serde(rename = "UserNumber")]
     pub user_number: Option<i64>,
+    /// 转码模板。origin为原始流。
+    #[serde(rename = "TranscodeTemplate")]
+    pub transcode_template: Option<String>,
 }

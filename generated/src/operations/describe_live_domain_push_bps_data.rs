@@ -140,26 +140,26 @@ impl DescribeLiveDomainPushBpsDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushBpsDataOutput {
+    /// 结束时间。
+    #[serde(rename = "EndTime")]
+    pub end_time: Option<String>,
+    /// 开始时间。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 查询的推流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 所查询数据的时间粒度。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `BpsDataPerInterval`.
     #[serde(rename = "BpsDataPerInterval")]
     pub bps_data_per_interval: Option<
         DescribeLiveDomainPushBpsDataOutputBpsDataPerInterval,
     >,
-    /// 所查询数据的时间粒度。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 查询的推流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 结束时间。
-    #[serde(rename = "EndTime")]
-    pub end_time: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 开始时间。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {

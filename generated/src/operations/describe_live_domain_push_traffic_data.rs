@@ -140,21 +140,21 @@ impl DescribeLiveDomainPushTrafficDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushTrafficDataOutput {
-    /// 数据时间粒度。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 推流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 开始时间。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 推流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 数据时间粒度。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `TrafficDataPerInterval`.
     #[serde(rename = "TrafficDataPerInterval")]
     pub traffic_data_per_interval: Option<
@@ -205,10 +205,10 @@ pub struct DescribeLiveDomainPushTrafficDataOutputTrafficDataPerInterval {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushTrafficDataOutputTrafficDataPerIntervalDataModuleItem {
-    /// 时间片起始时刻。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 流量数据值。单位：Byte。
     #[serde(rename = "TrafficValue")]
     pub traffic_value: Option<String>,
+    /// 时间片起始时刻。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
 }

@@ -118,24 +118,24 @@ impl DescribeLiveDomainPvUvDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPvUvDataOutput {
-    /// 每条记录的时间间隔。单位：秒。固定值为3600。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ssZ&lt;/i&gt;（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// Wire name: `PvUvDataInfos`.
-    #[serde(rename = "PvUvDataInfos")]
-    pub pv_uv_data_infos: Option<DescribeLiveDomainPvUvDataOutputPvUvDataInfos>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ssZ&lt;/i&gt;（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 每条记录的时间间隔。单位：秒。固定值为3600。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
+    /// Wire name: `PvUvDataInfos`.
+    #[serde(rename = "PvUvDataInfos")]
+    pub pv_uv_data_infos: Option<DescribeLiveDomainPvUvDataOutputPvUvDataInfos>,
 }
 
 livegen_runtime::operation_error! {

@@ -141,26 +141,26 @@ impl DescribeLiveDomainRealTimeBpsDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeBpsDataOutput {
-    /// 查询数据的时间粒度。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名信息。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
+    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名信息。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 查询数据的时间粒度。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `RealTimeBpsDataPerInterval`.
     #[serde(rename = "RealTimeBpsDataPerInterval")]
     pub real_time_bps_data_per_interval: Option<
         DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerInterval,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -198,10 +198,10 @@ pub struct DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerInterval {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerIntervalDataModuleItem {
-    /// 数据时间戳。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 带宽数据，单位：bit/second。
     #[serde(rename = "Value")]
     pub value: Option<String>,
+    /// 数据时间戳。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
 }

@@ -143,26 +143,26 @@ impl DescribeLiveDomainRealTimeHttpCodeDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutput {
-    /// 每条记录的时间间隔。单位：秒。默认值为60。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
+    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 每条记录的时间间隔。单位：秒。默认值为60。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `RealTimeHttpCodeData`.
     #[serde(rename = "RealTimeHttpCodeData")]
     pub real_time_http_code_data: Option<
         DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeData,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -245,10 +245,10 @@ pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsage
     /// Http返回码。
     #[serde(rename = "Code")]
     pub code: Option<String>,
-    /// 响应数量。
-    #[serde(rename = "Count")]
-    pub count: Option<String>,
     /// 响应数量占比。
     #[serde(rename = "Proportion")]
     pub proportion: Option<String>,
+    /// 响应数量。
+    #[serde(rename = "Count")]
+    pub count: Option<String>,
 }

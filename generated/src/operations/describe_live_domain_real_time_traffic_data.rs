@@ -135,26 +135,26 @@ impl DescribeLiveDomainRealTimeTrafficDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeTrafficDataOutput {
-    /// 每条记录的时间间隔。单位：秒。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
+    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 每条记录的时间间隔。单位：秒。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `RealTimeTrafficDataPerInterval`.
     #[serde(rename = "RealTimeTrafficDataPerInterval")]
     pub real_time_traffic_data_per_interval: Option<
         DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerInterval,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -217,10 +217,10 @@ pub struct DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerInte
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerIntervalDataModuleItem {
-    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 流量数据。单位：字节。
     #[serde(rename = "Value")]
     pub value: Option<String>,
+    /// 时间片起始时刻。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
 }

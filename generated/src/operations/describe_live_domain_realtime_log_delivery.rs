@@ -91,24 +91,24 @@ impl DescribeLiveDomainRealtimeLogDeliveryInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealtimeLogDeliveryOutput {
-    /// 实时投递SLS的LogStoreName。
-    #[serde(rename = "Logstore")]
-    pub logstore: Option<String>,
-    /// 实时投递SLS的ProjectName。
-    #[serde(rename = "Project")]
-    pub project: Option<String>,
-    /// 实时投递SLS的Region。
-    #[serde(rename = "Region")]
-    pub region: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 域名实时投递状态。取值：
     ///
     /// - online：开启实时投递。
     /// - offline：未开启实时投递。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 实时投递SLS的LogStoreName。
+    #[serde(rename = "Logstore")]
+    pub logstore: Option<String>,
+    /// 实时投递SLS的ProjectName。
+    #[serde(rename = "Project")]
+    pub project: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 实时投递SLS的Region。
+    #[serde(rename = "Region")]
+    pub region: Option<String>,
 }
 
 livegen_runtime::operation_error! {

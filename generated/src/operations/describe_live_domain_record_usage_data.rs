@@ -183,17 +183,17 @@ pub struct DescribeLiveDomainRecordUsageDataOutput {
     /// 结束时间。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
+    /// 起始时间。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `RecordUsageData`.
     #[serde(rename = "RecordUsageData")]
     pub record_usage_data: Option<
         DescribeLiveDomainRecordUsageDataOutputRecordUsageData,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 起始时间。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -251,24 +251,24 @@ pub struct DescribeLiveDomainRecordUsageDataOutputRecordUsageData {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRecordUsageDataOutputRecordUsageDataDataModuleItem {
-    /// 峰值路数。
-    #[serde(rename = "Count")]
-    pub count: Option<i64>,
+    /// 录制文件类型。
+    /// 请求参数SplitBy取值包含`record_fmt`时有效。
+    #[serde(rename = "Type")]
+    pub type_: Option<String>,
     /// 主播流域名。
     /// 请求参数SplitBy取值包含`domain`时返回。
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// 录制时长用量，单位：秒。
-    #[serde(rename = "Duration")]
-    pub duration: Option<i64>,
     /// 地区。
     #[serde(rename = "Region")]
     pub region: Option<String>,
     /// 起始时刻。
     #[serde(rename = "TimeStamp")]
     pub time_stamp: Option<String>,
-    /// 录制文件类型。
-    /// 请求参数SplitBy取值包含`record_fmt`时有效。
-    #[serde(rename = "Type")]
-    pub type_: Option<String>,
+    /// 录制时长用量，单位：秒。
+    #[serde(rename = "Duration")]
+    pub duration: Option<i64>,
+    /// 峰值路数。
+    #[serde(rename = "Count")]
+    pub count: Option<i64>,
 }

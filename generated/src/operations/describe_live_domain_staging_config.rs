@@ -104,14 +104,14 @@ impl DescribeLiveDomainStagingConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStagingConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 域名配置。
     #[serde(rename = "DomainConfigs")]
     pub domain_configs: Option<
         Vec<DescribeLiveDomainStagingConfigOutputDomainConfigsItem>,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -131,17 +131,6 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStagingConfigOutputDomainConfigsItem {
-    /// 配置ID。
-    #[serde(rename = "ConfigId")]
-    pub config_id: Option<String>,
-    /// 功能配置。
-    #[serde(rename = "FunctionArgs")]
-    pub function_args: Option<
-        Vec<DescribeLiveDomainStagingConfigOutputDomainConfigsItemFunctionArgsItem>,
-    >,
-    /// 功能名称。
-    #[serde(rename = "FunctionName")]
-    pub function_name: Option<String>,
     /// 配置状态，取值：
     /// - **success**：成功。
     /// - **testing**：配置校验中。
@@ -149,6 +138,17 @@ pub struct DescribeLiveDomainStagingConfigOutputDomainConfigsItem {
     /// - **configuring**：配置中。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 配置ID。
+    #[serde(rename = "ConfigId")]
+    pub config_id: Option<String>,
+    /// 功能名称。
+    #[serde(rename = "FunctionName")]
+    pub function_name: Option<String>,
+    /// 功能配置。
+    #[serde(rename = "FunctionArgs")]
+    pub function_args: Option<
+        Vec<DescribeLiveDomainStagingConfigOutputDomainConfigsItemFunctionArgsItem>,
+    >,
 }
 
 /// The `DescribeLiveDomainStagingConfigOutputDomainConfigsItemFunctionArgsItem` object.

@@ -251,19 +251,21 @@ pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataListTranscodeDataItem {
+    /// 转码类型。取值：
+    ///
+    /// >  如果请求参数Split（分组键）为transcode_type时，此返回参数才生效。
+    ///
+    /// - **H264STD**：H.264普通转码。
+    /// - **H264NBHD**：H.264窄带高清转码。
+    /// - **H265STD**：H.265普通转码。
+    /// - **AUDIO**：音频转码。
+    #[serde(rename = "TanscodeType")]
+    pub tanscode_type: Option<String>,
     /// 主播流域名。
     ///
     /// > 如果请求参数Split（分组键）为domain时，此返回参数才生效。
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// 时长。单位：分钟。
-    #[serde(rename = "Duration")]
-    pub duration: Option<i32>,
-    /// 帧率。
-    ///
-    /// > 如果请求参数Split（分组键）为fps时，此返回参数才生效。
-    #[serde(rename = "Fps")]
-    pub fps: Option<String>,
     /// 域名所属地域。 取值：
     ///
     /// > 如果请求参数Split（分组键）为region时，此返回参数才生效。
@@ -278,6 +280,17 @@ pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataListTranscode
     /// - **eu-central-1**：德国。
     #[serde(rename = "Region")]
     pub region: Option<String>,
+    /// 时长。单位：分钟。
+    #[serde(rename = "Duration")]
+    pub duration: Option<i32>,
+    /// 时间片起始时刻。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
+    /// 帧率。
+    ///
+    /// > 如果请求参数Split（分组键）为fps时，此返回参数才生效。
+    #[serde(rename = "Fps")]
+    pub fps: Option<String>,
     /// 分辨率。取值：
     ///
     /// > 如果请求参数Split（分组键）为resolution时，此返回参数才生效。
@@ -290,19 +303,6 @@ pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataListTranscode
     /// - **def**：音频。
     #[serde(rename = "Resolution")]
     pub resolution: Option<String>,
-    /// 转码类型。取值：
-    ///
-    /// >  如果请求参数Split（分组键）为transcode_type时，此返回参数才生效。
-    ///
-    /// - **H264STD**：H.264普通转码。
-    /// - **H264NBHD**：H.264窄带高清转码。
-    /// - **H265STD**：H.265普通转码。
-    /// - **AUDIO**：音频转码。
-    #[serde(rename = "TanscodeType")]
-    pub tanscode_type: Option<String>,
-    /// 时间片起始时刻。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
 }
 
 livegen_runtime::string_enum! {

@@ -177,13 +177,13 @@ pub struct DescribeLiveDomainTimeShiftDataOutputTimeShiftData {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTimeShiftDataOutputTimeShiftDataDataModuleItem {
-    /// 时移存储用量。单位：Byte。
-    #[serde(rename = "Size")]
-    pub size: Option<String>,
-    /// 时间片起始时刻。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 时移类型。可以是HLS_D1、HLS_D7等。
     #[serde(rename = "Type")]
     pub type_: Option<String>,
+    /// 时间片起始时刻。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
+    /// 时移存储用量。单位：Byte。
+    #[serde(rename = "Size")]
+    pub size: Option<String>,
 }

@@ -138,21 +138,21 @@ impl DescribeLiveDomainTrafficDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTrafficDataOutput {
-    /// 查询数据的时间粒度。
-    #[serde(rename = "DataInterval")]
-    pub data_interval: Option<String>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 查询数据的时间粒度。
+    #[serde(rename = "DataInterval")]
+    pub data_interval: Option<String>,
     /// Wire name: `TrafficDataPerInterval`.
     #[serde(rename = "TrafficDataPerInterval")]
     pub traffic_data_per_interval: Option<
@@ -203,16 +203,16 @@ pub struct DescribeLiveDomainTrafficDataOutputTrafficDataPerInterval {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTrafficDataOutputTrafficDataPerIntervalDataModuleItem {
-    /// HTTP流量。单位：Byte。
-    #[serde(rename = "HttpTrafficValue")]
-    pub http_traffic_value: Option<String>,
-    /// HTTPS流量。单位：Byte。
-    #[serde(rename = "HttpsTrafficValue")]
-    pub https_traffic_value: Option<String>,
-    /// 时间片起始时刻。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
     /// 总流量。单位：Byte。
     #[serde(rename = "TrafficValue")]
     pub traffic_value: Option<String>,
+    /// HTTP流量。单位：Byte。
+    #[serde(rename = "HttpTrafficValue")]
+    pub http_traffic_value: Option<String>,
+    /// 时间片起始时刻。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
+    /// HTTPS流量。单位：Byte。
+    #[serde(rename = "HttpsTrafficValue")]
+    pub https_traffic_value: Option<String>,
 }

@@ -92,29 +92,29 @@ impl DescribeLiveEdgeTransferInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveEdgeTransferOutput {
-    /// 直播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
-    /// 推流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 获取转推目标地址的HTTPDNS接口。
     #[serde(rename = "HttpDns")]
     pub http_dns: Option<String>,
+    /// 直播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 推流参数是否透传。取值：
+    /// - **yes**：推流参数透传。
+    /// - **no**：推流参数不透传。
+    #[serde(rename = "TransferArgs")]
+    pub transfer_args: Option<String>,
     /// 推流名称。
     #[serde(rename = "StreamName")]
     pub stream_name: Option<String>,
     /// 转推域名列表，多个用英文逗号（,）分隔。
     #[serde(rename = "TargetDomainList")]
     pub target_domain_list: Option<String>,
-    /// 推流参数是否透传。取值：
-    /// - **yes**：推流参数透传。
-    /// - **no**：推流参数不透传。
-    #[serde(rename = "TransferArgs")]
-    pub transfer_args: Option<String>,
+    /// 推流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -86,21 +86,21 @@ impl DescribeLiveIpInfoInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveIpInfoOutput {
-    /// 所属运营商中文名称。
-    #[serde(rename = "ISP")]
-    pub isp: Option<String>,
     /// 所属运营商英文名称。
     #[serde(rename = "IspEname")]
     pub isp_ename: Option<String>,
-    /// 所属地域中文名称。
-    #[serde(rename = "Region")]
-    pub region: Option<String>,
-    /// 所属地域英文名称。
-    #[serde(rename = "RegionEname")]
-    pub region_ename: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 所属地域英文名称。
+    #[serde(rename = "RegionEname")]
+    pub region_ename: Option<String>,
+    /// 所属运营商中文名称。
+    #[serde(rename = "ISP")]
+    pub isp: Option<String>,
+    /// 所属地域中文名称。
+    #[serde(rename = "Region")]
+    pub region: Option<String>,
 }
 
 livegen_runtime::operation_error! {

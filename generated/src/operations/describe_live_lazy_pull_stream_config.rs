@@ -101,14 +101,14 @@ impl DescribeLiveLazyPullStreamConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveLazyPullStreamConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `LiveLazyPullConfigList`.
     #[serde(rename = "LiveLazyPullConfigList")]
     pub live_lazy_pull_config_list: Option<
         DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -138,24 +138,24 @@ pub struct DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigListLiveLazyP
     /// 应用名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 回源播流所属应用名称。 使用播放URL中的App则该项为空。
-    #[serde(rename = "PullAppName")]
-    pub pull_app_name: Option<String>,
     /// Wire name: `PullArgs`.
     #[serde(rename = "PullArgs")]
     pub pull_args: Option<String>,
-    /// 回源播域名。
-    #[serde(rename = "PullDomainName")]
-    pub pull_domain_name: Option<String>,
+    /// 回源播流所属应用名称。 使用播放URL中的App则该项为空。
+    #[serde(rename = "PullAppName")]
+    pub pull_app_name: Option<String>,
     /// 回源播流协议。取值：
     /// - **rtmp**
     /// - **httpflv**
     /// - **hls**
     #[serde(rename = "PullProtocol")]
     pub pull_protocol: Option<String>,
+    /// 回源播域名。
+    #[serde(rename = "PullDomainName")]
+    pub pull_domain_name: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// 转码播放触发拉流。默认为**no**。可选值：
     ///
     /// - **yes**

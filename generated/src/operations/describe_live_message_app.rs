@@ -96,15 +96,18 @@ impl DescribeLiveMessageAppInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveMessageAppOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 所查询的互动消息应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
-    /// 互动消息应用的AppKey，在进行与该互动消息应用ID相关的各种鉴权操作时需要该信息。
-    #[serde(rename = "AppKey")]
-    pub app_key: Option<String>,
     /// App名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
+    /// 互动消息应用的AppKey，在进行与该互动消息应用ID相关的各种鉴权操作时需要该信息。
+    #[serde(rename = "AppKey")]
+    pub app_key: Option<String>,
     /// 互动消息应用签名，互动消息服务SDK需要该信息。
     #[serde(rename = "AppSign")]
     pub app_sign: Option<String>,
@@ -117,24 +120,21 @@ pub struct DescribeLiveMessageAppOutput {
     /// AuditType取值为2时提供的安全审核地址。
     #[serde(rename = "AuditUrl")]
     pub audit_url: Option<String>,
-    /// 创建时间，用UNIX时间戳表示，单位：秒。
-    #[serde(rename = "CreateTime")]
-    pub create_time: Option<i64>,
-    /// 数据中心。
-    #[serde(rename = "DataCenter")]
-    pub data_center: Option<String>,
-    /// 是否禁用互动消息应用。
-    #[serde(rename = "Disable")]
-    pub disable: Option<bool>,
     /// 用户登录、登出、加入、离开群组等事件的回调地址，若为空则不开启事件回调。
     #[serde(rename = "EventCallbackUrl")]
     pub event_callback_url: Option<String>,
+    /// 是否禁用互动消息应用。
+    #[serde(rename = "Disable")]
+    pub disable: Option<bool>,
+    /// 创建时间，用UNIX时间戳表示，单位：秒。
+    #[serde(rename = "CreateTime")]
+    pub create_time: Option<i64>,
     /// 修改时间，用UNIX时间戳表示，单位：秒。
     #[serde(rename = "ModifyTime")]
     pub modify_time: Option<i64>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
+    /// 数据中心。
+    #[serde(rename = "DataCenter")]
+    pub data_center: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -104,45 +104,45 @@ impl DescribeLiveMessageGroupInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveMessageGroupOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 创建者ID。
+    #[serde(rename = "CreatorId")]
+    pub creator_id: Option<String>,
     /// 管理员列表。
     #[serde(rename = "AdminList")]
     pub admin_list: Option<Vec<String>>,
     /// 创建时间，用UNIX时间戳表示，单位：秒。
     #[serde(rename = "Createtime")]
     pub createtime: Option<i64>,
-    /// 创建者ID。
-    #[serde(rename = "CreatorId")]
-    pub creator_id: Option<String>,
-    /// 删除时间。
-    #[serde(rename = "Deletatime")]
-    pub deletatime: Option<i64>,
-    /// 是否已删除。
-    #[serde(rename = "Delete")]
-    pub delete: Option<bool>,
-    /// 删除者。
-    #[serde(rename = "Deletor")]
-    pub deletor: Option<String>,
-    /// 群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
-    /// 群组扩展信息。
-    #[serde(rename = "GroupInfo")]
-    pub group_info: Option<String>,
     /// 群组名。
     #[serde(rename = "GroupName")]
     pub group_name: Option<String>,
-    /// 消息数分类统计。
-    #[serde(rename = "MsgAmount")]
-    pub msg_amount: Option<std::collections::BTreeMap<String, i64>>,
-    /// 当前在线的群用户数。
-    #[serde(rename = "OnlineUserCounts")]
-    pub online_user_counts: Option<i64>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
+    /// 群组扩展信息。
+    #[serde(rename = "GroupInfo")]
+    pub group_info: Option<String>,
+    /// 是否已删除。
+    #[serde(rename = "Delete")]
+    pub delete: Option<bool>,
     /// 总Session次数。
     #[serde(rename = "TotalTimes")]
     pub total_times: Option<i64>,
+    /// 当前在线的群用户数。
+    #[serde(rename = "OnlineUserCounts")]
+    pub online_user_counts: Option<i64>,
+    /// 消息数分类统计。
+    #[serde(rename = "MsgAmount")]
+    pub msg_amount: Option<std::collections::BTreeMap<String, i64>>,
+    /// 删除时间。
+    #[serde(rename = "Deletatime")]
+    pub deletatime: Option<i64>,
+    /// 删除者。
+    #[serde(rename = "Deletor")]
+    pub deletor: Option<String>,
 }
 
 livegen_runtime::operation_error! {

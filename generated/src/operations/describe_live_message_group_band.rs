@@ -104,21 +104,21 @@ impl DescribeLiveMessageGroupBandInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveMessageGroupBandOutput {
-    /// 被禁言的用户列表。
-    #[serde(rename = "BannedUserList")]
-    pub banned_user_list: Option<Vec<String>>,
-    /// 群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
-    /// 是否全员禁言。
-    #[serde(rename = "IsbannedAll")]
-    pub isbanned_all: Option<bool>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 被禁言的用户列表。
+    #[serde(rename = "BannedUserList")]
+    pub banned_user_list: Option<Vec<String>>,
     /// 不被禁言的用户列表。
     #[serde(rename = "UnbannedUserList")]
     pub unbanned_user_list: Option<Vec<String>>,
+    /// 是否全员禁言。
+    #[serde(rename = "IsbannedAll")]
+    pub isbanned_all: Option<bool>,
 }
 
 livegen_runtime::operation_error! {

@@ -92,14 +92,14 @@ impl DescribeLivePullStreamConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLivePullStreamConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `LiveAppRecordList`.
     #[serde(rename = "LiveAppRecordList")]
     pub live_app_record_list: Option<
         DescribeLivePullStreamConfigOutputLiveAppRecordList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -131,25 +131,25 @@ pub struct DescribeLivePullStreamConfigOutputLiveAppRecordList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLivePullStreamConfigOutputLiveAppRecordListLiveAppRecordItem {
-    /// 直播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
-    /// 直播流所属的主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
+    /// 直播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 拉流源站。
     #[serde(rename = "SourceUrl")]
     pub source_url: Option<String>,
-    /// 当前正在使用的拉流源站。
-    #[serde(rename = "SourceUsing")]
-    pub source_using: Option<String>,
     /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
     /// 拉流名称。
     #[serde(rename = "StreamName")]
     pub stream_name: Option<String>,
+    /// 当前正在使用的拉流源站。
+    #[serde(rename = "SourceUsing")]
+    pub source_using: Option<String>,
+    /// 直播流所属的主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

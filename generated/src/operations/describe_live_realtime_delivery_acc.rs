@@ -138,14 +138,14 @@ impl DescribeLiveRealtimeDeliveryAccInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeDeliveryAccOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `RealTimeDeliveryAccData`.
     #[serde(rename = "RealTimeDeliveryAccData")]
     pub real_time_delivery_acc_data: Option<
         DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccData,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -191,13 +191,13 @@ pub struct DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccData {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccDataAccDataItem {
+    /// 时间片起始时刻。
+    #[serde(rename = "TimeStamp")]
+    pub time_stamp: Option<String>,
     /// 实时日志投递失败次数。
     #[serde(rename = "FailedNum")]
     pub failed_num: Option<i32>,
     /// 实时日志投递成功次数。
     #[serde(rename = "SuccessNum")]
     pub success_num: Option<i32>,
-    /// 时间片起始时刻。
-    #[serde(rename = "TimeStamp")]
-    pub time_stamp: Option<String>,
 }

@@ -149,27 +149,27 @@ impl DescribeLiveRecordConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutput {
-    /// Wire name: `LiveAppRecordList`.
-    #[serde(rename = "LiveAppRecordList")]
-    pub live_app_record_list: Option<DescribeLiveRecordConfigOutputLiveAppRecordList>,
-    /// 排序。
-    #[serde(rename = "Order")]
-    pub order: Option<String>,
     /// 分页的页码。
     #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
-    /// 每页大小。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
-    /// 符合条件的总个数。
-    #[serde(rename = "TotalNum")]
-    pub total_num: Option<i32>,
+    /// 排序。
+    #[serde(rename = "Order")]
+    pub order: Option<String>,
     /// 总页数。
     #[serde(rename = "TotalPage")]
     pub total_page: Option<i32>,
+    /// 每页大小。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 符合条件的总个数。
+    #[serde(rename = "TotalNum")]
+    pub total_num: Option<i32>,
+    /// Wire name: `LiveAppRecordList`.
+    #[serde(rename = "LiveAppRecordList")]
+    pub live_app_record_list: Option<DescribeLiveRecordConfigOutputLiveAppRecordList>,
 }
 
 livegen_runtime::operation_error! {
@@ -208,22 +208,25 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem {
+    /// 计划录制结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "EndTime")]
+    pub end_time: Option<String>,
+    /// 计划录制开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
     /// 播流所属应用名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
-    /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "CreateTime")]
-    pub create_time: Option<String>,
+    /// 直播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 断流拼接时长。
     /// 直播断流时长超过设定的拼接时长后，将会生成新文件，断流拼接时长支持15~21600秒。
     #[serde(rename = "DelayTime")]
     pub delay_time: Option<i32>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 计划录制结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "EndTime")]
-    pub end_time: Option<String>,
+    /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "CreateTime")]
+    pub create_time: Option<String>,
     /// 按需录制。取值：
     ///
     /// - **0**：关闭。
@@ -237,6 +240,9 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem {
     /// OSS存储Bucket名称。
     #[serde(rename = "OssBucket")]
     pub oss_bucket: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// OSS存储的Endpoint名称。
     #[serde(rename = "OssEndpoint")]
     pub oss_endpoint: Option<String>,
@@ -245,12 +251,6 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem {
     pub record_format_list: Option<
         DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecordFormatList,
     >,
-    /// 计划录制开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
-    /// 直播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
     /// Wire name: `TranscodeRecordFormatList`.
     #[serde(rename = "TranscodeRecordFormatList")]
     pub transcode_record_format_list: Option<
@@ -280,21 +280,21 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecor
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecordFormatListRecordFormatItem {
-    /// 周期录制时间。单位：秒。
-    #[serde(rename = "CycleDuration")]
-    pub cycle_duration: Option<i32>,
-    /// 格式。
-    #[serde(rename = "Format")]
-    pub format: Option<String>,
-    /// 录制文件名称。
-    #[serde(rename = "OssObjectPrefix")]
-    pub oss_object_prefix: Option<String>,
     /// 转码流录制单个切片时长。单位：秒。
     #[serde(rename = "SliceDuration")]
     pub slice_duration: Option<i32>,
+    /// 周期录制时间。单位：秒。
+    #[serde(rename = "CycleDuration")]
+    pub cycle_duration: Option<i32>,
     /// 切片名称。
     #[serde(rename = "SliceOssObjectPrefix")]
     pub slice_oss_object_prefix: Option<String>,
+    /// 录制文件名称。
+    #[serde(rename = "OssObjectPrefix")]
+    pub oss_object_prefix: Option<String>,
+    /// 格式。
+    #[serde(rename = "Format")]
+    pub format: Option<String>,
 }
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeRecordFormatList` object.
@@ -314,21 +314,21 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTrans
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeRecordFormatListRecordFormatItem {
-    /// 周期录制时间。单位：秒。
-    #[serde(rename = "CycleDuration")]
-    pub cycle_duration: Option<i32>,
-    /// 转码流录制格式。
-    #[serde(rename = "Format")]
-    pub format: Option<String>,
-    /// 转码流录制文件名称。
-    #[serde(rename = "OssObjectPrefix")]
-    pub oss_object_prefix: Option<String>,
     /// 转码流录制单个切片时长。单位：秒。
     #[serde(rename = "SliceDuration")]
     pub slice_duration: Option<i32>,
+    /// 周期录制时间。单位：秒。
+    #[serde(rename = "CycleDuration")]
+    pub cycle_duration: Option<i32>,
     /// 转码流录制切片名称。
     #[serde(rename = "SliceOssObjectPrefix")]
     pub slice_oss_object_prefix: Option<String>,
+    /// 转码流录制文件名称。
+    #[serde(rename = "OssObjectPrefix")]
+    pub oss_object_prefix: Option<String>,
+    /// 转码流录制格式。
+    #[serde(rename = "Format")]
+    pub format: Option<String>,
 }
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeTemplates` object.

@@ -87,14 +87,14 @@ impl DescribeLiveRecordNotifyConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 域名录制回调配置。
     #[serde(rename = "LiveRecordNotifyConfig")]
     pub live_record_notify_config: Option<
         DescribeLiveRecordNotifyConfigOutputLiveRecordNotifyConfig,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -110,19 +110,19 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyConfigOutputLiveRecordNotifyConfig {
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 是否需要录制任务状态回调。取值：
     ///
     /// - **true**：是。
     /// - **false**（默认值）：否。
     #[serde(rename = "NeedStatusNotify")]
     pub need_status_notify: Option<bool>,
-    /// 录制回调地址。
-    #[serde(rename = "NotifyUrl")]
-    pub notify_url: Option<String>,
     /// 按需录制回调URL地址。
     #[serde(rename = "OnDemandUrl")]
     pub on_demand_url: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 录制回调地址。
+    #[serde(rename = "NotifyUrl")]
+    pub notify_url: Option<String>,
 }

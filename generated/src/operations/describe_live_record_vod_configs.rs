@@ -144,23 +144,23 @@ impl DescribeLiveRecordVodConfigsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordVodConfigsOutput {
+    /// 分页页码。
+    #[serde(rename = "PageNum")]
+    pub page_num: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 分页大小。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 总数。
+    #[serde(rename = "Total")]
+    pub total: Option<String>,
     /// Wire name: `LiveRecordVodConfigs`.
     #[serde(rename = "LiveRecordVodConfigs")]
     pub live_record_vod_configs: Option<
         DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigs,
     >,
-    /// 分页页码。
-    #[serde(rename = "PageNum")]
-    pub page_num: Option<i32>,
-    /// 分页大小。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 总数。
-    #[serde(rename = "Total")]
-    pub total: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -193,6 +193,9 @@ pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigs {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigsLiveRecordVodConfigItem {
+    /// Wire name: `StorageLocation`.
+    #[serde(rename = "StorageLocation")]
+    pub storage_location: Option<String>,
     /// 直播流所属应用名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
@@ -202,30 +205,27 @@ pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigsLiveRecordVodCo
     /// - **OFF**：关闭
     #[serde(rename = "AutoCompose")]
     pub auto_compose: Option<String>,
-    /// 自动合并点播转码模板组ID。
-    ///
-    /// > 如果DescribeLiveRecordVodConfigs接口的AutoCompose设置为ON，则返回本参数。
-    #[serde(rename = "ComposeVodTranscodeGroupId")]
-    pub compose_vod_transcode_group_id: Option<String>,
+    /// Wire name: `OnDemand`.
+    #[serde(rename = "OnDemand")]
+    pub on_demand: Option<i32>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "CreateTime")]
     pub create_time: Option<String>,
+    /// 点播转码组模板ID。
+    #[serde(rename = "VodTranscodeGroupId")]
+    pub vod_transcode_group_id: Option<String>,
     /// 周期录制时长。单位：秒。默认值为**3600**，取值范围：**300~21600**。
     #[serde(rename = "CycleDuration")]
     pub cycle_duration: Option<i32>,
     /// 主播流域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
-    /// Wire name: `OnDemand`.
-    #[serde(rename = "OnDemand")]
-    pub on_demand: Option<i32>,
-    /// Wire name: `StorageLocation`.
-    #[serde(rename = "StorageLocation")]
-    pub storage_location: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
-    /// 点播转码组模板ID。
-    #[serde(rename = "VodTranscodeGroupId")]
-    pub vod_transcode_group_id: Option<String>,
+    /// 自动合并点播转码模板组ID。
+    ///
+    /// > 如果DescribeLiveRecordVodConfigs接口的AutoCompose设置为ON，则返回本参数。
+    #[serde(rename = "ComposeVodTranscodeGroupId")]
+    pub compose_vod_transcode_group_id: Option<String>,
 }

@@ -95,12 +95,12 @@ impl DescribeLiveShiftConfigsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveShiftConfigsOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<DescribeLiveShiftConfigsOutputContent>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<DescribeLiveShiftConfigsOutputContent>,
 }
 
 livegen_runtime::operation_error! {
@@ -130,9 +130,15 @@ pub struct DescribeLiveShiftConfigsOutputContentConfigItem {
     /// 配置的应用。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
+    /// 配置的保存天数。
+    #[serde(rename = "Vision")]
+    pub vision: Option<i32>,
     /// 配置的域名。
     #[serde(rename = "DomainName")]
     pub domain_name: Option<String>,
+    /// 配置的流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 是否忽略对应转码流生成时移。取值：
     ///
     /// - **true**：转码流不生成时移。
@@ -142,10 +148,4 @@ pub struct DescribeLiveShiftConfigsOutputContentConfigItem {
     /// 默认选择为true。
     #[serde(rename = "IgnoreTranscode")]
     pub ignore_transcode: Option<bool>,
-    /// 配置的流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
-    /// 配置的保存天数。
-    #[serde(rename = "Vision")]
-    pub vision: Option<i32>,
 }

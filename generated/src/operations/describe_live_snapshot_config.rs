@@ -145,29 +145,29 @@ impl DescribeLiveSnapshotConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotConfigOutput {
+    /// 分页的页码。
+    #[serde(rename = "PageNum")]
+    pub page_num: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 排序。
+    #[serde(rename = "Order")]
+    pub order: Option<String>,
+    /// 总页数。
+    #[serde(rename = "TotalPage")]
+    pub total_page: Option<i32>,
+    /// 每页大小。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 符合条件的总个数。
+    #[serde(rename = "TotalNum")]
+    pub total_num: Option<i32>,
     /// Wire name: `LiveStreamSnapshotConfigList`.
     #[serde(rename = "LiveStreamSnapshotConfigList")]
     pub live_stream_snapshot_config_list: Option<
         DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigList,
     >,
-    /// 排序。
-    #[serde(rename = "Order")]
-    pub order: Option<String>,
-    /// 分页的页码。
-    #[serde(rename = "PageNum")]
-    pub page_num: Option<i32>,
-    /// 每页大小。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 符合条件的总个数。
-    #[serde(rename = "TotalNum")]
-    pub total_num: Option<i32>,
-    /// 总页数。
-    #[serde(rename = "TotalPage")]
-    pub total_page: Option<i32>,
 }
 
 livegen_runtime::operation_error! {
@@ -209,31 +209,31 @@ pub struct DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigListLiveStreamSnapshotConfigItem {
-    /// 直播流所属的应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
-    /// 截图回调地址。
-    #[serde(rename = "Callback")]
-    pub callback: Option<String>,
-    /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "CreateTime")]
-    pub create_time: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// OSS存储Bucket名称。
-    #[serde(rename = "OssBucket")]
-    pub oss_bucket: Option<String>,
-    /// OSS存储的Endpoint名称。
-    #[serde(rename = "OssEndpoint")]
-    pub oss_endpoint: Option<String>,
     /// 覆盖截图存储文件名。
     #[serde(rename = "OverwriteOssObject")]
     pub overwrite_oss_object: Option<String>,
-    /// 实时截图存储文件名。
-    #[serde(rename = "SequenceOssObject")]
-    pub sequence_oss_object: Option<String>,
     /// 截图周期。单位：秒。
     #[serde(rename = "TimeInterval")]
     pub time_interval: Option<i32>,
+    /// 直播流所属的应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
+    /// 创建时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "CreateTime")]
+    pub create_time: Option<String>,
+    /// OSS存储Bucket名称。
+    #[serde(rename = "OssBucket")]
+    pub oss_bucket: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 截图回调地址。
+    #[serde(rename = "Callback")]
+    pub callback: Option<String>,
+    /// 实时截图存储文件名。
+    #[serde(rename = "SequenceOssObject")]
+    pub sequence_oss_object: Option<String>,
+    /// OSS存储的Endpoint名称。
+    #[serde(rename = "OssEndpoint")]
+    pub oss_endpoint: Option<String>,
 }

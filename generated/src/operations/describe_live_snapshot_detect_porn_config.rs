@@ -149,29 +149,29 @@ impl DescribeLiveSnapshotDetectPornConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutput {
+    /// 分页的页码。
+    #[serde(rename = "PageNum")]
+    pub page_num: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 排序。
+    #[serde(rename = "Order")]
+    pub order: Option<String>,
+    /// 总页数。
+    #[serde(rename = "TotalPage")]
+    pub total_page: Option<i32>,
+    /// 每页大小。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 符合条件的总个数。
+    #[serde(rename = "TotalNum")]
+    pub total_num: Option<i32>,
     /// Wire name: `LiveSnapshotDetectPornConfigList`.
     #[serde(rename = "LiveSnapshotDetectPornConfigList")]
     pub live_snapshot_detect_porn_config_list: Option<
         DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigList,
     >,
-    /// 排序。
-    #[serde(rename = "Order")]
-    pub order: Option<String>,
-    /// 分页的页码。
-    #[serde(rename = "PageNum")]
-    pub page_num: Option<i32>,
-    /// 每页大小。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 符合条件的总个数。
-    #[serde(rename = "TotalNum")]
-    pub total_num: Option<i32>,
-    /// 总页数。
-    #[serde(rename = "TotalPage")]
-    pub total_page: Option<i32>,
 }
 
 livegen_runtime::operation_error! {
@@ -213,24 +213,24 @@ pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfi
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItem {
+    /// OSS存储的文件名。
+    #[serde(rename = "OssObject")]
+    pub oss_object: Option<String>,
     /// 应用名称。
     #[serde(rename = "AppName")]
     pub app_name: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 采样间隔。单位：秒。
     #[serde(rename = "Interval")]
     pub interval: Option<i32>,
     /// OSS存储Bucket名称。
     #[serde(rename = "OssBucket")]
     pub oss_bucket: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// OSS存储Endpoint名称。
     #[serde(rename = "OssEndpoint")]
     pub oss_endpoint: Option<String>,
-    /// OSS存储的文件名。
-    #[serde(rename = "OssObject")]
-    pub oss_object: Option<String>,
     /// Wire name: `Scenes`.
     #[serde(rename = "Scenes")]
     pub scenes: Option<

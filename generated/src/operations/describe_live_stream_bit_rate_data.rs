@@ -130,14 +130,14 @@ impl DescribeLiveStreamBitRateDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamBitRateDataOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `FrameRateAndBitRateInfos`.
     #[serde(rename = "FrameRateAndBitRateInfos")]
     pub frame_rate_and_bit_rate_infos: Option<
         DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfos,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -188,19 +188,19 @@ pub struct DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfos {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem {
-    /// 直播流的音频帧率。单位：FPS。
-    #[serde(rename = "AudioFrameRate")]
-    pub audio_frame_rate: Option<f64>,
-    /// 直播流的码率。单位：Bps。
-    #[serde(rename = "BitRate")]
-    pub bit_rate: Option<f64>,
-    /// 直播流的URL。
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: Option<String>,
     /// 统计时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "Time")]
     pub time: Option<String>,
     /// 直播流的视频帧率。单位：FPS。
     #[serde(rename = "VideoFrameRate")]
     pub video_frame_rate: Option<f64>,
+    /// 直播流的音频帧率。单位：FPS。
+    #[serde(rename = "AudioFrameRate")]
+    pub audio_frame_rate: Option<f64>,
+    /// 直播流的URL。
+    #[serde(rename = "StreamUrl")]
+    pub stream_url: Option<String>,
+    /// 直播流的码率。单位：Bps。
+    #[serde(rename = "BitRate")]
+    pub bit_rate: Option<f64>,
 }

@@ -128,6 +128,12 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfos {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItem {
+    /// 实时流类型。取值：
+    ///
+    /// - **raw**：原始流。
+    /// - **trans**：转码流。
+    #[serde(rename = "Type")]
+    pub type_: Option<String>,
     /// 在线流数量。
     #[serde(rename = "Count")]
     pub count: Option<i64>,
@@ -139,12 +145,6 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItem {
     pub stream_count_details: Option<
         DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetails,
     >,
-    /// 实时流类型。取值：
-    ///
-    /// - **raw**：原始流。
-    /// - **trans**：转码流。
-    #[serde(rename = "Type")]
-    pub type_: Option<String>,
 }
 
 /// The `DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetails` object.
@@ -164,16 +164,16 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStrea
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetailsStreamCountDetailItem {
-    /// 在线流数量。
-    #[serde(rename = "Count")]
-    pub count: Option<i64>,
+    /// 视频码率，该字段只有转码流数量统计时才有。
+    #[serde(rename = "VideoDataRate")]
+    pub video_data_rate: Option<i64>,
     /// 视频编码格式。取值：
     ///
     /// - **h264**。
     /// - **h265**。
     #[serde(rename = "Format")]
     pub format: Option<String>,
-    /// 视频码率，该字段只有转码流数量统计时才有。
-    #[serde(rename = "VideoDataRate")]
-    pub video_data_rate: Option<i64>,
+    /// 在线流数量。
+    #[serde(rename = "Count")]
+    pub count: Option<i64>,
 }

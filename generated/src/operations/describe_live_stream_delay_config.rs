@@ -92,24 +92,24 @@ impl DescribeLiveStreamDelayConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDelayConfigOutput {
-    /// FLV延迟。
-    #[serde(rename = "LiveStreamFlvDelayConfig")]
-    pub live_stream_flv_delay_config: Option<
-        DescribeLiveStreamDelayConfigOutputLiveStreamFlvDelayConfig,
-    >,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// HLS延迟。
     #[serde(rename = "LiveStreamHlsDelayConfig")]
     pub live_stream_hls_delay_config: Option<
         DescribeLiveStreamDelayConfigOutputLiveStreamHlsDelayConfig,
+    >,
+    /// FLV延迟。
+    #[serde(rename = "LiveStreamFlvDelayConfig")]
+    pub live_stream_flv_delay_config: Option<
+        DescribeLiveStreamDelayConfigOutputLiveStreamFlvDelayConfig,
     >,
     /// RTMP延迟。
     #[serde(rename = "LiveStreamRtmpDelayConfig")]
     pub live_stream_rtmp_delay_config: Option<
         DescribeLiveStreamDelayConfigOutputLiveStreamRtmpDelayConfig,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -157,14 +157,14 @@ pub struct DescribeLiveStreamHistoryUserNumRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamHistoryUserNumOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `LiveStreamUserNumInfos`.
     #[serde(rename = "LiveStreamUserNumInfos")]
     pub live_stream_user_num_infos: Option<
         DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfos,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -207,10 +207,10 @@ pub struct DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfos {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfosLiveStreamUserNumInfoItem {
-    /// 流时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StreamTime")]
-    pub stream_time: Option<String>,
     /// 当前时间点人数。
     #[serde(rename = "UserNum")]
     pub user_num: Option<String>,
+    /// 流时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StreamTime")]
+    pub stream_time: Option<String>,
 }

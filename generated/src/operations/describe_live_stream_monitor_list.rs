@@ -142,17 +142,17 @@ impl DescribeLiveStreamMonitorListInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutput {
+    /// 数量。
+    #[serde(rename = "Total")]
+    pub total: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 监播室列表。
     #[serde(rename = "LiveStreamMonitorList")]
     pub live_stream_monitor_list: Option<
         Vec<DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem>,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 数量。
-    #[serde(rename = "Total")]
-    pub total: Option<i32>,
 }
 
 livegen_runtime::operation_error! {
@@ -170,35 +170,42 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem {
-    /// 布局声音来源。
-    #[serde(rename = "AudioFrom")]
-    pub audio_from: Option<i32>,
-    /// 监播告警通知回调地址。
-    #[serde(rename = "CallbackUrl")]
-    pub callback_url: Option<String>,
-    /// 钉群机器人URL。
-    #[serde(rename = "DingTalkWebHookUrl")]
-    pub ding_talk_web_hook_url: Option<String>,
-    /// 监播输出域名。
-    #[serde(rename = "Domain")]
-    pub domain: Option<String>,
-    /// 监控流输入列表。
-    #[serde(rename = "InputList")]
-    pub input_list: Option<
-        Vec<DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItem>,
-    >,
     /// 监播告警阈值设置。参数字段如下：
     /// - fpsLowThres：视频帧率告警阈值，Float类型。
     /// - brHighThres：音视频码率告警阈值，Float类型。
     /// - eofDurationThresSec：断流时长检测阈值，Float类型。
     #[serde(rename = "MonitorConfig")]
     pub monitor_config: Option<String>,
+    /// 监播室内状态。取值：
+    ///
+    /// - 1：监播中。
+    /// - 0：未监播。
+    #[serde(rename = "Status")]
+    pub status: Option<i32>,
     /// 监播室ID。
     #[serde(rename = "MonitorId")]
     pub monitor_id: Option<String>,
+    /// 监播输出域名。
+    #[serde(rename = "Domain")]
+    pub domain: Option<String>,
+    /// 监播告警通知回调地址。
+    #[serde(rename = "CallbackUrl")]
+    pub callback_url: Option<String>,
+    /// 布局声音来源。
+    #[serde(rename = "AudioFrom")]
+    pub audio_from: Option<i32>,
+    /// 钉群机器人URL。
+    #[serde(rename = "DingTalkWebHookUrl")]
+    pub ding_talk_web_hook_url: Option<String>,
     /// 监播室名称。
     #[serde(rename = "MonitorName")]
     pub monitor_name: Option<String>,
+    /// 停止监播时间，UTC格式。
+    #[serde(rename = "StopTime")]
+    pub stop_time: Option<String>,
+    /// 开始监播时间，UTC格式。
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
     /// 监播输出分辨率模板。类型取值：
     ///
     /// - **lp_ld**：流畅。
@@ -207,11 +214,6 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem {
     /// - **lp_ud**：超清。
     #[serde(rename = "OutputTemplate")]
     pub output_template: Option<String>,
-    /// 监播输出地址。
-    #[serde(rename = "OutputUrls")]
-    pub output_urls: Option<
-        DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemOutputUrls,
-    >,
     /// 地区。取值：
     ///
     /// - cn-shanghai：上海。
@@ -219,18 +221,16 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem {
     /// - ap-southeast-1：新加坡。
     #[serde(rename = "Region")]
     pub region: Option<String>,
-    /// 开始监播时间，UTC格式。
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
-    /// 监播室内状态。取值：
-    ///
-    /// - 1：监播中。
-    /// - 0：未监播。
-    #[serde(rename = "Status")]
-    pub status: Option<i32>,
-    /// 停止监播时间，UTC格式。
-    #[serde(rename = "StopTime")]
-    pub stop_time: Option<String>,
+    /// 监控流输入列表。
+    #[serde(rename = "InputList")]
+    pub input_list: Option<
+        Vec<DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItem>,
+    >,
+    /// 监播输出地址。
+    #[serde(rename = "OutputUrls")]
+    pub output_urls: Option<
+        DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemOutputUrls,
+    >,
 }
 
 /// The `DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItem` object.
@@ -243,22 +243,22 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
     /// 输入流地址。
     #[serde(rename = "InputUrl")]
     pub input_url: Option<String>,
+    /// 布局ID，必须从1开始。
+    #[serde(rename = "LayoutId")]
+    pub layout_id: Option<i32>,
+    /// 监播流的显示名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 布局信息。
     #[serde(rename = "LayoutConfig")]
     pub layout_config: Option<
         DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItemLayoutConfig,
     >,
-    /// 布局ID，必须从1开始。
-    #[serde(rename = "LayoutId")]
-    pub layout_id: Option<i32>,
     /// 播放配置。
     #[serde(rename = "PlayConfig")]
     pub play_config: Option<
         DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItemPlayConfig,
     >,
-    /// 监播流的显示名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
 }
 
 /// 布局信息。
@@ -268,9 +268,6 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
     /// 填充类型，前端填none即可。
     #[serde(rename = "FillMode")]
     pub fill_mode: Option<String>,
-    /// Wire name: `PositionNormalized`.
-    #[serde(rename = "PositionNormalized")]
-    pub position_normalized: Option<Vec<f64>>,
     /// 设置元素的position参考坐标值，取值：
     ///
     /// - topLeft
@@ -279,6 +276,9 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
     /// - bottomRight
     #[serde(rename = "PositionRefer")]
     pub position_refer: Option<String>,
+    /// Wire name: `PositionNormalized`.
+    #[serde(rename = "PositionNormalized")]
+    pub position_normalized: Option<Vec<f64>>,
     /// Wire name: `SizeNormalized`.
     #[serde(rename = "SizeNormalized")]
     pub size_normalized: Option<Vec<f64>>,

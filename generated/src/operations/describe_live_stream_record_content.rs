@@ -142,14 +142,14 @@ pub struct DescribeLiveStreamRecordContentRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordContentOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `RecordContentInfoList`.
     #[serde(rename = "RecordContentInfoList")]
     pub record_content_info_list: Option<
         DescribeLiveStreamRecordContentOutputRecordContentInfoList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -197,22 +197,22 @@ pub struct DescribeLiveStreamRecordContentOutputRecordContentInfoList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordContentOutputRecordContentInfoListRecordContentInfoItem {
-    /// 录制时长。单位：秒。
-    #[serde(rename = "Duration")]
-    pub duration: Option<f64>,
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// OSS存储的Bucket名称。
-    #[serde(rename = "OssBucket")]
-    pub oss_bucket: Option<String>,
-    /// OSS存储的Endpoint名称。
-    #[serde(rename = "OssEndpoint")]
-    pub oss_endpoint: Option<String>,
-    /// OSS存储的录制文件名的规则。
-    #[serde(rename = "OssObjectPrefix")]
-    pub oss_object_prefix: Option<String>,
     /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// 录制时长。单位：秒。
+    #[serde(rename = "Duration")]
+    pub duration: Option<f64>,
+    /// OSS存储的Bucket名称。
+    #[serde(rename = "OssBucket")]
+    pub oss_bucket: Option<String>,
+    /// OSS存储的录制文件名的规则。
+    #[serde(rename = "OssObjectPrefix")]
+    pub oss_object_prefix: Option<String>,
+    /// OSS存储的Endpoint名称。
+    #[serde(rename = "OssEndpoint")]
+    pub oss_endpoint: Option<String>,
 }

@@ -196,29 +196,29 @@ pub struct DescribeLiveStreamRecordIndexFilesRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFilesOutput {
-    /// 排序。
-    #[serde(rename = "Order")]
-    pub order: Option<String>,
     /// 分页的页码。
     #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 排序。
+    #[serde(rename = "Order")]
+    pub order: Option<String>,
+    /// 总页数。
+    #[serde(rename = "TotalPage")]
+    pub total_page: Option<i32>,
     /// 每页大小。
     #[serde(rename = "PageSize")]
     pub page_size: Option<i32>,
+    /// 符合条件的总个数。
+    #[serde(rename = "TotalNum")]
+    pub total_num: Option<i32>,
     /// Wire name: `RecordIndexInfoList`.
     #[serde(rename = "RecordIndexInfoList")]
     pub record_index_info_list: Option<
         DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// 符合条件的总个数。
-    #[serde(rename = "TotalNum")]
-    pub total_num: Option<i32>,
-    /// 总页数。
-    #[serde(rename = "TotalPage")]
-    pub total_page: Option<i32>,
 }
 
 livegen_runtime::operation_error! {
@@ -282,46 +282,46 @@ pub struct DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoListRecordIndexInfoItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
+    /// 索引文件地址。
+    #[serde(rename = "RecordUrl")]
+    pub record_url: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// 创建时间。
     #[serde(rename = "CreateTime")]
     pub create_time: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 录制时长。单位：秒。
-    #[serde(rename = "Duration")]
-    pub duration: Option<f64>,
-    /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "EndTime")]
-    pub end_time: Option<String>,
+    /// 索引文件ID。
+    #[serde(rename = "RecordId")]
+    pub record_id: Option<String>,
     /// 视频高。
     #[serde(rename = "Height")]
     pub height: Option<i32>,
     /// OSS存储Bucket名称。
     #[serde(rename = "OssBucket")]
     pub oss_bucket: Option<String>,
-    /// OSS存储的Endpoint名称。
-    #[serde(rename = "OssEndpoint")]
-    pub oss_endpoint: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// OSS存储的录制文件名。
     #[serde(rename = "OssObject")]
     pub oss_object: Option<String>,
-    /// 索引文件ID。
-    #[serde(rename = "RecordId")]
-    pub record_id: Option<String>,
-    /// 索引文件地址。
-    #[serde(rename = "RecordUrl")]
-    pub record_url: Option<String>,
+    /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "EndTime")]
+    pub end_time: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 开始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
     /// 视频宽。
     #[serde(rename = "Width")]
     pub width: Option<i32>,
+    /// 录制时长。单位：秒。
+    #[serde(rename = "Duration")]
+    pub duration: Option<f64>,
+    /// OSS存储的Endpoint名称。
+    #[serde(rename = "OssEndpoint")]
+    pub oss_endpoint: Option<String>,
 }

@@ -166,11 +166,6 @@ pub struct DescribeLiveStreamSnapshotInfoRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamSnapshotInfoOutput {
-    /// Wire name: `LiveStreamSnapshotInfoList`.
-    #[serde(rename = "LiveStreamSnapshotInfoList")]
-    pub live_stream_snapshot_info_list: Option<
-        DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList,
-    >,
     /// 下一个起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     ///
     /// > 当此时间范围内的内容超出了Limit的取值范围，则返回此参数，为下一个文件的创建时间。可以将此时间当做StartTime，重新调用此接口获取下一段内容，不传则表示未超出Limit取值范围。
@@ -179,6 +174,11 @@ pub struct DescribeLiveStreamSnapshotInfoOutput {
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `LiveStreamSnapshotInfoList`.
+    #[serde(rename = "LiveStreamSnapshotInfoList")]
+    pub live_stream_snapshot_info_list: Option<
+        DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList,
+    >,
 }
 
 livegen_runtime::operation_error! {
@@ -241,12 +241,18 @@ pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoListLiveStreamSnapshotInfoItem {
+    /// OSS存储的文件名。
+    #[serde(rename = "OssObject")]
+    pub oss_object: Option<String>,
+    /// OSS存储Bucket名称。
+    #[serde(rename = "OssBucket")]
+    pub oss_bucket: Option<String>,
     /// 截图产生时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "CreateTime")]
     pub create_time: Option<String>,
-    /// 截图文件创建的毫秒级时间戳。
-    #[serde(rename = "CreateTimestamp")]
-    pub create_timestamp: Option<i64>,
+    /// OSS存储的Endpoint名称。
+    #[serde(rename = "OssEndpoint")]
+    pub oss_endpoint: Option<String>,
     /// 截图方式。取值：
     ///
     /// - **true**：覆盖截图。
@@ -255,13 +261,7 @@ pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoListLiveStr
     /// - **false**：序列截图。
     #[serde(rename = "IsOverlay")]
     pub is_overlay: Option<bool>,
-    /// OSS存储Bucket名称。
-    #[serde(rename = "OssBucket")]
-    pub oss_bucket: Option<String>,
-    /// OSS存储的Endpoint名称。
-    #[serde(rename = "OssEndpoint")]
-    pub oss_endpoint: Option<String>,
-    /// OSS存储的文件名。
-    #[serde(rename = "OssObject")]
-    pub oss_object: Option<String>,
+    /// 截图文件创建的毫秒级时间戳。
+    #[serde(rename = "CreateTimestamp")]
+    pub create_timestamp: Option<i64>,
 }

@@ -114,6 +114,13 @@ impl DescribeLiveStreamStateInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamStateOutput {
+    /// 推流接入的类型。取值：
+    ///
+    /// - push：直播推流。
+    ///
+    /// - pull：触发拉流。
+    #[serde(rename = "Type")]
+    pub type_: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
@@ -123,13 +130,6 @@ pub struct DescribeLiveStreamStateOutput {
     /// - forbidden：已禁推。
     #[serde(rename = "StreamState")]
     pub stream_state: Option<String>,
-    /// 推流接入的类型。取值：
-    ///
-    /// - push：直播推流。
-    ///
-    /// - pull：触发拉流。
-    #[serde(rename = "Type")]
-    pub type_: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -103,14 +103,14 @@ impl DescribeLiveStreamTranscodeInfoInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `DomainTranscodeList`.
     #[serde(rename = "DomainTranscodeList")]
     pub domain_transcode_list: Option<
         DescribeLiveStreamTranscodeInfoOutputDomainTranscodeList,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -139,27 +139,9 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItem {
-    /// 自定义转码配置。
-    #[serde(rename = "CustomTranscodeParameters")]
-    pub custom_transcode_parameters: Option<
-        DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemCustomTranscodeParameters,
-    >,
-    /// 加密配置。
-    #[serde(rename = "EncryptParameters")]
-    pub encrypt_parameters: Option<
-        DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemEncryptParameters,
-    >,
-    /// 是否开启强制转码。取值：
-    /// - **true**：延迟转码。
-    /// - **false**：强制转码。
-    #[serde(rename = "IsLazy")]
-    pub is_lazy: Option<bool>,
     /// 应用名称。
     #[serde(rename = "TranscodeApp")]
     pub transcode_app: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "TranscodeName")]
-    pub transcode_name: Option<String>,
     /// 转码模版。取值：
     ///
     /// - **标准质量模板**：
@@ -183,60 +165,46 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTransco
     ///   - **ud**：超清。
     #[serde(rename = "TranscodeTemplate")]
     pub transcode_template: Option<String>,
+    /// 是否开启强制转码。取值：
+    /// - **true**：延迟转码。
+    /// - **false**：强制转码。
+    #[serde(rename = "IsLazy")]
+    pub is_lazy: Option<bool>,
+    /// 主播流域名。
+    #[serde(rename = "TranscodeName")]
+    pub transcode_name: Option<String>,
+    /// 自定义转码配置。
+    #[serde(rename = "CustomTranscodeParameters")]
+    pub custom_transcode_parameters: Option<
+        DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemCustomTranscodeParameters,
+    >,
+    /// 加密配置。
+    #[serde(rename = "EncryptParameters")]
+    pub encrypt_parameters: Option<
+        DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemEncryptParameters,
+    >,
 }
 
 /// 自定义转码配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemCustomTranscodeParameters {
-    /// 转码音频比特率。单位：kbps，取值范围：**1~1000**。
-    #[serde(rename = "AudioBitrate")]
-    pub audio_bitrate: Option<i32>,
-    /// 音频声道数。取值：
-    ///
-    /// - **1**：单声道。
-    /// - **2**：双声道。
-    #[serde(rename = "AudioChannelNum")]
-    pub audio_channel_num: Option<i32>,
-    /// 音频编码格式。
-    #[serde(rename = "AudioCodec")]
-    pub audio_codec: Option<String>,
-    /// 音频编码等级。取值：
-    /// - **aac_low**
-    /// - **aac_he**
-    /// - **aac_he_v2**
-    /// - **aac_ld**
-    #[serde(rename = "AudioProfile")]
-    pub audio_profile: Option<String>,
-    /// 音频采样率。取值：**22050~96000**。
-    ///
-    /// >如果AudioProfile取值为**aac_ld**，则采样率不能超过44100。
-    #[serde(rename = "AudioRate")]
-    pub audio_rate: Option<i32>,
-    /// 去B帧。固定取值：**0**。
-    #[serde(rename = "Bframes")]
-    pub bframes: Option<String>,
     /// 码率随源配置。
     #[serde(rename = "BitrateWithSource")]
     pub bitrate_with_source: Option<serde_json::Value>,
-    /// 其他随源配置。
-    #[serde(rename = "ExtWithSource")]
-    pub ext_with_source: Option<serde_json::Value>,
-    /// 转码视频帧率。单位：FPS。
-    #[serde(rename = "FPS")]
-    pub fps: Option<i32>,
-    /// 帧率随源配置。
-    #[serde(rename = "FpsWithSource")]
-    pub fps_with_source: Option<serde_json::Value>,
-    /// 视频GOP（Group of Picture）。单位：帧，取值范围：**1~3000**。
-    #[serde(rename = "Gop")]
-    pub gop: Option<String>,
+    /// 视频的编码等级。取值：
+    ///
+    /// - **baseline**：适合移动设备。
+    /// - **main**：适合标准分辨率设备。
+    /// - **high**：适合高分辨率设备。
+    #[serde(rename = "VideoProfile")]
+    pub video_profile: Option<String>,
+    /// 转码音频比特率。单位：kbps，取值范围：**1~1000**。
+    #[serde(rename = "AudioBitrate")]
+    pub audio_bitrate: Option<i32>,
     /// 转码视频高度。
     #[serde(rename = "Height")]
     pub height: Option<i32>,
-    /// 分辨率随源配置。
-    #[serde(rename = "ResWithSource")]
-    pub res_with_source: Option<serde_json::Value>,
     /// 低延时的标签。固定取值**true**。
     ///
     /// > 当转码为低延时转码时，才返回此参数。
@@ -251,19 +219,51 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTransco
     /// - **audio**：纯音频模板。
     #[serde(rename = "TemplateType")]
     pub template_type: Option<String>,
-    /// 转码视频比特率。单位：kbps。
-    #[serde(rename = "VideoBitrate")]
-    pub video_bitrate: Option<i32>,
-    /// 视频的编码等级。取值：
+    /// 去B帧。固定取值：**0**。
+    #[serde(rename = "Bframes")]
+    pub bframes: Option<String>,
+    /// 其他随源配置。
+    #[serde(rename = "ExtWithSource")]
+    pub ext_with_source: Option<serde_json::Value>,
+    /// 音频采样率。取值：**22050~96000**。
     ///
-    /// - **baseline**：适合移动设备。
-    /// - **main**：适合标准分辨率设备。
-    /// - **high**：适合高分辨率设备。
-    #[serde(rename = "VideoProfile")]
-    pub video_profile: Option<String>,
+    /// >如果AudioProfile取值为**aac_ld**，则采样率不能超过44100。
+    #[serde(rename = "AudioRate")]
+    pub audio_rate: Option<i32>,
+    /// 帧率随源配置。
+    #[serde(rename = "FpsWithSource")]
+    pub fps_with_source: Option<serde_json::Value>,
+    /// 音频编码格式。
+    #[serde(rename = "AudioCodec")]
+    pub audio_codec: Option<String>,
+    /// 转码视频帧率。单位：FPS。
+    #[serde(rename = "FPS")]
+    pub fps: Option<i32>,
+    /// 视频GOP（Group of Picture）。单位：帧，取值范围：**1~3000**。
+    #[serde(rename = "Gop")]
+    pub gop: Option<String>,
     /// 转码视频宽度。
     #[serde(rename = "Width")]
     pub width: Option<i32>,
+    /// 转码视频比特率。单位：kbps。
+    #[serde(rename = "VideoBitrate")]
+    pub video_bitrate: Option<i32>,
+    /// 音频声道数。取值：
+    ///
+    /// - **1**：单声道。
+    /// - **2**：双声道。
+    #[serde(rename = "AudioChannelNum")]
+    pub audio_channel_num: Option<i32>,
+    /// 音频编码等级。取值：
+    /// - **aac_low**
+    /// - **aac_he**
+    /// - **aac_he_v2**
+    /// - **aac_ld**
+    #[serde(rename = "AudioProfile")]
+    pub audio_profile: Option<String>,
+    /// 分辨率随源配置。
+    #[serde(rename = "ResWithSource")]
+    pub res_with_source: Option<serde_json::Value>,
 }
 
 /// 加密配置。
@@ -273,10 +273,10 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTransco
     /// 加密类型。固定取值**aliyun**。
     #[serde(rename = "EncryptType")]
     pub encrypt_type: Option<String>,
-    /// 换Key周期。取值范围：**60~3600**，单位：秒。
-    #[serde(rename = "KmsKeyExpireInterval")]
-    pub kms_key_expire_interval: Option<String>,
     /// 用户KMS主密钥ID。
     #[serde(rename = "KmsKeyID")]
     pub kms_key_id: Option<String>,
+    /// 换Key周期。取值范围：**60~3600**，单位：秒。
+    #[serde(rename = "KmsKeyExpireInterval")]
+    pub kms_key_expire_interval: Option<String>,
 }

@@ -82,21 +82,21 @@ impl DescribeLiveStreamTranscodeStreamNumInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeStreamNumOutput {
+    /// Wire name: `UntranscodeNumber`.
+    #[serde(rename = "UntranscodeNumber")]
+    pub untranscode_number: Option<i64>,
     /// Wire name: `LazyTranscodedNumber`.
     #[serde(rename = "LazyTranscodedNumber")]
     pub lazy_transcoded_number: Option<i64>,
+    /// Wire name: `TranscodedNumber`.
+    #[serde(rename = "TranscodedNumber")]
+    pub transcoded_number: Option<i64>,
     /// Wire name: `RequestId`.
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
     /// Wire name: `Total`.
     #[serde(rename = "Total")]
     pub total: Option<i64>,
-    /// Wire name: `TranscodedNumber`.
-    #[serde(rename = "TranscodedNumber")]
-    pub transcoded_number: Option<i64>,
-    /// Wire name: `UntranscodeNumber`.
-    #[serde(rename = "UntranscodeNumber")]
-    pub untranscode_number: Option<i64>,
 }
 
 livegen_runtime::operation_error! {

@@ -120,15 +120,15 @@ impl DescribeLiveStreamWatermarkRulesInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarkRulesOutput {
+    /// 符合条件的总个数。
+    #[serde(rename = "Total")]
+    pub total: Option<i32>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
     /// Wire name: `RuleInfoList`.
     #[serde(rename = "RuleInfoList")]
     pub rule_info_list: Option<DescribeLiveStreamWatermarkRulesOutputRuleInfoList>,
-    /// 符合条件的总个数。
-    #[serde(rename = "Total")]
-    pub total: Option<i32>,
 }
 
 livegen_runtime::operation_error! {
@@ -155,22 +155,15 @@ pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoList {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoListRuleInfoItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "App")]
-    pub app: Option<String>,
-    /// 自定义规则描述信息。
-    #[serde(rename = "Description")]
-    pub description: Option<String>,
     /// 播流域名。
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// 自定义规则名称。
-    #[serde(rename = "Name")]
-    pub name: Option<String>,
-    /// 水印规则ID。
-    /// >可查看\[AddLiveStreamWatermarkRule\](~~410773~~)接口返回参数值获取RuleId。
-    #[serde(rename = "RuleId")]
-    pub rule_id: Option<String>,
+    /// 自定义规则描述信息。
+    #[serde(rename = "Description")]
+    pub description: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "App")]
+    pub app: Option<String>,
     /// 流名称。规则如下：
     ///
     /// - 直接写流名称则仅匹配该流名称。示例：liveStreamA。
@@ -185,9 +178,16 @@ pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoListRuleInfoItem {
     /// >&lt;/notice&gt;
     #[serde(rename = "Stream")]
     pub stream: Option<String>,
+    /// 自定义规则名称。
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
     /// 水印模板ID。
     ///
     /// >可查看\[AddLiveStreamWatermark\](~~410759~~)接口返回参数值获取TemplateId。
     #[serde(rename = "TemplateId")]
     pub template_id: Option<String>,
+    /// 水印规则ID。
+    /// >可查看\[AddLiveStreamWatermarkRule\](~~410773~~)接口返回参数值获取RuleId。
+    #[serde(rename = "RuleId")]
+    pub rule_id: Option<String>,
 }

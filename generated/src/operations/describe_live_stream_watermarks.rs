@@ -129,12 +129,12 @@ impl DescribeLiveStreamWatermarksInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarksOutput {
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 符合条件的总个数。
     #[serde(rename = "Total")]
     pub total: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `WatermarkList`.
     #[serde(rename = "WatermarkList")]
     pub watermark_list: Option<DescribeLiveStreamWatermarksOutputWatermarkList>,
@@ -164,43 +164,6 @@ pub struct DescribeLiveStreamWatermarksOutputWatermarkList {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarksOutputWatermarkListWatermarkItem {
-    /// 自定义水印描述信息。
-    #[serde(rename = "Description")]
-    pub description: Option<String>,
-    /// 水印图片高度，单位：px。
-    #[serde(rename = "Height")]
-    pub height: Option<i32>,
-    /// 水印名称。
-    #[serde(rename = "Name")]
-    pub name: Option<String>,
-    /// 水印位置。
-    /// - TopLeft：左上。
-    ///
-    /// - TopRight：右上。
-    ///
-    /// - BottomLeft：左下。
-    ///
-    /// - BottomRight：右下。
-    #[serde(rename = "OffsetCorner")]
-    pub offset_corner: Option<String>,
-    /// 水印图片链接。
-    #[serde(rename = "PictureUrl")]
-    pub picture_url: Option<String>,
-    /// 参考背景视频高，单位：px。
-    #[serde(rename = "RefHeight")]
-    pub ref_height: Option<i32>,
-    /// 参考背景视频宽，单位：px。
-    #[serde(rename = "RefWidth")]
-    pub ref_width: Option<i32>,
-    /// Domain下配置的水印规则数量
-    #[serde(rename = "RuleCount")]
-    pub rule_count: Option<i32>,
-    /// 水印模板ID。
-    #[serde(rename = "TemplateId")]
-    pub template_id: Option<String>,
-    /// 水印透明度，数值越小越透明。取值：0~255。
-    #[serde(rename = "Transparency")]
-    pub transparency: Option<i32>,
     /// 水印类型。
     ///
     /// - 0：图片（目前只支持图片）。
@@ -212,8 +175,45 @@ pub struct DescribeLiveStreamWatermarksOutputWatermarkListWatermarkItem {
     /// >相对于参考背景宽RefWidth， 如果选择的是TopLeft，那么XOffset是指⽔印图⽚的左上⻆和背景视频的左上⻆的相对位置X。其中坐标指向背景视频中⼼的⽅向为正⽅向，即X轴的正⽅向是向右。
     #[serde(rename = "XOffset")]
     pub x_offset: Option<f64>,
+    /// 参考背景视频宽，单位：px。
+    #[serde(rename = "RefWidth")]
+    pub ref_width: Option<i32>,
     /// ⽔印Y轴偏移，单位：px。
     /// >相对于参考背景⾼RefHeight，如果选择的是TopLeft，那么YOffset是指⽔印图⽚的左上⻆和背景视频的左上⻆的相对位置Y。其中坐标指向背景视频中⼼的⽅向为正⽅向，即Y轴的正⽅向是向下。
     #[serde(rename = "YOffset")]
     pub y_offset: Option<f64>,
+    /// 水印图片高度，单位：px。
+    #[serde(rename = "Height")]
+    pub height: Option<i32>,
+    /// 参考背景视频高，单位：px。
+    #[serde(rename = "RefHeight")]
+    pub ref_height: Option<i32>,
+    /// 水印图片链接。
+    #[serde(rename = "PictureUrl")]
+    pub picture_url: Option<String>,
+    /// 水印透明度，数值越小越透明。取值：0~255。
+    #[serde(rename = "Transparency")]
+    pub transparency: Option<i32>,
+    /// 自定义水印描述信息。
+    #[serde(rename = "Description")]
+    pub description: Option<String>,
+    /// 水印位置。
+    /// - TopLeft：左上。
+    ///
+    /// - TopRight：右上。
+    ///
+    /// - BottomLeft：左下。
+    ///
+    /// - BottomRight：右下。
+    #[serde(rename = "OffsetCorner")]
+    pub offset_corner: Option<String>,
+    /// Domain下配置的水印规则数量
+    #[serde(rename = "RuleCount")]
+    pub rule_count: Option<i32>,
+    /// 水印名称。
+    #[serde(rename = "Name")]
+    pub name: Option<String>,
+    /// 水印模板ID。
+    #[serde(rename = "TemplateId")]
+    pub template_id: Option<String>,
 }

@@ -125,27 +125,27 @@ impl DescribeLiveStreamsBlockListInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsBlockListOutput {
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 分页的当前页码。
     #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
-    /// 每页显示的条数。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
-    /// Wire name: `StreamUrls`.
-    #[serde(rename = "StreamUrls")]
-    pub stream_urls: Option<DescribeLiveStreamsBlockListOutputStreamUrls>,
-    /// 符合条件的总个数。
-    #[serde(rename = "TotalNum")]
-    pub total_num: Option<i32>,
     /// 总页数。
     #[serde(rename = "TotalPage")]
     pub total_page: Option<i32>,
+    /// 每页显示的条数。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 符合条件的总个数。
+    #[serde(rename = "TotalNum")]
+    pub total_num: Option<i32>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// Wire name: `StreamUrls`.
+    #[serde(rename = "StreamUrls")]
+    pub stream_urls: Option<DescribeLiveStreamsBlockListOutputStreamUrls>,
 }
 
 livegen_runtime::operation_error! {

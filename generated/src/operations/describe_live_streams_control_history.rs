@@ -127,12 +127,12 @@ impl DescribeLiveStreamsControlHistoryInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsControlHistoryOutput {
-    /// Wire name: `ControlInfo`.
-    #[serde(rename = "ControlInfo")]
-    pub control_info: Option<DescribeLiveStreamsControlHistoryOutputControlInfo>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `ControlInfo`.
+    #[serde(rename = "ControlInfo")]
+    pub control_info: Option<DescribeLiveStreamsControlHistoryOutputControlInfo>,
 }
 
 livegen_runtime::operation_error! {
@@ -179,16 +179,16 @@ pub struct DescribeLiveStreamsControlHistoryOutputControlInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsControlHistoryOutputControlInfoLiveStreamControlInfoItem {
-    /// 执行的操作名称。
-    #[serde(rename = "Action")]
-    pub action: Option<String>,
     /// 用户端的IP地址。
     #[serde(rename = "ClientIP")]
     pub client_ip: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
     /// 操作执行的时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "TimeStamp")]
     pub time_stamp: Option<String>,
+    /// 执行的操作名称。
+    #[serde(rename = "Action")]
+    pub action: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
 }

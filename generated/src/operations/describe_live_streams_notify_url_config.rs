@@ -92,14 +92,14 @@ impl DescribeLiveStreamsNotifyUrlConfigInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyUrlConfigOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 回调配置。
     #[serde(rename = "LiveStreamsNotifyConfig")]
     pub live_streams_notify_config: Option<
         DescribeLiveStreamsNotifyUrlConfigOutputLiveStreamsNotifyConfig,
     >,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -113,12 +113,6 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyUrlConfigOutputLiveStreamsNotifyConfig {
-    /// 您的推流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 鉴权Key。
-    #[serde(rename = "NotifyAuthKey")]
-    pub notify_auth_key: Option<String>,
     /// 是否开启鉴权。取值：
     ///
     /// - **yes**。
@@ -128,4 +122,10 @@ pub struct DescribeLiveStreamsNotifyUrlConfigOutputLiveStreamsNotifyConfig {
     /// 回调地址。
     #[serde(rename = "NotifyUrl")]
     pub notify_url: Option<String>,
+    /// 鉴权Key。
+    #[serde(rename = "NotifyAuthKey")]
+    pub notify_auth_key: Option<String>,
+    /// 您的推流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

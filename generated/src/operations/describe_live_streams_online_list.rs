@@ -196,9 +196,9 @@ impl DescribeLiveStreamsOnlineListInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsOnlineListOutput {
-    /// Wire name: `OnlineInfo`.
-    #[serde(rename = "OnlineInfo")]
-    pub online_info: Option<DescribeLiveStreamsOnlineListOutputOnlineInfo>,
+    /// 总页数。
+    #[serde(rename = "TotalPage")]
+    pub total_page: Option<i32>,
     /// 分页的页码。
     #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
@@ -211,9 +211,9 @@ pub struct DescribeLiveStreamsOnlineListOutput {
     /// 符合条件的总个数。
     #[serde(rename = "TotalNum")]
     pub total_num: Option<i32>,
-    /// 总页数。
-    #[serde(rename = "TotalPage")]
-    pub total_page: Option<i32>,
+    /// Wire name: `OnlineInfo`.
+    #[serde(rename = "OnlineInfo")]
+    pub online_info: Option<DescribeLiveStreamsOnlineListOutputOnlineInfo>,
 }
 
 livegen_runtime::operation_error! {
@@ -260,33 +260,39 @@ pub struct DescribeLiveStreamsOnlineListOutputOnlineInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsOnlineListOutputOnlineInfoLiveStreamOnlineInfoItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
-    /// 音频Codec ID。
-    #[serde(rename = "AudioCodecId")]
-    pub audio_codec_id: Option<i32>,
     /// 直播流的音频码率。单位：Kbps。
     #[serde(rename = "AudioDataRate")]
     pub audio_data_rate: Option<i32>,
-    /// 推流客户端IP。
-    #[serde(rename = "ClientIp")]
-    pub client_ip: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 帧率。单位：FPS。
     #[serde(rename = "FrameRate")]
     pub frame_rate: Option<i32>,
+    /// 推流完整URL地址。
+    #[serde(rename = "PublishUrl")]
+    pub publish_url: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
+    /// 音频Codec ID。
+    #[serde(rename = "AudioCodecId")]
+    pub audio_codec_id: Option<i32>,
     /// 视频分辨率高度。单位：pixel。
     #[serde(rename = "Height")]
     pub height: Option<i32>,
+    /// 直播流的视频码率。单位：Kbps。
+    #[serde(rename = "VideoDataRate")]
+    pub video_data_rate: Option<i32>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// 推流域名，使用中心推流的可直接填写播流域名。
     #[serde(rename = "PublishDomain")]
     pub publish_domain: Option<String>,
     /// 开始推流时间。格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）。
     #[serde(rename = "PublishTime")]
     pub publish_time: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 推流类型，取值：
     ///
     /// - **edge**：边缘推流。
@@ -294,15 +300,9 @@ pub struct DescribeLiveStreamsOnlineListOutputOnlineInfoLiveStreamOnlineInfoItem
     /// - **center**：中心推流。
     #[serde(rename = "PublishType")]
     pub publish_type: Option<String>,
-    /// 推流完整URL地址。
-    #[serde(rename = "PublishUrl")]
-    pub publish_url: Option<String>,
-    /// 推流节点IP。
-    #[serde(rename = "ServerIp")]
-    pub server_ip: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
+    /// 视频Codec ID。
+    #[serde(rename = "VideoCodecId")]
+    pub video_codec_id: Option<i32>,
     /// 是否是转码流。取值：
     ///
     /// - **yes**：是。
@@ -310,15 +310,15 @@ pub struct DescribeLiveStreamsOnlineListOutputOnlineInfoLiveStreamOnlineInfoItem
     /// - **no**：否。
     #[serde(rename = "Transcoded")]
     pub transcoded: Option<String>,
-    /// 视频Codec ID。
-    #[serde(rename = "VideoCodecId")]
-    pub video_codec_id: Option<i32>,
-    /// 直播流的视频码率。单位：Kbps。
-    #[serde(rename = "VideoDataRate")]
-    pub video_data_rate: Option<i32>,
     /// 视频分辨率宽度。单位：pixel。
     #[serde(rename = "Width")]
     pub width: Option<i32>,
+    /// 推流客户端IP。
+    #[serde(rename = "ClientIp")]
+    pub client_ip: Option<String>,
+    /// 推流节点IP。
+    #[serde(rename = "ServerIp")]
+    pub server_ip: Option<String>,
 }
 
 livegen_runtime::string_enum! {

@@ -225,24 +225,24 @@ impl DescribeLiveStreamsPublishListInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsPublishListOutput {
+    /// 总页数。
+    #[serde(rename = "TotalPage")]
+    pub total_page: Option<i32>,
     /// 分页的页码。
     #[serde(rename = "PageNum")]
     pub page_num: Option<i32>,
     /// 每页大小。
     #[serde(rename = "PageSize")]
     pub page_size: Option<i32>,
-    /// Wire name: `PublishInfo`.
-    #[serde(rename = "PublishInfo")]
-    pub publish_info: Option<DescribeLiveStreamsPublishListOutputPublishInfo>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
     /// 符合条件的总个数。
     #[serde(rename = "TotalNum")]
     pub total_num: Option<i32>,
-    /// 总页数。
-    #[serde(rename = "TotalPage")]
-    pub total_page: Option<i32>,
+    /// Wire name: `PublishInfo`.
+    #[serde(rename = "PublishInfo")]
+    pub publish_info: Option<DescribeLiveStreamsPublishListOutputPublishInfo>,
 }
 
 livegen_runtime::operation_error! {
@@ -315,21 +315,30 @@ pub struct DescribeLiveStreamsPublishListOutputPublishInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsPublishListOutputPublishInfoLiveStreamPublishInfoItem {
-    /// 播流所属应用名称。
-    #[serde(rename = "AppName")]
-    pub app_name: Option<String>,
-    /// 主播IP。
-    #[serde(rename = "ClientAddr")]
-    pub client_addr: Option<String>,
-    /// 推流域名或主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// CDN上行节点IP。
     #[serde(rename = "EdgeNodeAddr")]
     pub edge_node_addr: Option<String>,
+    /// 推流完整URL地址。
+    #[serde(rename = "PublishUrl")]
+    pub publish_url: Option<String>,
+    /// 播流名称。
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
+    /// 推流域名或主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// 停止推流时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
+    #[serde(rename = "StopTime")]
+    pub stop_time: Option<String>,
+    /// 若有转码，返回转码模板ID。
+    #[serde(rename = "TranscodeId")]
+    pub transcode_id: Option<String>,
     /// 推流域名。
     #[serde(rename = "PublishDomain")]
     pub publish_domain: Option<String>,
+    /// 播流所属应用名称。
+    #[serde(rename = "AppName")]
+    pub app_name: Option<String>,
     /// 开始推流时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
     #[serde(rename = "PublishTime")]
     pub publish_time: Option<String>,
@@ -339,24 +348,15 @@ pub struct DescribeLiveStreamsPublishListOutputPublishInfoLiveStreamPublishInfoI
     /// - **center**：中心推流。
     #[serde(rename = "PublishType")]
     pub publish_type: Option<String>,
-    /// 推流完整URL地址。
-    #[serde(rename = "PublishUrl")]
-    pub publish_url: Option<String>,
-    /// 停止推流时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
-    #[serde(rename = "StopTime")]
-    pub stop_time: Option<String>,
-    /// 播流名称。
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
-    /// 播流的URL。
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: Option<String>,
-    /// 若有转码，返回转码模板ID。
-    #[serde(rename = "TranscodeId")]
-    pub transcode_id: Option<String>,
     /// 是否是转码流。
     #[serde(rename = "Transcoded")]
     pub transcoded: Option<String>,
+    /// 主播IP。
+    #[serde(rename = "ClientAddr")]
+    pub client_addr: Option<String>,
+    /// 播流的URL。
+    #[serde(rename = "StreamUrl")]
+    pub stream_url: Option<String>,
 }
 
 livegen_runtime::string_enum! {

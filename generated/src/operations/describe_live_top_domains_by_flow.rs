@@ -79,21 +79,21 @@ impl DescribeLiveTopDomainsByFlowInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveTopDomainsByFlowOutput {
-    /// Wire name: `DomainCount`.
-    #[serde(rename = "DomainCount")]
-    pub domain_count: Option<i64>,
     /// Wire name: `DomainOnlineCount`.
     #[serde(rename = "DomainOnlineCount")]
     pub domain_online_count: Option<i64>,
     /// Wire name: `EndTime`.
     #[serde(rename = "EndTime")]
     pub end_time: Option<String>,
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// Wire name: `StartTime`.
     #[serde(rename = "StartTime")]
     pub start_time: Option<String>,
+    /// Wire name: `RequestId`.
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// Wire name: `DomainCount`.
+    #[serde(rename = "DomainCount")]
+    pub domain_count: Option<i64>,
     /// Wire name: `TopDomains`.
     #[serde(rename = "TopDomains")]
     pub top_domains: Option<DescribeLiveTopDomainsByFlowOutputTopDomains>,
@@ -137,25 +137,25 @@ pub struct DescribeLiveTopDomainsByFlowOutputTopDomains {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveTopDomainsByFlowOutputTopDomainsTopDomainItem {
-    /// Wire name: `DomainName`.
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// Wire name: `MaxBps`.
     #[serde(rename = "MaxBps")]
     pub max_bps: Option<i64>,
-    /// Wire name: `MaxBpsTime`.
-    #[serde(rename = "MaxBpsTime")]
-    pub max_bps_time: Option<String>,
     /// Wire name: `Rank`.
     #[serde(rename = "Rank")]
     pub rank: Option<i64>,
     /// Wire name: `TotalAccess`.
     #[serde(rename = "TotalAccess")]
     pub total_access: Option<i64>,
-    /// Wire name: `TotalTraffic`.
-    #[serde(rename = "TotalTraffic")]
-    pub total_traffic: Option<String>,
     /// Wire name: `TrafficPercent`.
     #[serde(rename = "TrafficPercent")]
     pub traffic_percent: Option<String>,
+    /// Wire name: `DomainName`.
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
+    /// Wire name: `TotalTraffic`.
+    #[serde(rename = "TotalTraffic")]
+    pub total_traffic: Option<String>,
+    /// Wire name: `MaxBpsTime`.
+    #[serde(rename = "MaxBpsTime")]
+    pub max_bps_time: Option<String>,
 }

@@ -75,23 +75,23 @@ impl DescribeLiveUserBillPredictionInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveUserBillPredictionOutput {
+    /// Wire name: `EndTime`.
+    #[serde(rename = "EndTime")]
+    pub end_time: Option<String>,
+    /// Wire name: `StartTime`.
+    #[serde(rename = "StartTime")]
+    pub start_time: Option<String>,
+    /// Wire name: `RequestId`.
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// Wire name: `BillType`.
+    #[serde(rename = "BillType")]
+    pub bill_type: Option<String>,
     /// Wire name: `BillPredictionData`.
     #[serde(rename = "BillPredictionData")]
     pub bill_prediction_data: Option<
         DescribeLiveUserBillPredictionOutputBillPredictionData,
     >,
-    /// Wire name: `BillType`.
-    #[serde(rename = "BillType")]
-    pub bill_type: Option<String>,
-    /// Wire name: `EndTime`.
-    #[serde(rename = "EndTime")]
-    pub end_time: Option<String>,
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
-    /// Wire name: `StartTime`.
-    #[serde(rename = "StartTime")]
-    pub start_time: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -151,13 +151,13 @@ pub struct DescribeLiveUserBillPredictionOutputBillPredictionData {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeLiveUserBillPredictionOutputBillPredictionDataBillPredictionDataItemItem {
-    /// Wire name: `Area`.
-    #[serde(rename = "Area")]
-    pub area: Option<String>,
-    /// Wire name: `TimeStp`.
-    #[serde(rename = "TimeStp")]
-    pub time_stp: Option<String>,
     /// Wire name: `Value`.
     #[serde(rename = "Value")]
     pub value: Option<f64>,
+    /// Wire name: `TimeStp`.
+    #[serde(rename = "TimeStp")]
+    pub time_stp: Option<String>,
+    /// Wire name: `Area`.
+    #[serde(rename = "Area")]
+    pub area: Option<String>,
 }

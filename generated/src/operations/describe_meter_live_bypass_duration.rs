@@ -147,15 +147,15 @@ pub struct DescribeMeterLiveBypassDurationOutput {
     /// 汇总时长，单位：分钟。
     #[serde(rename = "TotalSummaryDuration")]
     pub total_summary_duration: Option<i64>,
-    /// 全高清汇总时长，视频分辨率为1920×1080及以下，单位：分钟。
-    #[serde(rename = "V1080SummaryDuration")]
-    pub v1080_summary_duration: Option<i64>,
     /// 标清汇总时长，视频分辨率为640×480及以下，单位：分钟。
     #[serde(rename = "V480SummaryDuration")]
     pub v480_summary_duration: Option<i64>,
     /// 高清汇总时长，视频分辨率为1280×720及以下，单位：分钟。
     #[serde(rename = "V720SummaryDuration")]
     pub v720_summary_duration: Option<i64>,
+    /// 全高清汇总时长，视频分辨率为1920×1080及以下，单位：分钟。
+    #[serde(rename = "V1080SummaryDuration")]
+    pub v1080_summary_duration: Option<i64>,
 }
 
 livegen_runtime::operation_error! {
@@ -202,13 +202,13 @@ pub struct DescribeMeterLiveBypassDurationOutputDataItem {
     /// 全部时长，单位：分钟 。
     #[serde(rename = "TotalDuration")]
     pub total_duration: Option<i64>,
-    /// 全高清时长，视频分辨率为1920×1080及以下，单位：分钟。
-    #[serde(rename = "V1080Duration")]
-    pub v1080_duration: Option<i64>,
     /// 标清时长，视频分辨率为640×480及以下，单位：分钟。
     #[serde(rename = "V480Duration")]
     pub v480_duration: Option<i64>,
     /// 高清时长，视频分辨率为1280×720及以下，单位：分钟。
     #[serde(rename = "V720Duration")]
     pub v720_duration: Option<i64>,
+    /// 全高清时长，视频分辨率为1920×1080及以下，单位：分钟。
+    #[serde(rename = "V1080Duration")]
+    pub v1080_duration: Option<i64>,
 }

@@ -114,19 +114,19 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRtcMpuEventSubOutputSubInfo {
+    /// 事件回调ID
+    #[serde(rename = "SubId")]
+    pub sub_id: Option<String>,
     /// 订阅的应用ID
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
-    /// 回调地址
-    #[serde(rename = "CallbackUrl")]
-    pub callback_url: Option<String>,
     /// 指定接收回调的混流任务的频道ID，用英文逗号“,”隔开。如果为空，表示所有频道都接收回调
     #[serde(rename = "ChannelIds")]
     pub channel_ids: Option<String>,
     /// 事件回调的创建时间，格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）
     #[serde(rename = "CreateTime")]
     pub create_time: Option<String>,
-    /// 事件回调ID
-    #[serde(rename = "SubId")]
-    pub sub_id: Option<String>,
+    /// 回调地址
+    #[serde(rename = "CallbackUrl")]
+    pub callback_url: Option<String>,
 }

@@ -109,15 +109,15 @@ pub struct DescribeToutiaoLivePlayRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePlayOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<Vec<DescribeToutiaoLivePlayOutputContentItem>>,
     /// Wire name: `Description`.
     #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Wire name: `RequestId`.
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<Vec<DescribeToutiaoLivePlayOutputContentItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -131,25 +131,25 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePlayOutputContentItem {
-    /// Wire name: `App`.
-    #[serde(rename = "App")]
-    pub app: Option<String>,
-    /// Wire name: `Bandwidth`.
-    #[serde(rename = "Bandwidth")]
-    pub bandwidth: Option<f64>,
-    /// Wire name: `CdnName`.
-    #[serde(rename = "CdnName")]
-    pub cdn_name: Option<String>,
     /// Wire name: `Domain`.
     #[serde(rename = "Domain")]
     pub domain: Option<String>,
-    /// Wire name: `PlayNum`.
-    #[serde(rename = "PlayNum")]
-    pub play_num: Option<i64>,
+    /// Wire name: `Bandwidth`.
+    #[serde(rename = "Bandwidth")]
+    pub bandwidth: Option<f64>,
     /// Wire name: `StreamName`.
     #[serde(rename = "StreamName")]
     pub stream_name: Option<String>,
+    /// Wire name: `App`.
+    #[serde(rename = "App")]
+    pub app: Option<String>,
+    /// Wire name: `PlayNum`.
+    #[serde(rename = "PlayNum")]
+    pub play_num: Option<i64>,
     /// Wire name: `Timestamp`.
     #[serde(rename = "Timestamp")]
     pub timestamp: Option<i64>,
+    /// Wire name: `CdnName`.
+    #[serde(rename = "CdnName")]
+    pub cdn_name: Option<String>,
 }

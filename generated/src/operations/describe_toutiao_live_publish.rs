@@ -109,15 +109,15 @@ pub struct DescribeToutiaoLivePublishRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePublishOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<Vec<DescribeToutiaoLivePublishOutputContentItem>>,
     /// Wire name: `Description`.
     #[serde(rename = "Description")]
     pub description: Option<String>,
     /// Wire name: `RequestId`.
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<Vec<DescribeToutiaoLivePublishOutputContentItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -131,9 +131,24 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePublishOutputContentItem {
+    /// Wire name: `Domain`.
+    #[serde(rename = "Domain")]
+    pub domain: Option<String>,
+    /// Wire name: `StreamName`.
+    #[serde(rename = "StreamName")]
+    pub stream_name: Option<String>,
     /// Wire name: `App`.
     #[serde(rename = "App")]
     pub app: Option<String>,
+    /// Wire name: `Fps`.
+    #[serde(rename = "Fps")]
+    pub fps: Option<f64>,
+    /// Wire name: `Flr`.
+    #[serde(rename = "Flr")]
+    pub flr: Option<f64>,
+    /// Wire name: `Timestamp`.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: Option<i64>,
     /// Wire name: `Bitrate`.
     #[serde(rename = "Bitrate")]
     pub bitrate: Option<f64>,
@@ -143,19 +158,4 @@ pub struct DescribeToutiaoLivePublishOutputContentItem {
     /// Wire name: `CdnName`.
     #[serde(rename = "CdnName")]
     pub cdn_name: Option<String>,
-    /// Wire name: `Domain`.
-    #[serde(rename = "Domain")]
-    pub domain: Option<String>,
-    /// Wire name: `Flr`.
-    #[serde(rename = "Flr")]
-    pub flr: Option<f64>,
-    /// Wire name: `Fps`.
-    #[serde(rename = "Fps")]
-    pub fps: Option<f64>,
-    /// Wire name: `StreamName`.
-    #[serde(rename = "StreamName")]
-    pub stream_name: Option<String>,
-    /// Wire name: `Timestamp`.
-    #[serde(rename = "Timestamp")]
-    pub timestamp: Option<i64>,
 }

@@ -89,14 +89,14 @@ impl DescribeUpBpsPeakDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakDataOutput {
+    /// Wire name: `RequestId`.
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `DescribeUpPeakTraffics`.
     #[serde(rename = "DescribeUpPeakTraffics")]
     pub describe_up_peak_traffics: Option<
         DescribeUpBpsPeakDataOutputDescribeUpPeakTraffics,
     >,
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -145,16 +145,16 @@ pub struct DescribeUpBpsPeakDataOutputDescribeUpPeakTraffics {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakDataOutputDescribeUpPeakTrafficsDescribeUpPeakTrafficItem {
-    /// Wire name: `BandWidth`.
-    #[serde(rename = "BandWidth")]
-    pub band_width: Option<String>,
-    /// Wire name: `PeakTime`.
-    #[serde(rename = "PeakTime")]
-    pub peak_time: Option<String>,
     /// Wire name: `QueryTime`.
     #[serde(rename = "QueryTime")]
     pub query_time: Option<String>,
+    /// Wire name: `BandWidth`.
+    #[serde(rename = "BandWidth")]
+    pub band_width: Option<String>,
     /// Wire name: `StatName`.
     #[serde(rename = "StatName")]
     pub stat_name: Option<String>,
+    /// Wire name: `PeakTime`.
+    #[serde(rename = "PeakTime")]
+    pub peak_time: Option<String>,
 }

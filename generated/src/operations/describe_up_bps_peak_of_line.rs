@@ -105,14 +105,14 @@ impl DescribeUpBpsPeakOfLineInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakOfLineOutput {
+    /// Wire name: `RequestId`.
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `DescribeUpBpsPeakOfLines`.
     #[serde(rename = "DescribeUpBpsPeakOfLines")]
     pub describe_up_bps_peak_of_lines: Option<
         DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLines,
     >,
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -178,16 +178,16 @@ pub struct DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLines {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLinesDescribeUpBpsPeakOfLineItem {
-    /// Wire name: `BandWidth`.
-    #[serde(rename = "BandWidth")]
-    pub band_width: Option<f64>,
-    /// Wire name: `PeakTime`.
-    #[serde(rename = "PeakTime")]
-    pub peak_time: Option<String>,
     /// Wire name: `QueryTime`.
     #[serde(rename = "QueryTime")]
     pub query_time: Option<String>,
     /// Wire name: `StatName`.
     #[serde(rename = "StatName")]
     pub stat_name: Option<String>,
+    /// Wire name: `BandWidth`.
+    #[serde(rename = "BandWidth")]
+    pub band_width: Option<f64>,
+    /// Wire name: `PeakTime`.
+    #[serde(rename = "PeakTime")]
+    pub peak_time: Option<String>,
 }

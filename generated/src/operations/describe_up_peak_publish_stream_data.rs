@@ -92,14 +92,14 @@ impl DescribeUpPeakPublishStreamDataInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpPeakPublishStreamDataOutput {
+    /// Wire name: `RequestId`.
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// Wire name: `DescribeUpPeakPublishStreamDatas`.
     #[serde(rename = "DescribeUpPeakPublishStreamDatas")]
     pub describe_up_peak_publish_stream_datas: Option<
         DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatas,
     >,
-    /// Wire name: `RequestId`.
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -150,19 +150,19 @@ pub struct DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatas
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatasDescribeUpPeakPublishStreamDataItem {
+    /// Wire name: `QueryTime`.
+    #[serde(rename = "QueryTime")]
+    pub query_time: Option<String>,
     /// Wire name: `BandWidth`.
     #[serde(rename = "BandWidth")]
     pub band_width: Option<String>,
+    /// Wire name: `StatName`.
+    #[serde(rename = "StatName")]
+    pub stat_name: Option<String>,
     /// Wire name: `PeakTime`.
     #[serde(rename = "PeakTime")]
     pub peak_time: Option<String>,
     /// Wire name: `PublishStreamNum`.
     #[serde(rename = "PublishStreamNum")]
     pub publish_stream_num: Option<i32>,
-    /// Wire name: `QueryTime`.
-    #[serde(rename = "QueryTime")]
-    pub query_time: Option<String>,
-    /// Wire name: `StatName`.
-    #[serde(rename = "StatName")]
-    pub stat_name: Option<String>,
 }

@@ -90,12 +90,12 @@ impl GetCustomTemplateInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCustomTemplateOutput {
-    /// 模板配置。
-    #[serde(rename = "CustomTemplate")]
-    pub custom_template: Option<String>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 模板配置。
+    #[serde(rename = "CustomTemplate")]
+    pub custom_template: Option<String>,
     /// 模板名。
     #[serde(rename = "Template")]
     pub template: Option<String>,

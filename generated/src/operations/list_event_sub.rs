@@ -103,24 +103,30 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEventSubOutputSubscribersItem {
-    /// 回调地址。
-    #[serde(rename = "CallbackUrl")]
-    pub callback_url: Option<String>,
+    /// 订阅事件ID。
+    #[serde(rename = "SubId")]
+    pub sub_id: Option<String>,
     /// 订阅的频道ID。
     #[serde(rename = "ChannelId")]
     pub channel_id: Option<String>,
-    /// 创建订阅时间。东八区时间，是UTC+8时区的时间。格式：yyyy-MM-dd hh:mm:ss。
-    #[serde(rename = "CreateTime")]
-    pub create_time: Option<String>,
     /// 订阅的事件，取值：
     ///
     /// - ChannelEvent：频道事件，包括频道开启与关闭。
     /// - UserEvent：用户事件，包括用户入离会等。
     #[serde(rename = "Events")]
     pub events: Option<Vec<String>>,
+    /// 回调地址。
+    #[serde(rename = "CallbackUrl")]
+    pub callback_url: Option<String>,
+    /// 创建订阅时间。东八区时间，是UTC+8时区的时间。格式：yyyy-MM-dd hh:mm:ss。
+    #[serde(rename = "CreateTime")]
+    pub create_time: Option<String>,
     /// 修改订阅时间。东八区时间，是UTC+8时区的时间。格式：yyyy-MM-dd hh:mm:ss。
     #[serde(rename = "ModifyTime")]
     pub modify_time: Option<String>,
+    /// 只回调此用户的事件，不建议与Roles同用。
+    #[serde(rename = "Users")]
+    pub users: Option<Vec<String>>,
     /// 回调哪个角色的事件，取值：
     ///
     /// - 1：只回调主播事件。
@@ -129,10 +135,4 @@ pub struct ListEventSubOutputSubscribersItem {
     /// 无值或其他值表示回调所有用户事件。
     #[serde(rename = "Roles")]
     pub roles: Option<i32>,
-    /// 订阅事件ID。
-    #[serde(rename = "SubId")]
-    pub sub_id: Option<String>,
-    /// 只回调此用户的事件，不建议与Roles同用。
-    #[serde(rename = "Users")]
-    pub users: Option<Vec<String>>,
 }

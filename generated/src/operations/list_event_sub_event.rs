@@ -166,6 +166,9 @@ pub struct ListEventSubEventRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListEventSubEventOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 当前页返回的回调记录总数。
     #[serde(rename = "Count")]
     pub count: Option<i64>,
@@ -175,9 +178,6 @@ pub struct ListEventSubEventOutput {
     /// 回调记录。
     #[serde(rename = "Logs")]
     pub logs: Option<Vec<ListEventSubEventOutputLogsItem>>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -199,25 +199,25 @@ pub struct ListEventSubEventOutputLogsItem {
     /// 订阅的应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
-    /// 错误码，200为回调成功。
-    #[serde(rename = "Code")]
-    pub code: Option<i32>,
-    /// 回调时长，单位：毫秒。
-    #[serde(rename = "Cost")]
-    pub cost: Option<i32>,
-    /// 回调内容详情。
-    #[serde(rename = "Data")]
-    pub data: Option<String>,
-    /// 回调记录ID。
-    #[serde(rename = "MessageId")]
-    pub message_id: Option<String>,
     /// 订阅事件ID。
     #[serde(rename = "SubId")]
     pub sub_id: Option<String>,
+    /// 回调记录ID。
+    #[serde(rename = "MessageId")]
+    pub message_id: Option<String>,
+    /// 回调内容详情。
+    #[serde(rename = "Data")]
+    pub data: Option<String>,
+    /// 回调时长，单位：毫秒。
+    #[serde(rename = "Cost")]
+    pub cost: Option<i32>,
     /// 产生回调记录的时间。
     #[serde(rename = "Time")]
     pub time: Option<String>,
     /// 回调地址。
     #[serde(rename = "Url")]
     pub url: Option<String>,
+    /// 错误码，200为回调成功。
+    #[serde(rename = "Code")]
+    pub code: Option<i32>,
 }

@@ -175,21 +175,21 @@ impl ListLiveMessageGroupByPageInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupByPageOutput {
-    /// 群组列表。
-    #[serde(rename = "GroupList")]
-    pub group_list: Option<Vec<ListLiveMessageGroupByPageOutputGroupListItem>>,
-    /// 返回数据的当前页码。
-    #[serde(rename = "PageNumber")]
-    pub page_number: Option<i32>,
-    /// 分页大小。
-    #[serde(rename = "PageSize")]
-    pub page_size: Option<i32>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
     /// 总条数。
     #[serde(rename = "TotalCount")]
     pub total_count: Option<i32>,
+    /// 返回数据的当前页码。
+    #[serde(rename = "PageNumber")]
+    pub page_number: Option<i32>,
+    /// 分页大小。
+    #[serde(rename = "PageSize")]
+    pub page_size: Option<i32>,
+    /// 群组列表。
+    #[serde(rename = "GroupList")]
+    pub group_list: Option<Vec<ListLiveMessageGroupByPageOutputGroupListItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -225,27 +225,27 @@ livegen_runtime::int_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupByPageOutputGroupListItem {
+    /// 群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 创建者ID。
+    #[serde(rename = "CreatorId")]
+    pub creator_id: Option<String>,
     /// 管理员用户ID列表。
     #[serde(rename = "AdminList")]
     pub admin_list: Option<Vec<String>>,
     /// 创建时间，用UNIX时间戳表示，单位：秒。
     #[serde(rename = "Createtime")]
     pub createtime: Option<i64>,
-    /// 创建者ID。
-    #[serde(rename = "CreatorId")]
-    pub creator_id: Option<String>,
-    /// 是否已删除。
-    #[serde(rename = "Delete")]
-    pub delete: Option<bool>,
-    /// 群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
-    /// 群组扩展信息。
-    #[serde(rename = "GroupInfo")]
-    pub group_info: Option<String>,
     /// 群组名。
     #[serde(rename = "GroupName")]
     pub group_name: Option<String>,
+    /// 群组扩展信息。
+    #[serde(rename = "GroupInfo")]
+    pub group_info: Option<String>,
+    /// 是否已删除。
+    #[serde(rename = "Delete")]
+    pub delete: Option<bool>,
 }
 
 livegen_runtime::int_enum! {

@@ -197,21 +197,21 @@ impl ListLiveMessageGroupMessagesInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupMessagesOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 需要查询的群组的GroupID。
     #[serde(rename = "GroupId")]
     pub group_id: Option<String>,
+    /// 下一页的起始位置，若没有下一页则为0。
+    #[serde(rename = "NextPageToken")]
+    pub next_page_token: Option<i64>,
     /// 是否有下一页。
     #[serde(rename = "Hasmore")]
     pub hasmore: Option<bool>,
     /// 消息列表。
     #[serde(rename = "MessageList")]
     pub message_list: Option<Vec<ListLiveMessageGroupMessagesOutputMessageListItem>>,
-    /// 下一页的起始位置，若没有下一页则为0。
-    #[serde(rename = "NextPageToken")]
-    pub next_page_token: Option<i64>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -230,24 +230,24 @@ livegen_runtime::operation_error! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupMessagesOutputMessageListItem {
+    /// 消息参数详情。
+    #[serde(rename = "Sender")]
+    pub sender: Option<ListLiveMessageGroupMessagesOutputMessageListItemSender>,
     /// 消息体。
     #[serde(rename = "Body")]
     pub body: Option<String>,
+    /// 消息创建时间。用UNIX时间戳表示，单位：秒。
+    #[serde(rename = "Timestamp")]
+    pub timestamp: Option<i64>,
     /// 消息标识。
     #[serde(rename = "MsgTid")]
     pub msg_tid: Option<String>,
     /// 消息类型。
     #[serde(rename = "MsgType")]
     pub msg_type: Option<i64>,
-    /// 消息参数详情。
-    #[serde(rename = "Sender")]
-    pub sender: Option<ListLiveMessageGroupMessagesOutputMessageListItemSender>,
     /// 消息序列号。
     #[serde(rename = "SeqNumber")]
     pub seq_number: Option<i64>,
-    /// 消息创建时间。用UNIX时间戳表示，单位：秒。
-    #[serde(rename = "Timestamp")]
-    pub timestamp: Option<i64>,
     /// 总消息数量。
     #[serde(rename = "TotalMessages")]
     pub total_messages: Option<i64>,

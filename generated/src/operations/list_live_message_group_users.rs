@@ -168,18 +168,18 @@ impl ListLiveMessageGroupUsersInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupUsersOutput {
-    /// 需要查询的群组的GroupID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
-    /// 是否有下一页。
-    #[serde(rename = "Hasmore")]
-    pub hasmore: Option<bool>,
-    /// 下一页的起始位置，若没有下一页则为0。
-    #[serde(rename = "NextPageToken")]
-    pub next_page_token: Option<i64>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 需要查询的群组的GroupID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 下一页的起始位置，若没有下一页则为0。
+    #[serde(rename = "NextPageToken")]
+    pub next_page_token: Option<i64>,
+    /// 是否有下一页。
+    #[serde(rename = "Hasmore")]
+    pub hasmore: Option<bool>,
     /// 对象数组。
     #[serde(rename = "UserList")]
     pub user_list: Option<Vec<ListLiveMessageGroupUsersOutputUserListItem>>,

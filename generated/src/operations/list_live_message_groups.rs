@@ -158,18 +158,18 @@ impl ListLiveMessageGroupsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupsOutput {
-    /// 群组列表。
-    #[serde(rename = "GroupList")]
-    pub group_list: Option<Vec<ListLiveMessageGroupsOutputGroupListItem>>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 是否有下一页。
     #[serde(rename = "Hasmore")]
     pub hasmore: Option<bool>,
     /// 下一页的起始位置，当Hasmore为false时，不返回该字段。
     #[serde(rename = "NextpageToken")]
     pub nextpage_token: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
+    /// 群组列表。
+    #[serde(rename = "GroupList")]
+    pub group_list: Option<Vec<ListLiveMessageGroupsOutputGroupListItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -205,27 +205,27 @@ livegen_runtime::int_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupsOutputGroupListItem {
+    /// 群组ID。
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    /// 创建者ID。
+    #[serde(rename = "CreatorId")]
+    pub creator_id: Option<String>,
     /// 管理员列表。
     #[serde(rename = "AdminList")]
     pub admin_list: Option<Vec<String>>,
     /// 创建时间，用UNIX时间戳表示，单位：秒。
     #[serde(rename = "Createtime")]
     pub createtime: Option<i64>,
-    /// 创建者ID。
-    #[serde(rename = "CreatorId")]
-    pub creator_id: Option<String>,
-    /// 是否已删除。
-    #[serde(rename = "Delete")]
-    pub delete: Option<bool>,
-    /// 群组ID。
-    #[serde(rename = "GroupId")]
-    pub group_id: Option<String>,
-    /// 群组扩展信息。
-    #[serde(rename = "GroupInfo")]
-    pub group_info: Option<String>,
     /// 群组名。
     #[serde(rename = "GroupName")]
     pub group_name: Option<String>,
+    /// 群组扩展信息。
+    #[serde(rename = "GroupInfo")]
+    pub group_info: Option<String>,
+    /// 是否已删除。
+    #[serde(rename = "Delete")]
+    pub delete: Option<bool>,
 }
 
 livegen_runtime::int_enum! {

@@ -90,12 +90,12 @@ impl ListLiveRealtimeLogDeliveryInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<ListLiveRealtimeLogDeliveryOutputContent>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<ListLiveRealtimeLogDeliveryOutputContent>,
 }
 
 livegen_runtime::operation_error! {
@@ -122,25 +122,25 @@ pub struct ListLiveRealtimeLogDeliveryOutputContent {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryOutputContentRealtimeLogDeliveryInfoItem {
-    /// 域名ID。
-    #[serde(rename = "DmId")]
-    pub dm_id: Option<i32>,
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 实时投递SLS的LogStoreName。
-    #[serde(rename = "Logstore")]
-    pub logstore: Option<String>,
-    /// 实时投递SLS的ProjectName。
-    #[serde(rename = "Project")]
-    pub project: Option<String>,
-    /// 实时投递SLS的Region。
-    #[serde(rename = "Region")]
-    pub region: Option<String>,
     /// 日志服务状态。取值：
     ///
     /// - **online**：正在服务。
     /// - **offline**：停止服务。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 域名ID。
+    #[serde(rename = "DmId")]
+    pub dm_id: Option<i32>,
+    /// 实时投递SLS的Region。
+    #[serde(rename = "Region")]
+    pub region: Option<String>,
+    /// 实时投递SLS的LogStoreName。
+    #[serde(rename = "Logstore")]
+    pub logstore: Option<String>,
+    /// 实时投递SLS的ProjectName。
+    #[serde(rename = "Project")]
+    pub project: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

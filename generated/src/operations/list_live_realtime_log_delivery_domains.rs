@@ -116,12 +116,12 @@ impl ListLiveRealtimeLogDeliveryDomainsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryDomainsOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<ListLiveRealtimeLogDeliveryDomainsOutputContent>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<ListLiveRealtimeLogDeliveryDomainsOutputContent>,
 }
 
 livegen_runtime::operation_error! {
@@ -147,13 +147,13 @@ pub struct ListLiveRealtimeLogDeliveryDomainsOutputContent {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryDomainsOutputContentDomainsItem {
-    /// 播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
     /// 日志服务状态。取值：
     ///
     /// - **online**：正在服务。
     /// - **offline**：停止服务。
     #[serde(rename = "Status")]
     pub status: Option<String>,
+    /// 播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
 }

@@ -88,12 +88,12 @@ impl ListLiveRealtimeLogDeliveryInfosInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryInfosOutput {
-    /// Wire name: `Content`.
-    #[serde(rename = "Content")]
-    pub content: Option<ListLiveRealtimeLogDeliveryInfosOutputContent>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// Wire name: `Content`.
+    #[serde(rename = "Content")]
+    pub content: Option<ListLiveRealtimeLogDeliveryInfosOutputContent>,
 }
 
 livegen_runtime::operation_error! {

@@ -100,15 +100,15 @@ impl ListPlaylistItemsInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPlaylistItemsOutput {
-    /// 节目单列表。
-    #[serde(rename = "ProgramItems")]
-    pub program_items: Option<Vec<ListPlaylistItemsOutputProgramItemsItem>>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
     /// 节目单项数量。
     #[serde(rename = "Total")]
     pub total: Option<i32>,
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
+    /// 节目单列表。
+    #[serde(rename = "ProgramItems")]
+    pub program_items: Option<Vec<ListPlaylistItemsOutputProgramItemsItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -130,18 +130,18 @@ pub struct ListPlaylistItemsOutputProgramItemsItem {
     /// 编排索引。
     #[serde(rename = "Index")]
     pub index: Option<i32>,
-    /// 节目单ID。可作为编辑节目单，删除节目单，查询节目单，启动节目单，停止节目单的请求参数。
-    #[serde(rename = "ProgramId")]
-    pub program_id: Option<String>,
-    /// 节目单项ID。
-    #[serde(rename = "ProgramItemId")]
-    pub program_item_id: Option<String>,
-    /// 节目单项名称。
-    #[serde(rename = "ProgramItemName")]
-    pub program_item_name: Option<String>,
     /// 资源类型。
     #[serde(rename = "ResourceType")]
     pub resource_type: Option<String>,
+    /// 节目单项ID。
+    #[serde(rename = "ProgramItemId")]
+    pub program_item_id: Option<String>,
+    /// 节目单ID。可作为编辑节目单，删除节目单，查询节目单，启动节目单，停止节目单的请求参数。
+    #[serde(rename = "ProgramId")]
+    pub program_id: Option<String>,
+    /// 节目单项名称。
+    #[serde(rename = "ProgramItemName")]
+    pub program_item_name: Option<String>,
     /// 资源ID。
     #[serde(rename = "ResourceValue")]
     pub resource_value: Option<String>,

@@ -165,6 +165,9 @@ pub struct ListRtcMpuEventSubRecordRequired {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRtcMpuEventSubRecordOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 当前页返回的回调记录总数。
     #[serde(rename = "Count")]
     pub count: Option<i64>,
@@ -174,9 +177,6 @@ pub struct ListRtcMpuEventSubRecordOutput {
     /// 回调记录。
     #[serde(rename = "Logs")]
     pub logs: Option<Vec<ListRtcMpuEventSubRecordOutputLogsItem>>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {
@@ -202,26 +202,26 @@ pub struct ListRtcMpuEventSubRecordOutputLogsItem {
     /// 订阅的应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
-    /// 回调地址。
-    #[serde(rename = "CallbackUrl")]
-    pub callback_url: Option<String>,
-    /// 回调时长，单位：毫秒。
-    #[serde(rename = "Cost")]
-    pub cost: Option<i64>,
-    /// 回调内容，详见\[创建混流转推事件回调\](~~2804583~~)。
-    #[serde(rename = "Data")]
-    pub data: Option<String>,
-    /// 错误码，200为回调成功。
-    #[serde(rename = "HTTPCode")]
-    pub http_code: Option<String>,
-    /// 回调记录ID。
-    #[serde(rename = "MsgId")]
-    pub msg_id: Option<String>,
     /// 事件回调ID。
     #[serde(rename = "SubId")]
     pub sub_id: Option<String>,
+    /// 回调记录ID。
+    #[serde(rename = "MsgId")]
+    pub msg_id: Option<String>,
+    /// 回调内容，详见\[创建混流转推事件回调\](~~2804583~~)。
+    #[serde(rename = "Data")]
+    pub data: Option<String>,
     /// 回调调用时间。
     /// 格式为：yyyy-MM-ddTHH:mm:ssZ（UTC时间）
     #[serde(rename = "Time")]
     pub time: Option<String>,
+    /// 回调时长，单位：毫秒。
+    #[serde(rename = "Cost")]
+    pub cost: Option<i64>,
+    /// 回调地址。
+    #[serde(rename = "CallbackUrl")]
+    pub callback_url: Option<String>,
+    /// 错误码，200为回调成功。
+    #[serde(rename = "HTTPCode")]
+    pub http_code: Option<String>,
 }

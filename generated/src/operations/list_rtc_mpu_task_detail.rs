@@ -125,12 +125,12 @@ impl ListRtcMpuTaskDetailInput {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutput {
-    /// 任务参数明细，参数明细格式与调用创建混流任务时的参数格式一致。
-    #[serde(rename = "MPUTasks")]
-    pub mpu_tasks: Option<Vec<ListRtcMpuTaskDetailOutputMpuTasksItem>>,
     /// 请求ID。
     #[serde(rename = "RequestId")]
     pub request_id: Option<String>,
+    /// 任务参数明细，参数明细格式与调用创建混流任务时的参数格式一致。
+    #[serde(rename = "MPUTasks")]
+    pub mpu_tasks: Option<Vec<ListRtcMpuTaskDetailOutputMpuTasksItem>>,
 }
 
 livegen_runtime::operation_error! {
@@ -159,32 +159,32 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItem {
     /// 频道ID。
     #[serde(rename = "ChannelId")]
     pub channel_id: Option<String>,
+    /// 任务ID，此ID为旁路转推任务的标识。
+    #[serde(rename = "TaskId")]
+    pub task_id: Option<String>,
     /// 混流模式。取值：
     /// - 0：单路转推，不混流转码，仅转推原始单路流，无需配置混流转码参数。
     /// - 1（默认值）：混流转码转推。
     #[serde(rename = "MixMode")]
     pub mix_mode: Option<String>,
+    /// 直播推流地址。
+    #[serde(rename = "StreamURL")]
+    pub stream_url: Option<String>,
     /// 请求的混流服务所在区域。取值：
     /// - **CN-Shanghai&lt;props="china"&gt;&lt;ph&gt;（默认值）&lt;/ph&gt;&lt;/props&gt;**：上海。
     /// - **AP-Singapore&lt;props="intl"&gt;&lt;ph&gt;（默认值）&lt;/ph&gt;&lt;/props&gt;**：新加坡。
     /// - **EMAA-Saudi**：沙特。
     #[serde(rename = "Region")]
     pub region: Option<String>,
-    /// SEI配置参数。
-    #[serde(rename = "SeiParams")]
-    pub sei_params: Option<ListRtcMpuTaskDetailOutputMpuTasksItemSeiParams>,
     /// 单流转推参数。
     #[serde(rename = "SingleSubParams")]
     pub single_sub_params: Option<ListRtcMpuTaskDetailOutputMpuTasksItemSingleSubParams>,
-    /// 直播推流地址。
-    #[serde(rename = "StreamURL")]
-    pub stream_url: Option<String>,
-    /// 任务ID，此ID为旁路转推任务的标识。
-    #[serde(rename = "TaskId")]
-    pub task_id: Option<String>,
     /// 混流转码转推参数。
     #[serde(rename = "TranscodeParams")]
     pub transcode_params: Option<ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParams>,
+    /// SEI配置参数。
+    #[serde(rename = "SeiParams")]
+    pub sei_params: Option<ListRtcMpuTaskDetailOutputMpuTasksItemSeiParams>,
 }
 
 /// SEI配置参数。
@@ -301,31 +301,26 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsBackground {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsEncodeParams {
+    /// 是否为纯音频，取值：
+    /// - true：纯音频。
+    /// - false（默认值）：非纯音频。
+    #[serde(rename = "AudioOnly")]
+    pub audio_only: Option<String>,
     /// 音频码率，单位：kbps。
     #[serde(rename = "AudioBitrate")]
     pub audio_bitrate: Option<String>,
     /// 音频声道数，取值：1、2。
     #[serde(rename = "AudioChannels")]
     pub audio_channels: Option<String>,
-    /// 是否为纯音频，取值：
-    /// - true：纯音频。
-    /// - false（默认值）：非纯音频。
-    #[serde(rename = "AudioOnly")]
-    pub audio_only: Option<String>,
     /// 音频采样率，单位：Hz。
     #[serde(rename = "AudioSampleRate")]
     pub audio_sample_rate: Option<String>,
-    /// 编码增强参数，JSON字符串，目前支持的可选配置包括profile与preset。
-    /// - profile：编码级别。当视频编码格式为H.264时，profile支持的可选值包括："baseline", "main", "high"。
-    /// - preset：调节编码速度和质量的平衡。preset支持的可选值包括："ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" "placebo"。每个值代表了一种编码速度与输出视频质量的策略，从"ultrafast"（极快，编码速度优先）到"placebo"（追求极致质量，编码极慢）。
-    #[serde(rename = "EnhancedParam")]
-    pub enhanced_param: Option<String>,
-    /// 视频码率，单位：kbps。
-    #[serde(rename = "VideoBitrate")]
-    pub video_bitrate: Option<String>,
     /// 视频编码格式。默认值H.264。
     #[serde(rename = "VideoCodec")]
     pub video_codec: Option<String>,
+    /// 视频码率，单位：kbps。
+    #[serde(rename = "VideoBitrate")]
+    pub video_bitrate: Option<String>,
     /// 视频帧率，单位：fps。
     #[serde(rename = "VideoFramerate")]
     pub video_framerate: Option<String>,
@@ -338,6 +333,11 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsEncodeParams {
     /// 视频宽，单位：px。
     #[serde(rename = "VideoWidth")]
     pub video_width: Option<String>,
+    /// 编码增强参数，JSON字符串，目前支持的可选配置包括profile与preset。
+    /// - profile：编码级别。当视频编码格式为H.264时，profile支持的可选值包括："baseline", "main", "high"。
+    /// - preset：调节编码速度和质量的平衡。preset支持的可选值包括："ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" "placebo"。每个值代表了一种编码速度与输出视频质量的策略，从"ultrafast"（极快，编码速度优先）到"placebo"（追求极致质量，编码极慢）。
+    #[serde(rename = "EnhancedParam")]
+    pub enhanced_param: Option<String>,
 }
 
 /// 视频布局信息。
@@ -356,22 +356,14 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayout {
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesItem {
-    /// 子画面的背景图URL。当用户关闭摄像头或未进入房间时，会在布局位置填充为此图片。
-    #[serde(rename = "BackgroundImageUrl")]
-    pub background_image_url: Option<String>,
-    /// 窗格高，归一化百分比。
-    #[serde(rename = "Height")]
-    pub height: Option<String>,
-    /// 子画面输出时的显示模式，取值：
-    /// - 0：缩放并显示黑底。
-    /// - 1（默认值）：裁剪。
-    #[serde(rename = "RenderMode")]
-    pub render_mode: Option<String>,
     /// 混流用户信息。
     #[serde(rename = "UserInfo")]
     pub user_info: Option<
         ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesItemUserInfo,
     >,
+    /// 窗格高，归一化百分比。
+    #[serde(rename = "Height")]
+    pub height: Option<String>,
     /// 窗格宽，归一化百分比。
     #[serde(rename = "Width")]
     pub width: Option<String>,
@@ -384,6 +376,14 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesI
     /// 叠放顺序，0为最底层，1层在0层之上，以此类推。
     #[serde(rename = "ZOrder")]
     pub z_order: Option<String>,
+    /// 子画面的背景图URL。当用户关闭摄像头或未进入房间时，会在布局位置填充为此图片。
+    #[serde(rename = "BackgroundImageUrl")]
+    pub background_image_url: Option<String>,
+    /// 子画面输出时的显示模式，取值：
+    /// - 0：缩放并显示黑底。
+    /// - 1（默认值）：裁剪。
+    #[serde(rename = "RenderMode")]
+    pub render_mode: Option<String>,
 }
 
 /// 混流用户信息。
@@ -404,6 +404,9 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesI
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsUserInfosItem {
+    /// 混流用户ID。
+    #[serde(rename = "UserId")]
+    pub user_id: Option<String>,
     /// 混流转码模模式下视频输入流类型，仅针对视频流（StreamType=2）有效。取值：
     /// - camera（默认值）：摄像头
     /// - shareScreen：屏幕共享。
@@ -415,7 +418,4 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsUserInfosItem {
     /// - 2：仅转推视频流。
     #[serde(rename = "StreamType")]
     pub stream_type: Option<String>,
-    /// 混流用户ID。
-    #[serde(rename = "UserId")]
-    pub user_id: Option<String>,
 }

@@ -179,24 +179,24 @@ livegen_runtime::string_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyLiveAiStudioMattingLayout {
-    /// Wire name: `HeightNormalized`.
-    #[serde(rename = "HeightNormalized")]
-    pub height_normalized: Option<f64>,
     /// Wire name: `PositionX`.
     #[serde(rename = "PositionX")]
     pub position_x: Option<f64>,
     /// Wire name: `PositionY`.
     #[serde(rename = "PositionY")]
     pub position_y: Option<f64>,
+    /// Wire name: `HeightNormalized`.
+    #[serde(rename = "HeightNormalized")]
+    pub height_normalized: Option<f64>,
 }
 
 impl ModifyLiveAiStudioMattingLayout {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("HeightNormalized", rt::Shape::Number),
             rt::FieldInfo::new("PositionX", rt::Shape::Number),
             rt::FieldInfo::new("PositionY", rt::Shape::Number),
+            rt::FieldInfo::new("HeightNormalized", rt::Shape::Number),
         ],
     );
 
@@ -223,24 +223,24 @@ livegen_runtime::string_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyLiveAiStudioMediaLayout {
-    /// Wire name: `HeightNormalized`.
-    #[serde(rename = "HeightNormalized")]
-    pub height_normalized: Option<f64>,
     /// Wire name: `PositionX`.
     #[serde(rename = "PositionX")]
     pub position_x: Option<f64>,
     /// Wire name: `PositionY`.
     #[serde(rename = "PositionY")]
     pub position_y: Option<f64>,
+    /// Wire name: `HeightNormalized`.
+    #[serde(rename = "HeightNormalized")]
+    pub height_normalized: Option<f64>,
 }
 
 impl ModifyLiveAiStudioMediaLayout {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("HeightNormalized", rt::Shape::Number),
             rt::FieldInfo::new("PositionX", rt::Shape::Number),
             rt::FieldInfo::new("PositionY", rt::Shape::Number),
+            rt::FieldInfo::new("HeightNormalized", rt::Shape::Number),
         ],
     );
 

@@ -124,24 +124,24 @@ impl ModifyLiveMessageAppAuditInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppAuditOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 需要修改的互动消息应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
     /// 互动消息应用签名，互动消息服务SDK需要该信息。
     #[serde(rename = "AppSign")]
     pub app_sign: Option<String>,
-    /// 调用鉴权。如果是自定义安全审核，则默认为true开启调用鉴权。
-    #[serde(rename = "AuditNeedAuthentication")]
-    pub audit_need_authentication: Option<bool>,
     /// 安全审核方式。
     #[serde(rename = "AuditType")]
     pub audit_type: Option<i32>,
     /// AuditType为2时提供的安全审核地址。
     #[serde(rename = "AuditUrl")]
     pub audit_url: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
+    /// 调用鉴权。如果是自定义安全审核，则默认为true开启调用鉴权。
+    #[serde(rename = "AuditNeedAuthentication")]
+    pub audit_need_authentication: Option<bool>,
 }
 
 livegen_runtime::operation_error! {

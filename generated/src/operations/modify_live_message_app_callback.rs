@@ -106,21 +106,21 @@ impl ModifyLiveMessageAppCallbackInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppCallbackOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 修改回调的互动消息应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
     /// 互动消息应用签名，互动消息服务SDK需要该信息。
     #[serde(rename = "AppSign")]
     pub app_sign: Option<String>,
-    /// 事件回调是否需要鉴权。默认为true。
-    #[serde(rename = "EventCallbackNeedAuthentication")]
-    pub event_callback_need_authentication: Option<bool>,
     /// 用户登录、登出、加入、离开群组等事件回调地址。若为空则不返回。
     #[serde(rename = "EventCallbackUrl")]
     pub event_callback_url: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
+    /// 事件回调是否需要鉴权。默认为true。
+    #[serde(rename = "EventCallbackNeedAuthentication")]
+    pub event_callback_need_authentication: Option<bool>,
 }
 
 livegen_runtime::operation_error! {

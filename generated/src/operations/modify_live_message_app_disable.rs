@@ -104,6 +104,9 @@ impl ModifyLiveMessageAppDisableInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppDisableOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 需要修改信息的直播互动应用ID。
     #[serde(rename = "AppId")]
     pub app_id: Option<String>,
@@ -113,9 +116,6 @@ pub struct ModifyLiveMessageAppDisableOutput {
     /// 该直播互动应用是否禁用。
     #[serde(rename = "Disable")]
     pub disable: Option<bool>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -92,9 +92,15 @@ impl QuerySnapshotCallbackAuthInput {
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuerySnapshotCallbackAuthOutput {
+    /// 请求ID。
+    #[serde(rename = "RequestId")]
+    pub request_id: Option<String>,
     /// 回调鉴权密钥。
     #[serde(rename = "CallbackAuthKey")]
     pub callback_auth_key: Option<String>,
+    /// 主播流域名。
+    #[serde(rename = "DomainName")]
+    pub domain_name: Option<String>,
     /// 回调鉴权开关。取值：
     ///
     /// - **yes**：开启。
@@ -102,12 +108,6 @@ pub struct QuerySnapshotCallbackAuthOutput {
     /// - **no**：关闭。
     #[serde(rename = "CallbackReqAuth")]
     pub callback_req_auth: Option<String>,
-    /// 主播流域名。
-    #[serde(rename = "DomainName")]
-    pub domain_name: Option<String>,
-    /// 请求ID。
-    #[serde(rename = "RequestId")]
-    pub request_id: Option<String>,
 }
 
 livegen_runtime::operation_error! {

@@ -149,9 +149,6 @@ pub struct RemoveTerminalsOutputTerminalsItem {
     /// 状态码，成功返回0，失败返回错误码描述。
     #[serde(rename = "Code")]
     pub code: Option<i32>,
-    /// 用户ID。
-    #[serde(rename = "Id")]
-    pub id: Option<String>,
     /// 删除终端操作结果。取值：
     ///
     /// - Success：成功。
@@ -159,4 +156,7 @@ pub struct RemoveTerminalsOutputTerminalsItem {
     /// - Failed：失败。
     #[serde(rename = "Message")]
     pub message: Option<String>,
+    /// 用户ID。
+    #[serde(rename = "Id")]
+    pub id: Option<String>,
 }

@@ -248,20 +248,20 @@ livegen_runtime::operation_error! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskMultiStreamUrlItem {
-    /// Wire name: `IsAliCdn`.
-    #[serde(rename = "IsAliCdn")]
-    pub is_ali_cdn: Option<bool>,
     /// Wire name: `URL`.
     #[serde(rename = "URL")]
     pub url: Option<String>,
+    /// Wire name: `IsAliCdn`.
+    #[serde(rename = "IsAliCdn")]
+    pub is_ali_cdn: Option<bool>,
 }
 
 impl StartLiveMpuTaskMultiStreamUrlItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("IsAliCdn", rt::Shape::Boolean),
             rt::FieldInfo::new("URL", rt::Shape::STRING),
+            rt::FieldInfo::new("IsAliCdn", rt::Shape::Boolean),
         ],
     );
 
@@ -505,34 +505,26 @@ impl StartLiveMpuTaskTranscodeParamsBackground {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskTranscodeParamsEncodeParams {
+    /// 是否为纯音频，取值：
+    /// - **true**：纯音频，仅需要设置音频相关参数。
+    /// - **false（默认值）**：非纯音频，除VideoCodec参数与EnhancedParam参数外，其它参数均不能为空。
+    #[serde(rename = "AudioOnly")]
+    pub audio_only: Option<String>,
     /// 音频码率，取值范围：\\\[8, 500\\\]，单位：kbps。
     #[serde(rename = "AudioBitrate")]
     pub audio_bitrate: Option<String>,
     /// 音频声道数，取值：1、2。
     #[serde(rename = "AudioChannels")]
     pub audio_channels: Option<String>,
-    /// 是否为纯音频，取值：
-    /// - **true**：纯音频，仅需要设置音频相关参数。
-    /// - **false（默认值）**：非纯音频，除VideoCodec参数与EnhancedParam参数外，其它参数均不能为空。
-    #[serde(rename = "AudioOnly")]
-    pub audio_only: Option<String>,
     /// 音频采样率，取值：8000、16000、32000、44100、48000，单位：Hz。
     #[serde(rename = "AudioSampleRate")]
     pub audio_sample_rate: Option<String>,
-    /// 编码增强参数，JSON字符串，目前支持的可选配置包括profile与preset。
-    /// - profile：编码级别。当视频编码格式为H.264时，profile支持的可选值包括："baseline", "main", "high"。
-    ///
-    /// - preset：调节编码速度和质量的平衡。preset支持的可选值包括："ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" "placebo"。每个值代表了一种编码速度与输出视频质量的策略，从"ultrafast"（极快，编码速度优先）到"placebo"（追求极致质量，编码极慢）。
-    ///
-    /// > 例如设置superfast，主要用于实时通讯领域。建议非编码器专业技术人员，不设置该选项。
-    #[serde(rename = "EnhancedParam")]
-    pub enhanced_param: Option<String>,
-    /// 视频码率，取值范围：\\\[1, 10000\\\]，单位：kbps。
-    #[serde(rename = "VideoBitrate")]
-    pub video_bitrate: Option<String>,
     /// 视频编码格式。默认值H.264。
     #[serde(rename = "VideoCodec")]
     pub video_codec: Option<String>,
+    /// 视频码率，取值范围：\\\[1, 10000\\\]，单位：kbps。
+    #[serde(rename = "VideoBitrate")]
+    pub video_bitrate: Option<String>,
     /// 视频帧率，取值范围：\\\[1, 60\\\]，单位：fps。
     #[serde(rename = "VideoFramerate")]
     pub video_framerate: Option<String>,
@@ -545,23 +537,31 @@ pub struct StartLiveMpuTaskTranscodeParamsEncodeParams {
     /// 视频宽，取值范围：\\\[0, 1920\\\]，单位：px。
     #[serde(rename = "VideoWidth")]
     pub video_width: Option<String>,
+    /// 编码增强参数，JSON字符串，目前支持的可选配置包括profile与preset。
+    /// - profile：编码级别。当视频编码格式为H.264时，profile支持的可选值包括："baseline", "main", "high"。
+    ///
+    /// - preset：调节编码速度和质量的平衡。preset支持的可选值包括："ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow" "placebo"。每个值代表了一种编码速度与输出视频质量的策略，从"ultrafast"（极快，编码速度优先）到"placebo"（追求极致质量，编码极慢）。
+    ///
+    /// > 例如设置superfast，主要用于实时通讯领域。建议非编码器专业技术人员，不设置该选项。
+    #[serde(rename = "EnhancedParam")]
+    pub enhanced_param: Option<String>,
 }
 
 impl StartLiveMpuTaskTranscodeParamsEncodeParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
+            rt::FieldInfo::new("AudioOnly", rt::Shape::STRING),
             rt::FieldInfo::new("AudioBitrate", rt::Shape::STRING),
             rt::FieldInfo::new("AudioChannels", rt::Shape::STRING),
-            rt::FieldInfo::new("AudioOnly", rt::Shape::STRING),
             rt::FieldInfo::new("AudioSampleRate", rt::Shape::STRING),
-            rt::FieldInfo::new("EnhancedParam", rt::Shape::STRING),
-            rt::FieldInfo::new("VideoBitrate", rt::Shape::STRING),
             rt::FieldInfo::new("VideoCodec", rt::Shape::STRING),
+            rt::FieldInfo::new("VideoBitrate", rt::Shape::STRING),
             rt::FieldInfo::new("VideoFramerate", rt::Shape::STRING),
             rt::FieldInfo::new("VideoGop", rt::Shape::STRING),
             rt::FieldInfo::new("VideoHeight", rt::Shape::STRING),
             rt::FieldInfo::new("VideoWidth", rt::Shape::STRING),
+            rt::FieldInfo::new("EnhancedParam", rt::Shape::STRING),
         ],
     );
 
@@ -610,22 +610,14 @@ impl StartLiveMpuTaskTranscodeParamsLayout {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskTranscodeParamsLayoutUserPanesItem {
-    /// 子画面的背景图URL，最大长度不超过2048个字符。当用户关闭摄像头或未进入房间时，会在布局位置填充为此图片。
-    #[serde(rename = "BackgroundImageUrl")]
-    pub background_image_url: Option<String>,
-    /// 窗格高，归一化百分比。
-    #[serde(rename = "Height")]
-    pub height: Option<String>,
-    /// 子画面输出时的显示模式，取值：
-    /// - **0**：缩放并显示黑底。
-    /// - **1（默认值）**：裁剪。
-    #[serde(rename = "RenderMode")]
-    pub render_mode: Option<String>,
     /// 该窗格对应的混流用户信息，不填时后台按照上行主播的进房顺序自动填充。
     /// >- 如果指定混流用户信息，该用户信息需要已在TranscodeParams.UserInfos参数中配置。
     /// - 仅针对原始流和视频流有效。
     #[serde(rename = "UserInfo")]
     pub user_info: Option<StartLiveMpuTaskTranscodeParamsLayoutUserPanesItemUserInfo>,
+    /// 窗格高，归一化百分比。
+    #[serde(rename = "Height")]
+    pub height: Option<String>,
     /// 窗格宽，归一化百分比。
     #[serde(rename = "Width")]
     pub width: Option<String>,
@@ -638,23 +630,31 @@ pub struct StartLiveMpuTaskTranscodeParamsLayoutUserPanesItem {
     /// 叠放顺序，0为最底层，1层在0层之上，以此类推。
     #[serde(rename = "ZOrder")]
     pub z_order: Option<String>,
+    /// 子画面的背景图URL，最大长度不超过2048个字符。当用户关闭摄像头或未进入房间时，会在布局位置填充为此图片。
+    #[serde(rename = "BackgroundImageUrl")]
+    pub background_image_url: Option<String>,
+    /// 子画面输出时的显示模式，取值：
+    /// - **0**：缩放并显示黑底。
+    /// - **1（默认值）**：裁剪。
+    #[serde(rename = "RenderMode")]
+    pub render_mode: Option<String>,
 }
 
 impl StartLiveMpuTaskTranscodeParamsLayoutUserPanesItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("BackgroundImageUrl", rt::Shape::STRING),
-            rt::FieldInfo::new("Height", rt::Shape::STRING),
-            rt::FieldInfo::new("RenderMode", rt::Shape::STRING),
             rt::FieldInfo::new(
                 "UserInfo",
                 StartLiveMpuTaskTranscodeParamsLayoutUserPanesItemUserInfo::SHAPE,
             ),
+            rt::FieldInfo::new("Height", rt::Shape::STRING),
             rt::FieldInfo::new("Width", rt::Shape::STRING),
             rt::FieldInfo::new("X", rt::Shape::STRING),
             rt::FieldInfo::new("Y", rt::Shape::STRING),
             rt::FieldInfo::new("ZOrder", rt::Shape::STRING),
+            rt::FieldInfo::new("BackgroundImageUrl", rt::Shape::STRING),
+            rt::FieldInfo::new("RenderMode", rt::Shape::STRING),
         ],
     );
 
@@ -671,14 +671,14 @@ impl StartLiveMpuTaskTranscodeParamsLayoutUserPanesItem {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskTranscodeParamsLayoutUserPanesItemUserInfo {
-    /// Wire name: `ChannelId`.
-    #[serde(rename = "ChannelId")]
-    pub channel_id: Option<String>,
     /// 混流转码模式下视频输入流类型，仅针对视频流（StreamType=2）有效。取值：
     /// - **camera（默认值）**：摄像头。
     /// - **shareScreen**：屏幕共享。
     #[serde(rename = "SourceType")]
     pub source_type: Option<String>,
+    /// Wire name: `ChannelId`.
+    #[serde(rename = "ChannelId")]
+    pub channel_id: Option<String>,
     /// 混流用户ID。
     #[serde(rename = "UserId")]
     pub user_id: Option<String>,
@@ -688,8 +688,8 @@ impl StartLiveMpuTaskTranscodeParamsLayoutUserPanesItemUserInfo {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("ChannelId", rt::Shape::STRING),
             rt::FieldInfo::new("SourceType", rt::Shape::STRING),
+            rt::FieldInfo::new("ChannelId", rt::Shape::STRING),
             rt::FieldInfo::new("UserId", rt::Shape::STRING),
         ],
     );
@@ -705,9 +705,6 @@ impl StartLiveMpuTaskTranscodeParamsLayoutUserPanesItemUserInfo {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskTranscodeParamsUserInfosItem {
-    /// Wire name: `ChannelId`.
-    #[serde(rename = "ChannelId")]
-    pub channel_id: Option<String>,
     /// 混流转码模式下视频输入流类型，仅针对视频流（StreamType=2）有效。取值：
     /// - **camera（默认值）**：摄像头。
     /// - **shareScreen**：屏幕共享。
@@ -719,6 +716,9 @@ pub struct StartLiveMpuTaskTranscodeParamsUserInfosItem {
     /// - **2**：仅转推视频流。
     #[serde(rename = "StreamType")]
     pub stream_type: Option<String>,
+    /// Wire name: `ChannelId`.
+    #[serde(rename = "ChannelId")]
+    pub channel_id: Option<String>,
     /// 混流用户ID。
     #[serde(rename = "UserId")]
     pub user_id: String,
@@ -728,9 +728,9 @@ impl StartLiveMpuTaskTranscodeParamsUserInfosItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("ChannelId", rt::Shape::STRING),
             rt::FieldInfo::new("SourceType", rt::Shape::STRING),
             rt::FieldInfo::new("StreamType", rt::Shape::STRING),
+            rt::FieldInfo::new("ChannelId", rt::Shape::STRING),
             rt::FieldInfo::new("UserId", rt::Shape::STRING).required(),
         ],
     );
@@ -738,9 +738,9 @@ impl StartLiveMpuTaskTranscodeParamsUserInfosItem {
     /// Creates the value from its required fields; the others start as `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            channel_id: None,
             source_type: None,
             stream_type: None,
+            channel_id: None,
             user_id: user_id.into(),
         }
     }

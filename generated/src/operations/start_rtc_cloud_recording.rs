@@ -259,22 +259,17 @@ livegen_runtime::int_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingMixLayoutParamsUserPanesItem {
-    /// Wire name: `Height`.
-    #[serde(rename = "Height")]
-    pub height: Option<String>,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId")]
+    pub user_id: Option<String>,
     /// Wire name: `SourceType`.
     #[serde(rename = "SourceType")]
     pub source_type: Option<
         StartRtcCloudRecordingMixLayoutParamsUserPanesItemSourceType,
     >,
-    /// Wire name: `SubBackground`.
-    #[serde(rename = "SubBackground")]
-    pub sub_background: Option<
-        StartRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground,
-    >,
-    /// Wire name: `UserId`.
-    #[serde(rename = "UserId")]
-    pub user_id: Option<String>,
+    /// Wire name: `Height`.
+    #[serde(rename = "Height")]
+    pub height: Option<String>,
     /// Wire name: `Width`.
     #[serde(rename = "Width")]
     pub width: Option<String>,
@@ -287,13 +282,18 @@ pub struct StartRtcCloudRecordingMixLayoutParamsUserPanesItem {
     /// Wire name: `ZOrder`.
     #[serde(rename = "ZOrder")]
     pub z_order: Option<i32>,
+    /// Wire name: `SubBackground`.
+    #[serde(rename = "SubBackground")]
+    pub sub_background: Option<
+        StartRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground,
+    >,
 }
 
 impl StartRtcCloudRecordingMixLayoutParamsUserPanesItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("Height", rt::Shape::STRING),
+            rt::FieldInfo::new("UserId", rt::Shape::STRING),
             rt::FieldInfo::new(
                 "SourceType",
                 rt::Shape::Integer {
@@ -302,15 +302,15 @@ impl StartRtcCloudRecordingMixLayoutParamsUserPanesItem {
                     maximum: None,
                 },
             ),
-            rt::FieldInfo::new(
-                "SubBackground",
-                StartRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground::SHAPE,
-            ),
-            rt::FieldInfo::new("UserId", rt::Shape::STRING),
+            rt::FieldInfo::new("Height", rt::Shape::STRING),
             rt::FieldInfo::new("Width", rt::Shape::STRING),
             rt::FieldInfo::new("X", rt::Shape::STRING),
             rt::FieldInfo::new("Y", rt::Shape::STRING),
             rt::FieldInfo::new("ZOrder", rt::Shape::INTEGER),
+            rt::FieldInfo::new(
+                "SubBackground",
+                StartRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground::SHAPE,
+            ),
         ],
     );
 
@@ -389,6 +389,9 @@ livegen_runtime::int_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingMixTranscodeParams {
+    /// Wire name: `FrameFillType`.
+    #[serde(rename = "FrameFillType")]
+    pub frame_fill_type: Option<StartRtcCloudRecordingMixTranscodeParamsFrameFillType>,
     /// Wire name: `AudioBitrate`.
     #[serde(rename = "AudioBitrate")]
     pub audio_bitrate: i64,
@@ -398,15 +401,12 @@ pub struct StartRtcCloudRecordingMixTranscodeParams {
     /// Wire name: `AudioSampleRate`.
     #[serde(rename = "AudioSampleRate")]
     pub audio_sample_rate: StartRtcCloudRecordingMixTranscodeParamsAudioSampleRate,
-    /// Wire name: `FrameFillType`.
-    #[serde(rename = "FrameFillType")]
-    pub frame_fill_type: Option<StartRtcCloudRecordingMixTranscodeParamsFrameFillType>,
-    /// Wire name: `VideoBitrate`.
-    #[serde(rename = "VideoBitrate")]
-    pub video_bitrate: Option<i32>,
     /// Wire name: `VideoCodec`.
     #[serde(rename = "VideoCodec")]
     pub video_codec: Option<StartRtcCloudRecordingMixTranscodeParamsVideoCodec>,
+    /// Wire name: `VideoBitrate`.
+    #[serde(rename = "VideoBitrate")]
+    pub video_bitrate: Option<i32>,
     /// Wire name: `VideoFramerate`.
     #[serde(rename = "VideoFramerate")]
     pub video_framerate: Option<i32>,
@@ -425,6 +425,14 @@ impl StartRtcCloudRecordingMixTranscodeParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
+            rt::FieldInfo::new(
+                "FrameFillType",
+                rt::Shape::Integer {
+                    values: StartRtcCloudRecordingMixTranscodeParamsFrameFillType::VALUES,
+                    minimum: None,
+                    maximum: None,
+                },
+            ),
             rt::FieldInfo::new("AudioBitrate", rt::Shape::int_range(Some(8), Some(500)))
                 .required(),
             rt::FieldInfo::new(
@@ -446,22 +454,14 @@ impl StartRtcCloudRecordingMixTranscodeParams {
                 )
                 .required(),
             rt::FieldInfo::new(
-                "FrameFillType",
-                rt::Shape::Integer {
-                    values: StartRtcCloudRecordingMixTranscodeParamsFrameFillType::VALUES,
-                    minimum: None,
-                    maximum: None,
-                },
-            ),
-            rt::FieldInfo::new(
-                "VideoBitrate",
-                rt::Shape::int_range(Some(1), Some(10000)),
-            ),
-            rt::FieldInfo::new(
                 "VideoCodec",
                 rt::Shape::enumeration(
                     StartRtcCloudRecordingMixTranscodeParamsVideoCodec::VALUES,
                 ),
+            ),
+            rt::FieldInfo::new(
+                "VideoBitrate",
+                rt::Shape::int_range(Some(1), Some(10000)),
             ),
             rt::FieldInfo::new(
                 "VideoFramerate",
@@ -480,12 +480,12 @@ impl StartRtcCloudRecordingMixTranscodeParams {
         audio_sample_rate: StartRtcCloudRecordingMixTranscodeParamsAudioSampleRate,
     ) -> Self {
         Self {
+            frame_fill_type: None,
             audio_bitrate,
             audio_channels,
             audio_sample_rate,
-            frame_fill_type: None,
-            video_bitrate: None,
             video_codec: None,
+            video_bitrate: None,
             video_framerate: None,
             video_gop: None,
             video_height: None,
@@ -543,25 +543,21 @@ livegen_runtime::string_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingRecordParams {
-    /// Wire name: `MaxFileDuration`.
-    #[serde(rename = "MaxFileDuration")]
-    pub max_file_duration: Option<i64>,
     /// Wire name: `RecordMode`.
     #[serde(rename = "RecordMode")]
     pub record_mode: StartRtcCloudRecordingRecordParamsRecordMode,
     /// Wire name: `StreamType`.
     #[serde(rename = "StreamType")]
     pub stream_type: Option<StartRtcCloudRecordingRecordParamsStreamType>,
+    /// Wire name: `MaxFileDuration`.
+    #[serde(rename = "MaxFileDuration")]
+    pub max_file_duration: Option<i64>,
 }
 
 impl StartRtcCloudRecordingRecordParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new(
-                "MaxFileDuration",
-                rt::Shape::int_range(Some(180), Some(7200)),
-            ),
             rt::FieldInfo::new(
                     "RecordMode",
                     rt::Shape::Integer {
@@ -579,15 +575,19 @@ impl StartRtcCloudRecordingRecordParams {
                     maximum: None,
                 },
             ),
+            rt::FieldInfo::new(
+                "MaxFileDuration",
+                rt::Shape::int_range(Some(180), Some(7200)),
+            ),
         ],
     );
 
     /// Creates the value from its required fields; the others start as `None`.
     pub fn new(record_mode: StartRtcCloudRecordingRecordParamsRecordMode) -> Self {
         Self {
-            max_file_duration: None,
             record_mode,
             stream_type: None,
+            max_file_duration: None,
         }
     }
 }
@@ -619,15 +619,15 @@ livegen_runtime::int_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingStorageParams {
+    /// Wire name: `StorageType`.
+    #[serde(rename = "StorageType")]
+    pub storage_type: StartRtcCloudRecordingStorageParamsStorageType,
     /// Wire name: `FileInfo`.
     #[serde(rename = "FileInfo")]
     pub file_info: Option<Vec<StartRtcCloudRecordingStorageParamsFileInfoItem>>,
     /// Wire name: `OSSParams`.
     #[serde(rename = "OSSParams")]
     pub oss_params: Option<StartRtcCloudRecordingStorageParamsOssParams>,
-    /// Wire name: `StorageType`.
-    #[serde(rename = "StorageType")]
-    pub storage_type: StartRtcCloudRecordingStorageParamsStorageType,
     /// Wire name: `VodParams`.
     #[serde(rename = "VodParams")]
     pub vod_params: Option<StartRtcCloudRecordingStorageParamsVodParams>,
@@ -637,6 +637,15 @@ impl StartRtcCloudRecordingStorageParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
+            rt::FieldInfo::new(
+                    "StorageType",
+                    rt::Shape::Integer {
+                        values: StartRtcCloudRecordingStorageParamsStorageType::VALUES,
+                        minimum: None,
+                        maximum: None,
+                    },
+                )
+                .required(),
             rt::FieldInfo::new(
                 "FileInfo",
                 rt::Shape::List(
@@ -652,15 +661,6 @@ impl StartRtcCloudRecordingStorageParams {
                 StartRtcCloudRecordingStorageParamsOssParams::SHAPE,
             ),
             rt::FieldInfo::new(
-                    "StorageType",
-                    rt::Shape::Integer {
-                        values: StartRtcCloudRecordingStorageParamsStorageType::VALUES,
-                        minimum: None,
-                        maximum: None,
-                    },
-                )
-                .required(),
-            rt::FieldInfo::new(
                 "VodParams",
                 StartRtcCloudRecordingStorageParamsVodParams::SHAPE,
             ),
@@ -670,9 +670,9 @@ impl StartRtcCloudRecordingStorageParams {
     /// Creates the value from its required fields; the others start as `None`.
     pub fn new(storage_type: StartRtcCloudRecordingStorageParamsStorageType) -> Self {
         Self {
+            storage_type,
             file_info: None,
             oss_params: None,
-            storage_type,
             vod_params: None,
         }
     }
@@ -683,25 +683,33 @@ impl StartRtcCloudRecordingStorageParams {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingStorageParamsFileInfoItem {
-    /// Wire name: `FileNamePattern`.
-    #[serde(rename = "FileNamePattern")]
-    pub file_name_pattern: Option<String>,
-    /// Wire name: `FilePathPrefix`.
-    #[serde(rename = "FilePathPrefix")]
-    pub file_path_prefix: Option<Vec<String>>,
     /// Wire name: `Format`.
     #[serde(rename = "Format")]
     pub format: StartRtcCloudRecordingStorageParamsFileInfoItemFormat,
+    /// Wire name: `FileNamePattern`.
+    #[serde(rename = "FileNamePattern")]
+    pub file_name_pattern: Option<String>,
     /// Wire name: `SliceNamePattern`.
     #[serde(rename = "SliceNamePattern")]
     pub slice_name_pattern: Option<String>,
+    /// Wire name: `FilePathPrefix`.
+    #[serde(rename = "FilePathPrefix")]
+    pub file_path_prefix: Option<Vec<String>>,
 }
 
 impl StartRtcCloudRecordingStorageParamsFileInfoItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
+            rt::FieldInfo::new(
+                    "Format",
+                    rt::Shape::enumeration(
+                        StartRtcCloudRecordingStorageParamsFileInfoItemFormat::VALUES,
+                    ),
+                )
+                .required(),
             rt::FieldInfo::new("FileNamePattern", rt::Shape::STRING),
+            rt::FieldInfo::new("SliceNamePattern", rt::Shape::STRING),
             rt::FieldInfo::new(
                 "FilePathPrefix",
                 rt::Shape::List(
@@ -712,14 +720,6 @@ impl StartRtcCloudRecordingStorageParamsFileInfoItem {
                     },
                 ),
             ),
-            rt::FieldInfo::new(
-                    "Format",
-                    rt::Shape::enumeration(
-                        StartRtcCloudRecordingStorageParamsFileInfoItemFormat::VALUES,
-                    ),
-                )
-                .required(),
-            rt::FieldInfo::new("SliceNamePattern", rt::Shape::STRING),
         ],
     );
 
@@ -728,10 +728,10 @@ impl StartRtcCloudRecordingStorageParamsFileInfoItem {
         format: impl Into<StartRtcCloudRecordingStorageParamsFileInfoItemFormat>,
     ) -> Self {
         Self {
-            file_name_pattern: None,
-            file_path_prefix: None,
             format: format.into(),
+            file_name_pattern: None,
             slice_name_pattern: None,
+            file_path_prefix: None,
         }
     }
 }
@@ -753,28 +753,28 @@ livegen_runtime::string_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingStorageParamsOssParams {
-    /// Wire name: `OSSBucket`.
-    #[serde(rename = "OSSBucket")]
-    pub oss_bucket: String,
     /// Wire name: `OSSEndpoint`.
     #[serde(rename = "OSSEndpoint")]
     pub oss_endpoint: String,
+    /// Wire name: `OSSBucket`.
+    #[serde(rename = "OSSBucket")]
+    pub oss_bucket: String,
 }
 
 impl StartRtcCloudRecordingStorageParamsOssParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("OSSBucket", rt::Shape::STRING).required(),
             rt::FieldInfo::new("OSSEndpoint", rt::Shape::STRING).required(),
+            rt::FieldInfo::new("OSSBucket", rt::Shape::STRING).required(),
         ],
     );
 
     /// Creates the value from its required fields; the others start as `None`.
-    pub fn new(oss_bucket: impl Into<String>, oss_endpoint: impl Into<String>) -> Self {
+    pub fn new(oss_endpoint: impl Into<String>, oss_bucket: impl Into<String>) -> Self {
         Self {
-            oss_bucket: oss_bucket.into(),
             oss_endpoint: oss_endpoint.into(),
+            oss_bucket: oss_bucket.into(),
         }
     }
 }
@@ -794,24 +794,26 @@ livegen_runtime::int_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingStorageParamsVodParams {
-    /// Wire name: `AutoCompose`.
-    #[serde(rename = "AutoCompose")]
-    pub auto_compose: Option<StartRtcCloudRecordingStorageParamsVodParamsAutoCompose>,
-    /// Wire name: `ComposeVodTranscodeGroupId`.
-    #[serde(rename = "ComposeVodTranscodeGroupId")]
-    pub compose_vod_transcode_group_id: Option<String>,
     /// Wire name: `StorageLocation`.
     #[serde(rename = "StorageLocation")]
     pub storage_location: Option<String>,
     /// Wire name: `VodTranscodeGroupId`.
     #[serde(rename = "VodTranscodeGroupId")]
     pub vod_transcode_group_id: Option<String>,
+    /// Wire name: `AutoCompose`.
+    #[serde(rename = "AutoCompose")]
+    pub auto_compose: Option<StartRtcCloudRecordingStorageParamsVodParamsAutoCompose>,
+    /// Wire name: `ComposeVodTranscodeGroupId`.
+    #[serde(rename = "ComposeVodTranscodeGroupId")]
+    pub compose_vod_transcode_group_id: Option<String>,
 }
 
 impl StartRtcCloudRecordingStorageParamsVodParams {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
+            rt::FieldInfo::new("StorageLocation", rt::Shape::STRING),
+            rt::FieldInfo::new("VodTranscodeGroupId", rt::Shape::STRING),
             rt::FieldInfo::new(
                 "AutoCompose",
                 rt::Shape::Integer {
@@ -821,8 +823,6 @@ impl StartRtcCloudRecordingStorageParamsVodParams {
                 },
             ),
             rt::FieldInfo::new("ComposeVodTranscodeGroupId", rt::Shape::STRING),
-            rt::FieldInfo::new("StorageLocation", rt::Shape::STRING),
-            rt::FieldInfo::new("VodTranscodeGroupId", rt::Shape::STRING),
         ],
     );
 
@@ -887,33 +887,26 @@ impl StartRtcCloudRecordingSubscribeParams {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
-    /// Wire name: `SourceType`.
-    #[serde(rename = "SourceType")]
-    pub source_type: Option<
-        StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType,
-    >,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId")]
+    pub user_id: String,
     /// Wire name: `StreamType`.
     #[serde(rename = "StreamType")]
     pub stream_type: Option<
         StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemStreamType,
     >,
-    /// Wire name: `UserId`.
-    #[serde(rename = "UserId")]
-    pub user_id: String,
+    /// Wire name: `SourceType`.
+    #[serde(rename = "SourceType")]
+    pub source_type: Option<
+        StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType,
+    >,
 }
 
 impl StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new(
-                "SourceType",
-                rt::Shape::Integer {
-                    values: StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType::VALUES,
-                    minimum: None,
-                    maximum: None,
-                },
-            ),
+            rt::FieldInfo::new("UserId", rt::Shape::STRING).required(),
             rt::FieldInfo::new(
                 "StreamType",
                 rt::Shape::Integer {
@@ -922,16 +915,23 @@ impl StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
                     maximum: None,
                 },
             ),
-            rt::FieldInfo::new("UserId", rt::Shape::STRING).required(),
+            rt::FieldInfo::new(
+                "SourceType",
+                rt::Shape::Integer {
+                    values: StartRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType::VALUES,
+                    minimum: None,
+                    maximum: None,
+                },
+            ),
         ],
     );
 
     /// Creates the value from its required fields; the others start as `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            source_type: None,
-            stream_type: None,
             user_id: user_id.into(),
+            stream_type: None,
+            source_type: None,
         }
     }
 }

@@ -204,22 +204,17 @@ livegen_runtime::int_enum! {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRtcCloudRecordingMixLayoutParamsUserPanesItem {
-    /// Wire name: `Height`.
-    #[serde(rename = "Height")]
-    pub height: Option<String>,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId")]
+    pub user_id: Option<String>,
     /// Wire name: `SourceType`.
     #[serde(rename = "SourceType")]
     pub source_type: Option<
         UpdateRtcCloudRecordingMixLayoutParamsUserPanesItemSourceType,
     >,
-    /// Wire name: `SubBackground`.
-    #[serde(rename = "SubBackground")]
-    pub sub_background: Option<
-        UpdateRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground,
-    >,
-    /// Wire name: `UserId`.
-    #[serde(rename = "UserId")]
-    pub user_id: Option<String>,
+    /// Wire name: `Height`.
+    #[serde(rename = "Height")]
+    pub height: Option<String>,
     /// Wire name: `Width`.
     #[serde(rename = "Width")]
     pub width: Option<String>,
@@ -232,13 +227,18 @@ pub struct UpdateRtcCloudRecordingMixLayoutParamsUserPanesItem {
     /// Wire name: `ZOrder`.
     #[serde(rename = "ZOrder")]
     pub z_order: Option<i32>,
+    /// Wire name: `SubBackground`.
+    #[serde(rename = "SubBackground")]
+    pub sub_background: Option<
+        UpdateRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground,
+    >,
 }
 
 impl UpdateRtcCloudRecordingMixLayoutParamsUserPanesItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new("Height", rt::Shape::STRING),
+            rt::FieldInfo::new("UserId", rt::Shape::STRING),
             rt::FieldInfo::new(
                 "SourceType",
                 rt::Shape::Integer {
@@ -247,15 +247,15 @@ impl UpdateRtcCloudRecordingMixLayoutParamsUserPanesItem {
                     maximum: None,
                 },
             ),
-            rt::FieldInfo::new(
-                "SubBackground",
-                UpdateRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground::SHAPE,
-            ),
-            rt::FieldInfo::new("UserId", rt::Shape::STRING),
+            rt::FieldInfo::new("Height", rt::Shape::STRING),
             rt::FieldInfo::new("Width", rt::Shape::STRING),
             rt::FieldInfo::new("X", rt::Shape::STRING),
             rt::FieldInfo::new("Y", rt::Shape::STRING),
             rt::FieldInfo::new("ZOrder", rt::Shape::INTEGER),
+            rt::FieldInfo::new(
+                "SubBackground",
+                UpdateRtcCloudRecordingMixLayoutParamsUserPanesItemSubBackground::SHAPE,
+            ),
         ],
     );
 
@@ -374,33 +374,26 @@ impl UpdateRtcCloudRecordingSubscribeParams {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
-    /// Wire name: `SourceType`.
-    #[serde(rename = "SourceType")]
-    pub source_type: Option<
-        UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType,
-    >,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId")]
+    pub user_id: String,
     /// Wire name: `StreamType`.
     #[serde(rename = "StreamType")]
     pub stream_type: Option<
         UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemStreamType,
     >,
-    /// Wire name: `UserId`.
-    #[serde(rename = "UserId")]
-    pub user_id: String,
+    /// Wire name: `SourceType`.
+    #[serde(rename = "SourceType")]
+    pub source_type: Option<
+        UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType,
+    >,
 }
 
 impl UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
     /// How the runtime checks and encodes this object.
     pub const SHAPE: rt::Shape = rt::Shape::Object(
         &[
-            rt::FieldInfo::new(
-                "SourceType",
-                rt::Shape::Integer {
-                    values: UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType::VALUES,
-                    minimum: None,
-                    maximum: None,
-                },
-            ),
+            rt::FieldInfo::new("UserId", rt::Shape::STRING).required(),
             rt::FieldInfo::new(
                 "StreamType",
                 rt::Shape::Integer {
@@ -409,16 +402,23 @@ impl UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItem {
                     maximum: None,
                 },
             ),
-            rt::FieldInfo::new("UserId", rt::Shape::STRING).required(),
+            rt::FieldInfo::new(
+                "SourceType",
+                rt::Shape::Integer {
+                    values: UpdateRtcCloudRecordingSubscribeParamsSubscribeUserIdListItemSourceType::VALUES,
+                    minimum: None,
+                    maximum: None,
+                },
+            ),
         ],
     );
 
     /// Creates the value from its required fields; the others start as `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
-            source_type: None,
-            stream_type: None,
             user_id: user_id.into(),
+            stream_type: None,
+            source_type: None,
         }
     }
 }
