@@ -155,6 +155,16 @@ fn operations(package: &str, src: &Path) -> Result<usize> {
     }
 }
 
+/// The 1-minute load average (`/proc/loadavg`), if readable.
+fn load_1min() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn median(samples: &[Duration]) -> Option<Duration> {
     let mut s = samples.to_vec();
     s.sort();
@@ -217,9 +227,13 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             &format!("cargo build -p {}", s.package),
         )?;
     }
+    // The 1-minute load average before each timed build: the machine is shared, so the
+    // report states the range the figures were taken in.
+    let mut loads: Vec<f64> = Vec::new();
     for run in 0..ctx.runs {
         for s in &mut subjects {
             println!("bench: own build {}/{} of {}", run + 1, ctx.runs, s.package);
+            loads.extend(load_1min());
             let (wall, cpu) = s.rebuild()?;
             s.wall.push(wall);
             s.cpu.push(cpu);
@@ -266,9 +280,12 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
         ],
         &rows,
     );
+    let lowest = loads.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = loads.iter().copied().fold(0.0, f64::max);
     report.note(format!(
-        "dev profile, default features, dependencies built; {} runs each, taking turns; load average at the end: {}",
+        "dev profile, default features, dependencies built; {} runs each, taking turns; 1-minute load average before each timed build {lowest:.1}–{highest:.1} on {} cores; at the end: {}",
         ctx.runs,
+        std::thread::available_parallelism().map_or(0, usize::from),
         super::load_average()
     ));
     let ivs = median(&subjects[1].cpu).unwrap_or_default();
