@@ -124,6 +124,7 @@ fn operation(case: &Case) -> Operation {
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

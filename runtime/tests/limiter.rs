@@ -46,6 +46,7 @@ static STOP: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 static DESCRIBE: Operation = Operation {
@@ -60,6 +61,7 @@ static DESCRIBE: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 static GLOBAL: Operation = Operation {
@@ -74,6 +76,7 @@ static GLOBAL: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 static UNLIMITED: Operation = Operation {
@@ -88,6 +91,7 @@ static UNLIMITED: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 /// 10 per (1 s + the default margin).

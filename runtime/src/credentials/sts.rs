@@ -73,6 +73,7 @@ pub static ASSUME_ROLE: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 /// `AssumeRoleWithOIDC`: temporary credentials of a RAM role for an OIDC token
@@ -104,6 +105,7 @@ pub static ASSUME_ROLE_WITH_OIDC: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 crate::operation_error! {
