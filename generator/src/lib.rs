@@ -14,7 +14,12 @@ pub mod emit;
 pub mod escape;
 pub mod import;
 pub mod load;
+// The runtime's one list of RPC protocol parameters, compiled here as well: the generator
+// does not depend on the runtime, and the docs of generated fields must state the same
+// rule the runtime's signer applies.
 pub mod model;
+#[path = "../../runtime/src/protocol.rs"]
+pub mod protocol;
 pub mod render;
 pub mod spec;
 pub mod validate;

@@ -21,10 +21,7 @@ use crate::diagnostics::Diagnostic;
 use crate::spec::Spec;
 use decode::Problems;
 
-pub use limits::{
-    MAX_ENUM_VALUES, MAX_NAME_LEN, MAX_PARAMS, MAX_PROPERTIES, MAX_SCHEMA_DEPTH,
-    RESERVED_PARAM_NAMES,
-};
+pub use limits::{MAX_ENUM_VALUES, MAX_NAME_LEN, MAX_PARAMS, MAX_PROPERTIES, MAX_SCHEMA_DEPTH};
 
 /// Checks the document and returns the typed spec, or every problem found.
 pub fn validate(root: &Value) -> Result<Spec, Vec<Diagnostic>> {

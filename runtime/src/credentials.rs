@@ -21,6 +21,7 @@
 //! Secrets never appear in `Debug` output, logs or errors. Environment lookups go through
 //! an injected [`EnvLookup`], so tests need not touch the process environment.
 
+mod built;
 mod cache;
 mod chain;
 mod ecs;

@@ -6,6 +6,7 @@
 //! - [`params`]: checking an input against its operation table and laying it out as the
 //!   official SDKs do (query pairs and form bodies),
 //! - [`signing`]: ACS3-HMAC-SHA256 (V3) and HMAC-SHA1 RPC (V1) signatures,
+//! - [`protocol`]: the one list of RPC protocol parameters and who wins a name clash,
 //! - [`credentials`]: the official default credentials chain (environment, OIDC,
 //!   aliyun CLI profiles, INI file, ECS RAM role, credentials URI, STS), cached and
 //!   refreshed before expiry,
@@ -33,6 +34,7 @@ mod macros;
 pub mod operation;
 pub mod pagination;
 pub mod params;
+pub mod protocol;
 pub mod retry;
 pub mod signing;
 
@@ -47,7 +49,7 @@ pub use operation::{
     QpsLimit, QpsScope, RamAuthorization, Service, Shape,
 };
 pub use pagination::{Items, PageStyle, Pages, Pagination, Paginator};
-pub use params::{Encoded, InvalidInput, RESERVED_PARAM_NAMES, encode};
+pub use params::{Encoded, InvalidInput, encode};
 pub use retry::RetryConfig;
 
 // For the macros' expansions, so generated code needs no serde import of its own.

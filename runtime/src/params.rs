@@ -16,7 +16,9 @@
 //! - `json`: the value as one compact JSON text with non-ASCII kept (a string is sent as
 //!   is, as the SDK does);
 //! - body parameters are laid out the same way into [`Encoded::body`];
-//! - ROA operations' path, header and JSON-body parameters: see [`roa`].
+//! - ROA operations' path, header and JSON-body parameters: see [`roa`];
+//! - a parameter named like a protocol parameter (`Format`, `Version`) is encoded like
+//!   any other; how the V1 signer merges it is [`crate::protocol`]'s rule.
 
 pub mod roa;
 mod text;
@@ -25,23 +27,6 @@ use serde_json::{Map, Value};
 
 pub use self::text::{python_float, sdk_json};
 use crate::operation::{HttpMethod, Operation, ParamLocation, ParamStyle, Shape};
-
-/// Wire names the runtime sets itself when signing (either signature version); an input
-/// carrying one of them is refused, and generators must not emit parameters named so.
-/// `RegionId` is not among them: it is an ordinary parameter of most operations.
-pub const RESERVED_PARAM_NAMES: &[&str] = &[
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureType",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
 
 /// The flattened parameters of one request, before signing and percent-encoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,8 +71,7 @@ impl InvalidInput {
 ///
 /// [`InvalidInput`] naming the first offending value: a required parameter missing or an
 /// empty required string, a value of the wrong type, a bound or length broken, a list with
-/// too few or too many items, a parameter the operation does not have, a name the runtime
-/// reserves, a body parameter on an operation sent with GET, a header parameter named
+/// too few or too many items, a parameter the operation does not have, a body parameter on an operation sent with GET, a header parameter named
 /// like a header the signer sets, or a path template naming a parameter without a value.
 /// Enumeration values are not checked, so values the service adds later still go through.
 pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
@@ -105,14 +89,6 @@ pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
     for (name, value) in fields {
         if value.is_null() {
             continue;
-        }
-        // ROA operations are signed with V3 alone, which sends these names as headers,
-        // so there they are ordinary parameters.
-        if !op.is_roa() && RESERVED_PARAM_NAMES.contains(&name.as_str()) {
-            return Err(InvalidInput::new(
-                name,
-                "the runtime sets this parameter itself",
-            ));
         }
         if op.param(name).is_none() {
             return Err(InvalidInput::new(

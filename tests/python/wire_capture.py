@@ -47,10 +47,8 @@ except ImportError:  # tea-openapi 0.3
 
 # Parameters the SDK's protocol may put in the query or body by itself (V1-style names);
 # dropped from the comparison unless the metadata itself has a parameter of that name.
-PROTOCOL = {
-    "Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion",
-    "SignatureNonce", "SignatureType", "Signature", "Timestamp", "SecurityToken", "RegionId",
-}
+# Given by the caller (`--protocol-names`) from the runtime's one list.
+PROTOCOL = set()
 SDK_PACKAGES = [
     "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
     "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
@@ -142,7 +140,10 @@ def main():
     parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
     parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
     parser.add_argument("--actions", help="comma-separated subset of actions")
+    parser.add_argument("--protocol-names", required=True,
+                        help="comma-separated protocol parameter names (livegen_runtime::protocol)")
     args = parser.parse_args()
+    PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
 
     metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
     apis = metadata.get("apis", {})

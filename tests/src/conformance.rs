@@ -15,22 +15,17 @@ use std::fmt::Write as _;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Names a signature protocol may add to the query or body by itself; ignored unless the
-/// operation has a parameter of that name. The same list as `wire_capture.py`'s.
-pub const PROTOCOL_PARAMS: &[&str] = &[
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Signature",
-    "Timestamp",
-    "SecurityToken",
-    "RegionId",
-];
+/// Names a signature protocol may add to the query or body by itself (the runtime's one
+/// list, [`livegen_runtime::protocol`], and the `RegionId` the SDK's client adds); ignored
+/// unless the operation has a parameter of that name. `wire_capture.py` reads the same
+/// names from its command line.
+pub fn protocol_names() -> Vec<&'static str> {
+    livegen_runtime::protocol::PROTOCOL_PARAMS
+        .iter()
+        .map(|p| p.name)
+        .chain(["RegionId"])
+        .collect()
+}
 
 /// A `cases.json` written by `wire_capture.py`.
 #[derive(Debug, Clone, Deserialize)]
@@ -395,7 +390,7 @@ fn grouped<'a>(
     let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (name, value) in pairs {
         let name = name.as_str();
-        if PROTOCOL_PARAMS.contains(&name) && !params.contains(name) {
+        if protocol_names().contains(&name) && !params.contains(name) {
             continue;
         }
         if ignored.iter().any(|p| belongs(name, p)) {

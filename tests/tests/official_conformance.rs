@@ -201,6 +201,8 @@ fn capture(python: &Path, metadata: &Path, out: &Path) {
         .arg(metadata)
         .arg("--out")
         .arg(out)
+        .arg("--protocol-names")
+        .arg(conformance::protocol_names().join(","))
         // Loopback must never go through a proxy a developer's shell may configure.
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")

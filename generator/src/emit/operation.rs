@@ -8,6 +8,7 @@ use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, t
 use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
 use crate::escape::{code_span, code_span_text};
 use crate::model::{Field, Operation};
+use crate::protocol::{self, V1Value};
 use crate::spec::{Location, PageStyle, Style};
 
 pub fn operation_rs(op: &Operation) -> TokenStream {
@@ -276,7 +277,12 @@ fn paginator_method(op: &Operation) -> Option<TokenStream> {
 
 fn input(op: &Operation, home: Option<&str>) -> TokenStream {
     let name = ident(&op.input);
-    let fields = op.params.iter().map(|f| input_field(f, home));
+    let rpc = op.path == "/"
+        && op
+            .params
+            .iter()
+            .all(|f| matches!(f.location, Location::Query | Location::Body));
+    let fields = op.params.iter().map(|f| input_field(f, rpc, home));
     let required: Vec<&Field> = op.params.iter().filter(|f| f.required).collect();
     let eq = op.params.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
     let default = required.is_empty().then(|| quote!(Default,));
@@ -354,9 +360,10 @@ fn input(op: &Operation, home: Option<&str>) -> TokenStream {
     }
 }
 
-fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
+fn input_field(f: &Field, rpc: bool, home: Option<&str>) -> TokenStream {
     let mut notes = vec![format!("Wire name: `{}`", f.wire)];
     match f.location {
+        Location::Query if rpc => notes.extend(v1_protocol_note(&f.wire)),
         Location::Query => {}
         Location::Body => notes.push("sent in the form body".to_owned()),
         Location::Path => notes.push("fills its segment of the path".to_owned()),
@@ -377,6 +384,20 @@ fn input_field(f: &Field, home: Option<&str>) -> TokenStream {
         #[serde(rename = #wire)]
         pub #name: #t,
     }
+}
+
+/// For a query parameter named like a V1 protocol parameter, what V1 signing does with
+/// it (the rule of [`crate::protocol`], which the runtime's signer applies).
+fn v1_protocol_note(wire: &str) -> Option<String> {
+    let p = protocol::protocol_param(wire)?;
+    Some(match p.v1 {
+        V1Value::Operation => format!(
+            "with `SignatureVersion::V1` this value replaces the protocol's own `{wire}`, as in the official SDK"
+        ),
+        V1Value::Signer => format!(
+            "with `SignatureVersion::V1` the signer's own `{wire}` is sent instead, as in the official SDK"
+        ),
+    })
 }
 
 fn output(op: &Operation, home: Option<&str>) -> TokenStream {

@@ -1,4 +1,4 @@
-//! Limits on sizes and names, and the protocol parameter names a spec may not reuse.
+//! Limits on sizes and names.
 
 use super::decode::Problems;
 
@@ -32,24 +32,6 @@ pub(super) fn name_length(what: &str, name: &str, pointer: &str, p: &mut Problem
 
 /// Most properties one object schema may declare.
 pub const MAX_PROPERTIES: usize = 1024;
-
-/// Wire names the runtime sends itself with every call (RPC V1 and V3 protocol
-/// parameters). A spec parameter of the same name would be sent twice or override the
-/// signature's own, so it is refused. Kept equal to `livegen_runtime::RESERVED_PARAM_NAMES`
-/// by a test in `tests/`.
-pub const RESERVED_PARAM_NAMES: &[&str] = &[
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureType",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
 
 /// Deepest nesting of objects, arrays and `$ref` hops a component schema may reach.
 pub const MAX_SCHEMA_DEPTH: usize = 32;

@@ -8,7 +8,7 @@ use crate::diagnostics::child;
 use crate::spec::{Location, Parameter, SchemaKind, Style};
 
 use super::decode::{Obj, Problems, kind};
-use super::limits::{MAX_PARAMS, RESERVED_PARAM_NAMES, name_length};
+use super::limits::{MAX_PARAMS, name_length};
 use super::schema::schema;
 
 pub(super) fn parameters(op: &Obj<'_>, roa: bool, p: &mut Problems) -> Option<Vec<Parameter>> {
@@ -92,15 +92,9 @@ pub(super) fn parameter(
         .required_string("name", "the parameter", p)
         .filter(|n| name_length("the parameter name", n, &obj.at("name"), p));
     if let Some(n) = &name {
-        // ROA requests carry action, version and signature in headers, so these names
-        // are ordinary parameters there (SAE's `Version`, PAI's `Signature`).
-        if !roa && RESERVED_PARAM_NAMES.contains(&n.as_str()) {
-            p.hinted(
-                &obj.at("name"),
-                format!("parameter `{n}` is a protocol parameter the runtime sends itself"),
-                "remove it: the runtime adds Action, Version, the signature and credentials to every call",
-            );
-        } else if n.is_empty()
+        // A name like a protocol parameter's (`Format`, `Version`) is an ordinary
+        // parameter; how V1 signing merges it is `crate::protocol`'s rule.
+        if n.is_empty()
             || !n
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || (!roa && c == '.'))

@@ -9,8 +9,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::built::{Built, BuiltOnce};
 use super::ecs::{EcsOptions, EcsRamRoleCredentials};
 use super::environment::ENV_PROFILE;
 use super::oidc::OidcRoleArnCredentials;
@@ -21,9 +22,6 @@ use crate::env::EnvLookup;
 /// The INI file to read instead of the default ones.
 pub const ENV_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
 
-/// A built source and the name errors give it.
-type Built = (String, Arc<dyn ProvideCredentials>);
-
 /// A section of the official credentials INI file.
 #[derive(Debug, Clone)]
 pub struct IniCredentials {
@@ -31,7 +29,7 @@ pub struct IniCredentials {
     paths: Vec<PathBuf>,
     section: String,
     env: EnvLookup,
-    built: Arc<Mutex<Option<Built>>>,
+    built: BuiltOnce,
 }
 
 impl IniCredentials {
@@ -61,18 +59,12 @@ impl IniCredentials {
             paths,
             section,
             env,
-            built: Arc::new(Mutex::new(None)),
+            built: BuiltOnce::default(),
         }
     }
 
-    fn source(&self) -> Result<Built, CredentialsError> {
-        let mut built = self
-            .built
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(source) = built.as_ref() {
-            return Ok(source.clone());
-        }
+    /// Reads the file and builds the source its section describes.
+    fn build_source(&self) -> Result<Built, CredentialsError> {
         let not_configured = |reason: String| CredentialsError::NotConfigured {
             provider: "credentials INI file".to_owned(),
             reason,
@@ -98,18 +90,13 @@ impl IniCredentials {
             });
         };
         let source = build(&provider, section, &self.env)?;
-        let source = (provider, source);
-        *built = Some(source.clone());
-        Ok(source)
+        Ok((provider, source))
     }
 }
 
 impl ProvideCredentials for IniCredentials {
     fn provide(&self) -> ProvideFuture<'_> {
-        Box::pin(async move {
-            let (name, source) = self.source()?;
-            source.provide().await.map_err(|e| e.within(&name))
-        })
+        self.built.provide(|| self.build_source())
     }
 }
 

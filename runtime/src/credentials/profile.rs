@@ -7,8 +7,9 @@
 //! the file off.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use super::built::{Built, BuiltOnce};
 use super::ecs::{EcsOptions, EcsRamRoleCredentials};
 use super::environment::ENV_PROFILE;
 use super::external::{DEFAULT_EXTERNAL_TIMEOUT, ExternalCredentials};
@@ -99,11 +100,8 @@ enum ProfileLocation {
 pub struct ProfileCredentials {
     location: ProfileLocation,
     env: EnvLookup,
-    built: Arc<Mutex<Option<Built>>>,
+    built: BuiltOnce,
 }
-
-/// A built source and the name errors give it.
-type Built = (String, Arc<dyn ProvideCredentials>);
 
 /// The profile used when neither a name nor the file's `current` says otherwise.
 const DEFAULT_PROFILE: &str = "default";
@@ -124,7 +122,7 @@ impl ProfileCredentials {
         Self {
             location,
             env,
-            built: Arc::new(Mutex::new(None)),
+            built: BuiltOnce::default(),
         }
     }
 
@@ -234,15 +232,8 @@ impl ProfileCredentials {
         Ok((provider, config, name))
     }
 
-    /// The source the chosen profile describes, built on first use.
-    fn source(&self) -> Result<Built, CredentialsError> {
-        let mut built = self
-            .built
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(source) = built.as_ref() {
-            return Ok(source.clone());
-        }
+    /// Reads the file and builds the source the chosen profile describes.
+    fn build_source(&self) -> Result<Built, CredentialsError> {
         let (file, config, name) = self.load()?;
         let source = Builder {
             file: &file,
@@ -251,18 +242,13 @@ impl ProfileCredentials {
             path: self.path(),
         }
         .build(&name, 0)?;
-        let source = (self.provider_name(Some(&name)), source);
-        *built = Some(source.clone());
-        Ok(source)
+        Ok((self.provider_name(Some(&name)), source))
     }
 }
 
 impl ProvideCredentials for ProfileCredentials {
     fn provide(&self) -> ProvideFuture<'_> {
-        Box::pin(async move {
-            let (name, source) = self.source()?;
-            source.provide().await.map_err(|e| e.within(&name))
-        })
+        self.built.provide(|| self.build_source())
     }
 }
 

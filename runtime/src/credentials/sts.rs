@@ -51,60 +51,60 @@ const STS_RAM: RamAuthorization = RamAuthorization {
 };
 
 /// `AssumeRole`: temporary credentials of a RAM role, signed with the caller's keys.
-pub static ASSUME_ROLE: Operation = Operation {
-    service: &STS_SERVICE,
-    action: "AssumeRole",
-    summary: "Obtains temporary credentials of a RAM role.",
-    path: "/",
-    methods: &[HttpMethod::Post],
-    qps: None,
-    ram: STS_RAM,
-    params: &[
-        ParamInfo::query("RoleArn", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
-        ParamInfo::query("RoleSessionName", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
+pub static ASSUME_ROLE: Operation = sts_action(
+    "AssumeRole",
+    "Obtains temporary credentials of a RAM role.",
+    &[
+        required("RoleArn"),
+        required("RoleSessionName"),
         ParamInfo::query("DurationSeconds", Shape::INTEGER).doc(ROLE_PARAMS_DOC),
         ParamInfo::query("Policy", Shape::STRING).doc(ROLE_PARAMS_DOC),
         ParamInfo::query("ExternalId", Shape::STRING).doc(ROLE_PARAMS_DOC),
     ],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
+);
 
 /// `AssumeRoleWithOIDC`: temporary credentials of a RAM role for an OIDC token
 /// (RRSA); anonymous, the token is the proof.
-pub static ASSUME_ROLE_WITH_OIDC: Operation = Operation {
-    service: &STS_SERVICE,
-    action: "AssumeRoleWithOIDC",
-    summary: "Obtains temporary credentials of a RAM role for an OIDC token.",
-    path: "/",
-    methods: &[HttpMethod::Post],
-    qps: None,
-    ram: STS_RAM,
-    params: &[
-        ParamInfo::query("RoleArn", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
-        ParamInfo::query("OIDCProviderArn", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
-        ParamInfo::query("OIDCToken", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
-        ParamInfo::query("RoleSessionName", Shape::STRING)
-            .required()
-            .doc(ROLE_PARAMS_DOC),
+pub static ASSUME_ROLE_WITH_OIDC: Operation = sts_action(
+    "AssumeRoleWithOIDC",
+    "Obtains temporary credentials of a RAM role for an OIDC token.",
+    &[
+        required("RoleArn"),
+        required("OIDCProviderArn"),
+        required("OIDCToken"),
+        required("RoleSessionName"),
         ParamInfo::query("DurationSeconds", Shape::INTEGER).doc(ROLE_PARAMS_DOC),
         ParamInfo::query("Policy", Shape::STRING).doc(ROLE_PARAMS_DOC),
     ],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
+);
+
+/// What the two STS tables share: POST to `/`, no published QPS, no documented errors.
+const fn sts_action(
+    action: &'static str,
+    summary: &'static str,
+    params: &'static [ParamInfo],
+) -> Operation {
+    Operation {
+        service: &STS_SERVICE,
+        action,
+        summary,
+        path: "/",
+        methods: &[HttpMethod::Post],
+        qps: None,
+        ram: STS_RAM,
+        params,
+        errors: &[],
+        pagination: None,
+        deprecated: false,
+    }
+}
+
+/// A required string parameter in the query.
+const fn required(name: &'static str) -> ParamInfo {
+    ParamInfo::query(name, Shape::STRING)
+        .required()
+        .doc(ROLE_PARAMS_DOC)
+}
 
 crate::operation_error! {
     /// Errors of the STS actions (only the codes every API shares are told apart).

@@ -320,13 +320,27 @@ fn validation() {
 }
 
 #[test]
-fn reserved_names_are_refused() {
-    static PARAMS: &[ParamInfo] = &[ParamInfo::query("TaskId", Shape::STRING)];
+fn protocol_names_are_ordinary_parameters_of_the_operations_that_have_them() {
+    static PARAMS: &[ParamInfo] = &[
+        ParamInfo::query("TaskId", Shape::STRING),
+        ParamInfo::query("Format", Shape::STRING),
+    ];
     let op = op(&[HttpMethod::Get], PARAMS);
-    for name in RESERVED_PARAM_NAMES {
-        let err = refused(&op, json!({ *name: "x" }));
-        assert_eq!(err.parameter, *name);
-        assert!(err.reason.contains("runtime"), "{err}");
+    let encoded = encode(&op, &json!({"TaskId": "t", "Format": "mp4"}))
+        .expect("Format is a parameter of this operation");
+    assert_eq!(
+        encoded.query,
+        [
+            ("TaskId".to_owned(), "t".to_owned()),
+            ("Format".to_owned(), "mp4".to_owned())
+        ]
+    );
+    // A protocol name the operation does not declare is an unknown parameter.
+    for protocol in crate::protocol::PROTOCOL_PARAMS {
+        if protocol.name != "Format" {
+            let err = refused(&op, json!({ protocol.name: "x" }));
+            assert_eq!(err.parameter, protocol.name);
+            assert!(err.reason.contains("no such parameter"), "{err}");
+        }
     }
-    assert!(!RESERVED_PARAM_NAMES.contains(&"RegionId"));
 }

@@ -4,7 +4,8 @@
 //! (with an STS token), `Version`, `Action`, `Format=JSON`, `Timestamp`,
 //! `SignatureMethod=HMAC-SHA1`, `SignatureType=` (empty, but sent and signed),
 //! `SignatureVersion=1.0`, `SignatureNonce`, `AccessKeyId` and finally `Signature`, the
-//! order `aliyun-python-sdk-core` sends them in.
+//! order `aliyun-python-sdk-core` sends them in. An operation parameter with one of these
+//! names is merged as `alibabacloud-tea-openapi` merges it ([`crate::protocol`]).
 //!
 //! Stages, each public so the vectors can check them one by one:
 //!
@@ -22,6 +23,7 @@ use sha1::Sha1;
 
 use super::encode::{encode_pairs, percent_encode, sorted_pairs};
 use super::{SignedRequest, SigningInput, SigningParams, extra_headers_except, format_timestamp};
+use crate::protocol::{V1Value, protocol_param};
 
 /// The `SignatureMethod` value.
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
@@ -29,38 +31,48 @@ pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
 /// The `SignatureVersion` value.
 pub const SIGNATURE_VERSION: &str = "1.0";
 
-/// Parameter names the signer sets itself; operation parameters with these names are
-/// dropped, as the SDK's dictionary would overwrite them.
-pub const RESERVED_PARAMS: &[&str] = crate::params::RESERVED_PARAM_NAMES;
-
 /// Every parameter to send except `Signature`, in the order the SDK sends them.
+///
+/// An operation parameter named like one the signer sends follows
+/// [`crate::protocol`]'s rule: for [`V1Value::Operation`] names (`Format`, `Version`, …)
+/// its value replaces the signer's, for [`V1Value::Signer`] names it is left out. A
+/// protocol name the signer does not send on this request (`SecurityToken` without an STS
+/// token, the key and signature names of an anonymous call) is sent as the operation's.
 pub fn query_params(input: &SigningInput<'_>, params: &SigningParams<'_>) -> Vec<(String, String)> {
-    let mut query: Vec<(String, String)> = input
-        .params
-        .iter()
-        .filter(|(name, _)| !RESERVED_PARAMS.contains(&name.as_str()))
-        .cloned()
-        .collect();
+    let mut system: Vec<(&str, String)> = Vec::new();
     if let Some(token) = super::security_token(params.credentials) {
-        query.push(("SecurityToken".to_owned(), token.to_owned()));
+        system.push(("SecurityToken", token.to_owned()));
     }
-    let system = [
-        ("Version", input.version.to_owned()),
-        ("Action", input.action.to_owned()),
-        ("Format", "JSON".to_owned()),
-        ("Timestamp", format_timestamp(params.timestamp)),
-        ("SignatureMethod", SIGNATURE_METHOD.to_owned()),
-        ("SignatureType", String::new()),
-        ("SignatureVersion", SIGNATURE_VERSION.to_owned()),
-        ("SignatureNonce", params.nonce.to_owned()),
-        ("AccessKeyId", params.credentials.access_key_id().to_owned()),
-    ];
     let anonymous = params.credentials.is_anonymous();
+    system.extend(
+        [
+            ("Version", input.version.to_owned()),
+            ("Action", input.action.to_owned()),
+            ("Format", "JSON".to_owned()),
+            ("Timestamp", format_timestamp(params.timestamp)),
+            ("SignatureMethod", SIGNATURE_METHOD.to_owned()),
+            ("SignatureType", String::new()),
+            ("SignatureVersion", SIGNATURE_VERSION.to_owned()),
+            ("SignatureNonce", params.nonce.to_owned()),
+            ("AccessKeyId", params.credentials.access_key_id().to_owned()),
+        ]
+        .into_iter()
+        // An anonymous request (STS `AssumeRoleWithOIDC`) names no key and no signature.
+        .filter(|(name, _)| !(anonymous && UNSIGNED_OMITS.contains(name))),
+    );
+    let mut query = Vec::with_capacity(input.params.len() + system.len());
+    for (name, value) in input.params {
+        let sent_by_signer = system.iter_mut().find(|(n, _)| n == name);
+        match (sent_by_signer, protocol_param(name)) {
+            (Some((_, ours)), Some(p)) if p.v1 == V1Value::Operation => ours.clone_from(value),
+            (Some(_), _) => {}
+            (None, Some(p)) if p.name == "Signature" && !anonymous => {}
+            (None, _) => query.push((name.clone(), value.clone())),
+        }
+    }
     query.extend(
         system
             .into_iter()
-            // An anonymous request (STS `AssumeRoleWithOIDC`) names no key and no signature.
-            .filter(|(name, _)| !(anonymous && UNSIGNED_OMITS.contains(name)))
             .map(|(name, value)| (name.to_owned(), value)),
     );
     query
@@ -75,16 +87,11 @@ const UNSIGNED_OMITS: &[&str] = &[
     "AccessKeyId",
 ];
 
-/// The form-body parameters to send and sign, in the given order (the SDK's
-/// `urlencode(body_params)` keeps insertion order); reserved names are dropped as in
-/// [`query_params`].
+/// The form-body parameters to send and sign, as they are and in the given order (the
+/// SDK's `urlencode(body_params)` keeps insertion order and never merges the body into
+/// the query, protocol names included).
 pub fn body_params(input: &SigningInput<'_>) -> Vec<(String, String)> {
-    input
-        .body
-        .iter()
-        .filter(|(name, _)| !RESERVED_PARAMS.contains(&name.as_str()))
-        .cloned()
-        .collect()
+    input.body.to_vec()
 }
 
 /// The parameters sorted by name, names and values percent-encoded, joined with `&`.
@@ -191,34 +198,98 @@ mod tests {
     use crate::credentials::Credentials;
     use crate::operation::HttpMethod;
 
-    #[test]
-    fn reserved_params_are_not_sent_twice() {
-        let credentials = Credentials::new("testid", "testsecret");
-        let params = vec![
-            ("Action".to_owned(), "Evil".to_owned()),
-            ("TaskId".to_owned(), "t".to_owned()),
-        ];
+    fn signed_query(
+        params: &[(String, String)],
+        credentials: &Credentials,
+    ) -> Vec<(String, String)> {
         let input = SigningInput {
             method: HttpMethod::Get,
             host: "localhost",
             path: "/",
-            action: "StopLivePullToPush",
-            version: "2016-11-01",
-            params: &params,
+            action: "GetBatchMediaProducingJob",
+            version: "2020-11-09",
+            params,
             body: &[],
             payload: None,
         };
         let signing = SigningParams {
-            credentials: &credentials,
+            credentials,
             timestamp: std::time::UNIX_EPOCH,
-            nonce: "n",
+            nonce: "ours",
         };
-        let query = query_params(&input, &signing);
-        let actions: Vec<&str> = query
+        query_params(&input, &signing)
+    }
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
             .iter()
-            .filter(|(name, _)| name == "Action")
-            .map(|(_, value)| value.as_str())
-            .collect();
-        assert_eq!(actions, ["StopLivePullToPush"]);
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn values<'a>(query: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+        query
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn protocol_named_parameters_merge_as_the_official_sdk_merges_them() {
+        let credentials = Credentials::new("testid", "testsecret");
+        let params = pairs(&[
+            ("JobId", "j"),
+            ("Format", "xml"),
+            ("Version", "v9"),
+            ("SignatureNonce", "theirs"),
+            ("SignatureType", "t"),
+            ("SignatureVersion", "9.9"),
+            ("SignatureMethod", "NONE"),
+            ("AccessKeyId", "someone-else"),
+            ("Signature", "forged"),
+            ("SecurityToken", "kept-without-sts"),
+        ]);
+        let query = signed_query(&params, &credentials);
+        // Every name once; the operation's value where the SDK lets it win.
+        for (name, want) in [
+            ("JobId", "j"),
+            ("Format", "xml"),
+            ("Version", "v9"),
+            ("Action", "GetBatchMediaProducingJob"),
+            ("SignatureNonce", "theirs"),
+            ("SignatureType", "t"),
+            ("SignatureVersion", SIGNATURE_VERSION),
+            ("SignatureMethod", SIGNATURE_METHOD),
+            ("AccessKeyId", "testid"),
+            ("SecurityToken", "kept-without-sts"),
+        ] {
+            assert_eq!(values(&query, name), [want], "{name}");
+        }
+        // `Signature` is the signer's alone: `path_and_query` appends it.
+        assert!(values(&query, "Signature").is_empty());
+    }
+
+    #[test]
+    fn a_security_token_parameter_gives_way_to_the_sts_token() {
+        let credentials = Credentials::new("testid", "testsecret").with_security_token("sts");
+        let query = signed_query(&pairs(&[("SecurityToken", "theirs")]), &credentials);
+        assert_eq!(values(&query, "SecurityToken"), ["sts"]);
+    }
+
+    #[test]
+    fn body_parameters_are_sent_as_they_are() {
+        let body = pairs(&[("Format", "mp4"), ("Name", "n")]);
+        let input = SigningInput {
+            method: HttpMethod::Post,
+            host: "localhost",
+            path: "/",
+            action: "A",
+            version: "2020-01-01",
+            params: &[],
+            body: &body,
+            payload: None,
+        };
+        assert_eq!(body_params(&input), body);
     }
 }

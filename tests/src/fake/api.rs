@@ -72,22 +72,6 @@ impl Reply {
     }
 }
 
-/// Parameters that make up the signature or the RPC envelope rather than the operation;
-/// kept out of logs and records so they show what the caller asked for.
-const PLUMBING: &[&str] = &[
-    "Action",
-    "Version",
-    "Format",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
-    "SecurityToken",
-];
-
 /// An uppercase UUID-shaped request id, like the service's.
 pub(crate) fn new_request_id() -> String {
     let hex = format!("{:016X}{:016X}", fastrand::u64(..), fastrand::u64(..));
@@ -184,7 +168,9 @@ pub(crate) fn describe(req: &Incoming) -> (Vec<(String, String)>, RequestRecord)
         action,
         params: params
             .iter()
-            .filter(|(name, _)| !PLUMBING.contains(&name.as_str()))
+            // The signature and RPC envelope (the runtime's one protocol list) stay out of
+            // records, so they show what the caller asked for.
+            .filter(|(name, _)| livegen_runtime::protocol::protocol_param(name).is_none())
             .cloned()
             .collect(),
         signature: None,

@@ -245,6 +245,16 @@ fn crate_count(target: &Path) -> usize {
 
 pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     report.heading("2. Generated crate build");
+    let (mut subjects, missing_peer) = subjects(ctx)?;
+    let clean_runs = time_builds(ctx, &mut subjects)?;
+    let rows = rows(ctx, &subjects)?;
+    write(ctx, report, &rows, clean_runs, missing_peer);
+    Ok(())
+}
+
+/// Ours and openapi-generator's crate for the spec; in the full run also the 100-operation
+/// synthetic crates and the whole official API. `true` when the peer's crate is missing.
+fn subjects(ctx: &Ctx) -> Result<(Vec<Subject>, bool)> {
     let base = ctx.dir.join("build");
     fs::create_dir_all(&base)?;
     let ours_target = if ctx.smoke {
@@ -298,6 +308,12 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             }
         }
     }
+    Ok((subjects, missing_peer))
+}
+
+/// Clean, crate-only and incremental builds, the subjects taking turns; returns how many
+/// clean builds each got.
+fn time_builds(ctx: &Ctx, subjects: &mut [Subject]) -> Result<usize> {
     // Clean builds are long (dependencies included): two each in the full run, taking
     // turns. The smoke run keeps its target dir between runs and times whatever the first
     // build costs there.
@@ -319,7 +335,7 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
         s.attempt(Subject::build)?;
     }
     for run in 0..ctx.runs {
-        for s in &mut subjects {
+        for s in subjects.iter_mut() {
             println!(
                 "bench: crate-only rebuild {}/{} of {}",
                 run + 1,
@@ -333,11 +349,11 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     }
     // `cargo clean -p aliyun-live` removes both of our crates (same name, shared target
     // dir): build everything once so the incremental runs start from a built crate.
-    for s in &mut subjects {
+    for s in subjects.iter_mut() {
         s.attempt(Subject::build)?;
     }
     for run in 0..ctx.runs {
-        for s in &mut subjects {
+        for s in subjects.iter_mut() {
             println!(
                 "bench: incremental build {}/{} of {}",
                 run + 1,
@@ -352,8 +368,13 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             }
         }
     }
+    Ok(clean_runs)
+}
+
+/// One table row per subject.
+fn rows(ctx: &Ctx, subjects: &[Subject]) -> Result<Vec<Vec<String>>> {
     let mut rows = Vec::new();
-    for s in &subjects {
+    for s in subjects {
         let show = |v: &[Duration]| {
             Stats::of(v).map_or("—".to_owned(), |t| {
                 format!("{} / {}", fmt_ms(t.min), fmt_ms(t.median))
@@ -391,6 +412,16 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             show(&s.incremental),
         ]);
     }
+    Ok(rows)
+}
+
+fn write(
+    ctx: &Ctx,
+    report: &mut Report,
+    rows: &[Vec<String>],
+    clean_runs: usize,
+    missing_peer: bool,
+) {
     report.line(format!(
         "`cargo build --offline` (dev profile) in a scratch workspace per crate, each tool with a \
          target dir of its own. *Clean*: target dir removed, every dependency compiled (min / \
@@ -414,7 +445,7 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
             "crate only min / median",
             "incremental min / median",
         ],
-        &rows,
+        rows,
     );
     if missing_peer {
         report.note(
@@ -424,5 +455,4 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     if ctx.smoke {
         report.note("smoke: built in the tests' shared scratch target dir, kept between runs, so “clean” is whatever the first build in it cost");
     }
-    Ok(())
 }
