@@ -18,8 +18,10 @@ use livegen_tests::harness::{config, config_with_key};
 const NASTY: &str = "c-1/2 x+y%z直播";
 
 fn fake(clusters: &[&str]) -> Fake {
-    let mut config = FakeConfig::default();
-    config.log = false;
+    let mut config = FakeConfig {
+        log: false,
+        ..FakeConfig::default()
+    };
     for id in clusters {
         config = config.cluster(*id);
     }
