@@ -13,18 +13,10 @@ use std::process::ExitCode;
 
 use livegen_runtime::cli::{self, CliSpec};
 use livegen_runtime::{
-    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Service,
-    Shape,
+    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Shape,
 };
+use support::stop::LIVE;
 use support::{FAKE_KEY_ID, FAKE_SECRET, MockServer, Reply};
-
-static LIVE: Service = Service {
-    code: "live",
-    version: "2016-11-01",
-    default_endpoint: "live.aliyuncs.com",
-    endpoint_pattern: "live.{regionId}.aliyuncs.com",
-    regional_endpoints: &[],
-};
 
 const OP: Operation = Operation {
     service: &LIVE,

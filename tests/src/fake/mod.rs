@@ -30,15 +30,13 @@ mod state;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::JoinHandle;
-
-use tokio::sync::oneshot;
 
 pub use server::log_line;
 pub use state::{
     DEFAULT_SLOW_DELAY, Fault, REPLAY_WINDOW, RequestRecord, TaskState, ThrottleWindow,
 };
 
+use crate::loopback::ServerThread;
 use pages::Listing;
 use state::{Inner, Shared};
 
@@ -127,10 +125,8 @@ impl FakeConfig {
 /// A running fake. Dropping it stops the server and closes its connections.
 #[derive(Debug)]
 pub struct Fake {
-    addr: SocketAddr,
+    server: ServerThread,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Fake {
@@ -141,9 +137,6 @@ impl Fake {
     ///
     /// When the port cannot be bound or the thread or its runtime cannot start.
     pub fn start(config: FakeConfig) -> std::io::Result<Fake> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let mut inner = Inner {
             window: config.window,
             ..Inner::default()
@@ -159,37 +152,21 @@ impl Fake {
         let keys: HashMap<String, String> = config.keys.into_iter().collect();
         let shared = Arc::new(Shared::new(keys, config.log, inner));
 
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
-        let (shutdown, stopped) = oneshot::channel();
         let serving = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name(format!("live-fake-{}", addr.port()))
-            .spawn(move || {
-                runtime.block_on(server::serve(listener, serving, stopped));
-                // Dropping the runtime here cancels open connections and slow answers.
-            })?;
-        Ok(Fake {
-            addr,
-            shared,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+        let server = ServerThread::start(config.port, "live-fake", move |listener, stopped| {
+            server::serve(listener, serving, stopped)
+        })?;
+        Ok(Fake { server, shared })
     }
 
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// Its base URL, e.g. `http://127.0.0.1:41234`, for `Config::endpoint_url`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// Adds a task (or sets an existing one) in the given state.
@@ -248,22 +225,7 @@ impl Fake {
 
     /// Blocks until the server stops, which for a fake nobody drops means until the
     /// process is killed (the `live-fake` binary's main loop).
-    pub fn wait(mut self) {
-        // Keeping the sender alive keeps the server running.
-        let _shutdown = self.shutdown.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }
