@@ -189,7 +189,10 @@ pub(crate) fn settle(record: &mut RequestRecord, reply: &Reply) {
     if reply.status >= 300 {
         record.code = serde_json::from_slice::<serde_json::Value>(&reply.body)
             .ok()
-            .and_then(|body| body.get("Code")?.as_str().map(str::to_owned));
+            .and_then(|body| {
+                let code = body.get("Code").or_else(|| body.get("code"))?;
+                code.as_str().map(str::to_owned)
+            });
     }
 }
 
@@ -197,7 +200,15 @@ pub(crate) fn settle(record: &mut RequestRecord, reply: &Reply) {
 pub(crate) fn process(shared: &Shared, req: &Incoming) -> (Reply, RequestRecord) {
     let (params, mut record) = describe(req);
     let action = record.action.clone();
-    let reply = answer(shared, req, &params, action.as_deref(), &mut record);
+    let mut reply = answer(shared, req, &params, action.as_deref(), &mut record);
+    // Once the operation is known to be ROA, its errors take the ROA shape.
+    let roa = action
+        .as_deref()
+        .and_then(|a| catalog().operation(a))
+        .is_some_and(|op| op.is_roa() && super::roa::route(op, &req.path).is_some());
+    if roa && reply.status >= 300 {
+        reply = super::roa::roa_shape(reply);
+    }
     settle(&mut record, &reply);
     (reply, record)
 }
@@ -240,14 +251,14 @@ fn answer(
     let Some(op) = catalog.operation(action) else {
         return not_found();
     };
-    if req.path != op.path
-        || !op
-            .methods
+    // ROA paths carry parameters (`/clusters/{ClusterId}`); an RPC path is the template.
+    let Some(path_values) = super::roa::route(op, &req.path).filter(|_| {
+        op.methods
             .iter()
             .any(|method| method.as_str() == req.method)
-    {
+    }) else {
         return not_found();
-    }
+    };
     let version = req
         .header("x-acs-version")
         .map(str::to_owned)
@@ -313,6 +324,13 @@ fn answer(
         }
     }
 
+    if op.is_roa() {
+        let query = decode_query(&req.query).unwrap_or_default();
+        return match super::roa::check_params(op, &query, &req.headers, &req.body) {
+            Ok(()) => super::roa::answer(shared, op, &path_values),
+            Err(reply) => reply,
+        };
+    }
     for spec in catalog.params(action) {
         let value = param(params, spec.name).filter(|value| !value.is_empty());
         let Some(value) = value else {

@@ -1,4 +1,5 @@
-//! A local fake of the ApsaraVideo Live API, for end-to-end and interop tests.
+//! A local fake of the ApsaraVideo Live API and of the ACK sample (ROA, `generated-ack/`),
+//! for end-to-end and interop tests.
 //!
 //! It listens on loopback only and behaves like the real service where a client can tell:
 //! it verifies V3 and V1 signatures with the runtime's own verifier, refuses replayed
@@ -6,7 +7,9 @@
 //! generated crate, enforces each operation's QPS limit per AccessKey (in a strict sliding
 //! window, or fixed windows: [`ThrottleWindow`]), keeps task state, acts once per
 //! idempotency token (`ClientToken`),
-//! and answers with the service's error envelope. On top it injects faults (5xx, resets,
+//! and answers with the service's error envelope. ROA operations ([`roa`]) are routed by
+//! their path templates, their JSON bodies checked against the table, and their errors
+//! answered in the ROA shape (`code`, `message`, `requestId`). On top it injects faults (5xx, resets,
 //! slow or garbage answers) and any documented error on demand.
 //!
 //! ```no_run
@@ -22,6 +25,7 @@ mod admin;
 mod api;
 pub mod catalog;
 pub mod pages;
+mod roa;
 mod server;
 mod state;
 
@@ -52,6 +56,8 @@ pub struct FakeConfig {
     pub keys: Vec<(String, String)>,
     /// Tasks that exist, running, from the start.
     pub tasks: Vec<String>,
+    /// ACK clusters that exist from the start (the ROA sample's operations).
+    pub clusters: Vec<String>,
     /// Faults armed from the start, in order: `(fault, number of requests)`.
     pub faults: Vec<(Fault, u32)>,
     /// Whether to log one line per API request to stderr.
@@ -70,6 +76,7 @@ impl Default for FakeConfig {
             port: 0,
             keys: vec![(DEFAULT_KEY_ID.to_owned(), DEFAULT_KEY_SECRET.to_owned())],
             tasks: Vec::new(),
+            clusters: Vec::new(),
             faults: Vec::new(),
             log: true,
             window: ThrottleWindow::default(),
@@ -82,6 +89,12 @@ impl FakeConfig {
     /// Adds a running task.
     pub fn task(mut self, id: impl Into<String>) -> Self {
         self.tasks.push(id.into());
+        self
+    }
+
+    /// Adds an ACK cluster (for the ROA sample's operations).
+    pub fn cluster(mut self, id: impl Into<String>) -> Self {
+        self.clusters.push(id.into());
         self
     }
 
@@ -133,6 +146,7 @@ impl Fake {
         for id in config.tasks {
             inner.tasks.insert(id, TaskState::Running);
         }
+        inner.clusters.extend(config.clusters);
         for (fault, count) in config.faults {
             inner.add_fault(fault, count);
         }
@@ -165,6 +179,11 @@ impl Fake {
     /// Adds a running task.
     pub fn add_task(&self, id: impl Into<String>) {
         self.set_task(id, TaskState::Running);
+    }
+
+    /// Whether the ACK cluster `id` exists.
+    pub fn has_cluster(&self, id: &str) -> bool {
+        self.shared.lock().clusters.contains(id)
     }
 
     /// The state of task `id`, if it exists.

@@ -186,6 +186,8 @@ pub struct RequestRecord {
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
     pub(crate) tasks: BTreeMap<String, TaskState>,
+    /// The ACK sample's clusters, by id.
+    pub(crate) clusters: std::collections::BTreeSet<String>,
     /// Codes to answer the next requests with, one entry per request.
     pub(crate) next_errors: VecDeque<String>,
     /// Faults for the next requests, one entry per request.
