@@ -52,7 +52,7 @@ impl Setup {
             .await
             .map_err(PrepareError::Credentials)?;
         let (endpoint, resolution) =
-            endpoint::resolve_explained(op.service, config.region_id(), config.endpoint());
+            endpoint::resolve_explained(op.service, config.region_id(), client.endpoint());
         if let endpoint::Resolution::Pattern { .. } = &resolution {
             tracing::warn!("{resolution}");
         }
