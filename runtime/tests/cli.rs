@@ -190,6 +190,40 @@ fn help_for_five_hundred_operations_fits_a_small_stack() {
 }
 
 #[test]
+fn top_level_help_opens_with_the_product_and_takes_examples_from_the_tables() {
+    let ran = run(&["--help"]);
+    assert_eq!(ran.code, ExitCode::SUCCESS, "{}", ran.err);
+    let mut lines = ran.out.lines();
+    assert_eq!(lines.next(), Some(SPEC.about), "{}", ran.out);
+    assert_eq!(lines.next(), Some(""), "{}", ran.out);
+    assert!(
+        lines.next().is_some_and(|l| l.starts_with("Usage: ")),
+        "{}",
+        ran.out
+    );
+    assert!(
+        ran.out
+            .contains("Client options (lower case; not sent to the service):"),
+        "{}",
+        ran.out
+    );
+    // The example is the first parameter of the first operation, not a Live name.
+    assert!(ran.out.contains("(for example `--Region`)"), "{}", ran.out);
+    static ONLY_CLASH: &[&Operation] = &[&CLASH];
+    let other = CliSpec {
+        operations: ONLY_CLASH,
+        ..SPEC
+    };
+    let ran = run_with(&other, &["--help"]);
+    assert!(
+        ran.out.contains("(for example `--endpoint`)"),
+        "{}",
+        ran.out
+    );
+    assert!(!ran.out.contains("--Region"), "{}", ran.out);
+}
+
+#[test]
 fn subcommand_help_lists_flags_docs_and_known_values() {
     let ran = run(&["AddThing", "--help"]);
     assert_eq!(ran.code, ExitCode::SUCCESS, "{}", ran.err);
