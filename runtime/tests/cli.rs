@@ -30,6 +30,7 @@ const OP: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 static TAGS: ListShape = ListShape {

@@ -155,6 +155,7 @@ mod tests {
             errors: &[],
             pagination: None,
             deprecated: false,
+            idempotency_token: None,
         }
     }
 

@@ -50,6 +50,7 @@ pub fn operation(
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

@@ -12,8 +12,7 @@ use livegen_runtime::signing::encode::decode_query;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
 
 use super::catalog::{catalog, fill};
-use super::pages::{DEFAULT_ITEMS, Listing, page};
-use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared, TaskState};
+use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared};
 
 /// A received HTTP request, body read in full.
 #[derive(Debug, Clone)]
@@ -179,6 +178,7 @@ pub(crate) fn describe(req: &Incoming) -> (Vec<(String, String)>, RequestRecord)
         code: None,
         fault: None,
         received_us: 0,
+        replayed: false,
     };
     (params, record)
 }
@@ -213,7 +213,7 @@ pub(crate) fn process(shared: &Shared, req: &Incoming) -> (Reply, RequestRecord)
     (reply, record)
 }
 
-fn param(params: &[(String, String)], name: &str) -> Option<String> {
+pub(crate) fn param(params: &[(String, String)], name: &str) -> Option<String> {
     params
         .iter()
         .find(|(candidate, _)| candidate == name)
@@ -360,32 +360,7 @@ fn answer(
         }
     }
 
-    match action {
-        "StopLivePullToPush" => stop(shared, action, params),
-        _ if op.pagination.is_some() => paged(shared, op, params),
-        _ => Reply::json(
-            200,
-            &serde_json::json!({ "RequestId": new_request_id() }),
-            None,
-        ),
-    }
-}
-
-fn paged(
-    shared: &Shared,
-    op: &'static livegen_runtime::Operation,
-    params: &[(String, String)],
-) -> Reply {
-    let mut inner = shared.lock();
-    let listing = inner
-        .listings
-        .entry(op.action.to_owned())
-        .or_insert_with(|| Listing::new(DEFAULT_ITEMS));
-    let request_id = new_request_id();
-    match page(op, params, listing, request_id) {
-        Ok(answer) => Reply::json(200, &answer, None),
-        Err(detail) => error_reply(400, "InvalidParameter", &detail),
-    }
+    super::actions::act_once(shared, op, action, access_key_id, params, record)
 }
 
 fn is_fresh(timestamp: &str) -> bool {
@@ -422,7 +397,7 @@ fn signature_error(error: &VerifyError) -> Reply {
 
 /// The documented error `code` of `action`, with its status and spec message; a code the
 /// documentation does not list (injected to test unknown codes) answers HTTP 400.
-fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
+pub(crate) fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
     match catalog().error(action, code) {
         Some(error) => error_reply(
             error.http_status,
@@ -430,41 +405,6 @@ fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
             &fill(error.message, detail.unwrap_or(code)),
         ),
         None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
-    }
-}
-
-/// Magic task ids: `fail:<Code>` always answers that code.
-const FAIL_PREFIX: &str = "fail:";
-
-fn stop(shared: &Shared, action: &str, params: &[(String, String)]) -> Reply {
-    let task_id = param(params, "TaskId").unwrap_or_default();
-    let mut inner = shared.lock();
-    if let Some(code) = inner.next_errors.pop_front() {
-        drop(inner);
-        return documented(action, &code, None);
-    }
-    if let Some(code) = task_id.strip_prefix(FAIL_PREFIX) {
-        drop(inner);
-        return documented(action, code, None);
-    }
-    match inner.tasks.get_mut(&task_id) {
-        None => {
-            drop(inner);
-            documented(action, "CodeTaskNotExist", None)
-        }
-        Some(TaskState::Stopped) => {
-            drop(inner);
-            documented(action, "CodeTaskHasStopped", None)
-        }
-        Some(state) => {
-            *state = TaskState::Stopped;
-            let request_id = new_request_id();
-            Reply::json(
-                200,
-                &serde_json::json!({ "RequestId": request_id, "TaskId": task_id }),
-                Some(request_id),
-            )
-        }
     }
 }
 

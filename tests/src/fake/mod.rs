@@ -5,7 +5,8 @@
 //! it verifies V3 and V1 signatures with the runtime's own verifier, refuses replayed
 //! nonces and stale timestamps, validates action, version and parameters against the
 //! generated crate, enforces each operation's QPS limit per AccessKey (in a strict sliding
-//! window, or fixed windows: [`ThrottleWindow`]), keeps task state,
+//! window, or fixed windows: [`ThrottleWindow`]), keeps task state, acts once per
+//! idempotency token (`ClientToken`),
 //! and answers with the service's error envelope. ROA operations ([`roa`]) are routed by
 //! their path templates, their JSON bodies checked against the table, and their errors
 //! answered in the ROA shape (`code`, `message`, `requestId`). On top it injects faults (5xx, resets,
@@ -19,6 +20,7 @@
 //! // Dropping the handle stops the server.
 //! ```
 
+mod actions;
 mod admin;
 mod api;
 pub mod catalog;

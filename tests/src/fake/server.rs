@@ -184,10 +184,13 @@ pub fn log_line(record: &RequestRecord) -> String {
         (Some(status), Some(code)) => format!("{status} {code}"),
         (Some(status), None) => status.to_string(),
     };
-    let fault = record
+    let mut fault = record
         .fault
         .map(|fault| format!(" [fault: {fault}]"))
         .unwrap_or_default();
+    if record.replayed {
+        fault.push_str(" [token repeated: answer replayed, not acted on]");
+    }
     format!(
         "live-fake: {} {} action={} params[{}] signature={signature} -> {answer}{fault}",
         record.method,

@@ -178,6 +178,8 @@ pub struct RequestRecord {
     pub fault: Option<&'static str>,
     /// When it arrived, in microseconds since the fake started.
     pub received_us: u64,
+    /// Answered from an earlier request with the same idempotency token, without acting.
+    pub replayed: bool,
 }
 
 /// Everything that changes while the fake runs.
@@ -204,6 +206,9 @@ pub(crate) struct Inner {
     pub(crate) requests: Vec<RequestRecord>,
     /// Paginated actions' listings that differ from the default.
     pub(crate) listings: HashMap<String, super::pages::Listing>,
+    /// Successful answers by `(action, AccessKey id, idempotency token)`: a request
+    /// repeating a token gets the first answer again and is not acted on.
+    pub(crate) tokens: HashMap<(String, String, String), super::api::Reply>,
 }
 
 /// Configuration and state shared by every connection.
