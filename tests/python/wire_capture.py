@@ -25,20 +25,18 @@ Deterministic: no randomness, values derived from CRC-32 of the parameter path, 
 sorted by action.
 """
 
-import argparse
 import inspect
 import json
 import re
 import sys
-import threading
-from http.server import HTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from alibabacloud_live20161101 import client as sdk_client
 from alibabacloud_live20161101 import models
 from alibabacloud_tea_openapi import models as open_api_models
-from wire_inputs import Capture, derive_input, model_drift, versions
+from wire_inputs import (
+    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+)
 
 try:  # tea-openapi 0.4 (darabonba)
     from darabonba.runtime import RuntimeOptions
@@ -136,27 +134,15 @@ def capture(sdk, api_names, operations, action, given, server_seen):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
-    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
-    parser.add_argument("--actions", help="comma-separated subset of actions")
-    parser.add_argument("--protocol-names", required=True,
-                        help="comma-separated protocol parameter names (livegen_runtime::protocol)")
-    args = parser.parse_args()
+    args, metadata, selected = arguments(
+        __doc__.split("\n\n")[0],
+        [("--protocol-names",
+          "comma-separated protocol parameter names (livegen_runtime::protocol)")],
+    )
     PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
-
-    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
     apis = metadata.get("apis", {})
-    selected = sorted(apis)
-    if args.actions:
-        wanted = [a for a in args.actions.split(",") if a]
-        unknown = [a for a in wanted if a not in apis]
-        if unknown:
-            parser.error(f"not in the metadata: {', '.join(unknown)}")
-        selected = sorted(wanted)
 
-    server = HTTPServer(("127.0.0.1", 0), Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = capture_server()
     config = open_api_models.Config(
         access_key_id="testid",
         access_key_secret="testsecret",
@@ -176,25 +162,7 @@ def main():
         names = {p["name"] for p in api.get("parameters", [])}
         cases[action] = capture(sdk, names, operations, action, derive_input(api), Capture.seen)
     server.shutdown()
-
-    result = {
-        "metadata": Path(args.metadata).name,
-        "sdk": versions(SDK_PACKAGES),
-        "cases": cases,
-        "missing_in_sdk": missing,
-    }
-    Path(args.out).write_text(
-        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    errors = [a for a, c in cases.items() if "error" in c]
-    drift = sum(len(c["drift"]) for c in cases.values())
-    print(
-        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
-        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
-        + (f" ({', '.join(errors[:5])})" if errors else ""),
-        file=sys.stderr,
-    )
-    return 1 if errors else 0
+    return write_cases(args, versions(SDK_PACKAGES), cases, missing)
 
 
 if __name__ == "__main__":

@@ -470,6 +470,7 @@ const WIRE_DUMP: &str = include_str!("conformance/wire_dump.rs");
 mod wire_dump_template;
 
 pub mod roa;
+pub mod run;
 
 #[cfg(test)]
 mod tests;
