@@ -70,6 +70,8 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// `x-acs-pagination`.
     pub pagination: Option<Pagination>,
+    /// `x-acs-idempotency-token`: the parameter carrying an idempotency token.
+    pub idempotency_token: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// `x-livegen-example: true`: the crate docs' example calls this operation.

@@ -25,30 +25,24 @@ Deterministic: no randomness, values derived from CRC-32 of the parameter path, 
 sorted by action.
 """
 
-import argparse
-import importlib
-import importlib.metadata
 import inspect
 import json
 import re
 import sys
-import threading
-import zlib
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from alibabacloud_live20161101 import client as sdk_client
 from alibabacloud_live20161101 import models
 from alibabacloud_tea_openapi import models as open_api_models
+from wire_inputs import (
+    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+)
 
 try:  # tea-openapi 0.4 (darabonba)
     from darabonba.runtime import RuntimeOptions
 except ImportError:  # tea-openapi 0.3
     from alibabacloud_tea_util.models import RuntimeOptions
 
-# What every string value carries, after the parameter's own path.
-SPECIAL = " a*~/+&=%直播"
 # Parameters the SDK's protocol may put in the query or body by itself (V1-style names);
 # dropped from the comparison unless the metadata itself has a parameter of that name.
 # Given by the caller (`--protocol-names`) from the runtime's one list.
@@ -57,107 +51,6 @@ SDK_PACKAGES = [
     "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
     "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
 ]
-
-
-def crc(path):
-    return zlib.crc32(path.encode("utf-8"))
-
-
-def number(text):
-    if text is None or text == "":
-        return None
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def enum_values(schema):
-    values = schema.get("enum")
-    return values if isinstance(values, list) and values else None
-
-
-def typed(value, kind):
-    """A metadata enum value (often a string) as the JSON type of the schema."""
-    if kind == "integer":
-        return int(float(value))
-    if kind == "number":
-        return float(value)
-    if kind == "boolean":
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    return str(value)
-
-
-def string_value(path, schema):
-    text = path + SPECIAL
-    pattern = schema.get("pattern")
-    if pattern:
-        try:
-            if not re.fullmatch(pattern, text):
-                text = re.sub(r"[^0-9A-Za-z]", "", path) or "v"
-        except re.error:
-            pass
-    lo = int(number(schema.get("minLength")) or 0)
-    hi = number(schema.get("maxLength"))
-    if len(text) < lo:
-        text = text + "x" * (lo - len(text))
-    if hi is not None and len(text) > int(hi):
-        hi = int(hi)
-        # Keep the special characters; shorten the name part first.
-        keep = SPECIAL if pattern is None else ""
-        if len(keep) < hi:
-            text = path[: hi - len(keep)] + keep
-        else:
-            text = text[:hi]
-    return text
-
-
-def clamp(value, schema):
-    lo = number(schema.get("minimum"))
-    hi = number(schema.get("maximum"))
-    if lo is not None and value < lo:
-        value = lo
-    if hi is not None and value > hi:
-        value = hi
-    return value
-
-
-def derive(path, schema):
-    """One value for `schema`; `path` names it (wire-style, 1-based list indices)."""
-    kind = schema.get("type", "string")
-    values = enum_values(schema)
-    if values is not None and kind not in ("array", "object"):
-        return typed(values[crc(path) % len(values)], kind)
-    if kind == "integer":
-        return int(clamp(10 + crc(path) % 90, schema))
-    if kind == "number":
-        value = clamp(1 + crc(path) % 9 + 0.5, schema)
-        return float(value)
-    if kind == "boolean":
-        return crc(path) % 2 == 0
-    if kind == "array":
-        count = 2
-        most = number(schema.get("maxItems"))
-        least = number(schema.get("minItems"))
-        if most is not None and most < count:
-            count = int(most)
-        if least is not None and least > count:
-            count = int(least)
-        items = schema.get("items") or {"type": "string"}
-        return [derive(f"{path}.{i}", items) for i in range(1, count + 1)]
-    if kind == "object":
-        properties = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
-        if properties:
-            return {name: derive(f"{path}.{name}", sub) for name, sub in properties.items()}
-        if isinstance(extra, dict) and extra:
-            return {k: derive(f"{path}.{k}", extra) for k in ("k1", "k2")}
-        return {"k1": "v 1", "k2": 2}
-    return string_value(path, schema)
-
-
-def derive_input(api):
-    return {p["name"]: derive(p["name"], p.get("schema") or {}) for p in api.get("parameters", [])}
 
 
 def sdk_operations():
@@ -171,47 +64,6 @@ def sdk_operations():
     for method, request, action in pattern.findall(source):
         found.setdefault(action, (method, request))
     return found
-
-
-def model_drift(path, given, kept, out, param):
-    """Facts for fields of `given` that the SDK's model did not keep (`kept` is its to_map)."""
-    if isinstance(given, dict) and isinstance(kept, dict):
-        for name, value in given.items():
-            sub = f"{path}.{name}"
-            if name not in kept:
-                out.append({"kind": "field-unknown-to-sdk", "param": param, "path": sub})
-            else:
-                model_drift(sub, value, kept[name], out, param)
-    elif isinstance(given, list) and isinstance(kept, list):
-        for i, (a, b) in enumerate(zip(given, kept), start=1):
-            model_drift(f"{path}.{i}", a, b, out, param)
-
-
-class Capture(BaseHTTPRequestHandler):
-    seen = []
-
-    def _answer(self):
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
-        Capture.seen.append(
-            {
-                "method": self.command,
-                "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "body": body,
-            }
-        )
-        payload = b'{"RequestId":"capture"}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-    def log_message(self, *args):
-        pass
 
 
 def wire_names(pairs):
@@ -281,38 +133,16 @@ def capture(sdk, api_names, operations, action, given, server_seen):
     return case
 
 
-def versions():
-    out = {}
-    for package in SDK_PACKAGES:
-        try:
-            out[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            pass
-    return out
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
-    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
-    parser.add_argument("--actions", help="comma-separated subset of actions")
-    parser.add_argument("--protocol-names", required=True,
-                        help="comma-separated protocol parameter names (livegen_runtime::protocol)")
-    args = parser.parse_args()
+    args, metadata, selected = arguments(
+        __doc__.split("\n\n")[0],
+        [("--protocol-names",
+          "comma-separated protocol parameter names (livegen_runtime::protocol)")],
+    )
     PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
-
-    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
     apis = metadata.get("apis", {})
-    selected = sorted(apis)
-    if args.actions:
-        wanted = [a for a in args.actions.split(",") if a]
-        unknown = [a for a in wanted if a not in apis]
-        if unknown:
-            parser.error(f"not in the metadata: {', '.join(unknown)}")
-        selected = sorted(wanted)
 
-    server = HTTPServer(("127.0.0.1", 0), Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = capture_server()
     config = open_api_models.Config(
         access_key_id="testid",
         access_key_secret="testsecret",
@@ -332,25 +162,7 @@ def main():
         names = {p["name"] for p in api.get("parameters", [])}
         cases[action] = capture(sdk, names, operations, action, derive_input(api), Capture.seen)
     server.shutdown()
-
-    result = {
-        "metadata": Path(args.metadata).name,
-        "sdk": versions(),
-        "cases": cases,
-        "missing_in_sdk": missing,
-    }
-    Path(args.out).write_text(
-        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    errors = [a for a, c in cases.items() if "error" in c]
-    drift = sum(len(c["drift"]) for c in cases.values())
-    print(
-        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
-        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
-        + (f" ({', '.join(errors[:5])})" if errors else ""),
-        file=sys.stderr,
-    )
-    return 1 if errors else 0
+    return write_cases(args, versions(SDK_PACKAGES), cases, missing)
 
 
 if __name__ == "__main__":

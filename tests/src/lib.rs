@@ -8,6 +8,7 @@
 //!   metadata (`tests/tests/official_conformance.rs`);
 //! - [`wire_tables`]: what the checked-in crate sends, prepared from its operation tables;
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
+//! - `loopback`: the server thread both fakes run on;
 //! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
 //!
 //! The tests themselves live in `tests/tests/`; scratch crates they build outside the
@@ -17,5 +18,6 @@ pub mod conformance;
 pub mod credentials_fake;
 pub mod fake;
 pub mod harness;
+mod loopback;
 pub mod redis;
 pub mod wire_tables;

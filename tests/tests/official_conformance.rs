@@ -28,10 +28,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
-use livegen_tests::conformance::{self, Capture, Ours};
+use livegen_tests::conformance::{self, run};
 
 #[path = "../support/scratch.rs"]
 mod scratch;
@@ -169,23 +168,23 @@ fn conform(label: &str, file: &str, python_var: &str) {
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
     let bin_dir = scratch::target_dir().join("debug");
-    let help = run(&bin_dir.join(&cli_bin), &["--help"]);
+    let help = run::run(&bin_dir.join(&cli_bin), &["--help"]);
     assert!(!help.trim().is_empty(), "{cli_bin} --help printed nothing");
 
-    let Some(python) = python(python_var) else {
+    let Some(python) = run::python(python_var) else {
         return;
     };
     let cases = dir.join("cases.json");
-    capture(&python, &metadata_path, &cases);
-    let capture: Capture = serde_json::from_str(&fs::read_to_string(&cases).expect("cases.json"))
-        .expect("cases.json matches conformance::Capture");
+    let metadata_arg = metadata_path.to_string_lossy();
+    let protocol = conformance::protocol_names().join(",");
+    let capture = run::capture(
+        &python,
+        "wire_capture.py",
+        &["--metadata", &metadata_arg, "--protocol-names", &protocol],
+        &cases,
+    );
     eprintln!("official {label}: SDK {:?}", capture.sdk);
-
-    let dump = run(&bin_dir.join("wire-dump"), &[&cases.to_string_lossy()]);
-    let ours: Vec<Ours> = dump
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("wire-dump: {e}: {line}")))
-        .collect();
+    let ours = run::wire_dump(&bin_dir.join("wire-dump"), &cases);
 
     compare(label, &capture, &ours);
 }
@@ -219,68 +218,4 @@ fn compare(label: &str, capture: &Capture, ours: &[Ours]) {
         "our requests differ from the official SDK's:\n{}\n{summary}",
         report.table()
     );
-}
-
-/// The interpreter in `var`; `None` (with a message) when unset, a panic under CI.
-fn python(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ if std::env::var_os("CI").is_some() => panic!(
-            "CI is set but {var} is not: CI must compare with the official SDK \
-             (run `cargo xtask test`, which installs the SDKs and sets it)"
-        ),
-        _ => {
-            eprintln!(
-                "skipping the comparison with the official SDK: {var} is not set \
-                 (`cargo xtask test` sets it)"
-            );
-            None
-        }
-    }
-}
-
-/// Runs `wire_capture.py` on `metadata`, writing `out`. Exit status 1 means some SDK calls
-/// failed; those are in `out` and the comparison reports them.
-fn capture(python: &Path, metadata: &Path, out: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/wire_capture.py");
-    let _ = fs::remove_file(out);
-    let output = Command::new(python)
-        .arg(&script)
-        .arg("--metadata")
-        .arg(metadata)
-        .arg("--out")
-        .arg(out)
-        .arg("--protocol-names")
-        .arg(conformance::protocol_names().join(","))
-        // Loopback must never go through a proxy a developer's shell may configure.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprint!("{stderr}");
-    assert!(
-        out.exists(),
-        "wire_capture.py wrote nothing ({}):\n{stderr}",
-        output.status
-    );
-}
-
-/// Runs a built binary and returns its stdout; panics with its output on failure.
-fn run(binary: &Path, args: &[&str]) -> String {
-    let output = Command::new(binary)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{} {} failed ({}):\n{stdout}\n{}",
-        binary.display(),
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
 }

@@ -33,14 +33,16 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
         ]),
     )?;
     println!("==> codegen --check");
-    let files = crate::codegen::generate(root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
-    let plan = crate::codegen::plan(&root.join(crate::codegen::DEFAULT_OUT), &files)?;
-    if !plan.is_clean() {
-        eprint!(
-            "{}",
-            crate::codegen::check_report(std::path::Path::new(crate::codegen::DEFAULT_OUT), &plan)
-        );
-        bail!("generated/ is stale");
+    for (spec, out) in crate::codegen::CHECKED_IN {
+        let files = crate::codegen::generate(root, std::path::Path::new(spec))?;
+        let plan = crate::codegen::plan(&root.join(out), &files)?;
+        if !plan.is_clean() {
+            eprint!(
+                "{}",
+                crate::codegen::check_report(std::path::Path::new(out), &plan)
+            );
+            bail!("{out}/ is stale");
+        }
     }
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);
@@ -51,7 +53,9 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
         test.env("LIVEGEN_NO_PYTHON", "1");
     } else {
         println!("==> validate-spec");
-        crate::python::validate_spec(ws, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
+        for (spec, _) in crate::codegen::CHECKED_IN {
+            crate::python::validate_spec(ws, std::path::Path::new(spec))?;
+        }
         let python = crate::python::venv(ws)?;
         // The interop tests find the official SDKs through this variable.
         test.env("LIVEGEN_PYTHON", python);

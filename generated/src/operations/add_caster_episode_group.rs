@@ -39,7 +39,6 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .style(rt::ParamStyle::RepeatList)
             .doc("节目列表。"),
         rt::ParamInfo::query("ClientToken", rt::Shape::STRING)
-            .required()
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
         rt::ParamInfo::query("DomainName", rt::Shape::STRING)
             .required()
@@ -62,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddCasterEpisodeGroupError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: Some("ClientToken"),
 };
 
 impl crate::Client {
@@ -82,6 +82,8 @@ impl crate::Client {
     /// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
     ///
     /// RAM: action not documented, access level `create`.
+    ///
+    /// Idempotency token `ClientToken`: left unset, the client fills one generated value per call, the same on every attempt, so a lost answer is resent safely.
     pub async fn add_caster_episode_group(
         &self,
         input: AddCasterEpisodeGroupInput,
@@ -110,9 +112,11 @@ pub struct AddCasterEpisodeGroupInput {
     /// >&lt;notice&gt; 由客户端生成该参数值，要保证在不同请求间唯一，最大值不超过64个ASCII字符。
     /// >&lt;/notice&gt;
     ///
+    /// Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.
+    ///
     /// Wire name: `ClientToken`; example: `8751ad99-2ddb-4aac-ad44-84b21102****`.
     #[serde(rename = "ClientToken")]
-    pub client_token: String,
+    pub client_token: Option<String>,
     /// 主播流域名。
     ///
     /// Wire name: `DomainName`; example: `example.com`.
@@ -152,7 +156,7 @@ impl AddCasterEpisodeGroupInput {
         Self {
             region_id: None,
             item: required.item,
-            client_token: required.client_token,
+            client_token: None,
             domain_name: required.domain_name,
             start_time: required.start_time,
             repeat_num: required.repeat_num,
@@ -167,11 +171,6 @@ impl AddCasterEpisodeGroupInput {
 pub struct AddCasterEpisodeGroupRequired {
     /// 节目列表。
     pub item: Vec<AddCasterEpisodeGroupItemItem>,
-    /// 用户生成的请求token。用于保证请求的幂等性。
-    ///
-    /// >&lt;notice&gt; 由客户端生成该参数值，要保证在不同请求间唯一，最大值不超过64个ASCII字符。
-    /// >&lt;/notice&gt;
-    pub client_token: String,
     /// 主播流域名。
     pub domain_name: String,
     /// 起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。

@@ -26,7 +26,6 @@ pub const OPERATION: rt::Operation = rt::Operation {
     params: &[
         rt::ParamInfo::query("RegionId", rt::Shape::STRING),
         rt::ParamInfo::query("ClientToken", rt::Shape::STRING)
-            .required()
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
         rt::ParamInfo::query("Content", rt::Shape::STRING)
             .required()
@@ -37,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddCasterEpisodeGroupContentError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: Some("ClientToken"),
 };
 
 impl crate::Client {
@@ -55,6 +55,8 @@ impl crate::Client {
     /// Rate limit: 4 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
     ///
     /// RAM: action not documented, access level `create`.
+    ///
+    /// Idempotency token `ClientToken`: left unset, the client fills one generated value per call, the same on every attempt, so a lost answer is resent safely.
     pub async fn add_caster_episode_group_content(
         &self,
         input: AddCasterEpisodeGroupContentInput,
@@ -80,9 +82,11 @@ pub struct AddCasterEpisodeGroupContentInput {
     ///
     /// > 由客户端生成该参数值，要保证在不同请求间唯一，最大值不超过64个ASCII字符。
     ///
+    /// Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.
+    ///
     /// Wire name: `ClientToken`; example: `8751ad99-2ddb-4aac-ad44-84b21102****`.
     #[serde(rename = "ClientToken")]
-    pub client_token: String,
+    pub client_token: Option<String>,
     /// 设置导播台节目属性。JSON字符串格式。参数采用首字母大写驼峰格式。属性信息说明如下：
     /// - **CallbackUrl**：用户回调地址。
     /// - **SideOutputUrl**： 用户自定义旁路输出地址。
@@ -100,10 +104,10 @@ pub struct AddCasterEpisodeGroupContentInput {
 
 impl AddCasterEpisodeGroupContentInput {
     /// Creates the input from its required parameters; the optional ones start as `None`.
-    pub fn new(client_token: impl Into<String>, content: impl Into<String>) -> Self {
+    pub fn new(content: impl Into<String>) -> Self {
         Self {
             region_id: None,
-            client_token: client_token.into(),
+            client_token: None,
             content: content.into(),
         }
     }

@@ -84,6 +84,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddCasterLayoutError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -57,6 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddCasterVideoResourceError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -80,6 +80,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddCustomLiveStreamTranscodeError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

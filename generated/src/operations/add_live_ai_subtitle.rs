@@ -82,6 +82,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddLiveAiSubtitleError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

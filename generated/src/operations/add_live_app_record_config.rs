@@ -89,6 +89,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddLiveAppRecordConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

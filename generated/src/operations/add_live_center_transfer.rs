@@ -55,6 +55,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddLiveCenterTransferError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

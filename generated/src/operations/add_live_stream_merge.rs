@@ -68,6 +68,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddLiveStreamMergeError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -77,6 +77,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddRtsLiveStreamTranscodeError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -63,6 +63,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: AddShowIntoShowListError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

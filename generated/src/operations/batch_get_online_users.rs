@@ -39,6 +39,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: BatchGetOnlineUsersError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -32,12 +32,12 @@ pub const OPERATION: rt::Operation = rt::Operation {
             .required()
             .doc("原导播台ID。"),
         rt::ParamInfo::query("ClientToken", rt::Shape::STRING)
-            .required()
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
     ],
     errors: CopyCasterError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: Some("ClientToken"),
 };
 
 impl crate::Client {
@@ -56,6 +56,8 @@ impl crate::Client {
     /// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
     ///
     /// RAM: action not documented, access level `get`.
+    ///
+    /// Idempotency token `ClientToken`: left unset, the client fills one generated value per call, the same on every attempt, so a lost answer is resent safely.
     pub async fn copy_caster(
         &self,
         input: CopyCasterInput,
@@ -94,9 +96,11 @@ pub struct CopyCasterInput {
     ///
     /// 由客户端生成该参数值，要保证在不同请求间唯一，最大值不超过64个ASCII字符。
     ///
+    /// Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.
+    ///
     /// Wire name: `ClientToken`; example: `53200b81-b761-4c10-842a-a0726d97****`.
     #[serde(rename = "ClientToken")]
-    pub client_token: String,
+    pub client_token: Option<String>,
 }
 
 impl CopyCasterInput {
@@ -104,13 +108,12 @@ impl CopyCasterInput {
     pub fn new(
         caster_name: impl Into<String>,
         src_caster_id: impl Into<String>,
-        client_token: impl Into<String>,
     ) -> Self {
         Self {
             region_id: None,
             caster_name: caster_name.into(),
             src_caster_id: src_caster_id.into(),
-            client_token: client_token.into(),
+            client_token: None,
         }
     }
 }

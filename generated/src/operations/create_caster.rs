@@ -34,7 +34,6 @@ pub const OPERATION: rt::Operation = rt::Operation {
                     max_length: Some(64),
                 },
             )
-            .required()
             .doc("用户生成的请求token。用于保证请求的幂等性。"),
         rt::ParamInfo::query("NormType", rt::Shape::INTEGER)
             .required()
@@ -68,6 +67,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateCasterError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: Some("ClientToken"),
 };
 
 impl crate::Client {
@@ -87,6 +87,8 @@ impl crate::Client {
     /// Rate limit: 10 calls per second per account; excess calls are throttled. The runtime spaces calls to stay within it.
     ///
     /// RAM: action not documented, access level `create`.
+    ///
+    /// Idempotency token `ClientToken`: left unset, the client fills one generated value per call, the same on every attempt, so a lost answer is resent safely.
     pub async fn create_caster(
         &self,
         input: CreateCasterInput,
@@ -114,9 +116,11 @@ pub struct CreateCasterInput {
     ///
     /// 该参数值可自定义，但是要保证在不同请求间唯一，最大值不超过64个ASCII字符。
     ///
+    /// Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.
+    ///
     /// Wire name: `ClientToken`; example: `53200b81-b761-4c10-842a-a0726d97****`.
     #[serde(rename = "ClientToken")]
-    pub client_token: String,
+    pub client_token: Option<String>,
     /// 导播台规格类型。取值：
     ///
     /// &lt;props="china"&gt;
@@ -190,15 +194,11 @@ pub struct CreateCasterInput {
 
 impl CreateCasterInput {
     /// Creates the input from its required parameters; the optional ones start as `None`.
-    pub fn new(
-        client_token: impl Into<String>,
-        norm_type: i32,
-        charge_type: impl Into<String>,
-    ) -> Self {
+    pub fn new(norm_type: i32, charge_type: impl Into<String>) -> Self {
         Self {
             region_id: None,
             caster_name: None,
-            client_token: client_token.into(),
+            client_token: None,
             norm_type,
             charge_type: charge_type.into(),
             purchase_time: None,

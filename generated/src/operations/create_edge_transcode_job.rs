@@ -30,6 +30,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateEdgeTranscodeJobError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

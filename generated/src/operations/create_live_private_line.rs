@@ -62,6 +62,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateLivePrivateLineError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

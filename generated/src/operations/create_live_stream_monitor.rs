@@ -56,6 +56,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateLiveStreamMonitorError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

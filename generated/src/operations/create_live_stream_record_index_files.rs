@@ -60,6 +60,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateLiveStreamRecordIndexFilesError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

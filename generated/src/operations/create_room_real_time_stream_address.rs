@@ -64,6 +64,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateRoomRealTimeStreamAddressError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateRtcMpuEventSubError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

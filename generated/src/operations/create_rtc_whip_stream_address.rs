@@ -20,7 +20,10 @@ pub const OPERATION: rt::Operation = rt::Operation {
         dependent_actions: &[],
     },
     params: &[
-        rt::ParamInfo::query("ClientToken", rt::Shape::STRING),
+        rt::ParamInfo::query("ClientToken", rt::Shape::STRING)
+            .doc(
+                "Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.",
+            ),
         rt::ParamInfo::query(
                 "AppId",
                 rt::Shape::String {
@@ -62,6 +65,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: CreateRtcWhipStreamAddressError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: Some("ClientToken"),
 };
 
 impl crate::Client {
@@ -70,6 +74,8 @@ impl crate::Client {
     /// Rate limit: not documented.
     ///
     /// RAM: action not documented, access level not documented.
+    ///
+    /// Idempotency token `ClientToken`: left unset, the client fills one generated value per call, the same on every attempt, so a lost answer is resent safely.
     pub async fn create_rtc_whip_stream_address(
         &self,
         input: CreateRtcWhipStreamAddressInput,
@@ -88,6 +94,8 @@ impl crate::Client {
 #[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRtcWhipStreamAddressInput {
+    /// Idempotency token: left unset, the client fills one generated value per call, the same on every attempt.
+    ///
     /// Wire name: `ClientToken`.
     #[serde(rename = "ClientToken")]
     pub client_token: Option<String>,

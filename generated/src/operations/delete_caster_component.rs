@@ -37,6 +37,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteCasterComponentError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

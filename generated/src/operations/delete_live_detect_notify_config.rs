@@ -31,6 +31,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteLiveDetectNotifyConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteLiveMessageGroupMessageError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -36,6 +36,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteLiveRecordVodConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -34,6 +34,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteLiveSnapshotDetectPornConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

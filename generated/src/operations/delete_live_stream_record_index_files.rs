@@ -54,6 +54,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteLiveStreamRecordIndexFilesError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

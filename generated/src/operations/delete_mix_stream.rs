@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DeleteMixStreamError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

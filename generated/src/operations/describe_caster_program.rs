@@ -57,6 +57,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("Episodes.Episode"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

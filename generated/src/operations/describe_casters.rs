@@ -64,6 +64,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("CasterList.Caster"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -45,6 +45,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("RuleInfoList.RuleInfo"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

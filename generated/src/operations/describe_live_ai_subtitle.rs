@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("SubtitleConfigs.SubtitleConfig"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -50,6 +50,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("DomainLogDetails.DomainLogDetail"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -23,6 +23,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLiveDomainMultiStreamConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

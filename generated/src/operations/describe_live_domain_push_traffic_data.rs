@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLiveDomainPushTrafficDataError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("LivePackageConfigList.LivePackageConfig"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -59,6 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLiveProducerUsageDataError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

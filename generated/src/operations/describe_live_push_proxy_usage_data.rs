@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLivePushProxyUsageDataError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

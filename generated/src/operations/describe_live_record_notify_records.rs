@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("CallbackList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

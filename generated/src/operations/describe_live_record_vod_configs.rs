@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("LiveRecordVodConfigs.LiveRecordVodConfig"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("LiveStreamSnapshotConfigList.LiveStreamSnapshotConfig"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -49,6 +49,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("LiveSnapshotDetectPornConfigList.LiveSnapshotDetectPornConfig"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -44,6 +44,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("LiveStreamMonitorList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

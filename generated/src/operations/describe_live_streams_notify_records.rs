@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("NotifyRecordsInfo.LiveStreamNotifyRecordsInfo"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

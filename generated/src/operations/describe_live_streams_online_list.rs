@@ -59,6 +59,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("OnlineInfo.LiveStreamOnlineInfo"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -69,6 +69,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("PublishInfo.LiveStreamPublishInfo"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

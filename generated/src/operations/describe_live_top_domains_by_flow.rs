@@ -28,6 +28,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLiveTopDomainsByFlowError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

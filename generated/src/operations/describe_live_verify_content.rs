@@ -26,6 +26,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeLiveVerifyContentError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

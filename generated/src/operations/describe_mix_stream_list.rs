@@ -58,6 +58,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("MixStreamList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("StreamBlockList.StreamBlock"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeStudioLayoutsError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -32,6 +32,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: DescribeUpPeakPublishStreamDataError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -27,6 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: GetEdgeTranscodeJobError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

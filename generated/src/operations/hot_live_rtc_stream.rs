@@ -33,6 +33,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: HotLiveRtcStreamError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -29,6 +29,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: ListEventSubError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -63,6 +63,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("GroupList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -70,6 +70,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("MessageList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

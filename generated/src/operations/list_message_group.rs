@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("Result.GroupList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

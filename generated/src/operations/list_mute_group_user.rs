@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("Result.UserList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

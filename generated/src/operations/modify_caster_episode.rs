@@ -61,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: ModifyCasterEpisodeError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: ModifyLiveMessageAppAuditError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: ModifyLiveMessageGroupError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -40,6 +40,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: ModifyLiveMessageUserInfoError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

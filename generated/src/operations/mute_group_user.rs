@@ -52,6 +52,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: MuteGroupUserError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -38,6 +38,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: RemoveLiveMessageGroupBandError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

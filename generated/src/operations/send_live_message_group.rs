@@ -75,6 +75,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SendLiveMessageGroupError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

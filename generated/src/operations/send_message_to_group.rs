@@ -46,6 +46,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SendMessageToGroupError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -58,6 +58,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SendMessageToGroupUsersError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

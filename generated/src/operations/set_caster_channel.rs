@@ -48,6 +48,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SetCasterChannelError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

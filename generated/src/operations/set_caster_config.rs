@@ -72,6 +72,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SetCasterConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

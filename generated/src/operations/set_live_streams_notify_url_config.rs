@@ -43,6 +43,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: SetLiveStreamsNotifyUrlConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

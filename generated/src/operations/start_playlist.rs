@@ -42,6 +42,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: StartPlaylistError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

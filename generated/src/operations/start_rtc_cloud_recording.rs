@@ -51,6 +51,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: StartRtcCloudRecordingError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -27,6 +27,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateCasterResourceGroupError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -50,6 +50,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateCasterSceneConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

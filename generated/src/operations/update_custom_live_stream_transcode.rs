@@ -47,6 +47,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateCustomLiveStreamTranscodeError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

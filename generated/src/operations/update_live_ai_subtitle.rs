@@ -78,6 +78,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateLiveAiSubtitleError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

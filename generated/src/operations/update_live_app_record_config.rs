@@ -86,6 +86,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateLiveAppRecordConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

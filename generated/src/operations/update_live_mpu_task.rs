@@ -71,6 +71,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateLiveMpuTaskError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

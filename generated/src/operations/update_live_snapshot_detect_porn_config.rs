@@ -53,6 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateLiveSnapshotDetectPornConfigError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

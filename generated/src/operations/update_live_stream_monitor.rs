@@ -53,6 +53,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateLiveStreamMonitorError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

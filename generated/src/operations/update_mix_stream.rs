@@ -41,6 +41,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: UpdateMixStreamError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

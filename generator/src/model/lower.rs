@@ -15,6 +15,7 @@ mod types;
 /// code would shadow them, so naming renames them with a trailing `_`.)
 const RESERVED_TYPES: &[&str] = &[
     "Client",
+    "CallOptions",
     "Config",
     "OperationError",
     "SdkError",
@@ -24,7 +25,15 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Methods of the generated `Client` besides one per operation.
-const RESERVED_METHODS: &[&str] = &["new", "from_env", "runtime", "config", "clone", "fmt"];
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "from_env",
+    "runtime",
+    "with_options",
+    "config",
+    "clone",
+    "fmt",
+];
 
 /// Names everything; reports every naming problem at once.
 pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {
@@ -130,7 +139,11 @@ impl<'a> Lower<'a> {
                 .unwrap_or_else(|_| format!("{base}{s}"))
         });
         let mut named = true;
-        let required = op.params.iter().filter(|p| p.required).count();
+        let required = op
+            .params
+            .iter()
+            .filter(|p| p.required && op.idempotency_token.as_deref() != Some(p.name.as_str()))
+            .count();
         let required_struct = format!("{}Required", input.trim_end_matches("Input"));
         let mut claimed = vec![
             (&input, "the input type"),
@@ -179,12 +192,16 @@ impl<'a> Lower<'a> {
                 );
             }
             let doc = prose(p.description.as_deref()).or_else(|| self.described(&p.schema));
+            // The runtime fills an unset token, so the caller need not, even where the
+            // service requires one on the wire.
+            let token = op.idempotency_token.as_deref() == Some(p.name.as_str());
+            let doc = if token { with_token_note(doc) } else { doc };
             params.push(Field {
                 wire: p.name.clone(),
                 ident,
                 doc,
                 ty,
-                required: p.required,
+                required: p.required && !token,
                 style: p.style,
                 location: p.location,
                 example: p.example.clone(),
@@ -280,6 +297,17 @@ impl<'a> Lower<'a> {
             errors,
             types: Vec::new(),
             paginator,
+            idempotency_token: op.idempotency_token.clone(),
         })
     }
+}
+
+/// A token parameter's documentation, with what the runtime does about it.
+fn with_token_note(doc: Option<String>) -> Option<String> {
+    let note = "Idempotency token: left unset, the client fills one generated value per \
+                call, the same on every attempt.";
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{note}"),
+        None => note.to_owned(),
+    })
 }
