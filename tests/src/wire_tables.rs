@@ -37,6 +37,9 @@ pub fn dump(capture: &Capture, operations: &[&'static Operation]) -> Vec<Ours> {
                 method: None,
                 query: Vec::new(),
                 body: Vec::new(),
+                path: None,
+                headers: Vec::new(),
+                raw_body: None,
                 error: None,
             };
             let Some(op) = operations.iter().find(|op| op.action == action) else {

@@ -28,9 +28,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::Mutex;
 
-use livegen_tests::conformance::{self, run};
+use livegen_tests::conformance::{self, Capture, Ours, run};
 
 #[path = "../support/scratch.rs"]
 mod scratch;
@@ -80,15 +81,20 @@ fn official_2025_12_is_wire_identical_to_sdk_3_0_2() {
         "rustdoc -D warnings on the checked-in aliyun-live:\n{}",
         String::from_utf8_lossy(&doc.stderr)
     );
-    let Some(python) = python("LIVEGEN_PYTHON") else {
+    let Some(python) = run::python("LIVEGEN_PYTHON") else {
         return;
     };
     let dir = scratch::dir().join(format!("official-{label}"));
     fs::create_dir_all(&dir).expect("scratch dir");
     let cases = dir.join("cases.json");
-    capture(&python, &metadata_path, &cases);
-    let capture: Capture = serde_json::from_str(&fs::read_to_string(&cases).expect("cases.json"))
-        .expect("cases.json matches conformance::Capture");
+    let metadata_arg = metadata_path.to_string_lossy();
+    let protocol = conformance::protocol_names().join(",");
+    let capture = run::capture(
+        &python,
+        "wire_capture.py",
+        &["--metadata", &metadata_arg, "--protocol-names", &protocol],
+        &cases,
+    );
     eprintln!("official {label}: SDK {:?}", capture.sdk);
     let ours = livegen_tests::wire_tables::dump(&capture, aliyun_live::operations::ALL);
     compare(label, &capture, &ours);
