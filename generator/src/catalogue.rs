@@ -20,6 +20,8 @@ pub struct Product {
     pub generated: usize,
     /// Operations left out, each with its reasons.
     pub skipped: Vec<Skipped>,
+    /// The imported spec (YAML) the crate was generated from.
+    pub spec: String,
     /// The generated crate's files, or why there is no crate.
     pub crate_files: Result<Files, String>,
 }
@@ -58,7 +60,20 @@ pub fn build(metadata: &str, spec_path: &str) -> Result<Product, ImportError> {
         generated,
         skipped,
         crate_files,
+        spec: imported.spec,
     })
+}
+
+/// The `[package] name` of a generated crate, read from its `Cargo.toml` (parsed as
+/// TOML); `None` when the files have no manifest or it names no package.
+pub fn package_name(files: &Files) -> Option<String> {
+    let manifest = files.get(std::path::Path::new("Cargo.toml"))?;
+    let table: toml::Table = toml::from_str(manifest).ok()?;
+    table
+        .get("package")?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// The manifest of a workspace of generated crates outside the repository: the
@@ -85,4 +100,24 @@ pub fn workspace_manifest(repo_manifest: &str, runtime_dir: &str, members: &[Str
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(manifest: &str) -> Files {
+        Files::from([("Cargo.toml".into(), manifest.to_owned())])
+    }
+
+    #[test]
+    fn the_package_name_comes_from_the_package_table_not_the_first_name_line() {
+        let manifest = "[[bin]]\nname = \"aliyun-ecs-cli\"\n\n[package]\nversion = \"0.1.0\"\nname = \"aliyun-ecs\"\n";
+        assert_eq!(
+            package_name(&files(manifest)).as_deref(),
+            Some("aliyun-ecs")
+        );
+        assert_eq!(package_name(&files("[workspace]\n")), None);
+        assert_eq!(package_name(&Files::new()), None);
+    }
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Records what the official V3 SDK (alibabacloud-live20161101) puts on the wire for every
+"""Records what an official V3 SDK (e.g. alibabacloud-live20161101) puts on the wire for every
 operation of an official metadata file (api-docs format).
 
-    python wire_capture.py --metadata FILE --out cases.json [--actions A,B]
+    python wire_capture.py --metadata FILE --out cases.json --protocol-names A,B \
+        [--sdk-module alibabacloud_ecs20140526] [--actions A,B]
+
+The SDK module defaults to `alibabacloud_<product><version without dashes>` from the
+metadata's `info`.
 
 For each operation it derives one input from the metadata (keyed by wire names; every
 optional parameter filled, lists of two items, every object field set at any depth, maps
@@ -38,8 +42,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from alibabacloud_live20161101 import client as sdk_client
-from alibabacloud_live20161101 import models
 from alibabacloud_tea_openapi import models as open_api_models
 
 try:  # tea-openapi 0.4 (darabonba)
@@ -53,8 +55,11 @@ SPECIAL = " a*~/+&=%直播"
 # dropped from the comparison unless the metadata itself has a parameter of that name.
 # Given by the caller (`--protocol-names`) from the runtime's one list.
 PROTOCOL = set()
+# The product SDK's client and models modules, imported in main().
+sdk_client = None
+models = None
 SDK_PACKAGES = [
-    "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
+    "alibabacloud-tea-openapi", "alibabacloud-tea-util",
     "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
 ]
 
@@ -296,12 +301,20 @@ def main():
     parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
     parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
     parser.add_argument("--actions", help="comma-separated subset of actions")
+    parser.add_argument("--sdk-module", help="the product SDK's Python module")
     parser.add_argument("--protocol-names", required=True,
                         help="comma-separated protocol parameter names (livegen_runtime::protocol)")
     args = parser.parse_args()
     PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
 
     metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
+    info = metadata.get("info", {})
+    module = args.sdk_module or "alibabacloud_{}{}".format(
+        str(info.get("product", "")).lower(), str(info.get("version", "")).replace("-", ""))
+    global sdk_client, models
+    sdk_client = importlib.import_module(module + ".client")
+    models = importlib.import_module(module + ".models")
+    SDK_PACKAGES.insert(0, module.replace("_", "-"))
     apis = metadata.get("apis", {})
     selected = sorted(apis)
     if args.actions:

@@ -9,6 +9,8 @@
 //! Parameters the SDK does not know or does not send (drift facts) are left out on both
 //! sides, as are the protocol's own parameters.
 
+pub mod process;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 

@@ -172,11 +172,12 @@ fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
         let Outcome::Built(product, member) = &row.outcome else {
             continue;
         };
-        if product.crate_files.is_err() {
+        let Ok(files) = &product.crate_files else {
             continue;
-        }
+        };
         done += 1;
-        let name = package_name(&out.join(member))?;
+        let name = catalogue::package_name(files)
+            .with_context(|| format!("{member}/Cargo.toml names no package"))?;
         eprintln!("[check {done}/{total}] {name}");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let started = Instant::now();
@@ -200,17 +201,6 @@ fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
         row.check = Some((started.elapsed(), ok));
     }
     Ok(())
-}
-
-/// The `[package] name` of a generated crate.
-fn package_name(dir: &Path) -> Result<String> {
-    let manifest = fs::read_to_string(dir.join("Cargo.toml"))
-        .with_context(|| format!("cannot read {}/Cargo.toml", dir.display()))?;
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("name = "))
-        .map(|n| n.trim_matches('"').to_owned())
-        .with_context(|| format!("{}/Cargo.toml names no package", dir.display()))
 }
 
 fn print_table(rows: &[Row], codegen_wall: Duration, wall: Duration, checked: bool) {
