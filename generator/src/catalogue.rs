@@ -20,6 +20,8 @@ pub struct Product {
     pub generated: usize,
     /// Operations left out, each with its reasons.
     pub skipped: Vec<Skipped>,
+    /// The generated crate's package name (`aliyun-ecs`); `None` when generation failed.
+    pub package: Option<String>,
     /// The imported spec (YAML) the crate was generated from.
     pub spec: String,
     /// The generated crate's files, or why there is no crate.
@@ -51,7 +53,14 @@ pub fn build(metadata: &str, spec_path: &str) -> Result<Product, ImportError> {
     ))?;
     let (imported, skipped) = import::import_generable(metadata, &Selection::All, spec_path)?;
     let generated = imported.path_items.len();
-    let crate_files = crate::generate(spec_path, &imported.spec).map_err(|e| e.to_string());
+    // Lowered once: the crate's files and its package name come from the same model.
+    let (package, crate_files) = match crate::check(spec_path, &imported.spec) {
+        Ok(api) => (
+            Some(api.package.clone()),
+            crate::emit::emit(&api).map_err(|e| e.to_string()),
+        ),
+        Err(e) => (None, Err(e.to_string())),
+    };
     Ok(Product {
         code,
         version,
@@ -60,20 +69,9 @@ pub fn build(metadata: &str, spec_path: &str) -> Result<Product, ImportError> {
         generated,
         skipped,
         crate_files,
+        package,
         spec: imported.spec,
     })
-}
-
-/// The `[package] name` of a generated crate, read from its `Cargo.toml` (parsed as
-/// TOML); `None` when the files have no manifest or it names no package.
-pub fn package_name(files: &Files) -> Option<String> {
-    let manifest = files.get(std::path::Path::new("Cargo.toml"))?;
-    let table: toml::Table = toml::from_str(manifest).ok()?;
-    table
-        .get("package")?
-        .get("name")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 /// The manifest of a workspace of generated crates outside the repository: the
@@ -100,24 +98,4 @@ pub fn workspace_manifest(repo_manifest: &str, runtime_dir: &str, members: &[Str
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn files(manifest: &str) -> Files {
-        Files::from([("Cargo.toml".into(), manifest.to_owned())])
-    }
-
-    #[test]
-    fn the_package_name_comes_from_the_package_table_not_the_first_name_line() {
-        let manifest = "[[bin]]\nname = \"aliyun-ecs-cli\"\n\n[package]\nversion = \"0.1.0\"\nname = \"aliyun-ecs\"\n";
-        assert_eq!(
-            package_name(&files(manifest)).as_deref(),
-            Some("aliyun-ecs")
-        );
-        assert_eq!(package_name(&files("[workspace]\n")), None);
-        assert_eq!(package_name(&Files::new()), None);
-    }
 }

@@ -118,7 +118,11 @@ fn the_sample_generates_and_is_clippy_and_rustdoc_clean() {
         let member = member(&stem);
         if CONFORMANCE.contains(&stem.as_str()) {
             let spec_path = format!("catalogue/{stem}.yaml");
-            let package = add_wire_dump(&mut files, &spec_path, &product.spec);
+            let package = product
+                .package
+                .clone()
+                .expect("a generated crate has a package");
+            add_wire_dump(&mut files, &package, &spec_path, &product.spec);
             conformance_crates.push((path.clone(), package));
         }
         let crate_dir = dir.join(&member);
@@ -158,9 +162,8 @@ fn the_sample_generates_and_is_clippy_and_rustdoc_clean() {
     }
 }
 
-/// Adds the `wire-dump` binary to a generated crate's files; returns the package name.
-fn add_wire_dump(files: &mut livegen_generator::Files, spec_path: &str, spec: &str) -> String {
-    let package = catalogue::package_name(files).expect("the generated crate names its package");
+/// Adds the `wire-dump` binary to the files of the generated crate `package`.
+fn add_wire_dump(files: &mut livegen_generator::Files, package: &str, spec_path: &str, spec: &str) {
     let manifest = files[Path::new("Cargo.toml")].clone();
     // Module and type names as the generator decided them, for every operation it kept;
     // an operation missing here shows up as a difference ("no such operation").
@@ -175,7 +178,6 @@ fn add_wire_dump(files: &mut livegen_generator::Files, spec_path: &str, spec: &s
         PathBuf::from("src/bin/wire-dump.rs"),
         conformance::wire_dump_source(&package.replace('-', "_"), &actions),
     );
-    package
 }
 
 /// Builds `package`'s `wire-dump`, lets the official SDK send every operation of

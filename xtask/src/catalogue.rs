@@ -169,15 +169,13 @@ fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
     let total = members.len();
     let mut done = 0;
     for row in rows.iter_mut() {
-        let Outcome::Built(product, member) = &row.outcome else {
+        let Outcome::Built(product, _) = &row.outcome else {
             continue;
         };
-        let Ok(files) = &product.crate_files else {
+        let (Ok(_), Some(name)) = (&product.crate_files, &product.package) else {
             continue;
         };
         done += 1;
-        let name = catalogue::package_name(files)
-            .with_context(|| format!("{member}/Cargo.toml names no package"))?;
         eprintln!("[check {done}/{total}] {name}");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let started = Instant::now();
@@ -188,7 +186,7 @@ fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
                 "--all-features",
                 "--quiet",
                 "-p",
-                &name,
+                name,
             ])
             .current_dir(out)
             .env("CARGO_TARGET_DIR", &target)

@@ -186,7 +186,7 @@ impl<'a> Lower<'a> {
                 .type_scope
                 .claim(name, &label, &op.pointer, &mut self.diags);
         }
-        named.then(|| OperationNames {
+        named.then_some(OperationNames {
             base,
             fn_name,
             input,
