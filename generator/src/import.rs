@@ -166,6 +166,11 @@ pub fn import(metadata: &str, selection: &Selection) -> Result<Imported, ImportE
     };
     let mut cx = Cx {
         roa,
+        schemas: doc
+            .pointer("/components/schemas")
+            .and_then(Json::as_object)
+            .cloned()
+            .unwrap_or_default(),
         ..Cx::default()
     };
     let mut path_items = BTreeMap::new();
@@ -222,6 +227,10 @@ struct Cx {
     roa: bool,
     action: String,
     unmapped: Vec<Unmapped>,
+    /// The metadata's `components/schemas`, which `$ref`s name; imported inline where used.
+    schemas: serde_json::Map<String, Json>,
+    /// The `$ref`s being expanded, outermost first (a schema that refers to itself stops).
+    expanding: Vec<String>,
 }
 
 fn s(text: &str) -> Yaml {

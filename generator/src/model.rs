@@ -81,6 +81,9 @@ pub struct Operation {
     pub types: Vec<TypeDef>,
     /// The paginator, when the spec says how the operation pages.
     pub paginator: Option<Paginator>,
+    /// The wire name of the parameter carrying an idempotency token, which the runtime
+    /// fills when the caller leaves it unset (its input field is therefore optional).
+    pub idempotency_token: Option<String>,
 }
 
 /// A paginated operation's extra client method.

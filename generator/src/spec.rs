@@ -70,6 +70,8 @@ pub struct Operation {
     pub errors: Vec<ErrorCode>,
     /// `x-acs-pagination`.
     pub pagination: Option<Pagination>,
+    /// `x-acs-idempotency-token`: the parameter carrying an idempotency token.
+    pub idempotency_token: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// A ROA (RESTful) operation: keyed by its real path and method, no `x-acs-rpc`.

@@ -142,33 +142,7 @@ fn a_sample_of_accepted_specs_builds_lint_clean() {
         members.len(),
         workspace.display()
     );
-    scratch::cargo(
-        &workspace,
-        &[
-            "clippy",
-            "--offline",
-            "--workspace",
-            "--all-targets",
-            "--features",
-            "cli",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-    );
-    scratch::cargo(
-        &workspace,
-        &[
-            "doc",
-            "--offline",
-            "--workspace",
-            "--no-deps",
-            "--features",
-            "cli",
-        ],
-        &[("RUSTDOCFLAGS", "-D warnings")],
-    );
+    scratch::lint(&workspace, &["--features", "cli"]);
     println!(
         "property build: {} crates passed clippy -D warnings and cargo doc -D warnings",
         members.len()

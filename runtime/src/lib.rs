@@ -15,7 +15,8 @@
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
 //!   process or, with the `redis` feature, for a whole fleet,
 //! - [`pagination`]: paginators, the page loop as `Stream`s of pages and items,
-//! - [`retry`]: backoff with jitter for transient failures,
+//! - [`retry`]: what is resent, and backoff with jitter for transient failures,
+//! - [`idempotency`]: the generated idempotency token (`ClientToken`) of a call,
 //! - [`error`]: the service error envelope and the outer [`SdkError`],
 //! - `cli` (feature `cli`): the command line built from the operation tables,
 //! - the macros generated crates invoke: [`operation_error!`], [`string_enum!`],
@@ -29,6 +30,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod env;
 pub mod error;
+pub mod idempotency;
 pub mod limiter;
 mod macros;
 pub mod operation;

@@ -419,6 +419,11 @@ pub struct Operation {
     pub errors: &'static [ErrorInfo],
     /// How the operation pages its answers, if it does (`x-acs-pagination`).
     pub pagination: Option<crate::pagination::Pagination>,
+    /// The parameter that carries an idempotency token (`x-acs-idempotency-token`,
+    /// usually `ClientToken`): the service acts once on requests repeating a token. Left
+    /// unset by the caller, the client fills one generated value per call, the same on
+    /// every attempt, and resends the operation like a read (see [`retry`](crate::retry)).
+    pub idempotency_token: Option<&'static str>,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
 }

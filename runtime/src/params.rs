@@ -139,6 +139,17 @@ pub fn encode(op: &Operation, input: &Value) -> Result<Encoded, InvalidInput> {
     Ok(encoded)
 }
 
+/// Checks `value` against `shape` as [`encode`] checks a parameter's value (type,
+/// bounds, lengths, item counts; enumeration values are not checked), naming `path` in
+/// the error. A receiver of requests (the tests' fake) uses it on the bodies it gets.
+///
+/// # Errors
+///
+/// [`InvalidInput`] naming the first offending value.
+pub fn check_value(value: &Value, shape: &Shape, path: &str) -> Result<(), InvalidInput> {
+    check(value, shape, path, false)
+}
+
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",

@@ -5,29 +5,42 @@
 //! A request is resent only when the service certainly did not act on it, or when acting
 //! twice is harmless. Which operations are harmless to repeat comes from the spec, never
 //! from the action's name: an operation whose RAM access level (`x-acs-ram.accessLevel`)
-//! is `read`, `list` or `get` only reads ([`Effect::Read`]); any other operation, or one
-//! whose access level is not documented, is a write ([`Effect::Write`]).
+//! is `read`, `list` or `get` only reads ([`Effect::Read`]); a write that takes an
+//! idempotency token (`x-acs-idempotency-token`, usually `ClientToken`) is
+//! [`Effect::IdempotentWrite`]: the client fills the token when the caller left it unset,
+//! one generated value per call sent unchanged on every attempt, and the service acts
+//! once on requests repeating it. Any other operation, or one whose access level is not
+//! documented, is a write ([`Effect::Write`]).
 //!
-//! | Failure of one attempt | Read | Write |
-//! |---|---|---|
-//! | connection never established (refused, DNS, connect timeout) | resent | resent |
-//! | throttling code (`Throttling*`) or HTTP 429 | resent | resent |
-//! | "service unavailable": HTTP 503 or code `ServiceUnavailable` | resent | resent |
-//! | connection reset after it was established (before or after the request was read: the client cannot tell) | resent | **not resent**: [`SdkError::MayHaveBeenApplied`](crate::SdkError::MayHaveBeenApplied) |
-//! | no answer within the per-attempt timeout | resent | **not resent**: `MayHaveBeenApplied` |
-//! | other HTTP 5xx, with or without an error envelope (e.g. `InternalError`) | resent | **not resent**: `MayHaveBeenApplied` |
-//! | other 4xx (bad parameter, unknown task, signature…) | not resent | not resent |
-//! | 2xx whose body cannot be read | not resent | not resent |
+//! | Failure of one attempt | Read | Write with a token | Write without a token |
+//! |---|---|---|---|
+//! | connection never established (refused, DNS, connect timeout) | resent | resent | resent |
+//! | throttling code (`Throttling*`) or HTTP 429 | resent | resent | resent |
+//! | "service unavailable": HTTP 503 or code `ServiceUnavailable` | resent | resent | resent |
+//! | connection reset after it was established (before or after the request was read, or after the service acted: the client cannot tell) | resent | resent | **not resent**: [`SdkError::MayHaveBeenApplied`](crate::SdkError::MayHaveBeenApplied) |
+//! | no answer within the per-attempt timeout | resent | resent | **not resent**: `MayHaveBeenApplied` |
+//! | other HTTP 5xx, with or without an error envelope (e.g. `InternalError`) | resent | resent | **not resent**: `MayHaveBeenApplied` |
+//! | other 4xx (bad parameter, unknown task, signature…) | not resent | not resent | not resent |
+//! | 2xx whose body cannot be read | not resent | not resent | not resent |
 //!
 //! A write whose answer was lost is therefore reported, not repeated: the caller learns
 //! it *may* have been applied and can check (describe the task) before acting again.
-//! Setting [`RetryConfig::resend_writes`] opts in to resending writes as if they were
-//! reads; the service may then act twice (each attempt is freshly signed, so it is not
-//! refused as a replay). Every row is tested against the local fake with fault injection
-//! (`tests/tests/e2e_retry.rs`).
+//! Setting [`RetryConfig::resend_writes`] (per client, or per call with
+//! [`CallOptions`](crate::client::CallOptions)) opts in to resending writes as if they
+//! were reads; the service may then act twice (each attempt is freshly signed, so it is
+//! not refused as a replay). A write with a token is resent without opting in: the
+//! repeated token makes the service answer the resend as it answered the first request,
+//! without acting again. Every row is tested against the local fake with fault injection
+//! (`tests/tests/e2e_resend_table.rs`), which honours tokens as the service does.
 //!
-//! Operations carrying an idempotency token (a `ClientToken`) are not yet told apart:
-//! they count as writes.
+//! For a write whose answer the fake drops after acting (`Fault::Drop`), with three
+//! attempts allowed:
+//!
+//! | Settings | Requests sent | Times the fake acted | What the caller gets |
+//! |---|---|---|---|
+//! | default | 1 | 1 | `MayHaveBeenApplied` wrapping the transport error |
+//! | `resend_writes` (opted in) | 2 | 2 for a write the service repeats; 1 for a stop, whose second attempt meets `CodeTaskHasStopped` | the second answer |
+//! | with an idempotency token (default settings) | 2 | 1 | the first answer, replayed by the service: success |
 //!
 //! # Backoff
 //!
@@ -44,6 +57,8 @@
 //! service answers `CodeTaskHasStopped`. The client reports exactly that typed error.
 //! [`Client::call_with_attempts`](crate::client::Client::call_with_attempts) reports how
 //! many attempts were made, and the `livegen.call` tracing span records it as `attempt`.
+//! An operation with an idempotency token does not meet this: the resend repeats the
+//! token, and the service answers with the first request's result.
 
 use std::time::Duration;
 
@@ -143,12 +158,16 @@ pub enum FailureKind {
 pub enum Effect {
     /// The operation only reads (RAM access level `read`, `list` or `get`).
     Read,
+    /// The operation may change state but carries an idempotency token
+    /// ([`Operation::idempotency_token`](crate::operation::Operation::idempotency_token)),
+    /// so the service acts once however often the same call is resent.
+    IdempotentWrite,
     /// The operation may change state: any other or no documented access level.
     Write,
 }
 
 impl Effect {
-    /// The effect of `op`, from its RAM access level in the spec.
+    /// The effect of `op`, from its RAM access level and idempotency token in the spec.
     pub fn of(op: &crate::operation::Operation) -> Effect {
         match op.ram.access_level {
             Some(level)
@@ -158,6 +177,7 @@ impl Effect {
             {
                 Effect::Read
             }
+            _ if op.idempotency_token.is_some() => Effect::IdempotentWrite,
             _ => Effect::Write,
         }
     }
@@ -184,7 +204,7 @@ pub fn decide(kind: FailureKind, effect: Effect, resend_writes: bool) -> Verdict
         return Verdict::Report;
     }
     match effect {
-        Effect::Read => Verdict::Resend,
+        Effect::Read | Effect::IdempotentWrite => Verdict::Resend,
         Effect::Write if resend_writes => Verdict::Resend,
         Effect::Write => Verdict::MayHaveBeenApplied,
     }
@@ -308,6 +328,11 @@ mod tests {
         ];
         for (kind, read, write) in rows {
             assert_eq!(decide(kind, Read, false), read, "{kind:?} read");
+            assert_eq!(
+                decide(kind, Effect::IdempotentWrite, false),
+                read,
+                "{kind:?} write with a token"
+            );
             assert_eq!(decide(kind, Write, false), write, "{kind:?} write");
             let opted_in = if write == MayHaveBeenApplied {
                 Resend

@@ -13,18 +13,10 @@ use std::process::ExitCode;
 
 use livegen_runtime::cli::{self, CliSpec};
 use livegen_runtime::{
-    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Service,
-    Shape,
+    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Shape,
 };
+use support::stop::LIVE;
 use support::{FAKE_KEY_ID, FAKE_SECRET, MockServer, Reply};
-
-static LIVE: Service = Service {
-    code: "live",
-    version: "2016-11-01",
-    default_endpoint: "live.aliyuncs.com",
-    endpoint_pattern: "live.{regionId}.aliyuncs.com",
-    regional_endpoints: &[],
-};
 
 const OP: Operation = Operation {
     service: &LIVE,
@@ -38,6 +30,7 @@ const OP: Operation = Operation {
     errors: &[],
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 static TAGS: ListShape = ListShape {
@@ -195,6 +188,40 @@ fn help_for_five_hundred_operations_fits_a_small_stack() {
     assert_eq!(sub.code, ExitCode::SUCCESS, "{}", sub.err);
     assert!(sub.out.contains("--Param3 <JSON>"), "{}", sub.out);
     assert!(sub.out.contains("--Param1 <INT>"), "{}", sub.out);
+}
+
+#[test]
+fn top_level_help_opens_with_the_product_and_takes_examples_from_the_tables() {
+    let ran = run(&["--help"]);
+    assert_eq!(ran.code, ExitCode::SUCCESS, "{}", ran.err);
+    let mut lines = ran.out.lines();
+    assert_eq!(lines.next(), Some(SPEC.about), "{}", ran.out);
+    assert_eq!(lines.next(), Some(""), "{}", ran.out);
+    assert!(
+        lines.next().is_some_and(|l| l.starts_with("Usage: ")),
+        "{}",
+        ran.out
+    );
+    assert!(
+        ran.out
+            .contains("Client options (lower case; not sent to the service):"),
+        "{}",
+        ran.out
+    );
+    // The example is the first parameter of the first operation, not a Live name.
+    assert!(ran.out.contains("(for example `--Region`)"), "{}", ran.out);
+    static ONLY_CLASH: &[&Operation] = &[&CLASH];
+    let other = CliSpec {
+        operations: ONLY_CLASH,
+        ..SPEC
+    };
+    let ran = run_with(&other, &["--help"]);
+    assert!(
+        ran.out.contains("(for example `--endpoint`)"),
+        "{}",
+        ran.out
+    );
+    assert!(!ran.out.contains("--Region"), "{}", ran.out);
 }
 
 #[test]

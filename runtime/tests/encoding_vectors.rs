@@ -3,20 +3,14 @@
 //! needed to run these.
 
 use livegen_runtime::operation::{
-    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Service,
-    Shape,
+    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Shape,
 };
 use livegen_runtime::params::{self, Encoded};
 use livegen_runtime::signing::v3;
 use serde_json::Value;
+use support::stop::LIVE;
 
-static LIVE: Service = Service {
-    code: "live",
-    version: "2016-11-01",
-    default_endpoint: "live.aliyuncs.com",
-    endpoint_pattern: "live.{regionId}.aliyuncs.com",
-    regional_endpoints: &[],
-};
+mod support;
 
 #[derive(serde::Deserialize)]
 struct Case {
@@ -124,6 +118,7 @@ fn operation(case: &Case) -> Operation {
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

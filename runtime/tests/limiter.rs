@@ -7,24 +7,27 @@ use std::time::Duration;
 
 use livegen_runtime::config::RateLimit;
 use livegen_runtime::limiter::{DEFAULT_LIMITER_MARGIN, RateLimiter};
-use livegen_runtime::{HttpMethod, Operation, QpsLimit, QpsScope, RamAuthorization, Service};
+use livegen_runtime::{Operation, QpsLimit, QpsScope};
+use support::stop::STOP;
 use tokio::time::Instant;
 
-static LIVE: Service = Service {
-    code: "live",
-    version: "2016-11-01",
-    default_endpoint: "live.aliyuncs.com",
-    endpoint_pattern: "live.{regionId}.aliyuncs.com",
-    regional_endpoints: &[],
-};
+mod support;
 
-const RAM: RamAuthorization = RamAuthorization {
-    action: Some("live:Any"),
-    access_level: Some("update"),
-    resources: &["*"],
-    condition_keys: &[],
-    dependent_actions: &[],
-};
+/// A table like `StopLivePullToPush`'s with another name and limit.
+const fn limited(action: &'static str, qps: Option<QpsLimit>) -> Operation {
+    Operation {
+        action,
+        summary: "",
+        qps,
+        params: &[],
+        errors: &[],
+        ..STOP
+    }
+}
+
+static DESCRIBE: Operation = limited("DescribeLivePullToPush", per_second(10, QpsScope::Account));
+static GLOBAL: Operation = limited("DescribeLiveRegions", per_second(10, QpsScope::Api));
+static UNLIMITED: Operation = limited("Unlimited", None);
 
 const fn per_second(limit: u32, scope: QpsScope) -> Option<QpsLimit> {
     Some(QpsLimit {
@@ -33,62 +36,6 @@ const fn per_second(limit: u32, scope: QpsScope) -> Option<QpsLimit> {
         scope,
     })
 }
-
-static STOP: Operation = Operation {
-    service: &LIVE,
-    action: "StopLivePullToPush",
-    summary: "",
-    path: "/",
-    methods: &[HttpMethod::Get],
-    qps: per_second(10, QpsScope::Account),
-    ram: RAM,
-    params: &[],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
-
-static DESCRIBE: Operation = Operation {
-    service: &LIVE,
-    action: "DescribeLivePullToPush",
-    summary: "",
-    path: "/",
-    methods: &[HttpMethod::Get],
-    qps: per_second(10, QpsScope::Account),
-    ram: RAM,
-    params: &[],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
-
-static GLOBAL: Operation = Operation {
-    service: &LIVE,
-    action: "DescribeLiveRegions",
-    summary: "",
-    path: "/",
-    methods: &[HttpMethod::Get],
-    qps: per_second(10, QpsScope::Api),
-    ram: RAM,
-    params: &[],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
-
-static UNLIMITED: Operation = Operation {
-    service: &LIVE,
-    action: "Unlimited",
-    summary: "",
-    path: "/",
-    methods: &[HttpMethod::Get],
-    qps: None,
-    ram: RAM,
-    params: &[],
-    errors: &[],
-    pagination: None,
-    deprecated: false,
-};
 
 /// 10 per (1 s + the default margin).
 const INTERVAL: Duration =

@@ -94,6 +94,7 @@ fn operation(name: &str, input: &Input) -> &'static Operation {
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }))
 }
 

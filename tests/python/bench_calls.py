@@ -25,21 +25,9 @@ import sys
 import time
 
 from alibabacloud_live20161101 import models
-from alibabacloud_live20161101.client import Client
-from alibabacloud_tea_openapi import models as open_api_models
 from Tea.exceptions import TeaException
 
-
-def make_client(endpoint, key_id, secret):
-    # protocol='http': the fake listens on plain HTTP on loopback. The SDK's defaults
-    # otherwise (V3 signature, no automatic retry).
-    config = open_api_models.Config(
-        access_key_id=key_id,
-        access_key_secret=secret,
-        endpoint=endpoint,
-        protocol="http",
-    )
-    return Client(config)
+from fake_case import v3_client
 
 
 def percentile(sorted_values, p):
@@ -61,7 +49,7 @@ def main():
     args = parser.parse_args()
 
     clients = [
-        make_client(args.endpoint, f"{args.key_prefix}{j}", f"{args.key_prefix}-secret-{j}")
+        v3_client(args.endpoint, f"{args.key_prefix}{j}", f"{args.key_prefix}-secret-{j}")
         for j in range(max(args.keys, 1))
     ]
     try:  # warm-up: a task that does not exist

@@ -13,7 +13,6 @@ Run by tests/tests/interop_python.rs. Prints one JSON object per line, one per c
 Assertions live in the Rust test, so a failure there shows the whole transcript.
 """
 
-import argparse
 import json
 import sys
 
@@ -22,6 +21,8 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdklive.request.v20161101.StopLivePullToPushRequest import (
     StopLivePullToPushRequest,
 )
+
+from fake_case import cases, failure, interop_args, success
 
 
 def client(port, key_id, secret):
@@ -39,41 +40,22 @@ def run_case(name, sdk, host, task_id):
     try:
         body = json.loads(sdk.do_action_with_exception(request))
     except ServerException as error:
-        return {
-            "case": name,
-            "ok": False,
-            "code": error.get_error_code(),
-            "status": error.get_http_status(),
-            "request_id": error.get_request_id(),
-            "message": error.get_error_msg(),
-        }
-    return {
-        "case": name,
-        "ok": True,
-        "status": 200,
-        "task_id": body.get("TaskId"),
-        "request_id": body.get("RequestId"),
-    }
+        return failure(
+            name,
+            error.get_error_code(),
+            error.get_http_status(),
+            error.get_request_id(),
+            error.get_error_msg(),
+        )
+    return success(name, 200, body.get("TaskId"), body.get("RequestId"))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--endpoint", required=True, help="host:port of the fake")
-    parser.add_argument("--key-id", required=True)
-    parser.add_argument("--secret", required=True)
-    parser.add_argument("--task", required=True, help="a running task id")
-    args = parser.parse_args()
-
+    args = interop_args(__doc__)
     host, _, port = args.endpoint.rpartition(":")
     good = client(int(port), args.key_id, args.secret)
     bad = client(int(port), args.key_id, args.secret + "-wrong")
-    cases = [
-        ("success", good, args.task),
-        ("stopped-again", good, args.task),
-        ("wrong-secret", bad, args.task),
-        ("documented-error", good, "fail:LiveServiceNotFound"),
-    ]
-    for name, sdk, task_id in cases:
+    for name, sdk, task_id in cases(good, bad, args.task):
         print(json.dumps(run_case(name, sdk, host, task_id)), flush=True)
     return 0
 

@@ -30,27 +30,23 @@ sorted by action.
 """
 
 import argparse
-import importlib
-import importlib.metadata
 import inspect
 import json
 import re
 import sys
 import threading
-import zlib
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from alibabacloud_tea_openapi import models as open_api_models
+from wire_inputs import Capture, derive_input, model_drift, versions
 
 try:  # tea-openapi 0.4 (darabonba)
     from darabonba.runtime import RuntimeOptions
 except ImportError:  # tea-openapi 0.3
     from alibabacloud_tea_util.models import RuntimeOptions
 
-# What every string value carries, after the parameter's own path.
-SPECIAL = " a*~/+&=%直播"
 # Parameters the SDK's protocol may put in the query or body by itself (V1-style names);
 # dropped from the comparison unless the metadata itself has a parameter of that name.
 # Given by the caller (`--protocol-names`) from the runtime's one list.
@@ -64,107 +60,6 @@ SDK_PACKAGES = [
 ]
 
 
-def crc(path):
-    return zlib.crc32(path.encode("utf-8"))
-
-
-def number(text):
-    if text is None or text == "":
-        return None
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def enum_values(schema):
-    values = schema.get("enum")
-    return values if isinstance(values, list) and values else None
-
-
-def typed(value, kind):
-    """A metadata enum value (often a string) as the JSON type of the schema."""
-    if kind == "integer":
-        return int(float(value))
-    if kind == "number":
-        return float(value)
-    if kind == "boolean":
-        return value if isinstance(value, bool) else str(value).lower() == "true"
-    return str(value)
-
-
-def string_value(path, schema):
-    text = path + SPECIAL
-    pattern = schema.get("pattern")
-    if pattern:
-        try:
-            if not re.fullmatch(pattern, text):
-                text = re.sub(r"[^0-9A-Za-z]", "", path) or "v"
-        except re.error:
-            pass
-    lo = int(number(schema.get("minLength")) or 0)
-    hi = number(schema.get("maxLength"))
-    if len(text) < lo:
-        text = text + "x" * (lo - len(text))
-    if hi is not None and len(text) > int(hi):
-        hi = int(hi)
-        # Keep the special characters; shorten the name part first.
-        keep = SPECIAL if pattern is None else ""
-        if len(keep) < hi:
-            text = path[: hi - len(keep)] + keep
-        else:
-            text = text[:hi]
-    return text
-
-
-def clamp(value, schema):
-    lo = number(schema.get("minimum"))
-    hi = number(schema.get("maximum"))
-    if lo is not None and value < lo:
-        value = lo
-    if hi is not None and value > hi:
-        value = hi
-    return value
-
-
-def derive(path, schema):
-    """One value for `schema`; `path` names it (wire-style, 1-based list indices)."""
-    kind = schema.get("type", "string")
-    values = enum_values(schema)
-    if values is not None and kind not in ("array", "object"):
-        return typed(values[crc(path) % len(values)], kind)
-    if kind == "integer":
-        return int(clamp(10 + crc(path) % 90, schema))
-    if kind == "number":
-        value = clamp(1 + crc(path) % 9 + 0.5, schema)
-        return float(value)
-    if kind == "boolean":
-        return crc(path) % 2 == 0
-    if kind == "array":
-        count = 2
-        most = number(schema.get("maxItems"))
-        least = number(schema.get("minItems"))
-        if most is not None and most < count:
-            count = int(most)
-        if least is not None and least > count:
-            count = int(least)
-        items = schema.get("items") or {"type": "string"}
-        return [derive(f"{path}.{i}", items) for i in range(1, count + 1)]
-    if kind == "object":
-        properties = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
-        if properties:
-            return {name: derive(f"{path}.{name}", sub) for name, sub in properties.items()}
-        if isinstance(extra, dict) and extra:
-            return {k: derive(f"{path}.{k}", extra) for k in ("k1", "k2")}
-        return {"k1": "v 1", "k2": 2}
-    return string_value(path, schema)
-
-
-def derive_input(api):
-    return {p["name"]: derive(p["name"], p.get("schema") or {}) for p in api.get("parameters", [])}
-
-
 def sdk_operations():
     """Action → (method name, request class name), read from the SDK client's source."""
     source = inspect.getsource(sdk_client)
@@ -176,47 +71,6 @@ def sdk_operations():
     for method, request, action in pattern.findall(source):
         found.setdefault(action, (method, request))
     return found
-
-
-def model_drift(path, given, kept, out, param):
-    """Facts for fields of `given` that the SDK's model did not keep (`kept` is its to_map)."""
-    if isinstance(given, dict) and isinstance(kept, dict):
-        for name, value in given.items():
-            sub = f"{path}.{name}"
-            if name not in kept:
-                out.append({"kind": "field-unknown-to-sdk", "param": param, "path": sub})
-            else:
-                model_drift(sub, value, kept[name], out, param)
-    elif isinstance(given, list) and isinstance(kept, list):
-        for i, (a, b) in enumerate(zip(given, kept), start=1):
-            model_drift(f"{path}.{i}", a, b, out, param)
-
-
-class Capture(BaseHTTPRequestHandler):
-    seen = []
-
-    def _answer(self):
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
-        Capture.seen.append(
-            {
-                "method": self.command,
-                "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "body": body,
-            }
-        )
-        payload = b'{"RequestId":"capture"}'
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _answer
-
-    def log_message(self, *args):
-        pass
 
 
 def wire_names(pairs):
@@ -286,16 +140,6 @@ def capture(sdk, api_names, operations, action, given, server_seen):
     return case
 
 
-def versions():
-    out = {}
-    for package in SDK_PACKAGES:
-        try:
-            out[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            pass
-    return out
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
@@ -348,7 +192,7 @@ def main():
 
     result = {
         "metadata": Path(args.metadata).name,
-        "sdk": versions(),
+        "sdk": versions(SDK_PACKAGES),
         "cases": cases,
         "missing_in_sdk": missing,
     }

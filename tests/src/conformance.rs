@@ -67,6 +67,21 @@ pub struct SdkCase {
     /// Why the SDK could not send the request.
     #[serde(default)]
     pub error: Option<String>,
+    /// The path as sent (percent-encoded).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Every header as received, lower-case names (`roa_wire_capture.py`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The header names the signature covers, from `SignedHeaders` (`roa_wire_capture.py`).
+    #[serde(default)]
+    pub signed_headers: Vec<String>,
+    /// The body as sent.
+    #[serde(default)]
+    pub raw_body: Option<String>,
+    /// The wire name of the operation's body parameter, if it has one (`roa_wire_capture.py`).
+    #[serde(default)]
+    pub body_param: Option<String>,
 }
 
 /// A disagreement between the metadata and the SDK.
@@ -95,6 +110,15 @@ pub struct Ours {
     /// Decoded form-body pairs.
     #[serde(default)]
     pub body: Vec<(String, String)>,
+    /// The path as sent (percent-encoded).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Every header, lower-case names, in sending order.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// A body that is not a form (a ROA JSON body), as sent.
+    #[serde(default)]
+    pub raw_body: Option<String>,
     /// Why the input did not deserialize or the request could not be prepared.
     #[serde(default)]
     pub error: Option<String>,
@@ -129,6 +153,9 @@ pub struct Report {
     /// Booleans the Python SDK spells `True`/`False` (its `str()` of a `bool`) where we
     /// send `true`/`false`, as the official Java, Go and TypeScript SDKs do; not failures.
     pub boolean_spelling: Vec<Difference>,
+    /// Headers only the SDK signs, each an SDK artefact named in
+    /// [`roa::SDK_ARTEFACT_HEADERS`]; not failures.
+    pub sdk_artefacts: Vec<Difference>,
     /// Drift facts recorded by the capture.
     pub drift: Vec<(String, Drift)>,
     /// Operations of the metadata the SDK does not have (not compared).
@@ -202,6 +229,14 @@ pub fn table(rows: &[Difference]) -> String {
 
 /// Compares our requests with the SDK's, action by action.
 pub fn compare(capture: &Capture, ours: &[Ours]) -> Report {
+    compare_with(capture, ours, compare_case)
+}
+
+/// One case's comparison: adds its differences to the report.
+pub(crate) type CaseCheck = fn(&str, &SdkCase, Option<&Ours>, &mut Report);
+
+/// Runs `check` on every captured case; counts, drift, SDK additions and sorting.
+pub(crate) fn compare_with(capture: &Capture, ours: &[Ours], check: CaseCheck) -> Report {
     let ours: BTreeMap<&str, &Ours> = ours.iter().map(|o| (o.action.as_str(), o)).collect();
     let mut report = Report {
         operations: capture.cases.len(),
@@ -216,7 +251,7 @@ pub fn compare(capture: &Capture, ours: &[Ours]) -> Report {
             .sdk_added
             .extend(sdk.sdk_added.iter().map(|v| (action.clone(), v.clone())));
         let before = report.differences.len();
-        compare_case(action, sdk, ours.get(action.as_str()).copied(), &mut report);
+        check(action, sdk, ours.get(action.as_str()).copied(), &mut report);
         if report.differences.len() == before {
             report.identical += 1;
         }
@@ -227,44 +262,71 @@ pub fn compare(capture: &Capture, ours: &[Ours]) -> Report {
     report
 }
 
-fn compare_case(action: &str, sdk: &SdkCase, ours: Option<&Ours>, report: &mut Report) {
-    let diff = |place: &str, name: &str, ours: String, sdk: String| Difference {
+/// A [`Difference`] of `action`.
+pub(crate) fn difference(
+    action: &str,
+    place: &str,
+    name: &str,
+    ours: String,
+    sdk: String,
+) -> Difference {
+    Difference {
         action: action.to_owned(),
         place: place.to_owned(),
         name: name.to_owned(),
         ours,
         sdk,
-    };
-    if let Some(error) = &sdk.error {
-        report.differences.push(diff(
-            "error",
-            "",
-            "-".into(),
-            format!("SDK failed: {error}"),
-        ));
-        return;
     }
-    let Some(ours) = ours else {
-        report.differences.push(diff(
-            "error",
-            "",
-            "no output from wire-dump".into(),
-            "-".into(),
-        ));
-        return;
-    };
-    if let Some(error) = &ours.error {
+}
+
+/// What every comparison checks first: either side failed, then the method. Returns our
+/// request when both sides have one to compare.
+pub(crate) fn request_pair<'a>(
+    action: &str,
+    sdk: &SdkCase,
+    ours: Option<&'a Ours>,
+    report: &mut Report,
+) -> Option<&'a Ours> {
+    let diff = |ours: String, sdk: String| difference(action, "error", "", ours, sdk);
+    if let Some(error) = &sdk.error {
         report
             .differences
-            .push(diff("error", "", error.clone(), "-".into()));
-        return;
+            .push(diff("-".into(), format!("SDK failed: {error}")));
+        return None;
+    }
+    let Some(ours) = ours else {
+        report
+            .differences
+            .push(diff("no output from wire-dump".into(), "-".into()));
+        return None;
+    };
+    if let Some(error) = &ours.error {
+        report.differences.push(diff(error.clone(), "-".into()));
+        return None;
     }
     if ours.method != sdk.method {
-        report.differences.push(diff(
+        report.differences.push(difference(
+            action,
             "method",
             "",
             ours.method.clone().unwrap_or_else(|| "-".into()),
             sdk.method.clone().unwrap_or_else(|| "-".into()),
+        ));
+    }
+    Some(ours)
+}
+
+fn compare_case(action: &str, sdk: &SdkCase, ours: Option<&Ours>, report: &mut Report) {
+    let Some(ours) = request_pair(action, sdk, ours, report) else {
+        return;
+    };
+    if let Some(text) = &ours.raw_body {
+        report.differences.push(difference(
+            action,
+            "body",
+            "",
+            format!("not a form: {text}"),
+            "-".into(),
         ));
     }
     let params: BTreeSet<&str> = sdk
@@ -277,23 +339,46 @@ fn compare_case(action: &str, sdk: &SdkCase, ours: Option<&Ours>, report: &mut R
         ("query", &ours.query, &sdk.query),
         ("body", &ours.body, &sdk.body),
     ] {
-        let ours = grouped(our_pairs, &params, &ignored);
-        let theirs = grouped(sdk_pairs, &params, &ignored);
-        let names: BTreeSet<&str> = ours.keys().chain(theirs.keys()).copied().collect();
-        for name in names {
-            let (a, b) = (ours.get(name), theirs.get(name));
-            if a == b {
-                continue;
-            }
-            let show = |v: Option<&Vec<&str>>| v.map_or_else(|| "-".to_owned(), |v| v.join(" | "));
-            let d = diff(place, name, show(a), show(b));
-            if json_equal(a, b) {
-                report.json_equivalent.push(d);
-            } else if boolean_spelling(a, b) {
-                report.boolean_spelling.push(d);
-            } else {
-                report.differences.push(d);
-            }
+        compare_pairs(
+            action,
+            place,
+            (our_pairs, sdk_pairs),
+            &params,
+            &ignored,
+            report,
+        );
+    }
+}
+
+/// Decoded `(name, value)` pairs of one place of a request.
+pub(crate) type Pairs = [(String, String)];
+
+/// Compares `(ours, sdk)` pairs of one place, value by value, leaving out protocol names
+/// the operation lacks (`params`) and what drift facts name (`ignored`).
+pub(crate) fn compare_pairs(
+    action: &str,
+    place: &str,
+    (our_pairs, sdk_pairs): (&Pairs, &Pairs),
+    params: &BTreeSet<&str>,
+    ignored: &BTreeSet<&str>,
+    report: &mut Report,
+) {
+    let ours = grouped(our_pairs, params, ignored);
+    let theirs = grouped(sdk_pairs, params, ignored);
+    let names: BTreeSet<&str> = ours.keys().chain(theirs.keys()).copied().collect();
+    for name in names {
+        let (a, b) = (ours.get(name), theirs.get(name));
+        if a == b {
+            continue;
+        }
+        let show = |v: Option<&Vec<&str>>| v.map_or_else(|| "-".to_owned(), |v| v.join(" | "));
+        let d = difference(action, place, name, show(a), show(b));
+        if json_equal(a, b) {
+            report.json_equivalent.push(d);
+        } else if boolean_spelling(a, b) {
+            report.boolean_spelling.push(d);
+        } else {
+            report.differences.push(d);
         }
     }
 }
@@ -319,7 +404,7 @@ fn grouped<'a>(
 }
 
 /// `Tag.1.Key` belongs to the parameter `Tag`.
-fn belongs(name: &str, param: &str) -> bool {
+pub(crate) fn belongs(name: &str, param: &str) -> bool {
     name == param
         || name
             .strip_prefix(param)
@@ -385,6 +470,8 @@ const WIRE_DUMP: &str = include_str!("conformance/wire_dump.rs");
     clippy::match_single_binding
 )]
 mod wire_dump_template;
+
+pub mod roa;
 
 #[cfg(test)]
 mod tests;

@@ -8,9 +8,7 @@
 //! lifetime; requests are counted and faults ([`CredentialsFault`]) injected.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use http_body_util::{BodyExt, Full, Limited};
@@ -20,7 +18,8 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use livegen_runtime::signing::{self, ReceivedRequest};
-use tokio::sync::oneshot;
+
+use crate::loopback::{ServerThread, accept_until};
 
 /// The RAM role the fake metadata service lists.
 pub const ROLE: &str = "test-role";
@@ -150,10 +149,8 @@ impl Shared {
 /// A running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct CredentialsFake {
-    addr: SocketAddr,
+    server: ServerThread,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl CredentialsFake {
@@ -163,55 +160,28 @@ impl CredentialsFake {
     ///
     /// When the port cannot be bound or the thread cannot start.
     pub fn start(config: CredentialsFakeConfig) -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,
             state: Mutex::new(State::default()),
         });
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
-        let (shutdown, mut stopped) = oneshot::channel::<()>();
         let serving = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name(format!("credentials-fake-{}", addr.port()))
-            .spawn(move || {
-                runtime.block_on(async move {
-                    loop {
-                        tokio::select! {
-                            _ = &mut stopped => break,
-                            accepted = listener.accept() => if let Ok((stream, _)) = accepted {
-                                let shared = Arc::clone(&serving);
-                                tokio::spawn(async move {
-                                    let service = service_fn(move |request| {
-                                        handle(Arc::clone(&shared), request)
-                                    });
-                                    let _ = http1::Builder::new()
-                                        .serve_connection(TokioIo::new(stream), service)
-                                        .await;
-                                });
-                            },
-                        }
-                    }
-                });
-            })?;
-        Ok(Self {
-            addr,
-            shared,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+        let server = ServerThread::start(0, "credentials-fake", move |listener, stopped| {
+            accept_until(listener, stopped, move |stream| {
+                let shared = Arc::clone(&serving);
+                async move {
+                    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                }
+            })
+        })?;
+        Ok(Self { server, shared })
     }
 
     /// `http://127.0.0.1:<port>`: the metadata endpoint and the STS endpoint.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// The credentials URI.
@@ -245,17 +215,6 @@ impl CredentialsFake {
     /// The STS requests received so far.
     pub fn sts_requests(&self) -> Vec<StsRecord> {
         self.shared.lock().sts.clone()
-    }
-}
-
-impl Drop for CredentialsFake {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

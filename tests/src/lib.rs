@@ -7,6 +7,7 @@
 //! - [`conformance`]: the official SDK's wire output against ours, for the official
 //!   metadata (`tests/tests/official_conformance.rs`);
 //! - [`harness`]: what the end-to-end tests share (clients pointed at a fake, raw HTTP);
+//! - `loopback`: the server thread both fakes run on;
 //! - [`redis`]: a throwaway `redis-server` for the fleet limiter's tests.
 //!
 //! The tests themselves live in `tests/tests/`; scratch crates they build outside the
@@ -16,4 +17,5 @@ pub mod conformance;
 pub mod credentials_fake;
 pub mod fake;
 pub mod harness;
+mod loopback;
 pub mod redis;

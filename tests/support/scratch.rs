@@ -9,7 +9,8 @@
 //! - `target_dir()`: `<dir>/target`, the `CARGO_TARGET_DIR` every scratch build uses;
 //! - `workspace(dir, members)`: a scratch workspace with the repository's own
 //!   `[workspace.*]` tables and `Cargo.lock`, `livegen-runtime` pointing back into
-//!   `runtime/`; `write_crate` fills a member, `cargo` builds it.
+//!   `runtime/`; `write_crate` fills a member, `cargo` builds it, `lint` runs clippy and
+//!   rustdoc over it with warnings denied.
 //!
 //! Shared as source, not as a crate (`#[path = ".../tests/support/scratch.rs"] mod scratch;`):
 //! `CARGO_TARGET_TMPDIR` exists only for integration tests, and the generator's tests do
@@ -168,6 +169,23 @@ pub fn manifest_value(manifest: &str, section: &str, key: &str) -> Option<String
 
 /// Checks of the helpers themselves; they run in every test binary that includes this
 /// file, which costs microseconds.
+/// Clippy over every target and rustdoc over every member of `workspace`, both with
+/// warnings denied, with `features` (for example `["--all-features"]`).
+///
+/// # Panics
+///
+/// When either finds a problem; the message has cargo's whole output.
+pub fn lint(workspace: &Path, features: &[&str]) {
+    let mut clippy = vec!["clippy", "--offline", "--workspace", "--all-targets"];
+    clippy.extend(features);
+    clippy.extend(["--", "-D", "warnings"]);
+    cargo(workspace, &clippy, &[]);
+    // Spec prose must not read as broken links or HTML to rustdoc.
+    let mut doc = vec!["doc", "--offline", "--workspace", "--no-deps"];
+    doc.extend(features);
+    cargo(workspace, &doc, &[("RUSTDOCFLAGS", "-D warnings")]);
+}
+
 #[cfg(test)]
 mod self_tests {
     use super::*;

@@ -1,8 +1,10 @@
 //! One test per row of the resend table in the runtime's `retry` docs, against the fake
 //! with fault injection: for a read (the stop action's table with the RAM access level
-//! `get`, since the fake serves the stop action) and for a write (the generated
-//! `StopLivePullToPush`, access level `update`), by default and with writes opted in.
-//! "Applied" counts the requests on which the fake stopped the task.
+//! `get`, since the fake serves the stop action), for a write (the generated
+//! `StopLivePullToPush`, access level `update`) by default and with writes opted in, and
+//! for a write with an idempotency token (the same table with a `ClientToken`, which the
+//! fake honours as the service does). "Applied" counts the requests on which the fake
+//! stopped the task, not those it answered by replaying a token's first answer.
 
 use std::time::Duration;
 
@@ -11,7 +13,7 @@ use aliyun_live::{
     SdkError, StopLivePullToPushError, StopLivePullToPushInput, StopLivePullToPushOutput,
 };
 use livegen_runtime::config::RetryConfig;
-use livegen_runtime::{CallOutcome, Operation, RamAuthorization};
+use livegen_runtime::{CallOutcome, Operation, ParamInfo, RamAuthorization, Shape};
 use livegen_tests::fake::{Fake, Fault, TaskState};
 use livegen_tests::harness::{client, config, config_for_url, fake_with_tasks, quick_retries};
 
@@ -21,6 +23,18 @@ static STOP_AS_READ: Operation = Operation {
         access_level: Some("get"),
         ..OPERATION.ram
     },
+    ..OPERATION
+};
+
+/// The write with an idempotency token: the same action, plus a `ClientToken` the caller
+/// leaves unset, so the client fills it.
+static STOP_WITH_TOKEN: Operation = Operation {
+    params: &[
+        OPERATION.params[0],
+        OPERATION.params[1],
+        ParamInfo::query("ClientToken", Shape::STRING),
+    ],
+    idempotency_token: Some("ClientToken"),
     ..OPERATION
 };
 
@@ -48,27 +62,52 @@ fn client_for(fake: &Fake, resend_writes: bool) -> aliyun_live::Client {
 fn applied(fake: &Fake) -> usize {
     fake.requests()
         .iter()
-        .filter(|r| r.status == Some(200))
+        .filter(|r| r.status == Some(200) && !r.replayed)
         .count()
 }
 
-/// Runs one fault against a read, a write, and a write opted in; returns the outcomes
-/// with the fakes they ran against.
-async fn row(fault: Fault) -> [(Outcome, Fake); 3] {
+/// The table's columns: read, write, write opted in, write with a token (not opted in).
+const COLUMNS: [(&Operation, bool); 4] = [
+    (&STOP_AS_READ, false),
+    (&OPERATION, false),
+    (&OPERATION, true),
+    (&STOP_WITH_TOKEN, false),
+];
+
+/// Runs one fault against each of [`COLUMNS`]; returns the outcomes with the fakes they
+/// ran against.
+async fn row(fault: Fault) -> [(Outcome, Fake); 4] {
     let mut rows = Vec::new();
-    for (op, resend_writes) in [
-        (&STOP_AS_READ, false),
-        (&OPERATION, false),
-        (&OPERATION, true),
-    ] {
+    for (op, resend_writes) in COLUMNS {
         let fake = fake_with_tasks(&["relay-1"]);
         fake.inject(fault, 1);
         let outcome = stop(&client_for(&fake, resend_writes), op).await;
         rows.push((outcome, fake));
     }
-    rows.try_into()
-        .map_err(|_| "three rows")
-        .expect("three rows")
+    rows.try_into().map_err(|_| "four rows").expect("four rows")
+}
+
+/// The tokens `fake` received, one per request; all the same and generated (36
+/// characters) when the client filled one per call.
+fn one_generated_token(fake: &Fake) -> String {
+    let tokens: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            r.params
+                .iter()
+                .find(|(name, _)| name == "ClientToken")
+                .map(|(_, value)| value.clone())
+        })
+        .collect();
+    assert_eq!(
+        tokens.len(),
+        fake.requests().len(),
+        "every attempt has a token"
+    );
+    assert!(tokens.windows(2).all(|w| w[0] == w[1]), "{tokens:?}");
+    assert_eq!(tokens[0].len(), 36, "{tokens:?}");
+    tokens[0].clone()
 }
 
 fn may_have_been_applied(outcome: &Outcome) -> &SdkError<StopLivePullToPushError> {
@@ -89,7 +128,7 @@ async fn connection_never_established_is_resent_for_every_operation() {
         .expect("a free port")
         .port();
     let url = format!("http://127.0.0.1:{port}");
-    for op in [&STOP_AS_READ, &OPERATION] {
+    for op in [&STOP_AS_READ, &OPERATION, &STOP_WITH_TOKEN] {
         let client = client(
             config_for_url(&url, "LTAIfakeKeyForTests", "fake-secret")
                 .retry(quick_retries(3))
@@ -129,8 +168,13 @@ async fn service_unavailable_is_resent_for_every_operation() {
 }
 
 #[tokio::test]
-async fn a_reset_before_acting_is_resent_only_for_reads_or_when_opted_in() {
-    let [(read, read_fake), (write, write_fake), (opted, opted_fake)] = row(Fault::Reset).await;
+async fn a_reset_before_acting_is_resent_only_for_reads_tokens_or_when_opted_in() {
+    let [
+        (read, read_fake),
+        (write, write_fake),
+        (opted, opted_fake),
+        (token, token_fake),
+    ] = row(Fault::Reset).await;
     assert_eq!(read.attempts, 2);
     read.result.expect("the read is resent and answered");
     assert_eq!(applied(&read_fake), 1);
@@ -147,11 +191,21 @@ async fn a_reset_before_acting_is_resent_only_for_reads_or_when_opted_in() {
     assert_eq!(opted.attempts, 2);
     opted.result.expect("resent when opted in");
     assert_eq!(applied(&opted_fake), 1);
+
+    assert_eq!(token.attempts, 2);
+    token.result.expect("a write with a token is resent");
+    assert_eq!(applied(&token_fake), 1);
+    one_generated_token(&token_fake);
 }
 
 #[tokio::test]
 async fn an_answer_dropped_after_acting_is_reported_for_a_write_by_default() {
-    let [(read, read_fake), (write, write_fake), (opted, opted_fake)] = row(Fault::Drop).await;
+    let [
+        (read, read_fake),
+        (write, write_fake),
+        (opted, opted_fake),
+        (token, token_fake),
+    ] = row(Fault::Drop).await;
     // The "read" is resent; on the fake's stop table the resend meets the stopped task.
     assert_eq!(read.attempts, 2);
     assert_eq!(applied(&read_fake), 1);
@@ -178,11 +232,28 @@ async fn an_answer_dropped_after_acting_is_reported_for_a_write_by_default() {
         opted.result
     );
     assert_eq!(applied(&opted_fake), 1);
+
+    // With a token: resent without opting in, the fake replays its first answer and acts
+    // once; the caller gets that answer, the stopped task's id.
+    assert_eq!(token.attempts, 2);
+    let output = token.result.expect("the replayed first answer");
+    assert_eq!(output.task_id.as_deref(), Some("relay-1"));
+    assert_eq!(applied(&token_fake), 1);
+    assert_eq!(
+        token_fake.requests().iter().filter(|r| r.replayed).count(),
+        1
+    );
+    one_generated_token(&token_fake);
 }
 
 #[tokio::test]
-async fn a_500_is_resent_only_for_reads_or_when_opted_in() {
-    let [(read, _), (write, write_fake), (opted, _)] = row(Fault::Http500).await;
+async fn a_500_is_resent_only_for_reads_tokens_or_when_opted_in() {
+    let [
+        (read, _),
+        (write, write_fake),
+        (opted, _),
+        (token, token_fake),
+    ] = row(Fault::Http500).await;
     assert_eq!(read.attempts, 2);
     read.result.expect("the read is resent and answered");
 
@@ -203,11 +274,16 @@ async fn a_500_is_resent_only_for_reads_or_when_opted_in() {
 
     assert_eq!(opted.attempts, 2);
     opted.result.expect("resent when opted in");
+
+    assert_eq!(token.attempts, 2);
+    token.result.expect("a write with a token is resent");
+    assert_eq!(applied(&token_fake), 1);
 }
 
 #[tokio::test]
-async fn a_timeout_is_resent_only_for_reads_or_when_opted_in() {
-    let [(read, _), (write, _), (opted, _)] = row(Fault::Slow(Duration::from_secs(2))).await;
+async fn a_timeout_is_resent_only_for_reads_tokens_or_when_opted_in() {
+    let [(read, _), (write, _), (opted, _), (token, token_fake)] =
+        row(Fault::Slow(Duration::from_secs(2))).await;
     assert_eq!(read.attempts, 2);
     assert_eq!(write.attempts, 1);
     assert!(matches!(
@@ -215,15 +291,16 @@ async fn a_timeout_is_resent_only_for_reads_or_when_opted_in() {
         SdkError::Timeout { .. }
     ));
     assert_eq!(opted.attempts, 2);
+    // The slow first attempt is acted on after the client gave up on it; the resend
+    // repeats its token, so the task is stopped once and the caller gets an answer.
+    assert_eq!(token.attempts, 2);
+    token.result.expect("a write with a token is resent");
+    one_generated_token(&token_fake);
 }
 
 #[tokio::test]
 async fn other_4xx_are_never_resent() {
-    for (op, resend_writes) in [
-        (&STOP_AS_READ, false),
-        (&OPERATION, false),
-        (&OPERATION, true),
-    ] {
+    for (op, resend_writes) in COLUMNS {
         let fake = fake_with_tasks(&[]);
         let outcome = stop(&client_for(&fake, resend_writes), op).await;
         assert_eq!(outcome.attempts, 1);

@@ -51,6 +51,7 @@ fn operation() -> Operation {
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

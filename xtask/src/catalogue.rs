@@ -145,60 +145,87 @@ fn write_crate(dir: &Path, files: &livegen_generator::Files) -> Result<()> {
     Ok(())
 }
 
-/// Builds every generated crate, one `cargo check` each, in one workspace and target dir.
+/// Builds every generated crate, one `cargo check` each, all in one target dir.
+///
+/// Two versions of one product (`adb__2019-03-15`, `adb__2021-12-01`) generate crates of
+/// the same package name, which cargo refuses in one workspace. The crates are checked in
+/// layers instead: the first crate of each name, then the second, … Each layer is the
+/// workspace in turn; the target dir, and with it every dependency built, is shared.
 fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
-    let members: Vec<String> = rows
-        .iter()
-        .filter_map(|r| match &r.outcome {
-            Outcome::Built(p, member) if p.crate_files.is_ok() => Some(member.clone()),
-            _ => None,
-        })
-        .collect();
+    let mut names = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if let Outcome::Built(product, member) = &row.outcome
+            && product.crate_files.is_ok()
+            && let Some(package) = &product.package
+        {
+            names.push((i, member.clone(), package.clone()));
+        }
+    }
+    let layers = layers(&names);
     let repo_manifest = fs::read_to_string(ws.root.join("Cargo.toml"))
         .context("cannot read the repository's Cargo.toml")?;
     let runtime = ws.root.join("runtime").display().to_string();
-    fs::write(
-        out.join("Cargo.toml"),
-        catalogue::workspace_manifest(&repo_manifest, &runtime, &members),
-    )
-    .context("cannot write the catalogue workspace manifest")?;
-    // The repository's lock file pins the versions the workspace itself is tested with.
-    fs::copy(ws.root.join("Cargo.lock"), out.join("Cargo.lock"))
-        .context("cannot copy Cargo.lock")?;
     let target = ws.scratch().join("target");
-    let total = members.len();
+    let total = names.len();
     let mut done = 0;
-    for row in rows.iter_mut() {
-        let Outcome::Built(product, _) = &row.outcome else {
-            continue;
-        };
-        let (Ok(_), Some(name)) = (&product.crate_files, &product.package) else {
-            continue;
-        };
-        done += 1;
-        eprintln!("[check {done}/{total}] {name}");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let started = Instant::now();
-        let output = Command::new(cargo)
-            .args([
-                "check",
-                "--offline",
-                "--all-features",
-                "--quiet",
-                "-p",
-                name,
-            ])
-            .current_dir(out)
-            .env("CARGO_TARGET_DIR", &target)
-            .output()
-            .with_context(|| format!("cannot run cargo check for {name}"))?;
-        let ok = output.status.success();
-        if !ok {
-            eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    for layer in layers {
+        let members: Vec<String> = layer.iter().map(|&k| names[k].1.clone()).collect();
+        fs::write(
+            out.join("Cargo.toml"),
+            catalogue::workspace_manifest(&repo_manifest, &runtime, &members),
+        )
+        .context("cannot write the catalogue workspace manifest")?;
+        // The repository's lock file pins the versions the workspace itself is tested with.
+        fs::copy(ws.root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .context("cannot copy Cargo.lock")?;
+        for k in layer {
+            let (row, _, name) = &names[k];
+            done += 1;
+            eprintln!("[check {done}/{total}] {name}");
+            rows[*row].check = Some(check_one(out, &target, name)?);
         }
-        row.check = Some((started.elapsed(), ok));
     }
     Ok(())
+}
+
+/// Indexes into `names` grouped so that no group holds one package name twice; the
+/// first occurrence of every name is in the first group.
+fn layers(names: &[(usize, String, String)]) -> Vec<Vec<usize>> {
+    let mut layers: Vec<Vec<usize>> = Vec::new();
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for (k, (_, _, name)) in names.iter().enumerate() {
+        let layer = seen.entry(name).and_modify(|n| *n += 1).or_insert(0);
+        if layers.len() <= *layer {
+            layers.push(Vec::new());
+        }
+        layers[*layer].push(k);
+    }
+    layers
+}
+
+/// `cargo check --all-features` of one package: how long it took, and whether it passed
+/// (cargo's errors are printed when not).
+fn check_one(out: &Path, target: &Path, name: &str) -> Result<(Duration, bool)> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let started = Instant::now();
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "--offline",
+            "--all-features",
+            "--quiet",
+            "-p",
+            name,
+        ])
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .with_context(|| format!("cannot run cargo check for {name}"))?;
+    let ok = output.status.success();
+    if !ok {
+        eprintln!("{}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok((started.elapsed(), ok))
 }
 
 fn print_table(rows: &[Row], codegen_wall: Duration, wall: Duration, checked: bool) {

@@ -33,14 +33,16 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
         ]),
     )?;
     println!("==> codegen --check");
-    let files = crate::codegen::generate(root, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
-    let plan = crate::codegen::plan(&root.join(crate::codegen::DEFAULT_OUT), &files)?;
-    if !plan.is_clean() {
-        eprint!(
-            "{}",
-            crate::codegen::check_report(std::path::Path::new(crate::codegen::DEFAULT_OUT), &plan)
-        );
-        bail!("generated/ is stale");
+    for (spec, out) in crate::codegen::CHECKED_IN {
+        let files = crate::codegen::generate(root, std::path::Path::new(spec))?;
+        let plan = crate::codegen::plan(&root.join(out), &files)?;
+        if !plan.is_clean() {
+            eprint!(
+                "{}",
+                crate::codegen::check_report(std::path::Path::new(out), &plan)
+            );
+            bail!("{out}/ is stale");
+        }
     }
     let mut test = cargo();
     test.args(["test", "--workspace", "--all-features"]);

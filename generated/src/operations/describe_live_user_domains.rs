@@ -61,6 +61,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("Domains.PageData"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

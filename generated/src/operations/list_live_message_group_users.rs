@@ -62,6 +62,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
         items: Some("UserList"),
     }),
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

@@ -35,6 +35,7 @@ pub const OPERATION: rt::Operation = rt::Operation {
     errors: StopLivePullToPushError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 impl crate::Client {

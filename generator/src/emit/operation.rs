@@ -99,6 +99,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
     let dependents = &ram.dependent_actions;
     let deprecated = op.deprecated;
     let pagination = pagination_entry(op);
+    let token = some(&op.idempotency_token);
     // The facts in words live on the client method only; the table points there.
     let d = doc(&format!(
         "The table the runtime and CLI read for [`{}`](crate::Client::{}).",
@@ -124,6 +125,7 @@ fn metadata(op: &Operation, home: Option<&str>) -> TokenStream {
             errors: #errors::ERRORS,
             pagination: #pagination,
             deprecated: #deprecated,
+            idempotency_token: #token,
         };
     }
 }
@@ -175,6 +177,13 @@ fn facts(op: &Operation) -> Vec<String> {
     }
     line.push('.');
     facts.push(line);
+    if let Some(token) = &op.idempotency_token {
+        facts.push(format!(
+            "Idempotency token {}: left unset, the client fills one generated value per call, \
+             the same on every attempt, so a lost answer is resent safely.",
+            code_span(token)
+        ));
+    }
     if op.deprecated {
         facts.push("Deprecated by the service.".to_owned());
     }

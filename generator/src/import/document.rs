@@ -74,19 +74,6 @@ impl Cx {
         e.insert(s("regional"), Yaml::Mapping(r));
         m.insert(s("x-acs-endpoints"), Yaml::Mapping(e));
         m.insert(s("paths"), Yaml::Mapping(paths));
-        if let Some(schemas) = doc
-            .pointer("/components/schemas")
-            .and_then(Json::as_object)
-            .filter(|o| !o.is_empty())
-        {
-            self.unmapped(
-                "/components/schemas",
-                format!(
-                    "{} shared schemas (livegen imports schemas inline)",
-                    schemas.len()
-                ),
-            );
-        }
         Yaml::Mapping(m)
     }
 }

@@ -16,6 +16,9 @@ impl Cx {
         pointer: &str,
         parameter: bool,
     ) -> Yaml {
+        if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
+            return self.referenced(schema, reference, pointer, parameter);
+        }
         let mut m = Mapping::new();
         let ty = schema
             .get("type")
@@ -247,5 +250,98 @@ impl Cx {
             }
         }
         Yaml::Mapping(m)
+    }
+
+    /// A schema with a `$ref` (`#/components/schemas/Name`): the shared schema, inline,
+    /// with the referring schema's own fields (description, `required`…) on top. A `$ref`
+    /// to nothing, or back to a schema being expanded, becomes free-form JSON, reported.
+    fn referenced(
+        &mut self,
+        schema: &serde_json::Map<String, Json>,
+        reference: &str,
+        pointer: &str,
+        parameter: bool,
+    ) -> Yaml {
+        let free_form = |why: &str, cx: &mut Self| {
+            cx.unmapped(
+                &format!("{pointer}/$ref"),
+                format!("`$ref: {reference}` {why}; imported as free-form JSON"),
+            );
+            let mut m = Mapping::new();
+            m.insert(s("type"), s("object"));
+            Yaml::Mapping(m)
+        };
+        let name = reference.strip_prefix("#/components/schemas/");
+        let Some((name, target)) = name.and_then(|n| {
+            self.schemas
+                .get(n)
+                .and_then(Json::as_object)
+                .map(|t| (n.to_owned(), t.clone()))
+        }) else {
+            return free_form("names no schema of `components/schemas`", self);
+        };
+        if self.expanding.contains(&name) {
+            return free_form("refers back to itself", self);
+        }
+        let mut merged = target;
+        for (key, value) in schema {
+            if key != "$ref" {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+        self.expanding.push(name);
+        let out = self.schema(&merged, pointer, parameter);
+        self.expanding.pop();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{Selection, import};
+
+    const META: &str = r##"{"info": {"style": "ROA", "product": "CS", "version": "2015-12-15"},
+      "components": {"schemas": {
+        "tag": {"type": "object", "description": "A tag.",
+          "properties": {"key": {"type": "string"}, "value": {"type": "string"}}},
+        "node": {"type": "object", "properties": {
+          "name": {"type": "string"}, "child": {"$ref": "#/components/schemas/node"}}}
+      }},
+      "apis": {
+        "ListThings": {"path": "/things", "methods": ["get"],
+          "parameters": [
+            {"name": "tags", "in": "query", "style": "json", "schema": {"type": "array",
+              "required": false, "items": {"description": "One tag.", "$ref": "#/components/schemas/tag"}}},
+            {"name": "tree", "in": "query", "style": "json", "schema": {
+              "required": false, "$ref": "#/components/schemas/node"}},
+            {"name": "gone", "in": "query", "schema": {
+              "required": false, "$ref": "#/components/schemas/missing"}}
+          ]}
+      }}"##;
+
+    #[test]
+    fn refs_are_imported_inline_and_cycles_and_dangling_refs_reported() {
+        let imported = import(META, &Selection::All).expect("imports");
+        let spec = &imported.spec;
+        // The shared schema inline, the referring schema's own description on top.
+        for want in ["description: One tag.", "key:\n", "value:\n", "child:\n"] {
+            assert!(spec.contains(want), "missing {want:?} in\n{spec}");
+        }
+        let facts: Vec<&str> = imported.unmapped.iter().map(|u| u.fact.as_str()).collect();
+        assert!(
+            facts.iter().any(|f| f.contains("refers back to itself")),
+            "{facts:?}"
+        );
+        assert!(
+            facts.iter().any(
+                |f| f.contains("#/components/schemas/missing") && f.contains("names no schema")
+            ),
+            "{facts:?}"
+        );
+        assert!(
+            !facts.iter().any(|f| f.contains("without a type")),
+            "a $ref has its target's type: {facts:?}"
+        );
+        crate::check("demo.yaml", spec).unwrap_or_else(|e| panic!("{e}\n{spec}"));
     }
 }

@@ -134,6 +134,7 @@ impl<'a> Lower<'a> {
             errors,
             types: Vec::new(),
             paginator: names.paginator,
+            idempotency_token: op.idempotency_token.clone(),
         })
     }
 
@@ -169,7 +170,11 @@ impl<'a> Lower<'a> {
             ident(&format!("{}{s}", op.action), Case::TypeDef)
                 .unwrap_or_else(|_| format!("{base}{s}"))
         });
-        let required = op.params.iter().filter(|p| p.required).count();
+        let required = op
+            .params
+            .iter()
+            .filter(|p| p.required && op.idempotency_token.as_deref() != Some(p.name.as_str()))
+            .count();
         let required_struct = format!("{}Required", input.trim_end_matches("Input"));
         let mut claimed = vec![
             (&input, "the input type"),
@@ -227,12 +232,16 @@ impl<'a> Lower<'a> {
                 );
             }
             let doc = prose(p.description.as_deref()).or_else(|| self.described(&p.schema));
+            // The runtime fills an unset token, so the caller need not, even where the
+            // service requires one on the wire.
+            let token = op.idempotency_token.as_deref() == Some(p.name.as_str());
+            let doc = if token { with_token_note(doc) } else { doc };
             params.push(Field {
                 wire: p.name.clone(),
                 ident,
                 doc,
                 ty,
-                required: p.required,
+                required: p.required && !token,
                 style: p.style,
                 location: p.location,
                 example: p.example.clone(),
@@ -318,4 +327,14 @@ fn error_variants(op: &spec::Operation) -> Vec<ErrorVariant> {
             }
         })
         .collect()
+}
+
+/// A token parameter's documentation, with what the runtime does about it.
+fn with_token_note(doc: Option<String>) -> Option<String> {
+    let note = "Idempotency token: left unset, the client fills one generated value per \
+                call, the same on every attempt.";
+    Some(match doc {
+        Some(doc) => format!("{doc}\n\n{note}"),
+        None => note.to_owned(),
+    })
 }

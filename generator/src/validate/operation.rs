@@ -113,6 +113,7 @@ pub(super) fn operation(
             "x-acs-ram",
             "x-acs-errors",
             "x-acs-pagination",
+            "x-acs-idempotency-token",
             "requestBody",
         ],
         &["tags", "externalDocs", "security", "servers", "callbacks"],
@@ -159,6 +160,7 @@ pub(super) fn operation(
     let output = responses_of(&obj, &errors, responses, p);
     let deprecated = obj.bool("deprecated", p).unwrap_or(false);
     let pagination = super::pagination::decode(&obj, p);
+    let idempotency_token = idempotency_token(&obj, params.as_deref(), p);
     let (action, path, methods) = rpc?;
     Some(Operation {
         pointer: pointer.to_owned(),
@@ -173,9 +175,51 @@ pub(super) fn operation(
         output: output?,
         errors: errors?,
         pagination: pagination.ok()?,
+        idempotency_token: idempotency_token.ok()?,
         deprecated,
         roa: roa.is_some(),
     })
+}
+
+/// `x-acs-idempotency-token`: the name of a string parameter in the query, the form body
+/// or a header, which the runtime fills when the caller leaves it unset. `Err(())` when
+/// present but unusable.
+fn idempotency_token(
+    op: &Obj<'_>,
+    params: Option<&[crate::spec::Parameter]>,
+    p: &mut Problems,
+) -> Result<Option<String>, ()> {
+    let Some(v) = op.get("x-acs-idempotency-token") else {
+        return Ok(None);
+    };
+    let pointer = op.at("x-acs-idempotency-token");
+    let name = string_value(v, &pointer, p).ok_or(())?;
+    // Without a parameter list the parameters' own problems are already reported.
+    let Some(params) = params else {
+        return Err(());
+    };
+    let Some(param) = params.iter().find(|param| param.name == name) else {
+        p.hinted(
+            &pointer,
+            format!("`x-acs-idempotency-token` names `{name}`, which is not a parameter of the operation"),
+            "name the parameter that carries the token, e.g. `ClientToken`",
+        );
+        return Err(());
+    };
+    let placed = matches!(
+        param.location,
+        crate::spec::Location::Query | crate::spec::Location::Body | crate::spec::Location::Header
+    );
+    let string = matches!(param.schema.kind, crate::spec::SchemaKind::String { ref values, .. } if values.is_empty());
+    if !placed || !string {
+        p.hinted(
+            &pointer,
+            format!("idempotency token `{name}` must be a free-form string parameter in the query, the form body or a header"),
+            "the runtime fills the token with a generated text; point at such a parameter or drop the key",
+        );
+        return Err(());
+    }
+    Ok(Some(name))
 }
 
 fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> {

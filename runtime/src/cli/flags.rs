@@ -54,6 +54,7 @@ pub(super) fn parse(spec: &CliSpec, args: &[OsString]) -> Result<Parsed, Problem
     });
     let mut command = Command::new(spec.name)
         .about(spec.about)
+        .after_help(after_help(spec))
         .color(clap::ColorChoice::Never)
         .subcommand_required(true)
         .arg_required_else_help(true);
@@ -284,18 +285,31 @@ pub(super) enum SignatureArg {
     V1,
 }
 
-/// Options every operation takes. Credentials come from the environment
-/// (`ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`,
-/// `ALIBABA_CLOUD_SECURITY_TOKEN`) or the aliyun CLI profile (`~/.aliyun/config.json`,
-/// `ALIBABA_CLOUD_PROFILE`), never from arguments, so they stay out of shell history.
-///
-/// These are lower-case client settings (`--region-id`), listed under their own heading;
-/// an operation's parameters are spelled as on the wire (`--Region`, `--TaskId`) and are
-/// what is sent.
+/// The end of the top-level `--help`: how the two kinds of options differ (with a
+/// parameter of the product's own as the example), and where credentials come from.
+fn after_help(spec: &CliSpec) -> String {
+    let example = spec
+        .operations
+        .iter()
+        .flat_map(|op| op.params)
+        .find(|p| !p.name.is_empty())
+        .map(|p| format!(" (for example `--{}`)", p.name))
+        .unwrap_or_default();
+    format!(
+        "Operation parameters are spelled as on the wire{example} and are what is sent; \
+         client options are lower case and are not sent.\n\n\
+         Credentials come from the environment (ALIBABA_CLOUD_ACCESS_KEY_ID, \
+         ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN) or the rest of the \
+         official credentials chain (RRSA/OIDC, the aliyun CLI profile in \
+         ~/.aliyun/config.json with ALIBABA_CLOUD_PROFILE, the credentials file, the ECS \
+         instance's RAM role), never from arguments, so they stay out of shell history."
+    )
+}
+
+// Options every operation takes. Plain comments, not rustdoc: clap would make a doc
+// comment the whole command's description, which belongs to the product (`CliSpec::about`).
 #[derive(Debug, Clone, clap::Args)]
-#[command(
-    next_help_heading = "Client options (not sent; the operation's parameters above are spelled as on the wire)"
-)]
+#[command(next_help_heading = "Client options (lower case; not sent to the service)")]
 pub(super) struct GlobalArgs {
     /// Send to this URL instead of the service's endpoint, scheme included
     /// (`http://127.0.0.1:8080` for a local fake).
@@ -304,9 +318,9 @@ pub(super) struct GlobalArgs {
     /// Region id that picks the endpoint host; defaults to the ALIBABA_CLOUD_REGION_ID
     /// environment variable
     ///
-    /// Not sent to the service: an operation's `--Region` parameter is. Without either, the
-    /// service's default endpoint is used. A region id missing from the service's endpoint
-    /// table goes to the pattern's host (`live.<ID>.aliyuncs.com`), as in the official
+    /// Not sent to the service: an operation's own region parameter is. Without either,
+    /// the service's default endpoint is used. A region id missing from the service's
+    /// endpoint table goes to the host its endpoint pattern names, as in the official
     /// SDKs; if that connection fails the error names the host. Use --endpoint to choose
     /// the host yourself.
     #[arg(long = "region-id", global = true, value_name = "ID")]

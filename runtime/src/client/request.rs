@@ -29,14 +29,17 @@ pub(super) struct Setup {
 }
 
 impl Setup {
-    /// Checks and encodes `input` (keyed by wire names), resolves credentials and the
-    /// endpoint.
+    /// Fills an unset idempotency token, checks and encodes `input` (keyed by wire
+    /// names), resolves credentials and the endpoint.
     pub(super) async fn new(
         client: &Client,
         op: &'static Operation,
         input: &serde_json::Value,
     ) -> Result<Setup, PrepareError> {
-        let encoded = params::encode(op, input)?;
+        // Filled once per call, before encoding: every attempt repeats the same token
+        // and a dry run shows it.
+        let filled = crate::idempotency::fill(op, input);
+        let encoded = params::encode(op, filled.as_ref().unwrap_or(input))?;
         let method = op
             .methods
             .first()

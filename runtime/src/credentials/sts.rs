@@ -96,6 +96,7 @@ const fn sts_action(
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

@@ -166,6 +166,7 @@ mod tests {
             errors: &[],
             pagination: None,
             deprecated: false,
+            idempotency_token: None,
         }
     }
 

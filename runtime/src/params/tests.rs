@@ -32,6 +32,7 @@ fn op(methods: &'static [HttpMethod], params: &'static [ParamInfo]) -> Operation
         errors: &[],
         pagination: None,
         deprecated: false,
+        idempotency_token: None,
     }
 }
 

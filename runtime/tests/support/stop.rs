@@ -52,6 +52,7 @@ pub static STOP: Operation = Operation {
     errors: StopError::ERRORS,
     pagination: None,
     deprecated: false,
+    idempotency_token: None,
 };
 
 /// The input, with the generated serde attributes.

@@ -15,7 +15,8 @@ use livegen_tests::fake::{
     DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, Fake, FakeConfig, Fault, ThrottleWindow,
 };
 
-/// A local fake of the ApsaraVideo Live API (StopLivePullToPush) on 127.0.0.1.
+/// A local fake of the ApsaraVideo Live API (StopLivePullToPush) and of the ACK sample
+/// (ROA) on 127.0.0.1.
 #[derive(Debug, Parser)]
 #[command(name = "live-fake", version)]
 struct Args {
@@ -29,6 +30,10 @@ struct Args {
     /// answer that error code.
     #[arg(long = "task", value_name = "ID")]
     tasks: Vec<String>,
+    /// An ACK cluster (the ROA sample's operations, `generated-ack/`); repeatable.
+    /// `fail:<Code>` ids always answer that error code.
+    #[arg(long = "cluster", value_name = "ID")]
+    clusters: Vec<String>,
     /// A fault for the next COUNT requests (default 1); repeatable, applied in order.
     /// Kinds: http500, http503, throttle, reset, slow, invalid-json, html, empty.
     #[arg(long = "fault", value_name = "KIND[:COUNT]", value_parser = parse_fault)]
@@ -88,6 +93,7 @@ fn main() -> ExitCode {
         port: args.port,
         keys,
         tasks: args.tasks,
+        clusters: args.clusters,
         faults,
         log: !args.quiet,
         window: args.window,

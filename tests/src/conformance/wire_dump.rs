@@ -75,24 +75,36 @@ fn main() {
     }
 }
 
-/// What `prepare` made of a request, as the JSON line's fields.
+/// What `prepare` made of a request, as the JSON line's fields: the method, the path as
+/// sent, the decoded query pairs, every header, and the body as decoded form pairs or, when
+/// it is not a form (a ROA JSON body), as its text.
 fn report(prepared: Result<PreparedRequest, PrepareError>) -> Result<Value, String> {
     let request = prepared.map_err(|e| format!("prepare: {e}"))?;
-    let query = request
-        .url
+    let after_scheme = request.url.split_once("://").map_or("", |(_, rest)| rest);
+    let path_and_query = after_scheme
+        .find('/')
+        .map_or("/", |start| &after_scheme[start..]);
+    let (path, query) = path_and_query
         .split_once('?')
-        .map_or_else(|| Ok(Vec::new()), |(_, query)| pairs(query.as_bytes()))?;
+        .unwrap_or((path_and_query, ""));
+    let query = pairs(query.as_bytes())?;
     let form = request.headers.iter().any(|(name, value)| {
         name == "content-type" && value.starts_with("application/x-www-form-urlencoded")
     });
-    if !form && !request.body.is_empty() {
-        return Err(format!(
-            "body is not a form: {}",
-            String::from_utf8_lossy(&request.body)
-        ));
+    let mut line = json!({
+        "method": request.method.as_str(),
+        "path": path,
+        "query": query,
+        "headers": request.headers,
+    });
+    if form {
+        line["body"] = json!(pairs(&request.body)?);
+    } else if !request.body.is_empty() {
+        let text = std::str::from_utf8(&request.body)
+            .map_err(|e| format!("the body is not UTF-8: {e}"))?;
+        line["raw_body"] = json!(text);
     }
-    let body = pairs(&request.body)?;
-    Ok(json!({ "method": request.method.as_str(), "query": query, "body": body }))
+    Ok(line)
 }
 
 /// `application/x-www-form-urlencoded` decoding, as Python's `parse_qsl` does it (`+` is a

@@ -12,8 +12,7 @@ use livegen_runtime::signing::encode::decode_query;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
 
 use super::catalog::{catalog, fill};
-use super::pages::{DEFAULT_ITEMS, Listing, page};
-use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared, TaskState};
+use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared};
 
 /// A received HTTP request, body read in full.
 #[derive(Debug, Clone)]
@@ -179,6 +178,7 @@ pub(crate) fn describe(req: &Incoming) -> (Vec<(String, String)>, RequestRecord)
         code: None,
         fault: None,
         received_us: 0,
+        replayed: false,
     };
     (params, record)
 }
@@ -189,7 +189,10 @@ pub(crate) fn settle(record: &mut RequestRecord, reply: &Reply) {
     if reply.status >= 300 {
         record.code = serde_json::from_slice::<serde_json::Value>(&reply.body)
             .ok()
-            .and_then(|body| body.get("Code")?.as_str().map(str::to_owned));
+            .and_then(|body| {
+                let code = body.get("Code").or_else(|| body.get("code"))?;
+                code.as_str().map(str::to_owned)
+            });
     }
 }
 
@@ -197,12 +200,20 @@ pub(crate) fn settle(record: &mut RequestRecord, reply: &Reply) {
 pub(crate) fn process(shared: &Shared, req: &Incoming) -> (Reply, RequestRecord) {
     let (params, mut record) = describe(req);
     let action = record.action.clone();
-    let reply = answer(shared, req, &params, action.as_deref(), &mut record);
+    let mut reply = answer(shared, req, &params, action.as_deref(), &mut record);
+    // Once the operation is known to be ROA, its errors take the ROA shape.
+    let roa = action
+        .as_deref()
+        .and_then(|a| catalog().operation(a))
+        .is_some_and(|op| op.is_roa() && super::roa::route(op, &req.path).is_some());
+    if roa && reply.status >= 300 {
+        reply = super::roa::roa_shape(reply);
+    }
     settle(&mut record, &reply);
     (reply, record)
 }
 
-fn param(params: &[(String, String)], name: &str) -> Option<String> {
+pub(crate) fn param(params: &[(String, String)], name: &str) -> Option<String> {
     params
         .iter()
         .find(|(candidate, _)| candidate == name)
@@ -240,14 +251,14 @@ fn answer(
     let Some(op) = catalog.operation(action) else {
         return not_found();
     };
-    if req.path != op.path
-        || !op
-            .methods
+    // ROA paths carry parameters (`/clusters/{ClusterId}`); an RPC path is the template.
+    let Some(path_values) = super::roa::route(op, &req.path).filter(|_| {
+        op.methods
             .iter()
             .any(|method| method.as_str() == req.method)
-    {
+    }) else {
         return not_found();
-    }
+    };
     let version = req
         .header("x-acs-version")
         .map(str::to_owned)
@@ -313,6 +324,13 @@ fn answer(
         }
     }
 
+    if op.is_roa() {
+        let query = decode_query(&req.query).unwrap_or_default();
+        return match super::roa::check_params(op, &query, &req.headers, &req.body) {
+            Ok(()) => super::roa::answer(shared, op, &path_values),
+            Err(reply) => reply,
+        };
+    }
     for spec in catalog.params(action) {
         let value = param(params, spec.name).filter(|value| !value.is_empty());
         let Some(value) = value else {
@@ -342,32 +360,7 @@ fn answer(
         }
     }
 
-    match action {
-        "StopLivePullToPush" => stop(shared, action, params),
-        _ if op.pagination.is_some() => paged(shared, op, params),
-        _ => Reply::json(
-            200,
-            &serde_json::json!({ "RequestId": new_request_id() }),
-            None,
-        ),
-    }
-}
-
-fn paged(
-    shared: &Shared,
-    op: &'static livegen_runtime::Operation,
-    params: &[(String, String)],
-) -> Reply {
-    let mut inner = shared.lock();
-    let listing = inner
-        .listings
-        .entry(op.action.to_owned())
-        .or_insert_with(|| Listing::new(DEFAULT_ITEMS));
-    let request_id = new_request_id();
-    match page(op, params, listing, request_id) {
-        Ok(answer) => Reply::json(200, &answer, None),
-        Err(detail) => error_reply(400, "InvalidParameter", &detail),
-    }
+    super::actions::act_once(shared, op, action, access_key_id, params, record)
 }
 
 fn is_fresh(timestamp: &str) -> bool {
@@ -404,7 +397,7 @@ fn signature_error(error: &VerifyError) -> Reply {
 
 /// The documented error `code` of `action`, with its status and spec message; a code the
 /// documentation does not list (injected to test unknown codes) answers HTTP 400.
-fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
+pub(crate) fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
     match catalog().error(action, code) {
         Some(error) => error_reply(
             error.http_status,
@@ -412,41 +405,6 @@ fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
             &fill(error.message, detail.unwrap_or(code)),
         ),
         None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
-    }
-}
-
-/// Magic task ids: `fail:<Code>` always answers that code.
-const FAIL_PREFIX: &str = "fail:";
-
-fn stop(shared: &Shared, action: &str, params: &[(String, String)]) -> Reply {
-    let task_id = param(params, "TaskId").unwrap_or_default();
-    let mut inner = shared.lock();
-    if let Some(code) = inner.next_errors.pop_front() {
-        drop(inner);
-        return documented(action, &code, None);
-    }
-    if let Some(code) = task_id.strip_prefix(FAIL_PREFIX) {
-        drop(inner);
-        return documented(action, code, None);
-    }
-    match inner.tasks.get_mut(&task_id) {
-        None => {
-            drop(inner);
-            documented(action, "CodeTaskNotExist", None)
-        }
-        Some(TaskState::Stopped) => {
-            drop(inner);
-            documented(action, "CodeTaskHasStopped", None)
-        }
-        Some(state) => {
-            *state = TaskState::Stopped;
-            let request_id = new_request_id();
-            Reply::json(
-                200,
-                &serde_json::json!({ "RequestId": request_id, "TaskId": task_id }),
-                Some(request_id),
-            )
-        }
     }
 }
 

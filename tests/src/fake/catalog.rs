@@ -1,20 +1,21 @@
 //! What the fake knows about the API: the generated metadata, never a hand-written copy
 //! that could drift from the client. Each action's `Operation` (in
-//! [`aliyun_live::operations::ALL`]) carries its version, methods, QPS limit, parameter
-//! table (name, required, allowed values) and documented errors (code, status, message).
+//! [`aliyun_live::operations::ALL`], and the ACK sample's [`aliyun_cs::operations::ALL`])
+//! carries its version, path, methods, QPS limit, parameter table (name, location,
+//! required, shape) and documented errors (code, status, message).
 
 use livegen_runtime::{ErrorInfo, Operation, ParamInfo};
 
 /// Everything the fake checks requests against.
 #[derive(Debug)]
 pub struct Catalog {
-    operations: &'static [&'static Operation],
+    products: &'static [&'static [&'static Operation]],
 }
 
 /// The catalog of the generated crate.
 pub fn catalog() -> &'static Catalog {
     static CATALOG: Catalog = Catalog {
-        operations: aliyun_live::operations::ALL,
+        products: &[aliyun_live::operations::ALL, aliyun_cs::operations::ALL],
     };
     &CATALOG
 }
@@ -22,9 +23,9 @@ pub fn catalog() -> &'static Catalog {
 impl Catalog {
     /// The operation called `action`, if the API has it.
     pub fn operation(&self, action: &str) -> Option<&'static Operation> {
-        self.operations
+        self.products
             .iter()
-            .copied()
+            .flat_map(|ops| ops.iter().copied())
             .find(|op| op.action == action)
     }
 

@@ -1,11 +1,15 @@
-//! A local fake of the ApsaraVideo Live API, for end-to-end and interop tests.
+//! A local fake of the ApsaraVideo Live API and of the ACK sample (ROA, `generated-ack/`),
+//! for end-to-end and interop tests.
 //!
 //! It listens on loopback only and behaves like the real service where a client can tell:
 //! it verifies V3 and V1 signatures with the runtime's own verifier, refuses replayed
 //! nonces and stale timestamps, validates action, version and parameters against the
 //! generated crate, enforces each operation's QPS limit per AccessKey (in a strict sliding
-//! window, or fixed windows: [`ThrottleWindow`]), keeps task state,
-//! and answers with the service's error envelope. On top it injects faults (5xx, resets,
+//! window, or fixed windows: [`ThrottleWindow`]), keeps task state, acts once per
+//! idempotency token (`ClientToken`),
+//! and answers with the service's error envelope. ROA operations ([`roa`]) are routed by
+//! their path templates, their JSON bodies checked against the table, and their errors
+//! answered in the ROA shape (`code`, `message`, `requestId`). On top it injects faults (5xx, resets,
 //! slow or garbage answers) and any documented error on demand.
 //!
 //! ```no_run
@@ -16,25 +20,25 @@
 //! // Dropping the handle stops the server.
 //! ```
 
+mod actions;
 mod admin;
 mod api;
 pub mod catalog;
 pub mod pages;
+mod roa;
 mod server;
 mod state;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::thread::JoinHandle;
-
-use tokio::sync::oneshot;
 
 pub use server::log_line;
 pub use state::{
     DEFAULT_SLOW_DELAY, Fault, REPLAY_WINDOW, RequestRecord, TaskState, ThrottleWindow,
 };
 
+use crate::loopback::ServerThread;
 use pages::Listing;
 use state::{Inner, Shared};
 
@@ -52,6 +56,8 @@ pub struct FakeConfig {
     pub keys: Vec<(String, String)>,
     /// Tasks that exist, running, from the start.
     pub tasks: Vec<String>,
+    /// ACK clusters that exist from the start (the ROA sample's operations).
+    pub clusters: Vec<String>,
     /// Faults armed from the start, in order: `(fault, number of requests)`.
     pub faults: Vec<(Fault, u32)>,
     /// Whether to log one line per API request to stderr.
@@ -70,6 +76,7 @@ impl Default for FakeConfig {
             port: 0,
             keys: vec![(DEFAULT_KEY_ID.to_owned(), DEFAULT_KEY_SECRET.to_owned())],
             tasks: Vec::new(),
+            clusters: Vec::new(),
             faults: Vec::new(),
             log: true,
             window: ThrottleWindow::default(),
@@ -82,6 +89,12 @@ impl FakeConfig {
     /// Adds a running task.
     pub fn task(mut self, id: impl Into<String>) -> Self {
         self.tasks.push(id.into());
+        self
+    }
+
+    /// Adds an ACK cluster (for the ROA sample's operations).
+    pub fn cluster(mut self, id: impl Into<String>) -> Self {
+        self.clusters.push(id.into());
         self
     }
 
@@ -114,10 +127,8 @@ impl FakeConfig {
 /// A running fake. Dropping it stops the server and closes its connections.
 #[derive(Debug)]
 pub struct Fake {
-    addr: SocketAddr,
+    server: ServerThread,
     shared: Arc<Shared>,
-    shutdown: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl Fake {
@@ -128,9 +139,6 @@ impl Fake {
     ///
     /// When the port cannot be bound or the thread or its runtime cannot start.
     pub fn start(config: FakeConfig) -> std::io::Result<Fake> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
         let mut inner = Inner {
             window: config.window,
             ..Inner::default()
@@ -138,6 +146,7 @@ impl Fake {
         for id in config.tasks {
             inner.tasks.insert(id, TaskState::Running);
         }
+        inner.clusters.extend(config.clusters);
         for (fault, count) in config.faults {
             inner.add_fault(fault, count);
         }
@@ -145,37 +154,21 @@ impl Fake {
         let keys: HashMap<String, String> = config.keys.into_iter().collect();
         let shared = Arc::new(Shared::new(keys, config.log, inner));
 
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
-        let (shutdown, stopped) = oneshot::channel();
         let serving = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name(format!("live-fake-{}", addr.port()))
-            .spawn(move || {
-                runtime.block_on(server::serve(listener, serving, stopped));
-                // Dropping the runtime here cancels open connections and slow answers.
-            })?;
-        Ok(Fake {
-            addr,
-            shared,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        })
+        let server = ServerThread::start(config.port, "live-fake", move |listener, stopped| {
+            server::serve(listener, serving, stopped)
+        })?;
+        Ok(Fake { server, shared })
     }
 
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// Its base URL, e.g. `http://127.0.0.1:41234`, for `Config::endpoint_url`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// Adds a task (or sets an existing one) in the given state.
@@ -186,6 +179,11 @@ impl Fake {
     /// Adds a running task.
     pub fn add_task(&self, id: impl Into<String>) {
         self.set_task(id, TaskState::Running);
+    }
+
+    /// Whether the ACK cluster `id` exists.
+    pub fn has_cluster(&self, id: &str) -> bool {
+        self.shared.lock().clusters.contains(id)
     }
 
     /// The state of task `id`, if it exists.
@@ -229,22 +227,7 @@ impl Fake {
 
     /// Blocks until the server stops, which for a fake nobody drops means until the
     /// process is killed (the `live-fake` binary's main loop).
-    pub fn wait(mut self) {
-        // Keeping the sender alive keeps the server running.
-        let _shutdown = self.shutdown.take();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Fake {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }

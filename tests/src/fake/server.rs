@@ -41,20 +41,12 @@ impl std::error::Error for ResetConnection {}
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
-    mut shutdown: oneshot::Receiver<()>,
+    shutdown: oneshot::Receiver<()>,
 ) {
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    tokio::spawn(connection(stream, Arc::clone(&shared)));
-                }
-                // Out of file descriptors and the like: wait instead of spinning.
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
-            },
-        }
-    }
+    crate::loopback::accept_until(listener, shutdown, move |stream| {
+        connection(stream, Arc::clone(&shared))
+    })
+    .await;
 }
 
 async fn connection(stream: TcpStream, shared: Arc<Shared>) {
@@ -192,10 +184,13 @@ pub fn log_line(record: &RequestRecord) -> String {
         (Some(status), Some(code)) => format!("{status} {code}"),
         (Some(status), None) => status.to_string(),
     };
-    let fault = record
+    let mut fault = record
         .fault
         .map(|fault| format!(" [fault: {fault}]"))
         .unwrap_or_default();
+    if record.replayed {
+        fault.push_str(" [token repeated: answer replayed, not acted on]");
+    }
     format!(
         "live-fake: {} {} action={} params[{}] signature={signature} -> {answer}{fault}",
         record.method,

@@ -178,12 +178,16 @@ pub struct RequestRecord {
     pub fault: Option<&'static str>,
     /// When it arrived, in microseconds since the fake started.
     pub received_us: u64,
+    /// Answered from an earlier request with the same idempotency token, without acting.
+    pub replayed: bool,
 }
 
 /// Everything that changes while the fake runs.
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
     pub(crate) tasks: BTreeMap<String, TaskState>,
+    /// The ACK sample's clusters, by id.
+    pub(crate) clusters: std::collections::BTreeSet<String>,
     /// Codes to answer the next requests with, one entry per request.
     pub(crate) next_errors: VecDeque<String>,
     /// Faults for the next requests, one entry per request.
@@ -202,6 +206,9 @@ pub(crate) struct Inner {
     pub(crate) requests: Vec<RequestRecord>,
     /// Paginated actions' listings that differ from the default.
     pub(crate) listings: HashMap<String, super::pages::Listing>,
+    /// Successful answers by `(action, AccessKey id, idempotency token)`: a request
+    /// repeating a token gets the first answer again and is not acted on.
+    pub(crate) tokens: HashMap<(String, String, String), super::api::Reply>,
 }
 
 /// Configuration and state shared by every connection.

@@ -334,41 +334,43 @@ fn time_builds(ctx: &Ctx, subjects: &mut [Subject]) -> Result<usize> {
         // Dependencies are built; this compiles the crate once before timing.
         s.attempt(Subject::build)?;
     }
-    for run in 0..ctx.runs {
-        for s in subjects.iter_mut() {
-            println!(
-                "bench: crate-only rebuild {}/{} of {}",
-                run + 1,
-                ctx.runs,
-                s.name
-            );
-            if let Some(t) = s.attempt(Subject::rebuild_crate)? {
-                s.crate_only.push(t);
-            }
+    in_turns(ctx, subjects, "crate-only rebuild", |s| {
+        if let Some(t) = s.attempt(Subject::rebuild_crate)? {
+            s.crate_only.push(t);
         }
-    }
+        Ok(())
+    })?;
     // `cargo clean -p aliyun-live` removes both of our crates (same name, shared target
     // dir): build everything once so the incremental runs start from a built crate.
     for s in subjects.iter_mut() {
         s.attempt(Subject::build)?;
     }
+    in_turns(ctx, subjects, "incremental build", |s| {
+        let touched = s.attempt(|s| s.touch().map(|()| Duration::ZERO))?;
+        if touched.is_some()
+            && let Some(t) = s.attempt(Subject::build)?
+        {
+            s.incremental.push(t);
+        }
+        Ok(())
+    })?;
+    Ok(clean_runs)
+}
+
+/// `ctx.runs` rounds of `step` on every subject, the subjects taking turns.
+fn in_turns(
+    ctx: &Ctx,
+    subjects: &mut [Subject],
+    what: &str,
+    mut step: impl FnMut(&mut Subject) -> Result<()>,
+) -> Result<()> {
     for run in 0..ctx.runs {
         for s in subjects.iter_mut() {
-            println!(
-                "bench: incremental build {}/{} of {}",
-                run + 1,
-                ctx.runs,
-                s.name
-            );
-            let touched = s.attempt(|s| s.touch().map(|()| Duration::ZERO))?;
-            if touched.is_some()
-                && let Some(t) = s.attempt(Subject::build)?
-            {
-                s.incremental.push(t);
-            }
+            println!("bench: {what} {}/{} of {}", run + 1, ctx.runs, s.name);
+            step(s)?;
         }
     }
-    Ok(clean_runs)
+    Ok(())
 }
 
 /// One table row per subject.
