@@ -30,6 +30,7 @@ sorted by action.
 """
 
 import argparse
+import importlib
 import inspect
 import json
 import re

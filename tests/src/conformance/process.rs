@@ -1,6 +1,6 @@
 //! Running the two sides of a wire-conformance test: the official SDK through
 //! `tests/python/wire_capture.py`, and our side through a built `wire-dump` binary.
-//! Shared by `official_conformance.rs` (Live) and `catalogue_sample.rs` (ECS).
+//! Used by `official_conformance.rs`; any product's conformance test can share them.
 
 use std::fs;
 use std::path::{Path, PathBuf};
