@@ -27,6 +27,17 @@ impl Client {
         Ok(Self::new(Config::from_env()?))
     }
 
+    /// A view of this client whose calls use `options`: another per-attempt
+    /// timeout, retry policy or endpoint, or an overall deadline covering rate-limit
+    /// waits, attempts and backoffs. It shares the connection pool, the QPS limiter
+    /// and the credentials, so make one per call if you like:
+    /// `client.with_options(CallOptions::new().deadline(Duration::from_secs(2)))`.
+    pub fn with_options(&self, options: livegen_runtime::client::CallOptions) -> Self {
+        Self {
+            inner: self.inner.with_options(options),
+        }
+    }
+
     /// The runtime client, e.g. to sign a request without sending it.
     pub fn runtime(&self) -> &livegen_runtime::Client {
         &self.inner

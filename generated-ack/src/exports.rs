@@ -4,7 +4,7 @@
 
 pub use crate::client::Client;
 pub use crate::service::SERVICE;
-pub use livegen_runtime::{Config, OperationError, SdkError};
+pub use livegen_runtime::{CallOptions, Config, OperationError, SdkError};
 pub use crate::operations::delete_cluster::{
     DeleteClusterInput, DeleteClusterOutput, DeleteClusterError,
 };

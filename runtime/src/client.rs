@@ -27,6 +27,7 @@
 //! `status` and `request_id`. Parameter names are logged at debug level; parameter values,
 //! signatures and credentials never are.
 
+mod options;
 mod orchestrator;
 mod prepared;
 mod request;
@@ -38,6 +39,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
+pub use self::options::CallOptions;
 pub use self::orchestrator::RawOutcome;
 pub use self::prepared::{PrepareError, PreparedRequest};
 pub use self::request::{MAX_HEADER_BYTES, MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES};
@@ -55,6 +57,8 @@ use crate::params::InvalidInput;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Overrides for this view's calls ([`Client::with_options`]).
+    options: CallOptions,
 }
 
 struct Inner {
@@ -70,6 +74,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .field("http_ready", &self.inner.http.is_ok())
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -117,12 +122,51 @@ impl Client {
                 config,
                 limiter,
             }),
+            options: CallOptions::default(),
         }
     }
 
     /// The configuration this client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// A view of this client whose calls use `options` (per-attempt timeout, retry
+    /// policy, endpoint, overall deadline) over the configuration; everything else —
+    /// connection pool, rate limiter, credentials — is shared, so it costs a clone of a
+    /// few settings. Options of an earlier `with_options` stay unless `options` sets them
+    /// again. See [`CallOptions`].
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            options: self.options.merged(options),
+        }
+    }
+
+    /// The per-call options of this view (empty for a client from [`Client::new`]).
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// The per-attempt timeout calls use: the option, else the configuration's.
+    pub(crate) fn attempt_timeout(&self) -> std::time::Duration {
+        self.options
+            .attempt_timeout_override()
+            .unwrap_or_else(|| self.inner.config.attempt_timeout())
+    }
+
+    /// The retry policy calls use: the option, else the configuration's.
+    pub(crate) fn retry(&self) -> &crate::retry::RetryConfig {
+        self.options
+            .retry_override()
+            .unwrap_or_else(|| self.inner.config.retry())
+    }
+
+    /// The explicit endpoint calls use, if any: the option, else the configuration's.
+    pub(crate) fn endpoint(&self) -> Option<&crate::endpoint::Endpoint> {
+        self.options
+            .endpoint_override()
+            .or_else(|| self.inner.config.endpoint())
     }
 
     /// Calls `op` with `input`, decoding a success into `O` and a service error into `E`.
@@ -306,6 +350,15 @@ fn typed_error<E: OperationError>(error: SdkError<ServiceError>) -> SdkError<E> 
         SdkError::MayHaveBeenApplied { attempts, failure } => SdkError::MayHaveBeenApplied {
             attempts,
             failure: Box::new(typed_error(*failure)),
+        },
+        SdkError::DeadlineExceeded {
+            attempts,
+            deadline,
+            reason,
+        } => SdkError::DeadlineExceeded {
+            attempts,
+            deadline,
+            reason,
         },
     }
 }

@@ -249,6 +249,18 @@ pub enum SdkError<E> {
         /// The failure of the last attempt.
         failure: Box<SdkError<E>>,
     },
+    /// The call's overall deadline
+    /// ([`CallOptions::deadline`](crate::client::CallOptions::deadline)) passed, or would
+    /// have before the next step could finish: a rate-limit slot, a backoff or an answer.
+    #[error("deadline of {deadline:?} exceeded after {attempts} attempt(s): {reason}")]
+    DeadlineExceeded {
+        /// How many requests were sent (0: nothing was).
+        attempts: u32,
+        /// The deadline the call had.
+        deadline: Duration,
+        /// What the call was waiting for, and whether anything was sent.
+        reason: String,
+    },
     /// The answer could not be understood: not JSON, truncated, too large, or missing fields.
     #[error("unreadable response (HTTP {status}): {reason}")]
     Response {

@@ -40,7 +40,7 @@ pub mod protocol;
 pub mod retry;
 pub mod signing;
 
-pub use client::{CallOutcome, Client, PrepareError, PreparedRequest};
+pub use client::{CallOptions, CallOutcome, Client, PrepareError, PreparedRequest};
 pub use config::{Config, ConfigError, LimiterStore, RateLimit, RedisLimiter, Unavailable};
 pub use credentials::Credentials;
 pub use error::{

@@ -95,6 +95,20 @@ pub enum LimiterError {
         /// What went wrong.
         reason: String,
     },
+    /// The next slot starts after the caller's deadline; nothing was reserved (with a
+    /// Redis store the slot is taken, which errs on the side of sending less).
+    #[error(
+        "no rate-limit slot for {action} before the call's deadline: the next one is in \
+         {wait:?}, the deadline in {left:?}; nothing was sent"
+    )]
+    NoSlotBeforeDeadline {
+        /// The operation's action.
+        action: &'static str,
+        /// How long the call would have had to wait.
+        wait: Duration,
+        /// How long was left until the deadline.
+        left: Duration,
+    },
 }
 
 /// Theoretical arrival times per key, in this process.
@@ -104,8 +118,14 @@ struct Schedule {
 }
 
 impl Schedule {
-    /// Reserves the next slot for `key` and returns when it starts.
-    fn reserve(&self, key: &Key, pace: Pace) -> Instant {
+    /// Reserves the next slot for `key` and returns when it starts; when it would start
+    /// after `not_after`, reserves nothing and returns `Err` with that start.
+    fn reserve(
+        &self,
+        key: &Key,
+        pace: Pace,
+        not_after: Option<Instant>,
+    ) -> Result<Instant, Instant> {
         let now = Instant::now();
         let mut schedule = self.next.lock().unwrap_or_else(PoisonError::into_inner);
         if schedule.len() >= PRUNE_THRESHOLD {
@@ -113,8 +133,11 @@ impl Schedule {
         }
         let next = schedule.get(key).copied().unwrap_or(now).max(now);
         let send_at = next.checked_sub(pace.tolerance).unwrap_or(now).max(now);
+        if not_after.is_some_and(|limit| send_at > limit) {
+            return Err(send_at);
+        }
         schedule.insert(key.clone(), next.max(send_at) + pace.interval);
-        send_at
+        Ok(send_at)
     }
 }
 
@@ -262,6 +285,19 @@ impl RateLimiter {
         op: &'static Operation,
         access_key_id: &str,
     ) -> Result<Duration, LimiterError> {
+        self.acquire_until(op, access_key_id, None).await
+    }
+
+    /// Like [`acquire`](Self::acquire), for a call that must be sent by `deadline`: when
+    /// the next slot starts later, it fails at once with
+    /// [`LimiterError::NoSlotBeforeDeadline`] instead of waiting for a slot it could not
+    /// use (and, with this process's schedule, without taking it from other callers).
+    pub async fn acquire_until(
+        &self,
+        op: &'static Operation,
+        access_key_id: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Duration, LimiterError> {
         let Some(limit) = self.limit_for(op) else {
             return Ok(Duration::ZERO);
         };
@@ -278,7 +314,17 @@ impl RateLimiter {
         let started = Instant::now();
         let mut requeues = 0;
         loop {
-            let send_at = self.reserve(&key, pace).await?;
+            let send_at = match self.reserve(&key, pace, deadline).await? {
+                Ok(send_at) => send_at,
+                Err(send_at) => {
+                    let now = Instant::now();
+                    return Err(LimiterError::NoSlotBeforeDeadline {
+                        action: op.action,
+                        wait: send_at.saturating_duration_since(now),
+                        left: deadline.map_or(Duration::ZERO, |d| d.saturating_duration_since(now)),
+                    });
+                }
+            };
             // A timer, even for an instant already past, waits for the next tick (~1 ms).
             if send_at > Instant::now() {
                 tokio::time::sleep_until(send_at).await;
@@ -293,14 +339,22 @@ impl RateLimiter {
         }
     }
 
-    /// Reserves a slot in the store and returns when it starts, as a local instant.
-    async fn reserve(&self, key: &Key, pace: Pace) -> Result<Instant, LimiterError> {
+    /// Reserves a slot in the store and returns when it starts, as a local instant, or
+    /// (inner `Err`) when the next one would start, if that is after `not_after`.
+    async fn reserve(
+        &self,
+        key: &Key,
+        pace: Pace,
+        not_after: Option<Instant>,
+    ) -> Result<Result<Instant, Instant>, LimiterError> {
         match &self.store {
-            Store::Local(schedule) => Ok(schedule.reserve(key, pace)),
+            Store::Local(schedule) => Ok(schedule.reserve(key, pace, not_after)),
             #[cfg(feature = "redis")]
             Store::Redis { redis, fallback } => match redis.reserve(key, pace).await {
-                Ok(send_at) => Ok(send_at),
-                Err(redis::Down::FallBack) => Ok(fallback.reserve(key, pace)),
+                // The script has reserved already; a slot past the deadline is given up.
+                Ok(send_at) if not_after.is_some_and(|limit| send_at > limit) => Ok(Err(send_at)),
+                Ok(send_at) => Ok(Ok(send_at)),
+                Err(redis::Down::FallBack) => Ok(fallback.reserve(key, pace, not_after)),
                 Err(redis::Down::Fail(error)) => Err(error),
             },
         }

@@ -2,13 +2,12 @@
 //! helpers (`runtime/testdata/encoding/make_cases.py` writes `cases.json`). No Python is
 //! needed to run these.
 
-use livegen_runtime::operation::{
-    FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, ParamStyle, RamAuthorization, Shape,
-};
+use livegen_runtime::operation::{FieldInfo, HttpMethod, ListShape, Operation, ParamInfo, Shape};
 use livegen_runtime::params::{self, Encoded};
 use livegen_runtime::signing::v3;
 use serde_json::Value;
 use support::stop::LIVE;
+use support::vectors;
 
 mod support;
 
@@ -91,14 +90,7 @@ fn operation(case: &Case) -> Operation {
                 "body" => ParamInfo::body(name, shape(&p.shape)),
                 other => panic!("unknown location {other}"),
             };
-            let style = match p.style.as_str() {
-                "simple" => ParamStyle::Simple,
-                "repeatList" => ParamStyle::RepeatList,
-                "flat" => ParamStyle::Flat,
-                "json" => ParamStyle::Json,
-                other => panic!("unknown style {other}"),
-            };
-            let info = info.style(style);
+            let info = info.style(vectors::style(&p.style));
             if p.required { info.required() } else { info }
         })
         .collect();
@@ -106,20 +98,7 @@ fn operation(case: &Case) -> Operation {
         "GET" => HttpMethod::Get,
         _ => HttpMethod::Post,
     };
-    Operation {
-        service: &LIVE,
-        action: "Vector",
-        summary: "",
-        path: "/",
-        methods: Box::leak(vec![method].into_boxed_slice()),
-        qps: None,
-        ram: RamAuthorization::UNDOCUMENTED,
-        params: Box::leak(params.into_boxed_slice()),
-        errors: &[],
-        pagination: None,
-        deprecated: false,
-        idempotency_token: None,
-    }
+    vectors::operation(&LIVE, "Vector", "/", method, params)
 }
 
 fn load() -> Vec<Case> {

@@ -6,17 +6,18 @@
 //! needed to run these.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use livegen_runtime::credentials::Credentials;
-use livegen_runtime::operation::{
-    HttpMethod, Operation, ParamInfo, ParamLocation, ParamStyle, RamAuthorization, Service, Shape,
-};
+use livegen_runtime::operation::{HttpMethod, Operation, ParamInfo, ParamLocation, Service, Shape};
 use livegen_runtime::params;
 use livegen_runtime::signing::encode::decode_query;
 use livegen_runtime::signing::{self, Payload, SignatureVersion, SigningInput, SigningParams, v3};
 use serde_json::Value;
+use support::vectors::{self, leak};
+
+mod support;
 
 #[derive(serde::Deserialize)]
 struct Param {
@@ -42,10 +43,6 @@ struct Input {
     timestamp_unix: u64,
     nonce: String,
     user_agent: String,
-}
-
-fn leak(text: &str) -> &'static str {
-    Box::leak(text.to_owned().into_boxed_str())
 }
 
 /// The operation table livegen would generate for the case.
@@ -74,39 +71,17 @@ fn operation(name: &str, input: &Input) -> &'static Operation {
                 "body" => ParamInfo::json_body(leak(&p.name), shape),
                 other => panic!("{name}: unknown location {other}"),
             };
-            match p.style.as_str() {
-                "simple" => param,
-                "json" => param.style(ParamStyle::Json),
-                other => panic!("{name}: unknown style {other}"),
-            }
+            param.style(vectors::style(&p.style))
         })
         .collect();
     let method = HttpMethod::parse(&input.method).expect("a known method");
-    Box::leak(Box::new(Operation {
+    Box::leak(Box::new(vectors::operation(
         service,
-        action: leak(&input.action),
-        summary: "",
-        path: leak(&input.path),
-        methods: Box::leak(vec![method].into_boxed_slice()),
-        qps: None,
-        ram: RamAuthorization::UNDOCUMENTED,
-        params: Box::leak(params.into_boxed_slice()),
-        errors: &[],
-        pagination: None,
-        deprecated: false,
-        idempotency_token: None,
-    }))
-}
-
-fn case_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/signing/roa");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+        &input.action,
+        &input.path,
+        method,
+        params,
+    )))
 }
 
 fn read(dir: &Path, file: &str) -> Option<String> {
@@ -115,7 +90,7 @@ fn read(dir: &Path, file: &str) -> Option<String> {
 
 #[test]
 fn roa_requests_match_the_official_sdk() {
-    let dirs = case_dirs();
+    let dirs = vectors::case_dirs("testdata/signing/roa");
     assert!(
         dirs.len() >= 7,
         "expected the ROA vectors, found {}",

@@ -3,7 +3,7 @@
 //! requests those SDKs and our signer send. No Python is needed to run these.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use livegen_runtime::credentials::Credentials;
@@ -13,6 +13,8 @@ use livegen_runtime::signing::{
     self, ReceivedRequest, SignatureVersion, SigningInput, SigningParams, Verified, VerifyError,
     v1, v3,
 };
+
+mod support;
 
 #[derive(serde::Deserialize)]
 struct Input {
@@ -93,16 +95,8 @@ impl Case {
 }
 
 fn load_cases(version: &str) -> Vec<Case> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/signing")
-        .join(version);
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs.into_iter()
+    support::vectors::case_dirs(&format!("testdata/signing/{version}"))
+        .into_iter()
         .map(|dir| {
             let name = format!(
                 "{version}/{}",

@@ -31,20 +31,18 @@ query pairs or a body no parameter explains as `sdk_added`.
 Deterministic: no randomness, output sorted by action.
 """
 
-import argparse
 import importlib
 import inspect
 import json
 import re
 import sys
-import threading
-from http.server import HTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from alibabacloud_tea_openapi import utils_models
 from darabonba.runtime import RuntimeOptions
-from wire_inputs import Capture, derive_input, model_drift, versions
+from wire_inputs import (
+    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+)
 
 TEA_PACKAGES = ["alibabacloud-tea-openapi", "darabonba-core", "alibabacloud-credentials"]
 # Where the SDK's `pathname` f-string puts a path value: `{DaraURL.percent_encode(x)}`.
@@ -180,28 +178,15 @@ def capture(sdk, models, api, operation, given, seen):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
-    parser.add_argument("--sdk", required=True, help="the SDK's module, e.g. alibabacloud_cs20151215")
-    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
-    parser.add_argument("--actions", help="comma-separated subset of actions")
-    args = parser.parse_args()
-
-    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
+    args, metadata, selected = arguments(
+        __doc__.split("\n\n")[0],
+        [("--sdk", "the SDK's module, e.g. alibabacloud_cs20151215")],
+    )
     apis = metadata.get("apis", {})
     components = metadata.get("components", {})
-    selected = sorted(apis)
-    if args.actions:
-        wanted = [a for a in args.actions.split(",") if a]
-        unknown = [a for a in wanted if a not in apis]
-        if unknown:
-            parser.error(f"not in the metadata: {', '.join(unknown)}")
-        selected = sorted(wanted)
-
     client_module = importlib.import_module(f"{args.sdk}.client")
     models = importlib.import_module(f"{args.sdk}.models")
-    server = HTTPServer(("127.0.0.1", 0), Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = capture_server()
     config = utils_models.Config(
         access_key_id="testid",
         access_key_secret="testsecret",
@@ -220,26 +205,8 @@ def main():
         given = derive_input(apis[action], {"components": components})
         cases[action] = capture(sdk, models, apis[action], operations[action], given, Capture.seen)
     server.shutdown()
-
     package = args.sdk.replace("_", "-")
-    result = {
-        "metadata": Path(args.metadata).name,
-        "sdk": versions([package] + TEA_PACKAGES),
-        "cases": cases,
-        "missing_in_sdk": missing,
-    }
-    Path(args.out).write_text(
-        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    errors = [a for a, c in cases.items() if "error" in c]
-    drift = sum(len(c["drift"]) for c in cases.values())
-    print(
-        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
-        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
-        + (f" ({', '.join(errors[:5])})" if errors else ""),
-        file=sys.stderr,
-    )
-    return 1 if errors else 0
+    return write_cases(args, versions([package] + TEA_PACKAGES), cases, missing)
 
 
 if __name__ == "__main__":

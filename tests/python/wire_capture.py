@@ -1,12 +1,8 @@
 #!/usr/bin/env python3
-"""Records what an official V3 SDK (e.g. alibabacloud-live20161101) puts on the wire for every
+"""Records what the official V3 SDK (alibabacloud-live20161101) puts on the wire for every
 operation of an official metadata file (api-docs format).
 
-    python wire_capture.py --metadata FILE --out cases.json --protocol-names A,B \
-        [--sdk-module alibabacloud_ecs20140526] [--actions A,B]
-
-The SDK module defaults to `alibabacloud_<product><version without dashes>` from the
-metadata's `info`.
+    python wire_capture.py --metadata FILE --out cases.json [--actions A,B]
 
 For each operation it derives one input from the metadata (keyed by wire names; every
 optional parameter filled, lists of two items, every object field set at any depth, maps
@@ -29,19 +25,18 @@ Deterministic: no randomness, values derived from CRC-32 of the parameter path, 
 sorted by action.
 """
 
-import argparse
-import importlib
 import inspect
 import json
 import re
 import sys
-import threading
-from http.server import HTTPServer
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from alibabacloud_live20161101 import client as sdk_client
+from alibabacloud_live20161101 import models
 from alibabacloud_tea_openapi import models as open_api_models
-from wire_inputs import Capture, derive_input, model_drift, versions
+from wire_inputs import (
+    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+)
 
 try:  # tea-openapi 0.4 (darabonba)
     from darabonba.runtime import RuntimeOptions
@@ -52,11 +47,8 @@ except ImportError:  # tea-openapi 0.3
 # dropped from the comparison unless the metadata itself has a parameter of that name.
 # Given by the caller (`--protocol-names`) from the runtime's one list.
 PROTOCOL = set()
-# The product SDK's client and models modules, imported in main().
-sdk_client = None
-models = None
 SDK_PACKAGES = [
-    "alibabacloud-tea-openapi", "alibabacloud-tea-util",
+    "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
     "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
 ]
 
@@ -142,35 +134,15 @@ def capture(sdk, api_names, operations, action, given, server_seen):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
-    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
-    parser.add_argument("--actions", help="comma-separated subset of actions")
-    parser.add_argument("--sdk-module", help="the product SDK's Python module")
-    parser.add_argument("--protocol-names", required=True,
-                        help="comma-separated protocol parameter names (livegen_runtime::protocol)")
-    args = parser.parse_args()
+    args, metadata, selected = arguments(
+        __doc__.split("\n\n")[0],
+        [("--protocol-names",
+          "comma-separated protocol parameter names (livegen_runtime::protocol)")],
+    )
     PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
-
-    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
-    info = metadata.get("info", {})
-    module = args.sdk_module or "alibabacloud_{}{}".format(
-        str(info.get("product", "")).lower(), str(info.get("version", "")).replace("-", ""))
-    global sdk_client, models
-    sdk_client = importlib.import_module(module + ".client")
-    models = importlib.import_module(module + ".models")
-    SDK_PACKAGES.insert(0, module.replace("_", "-"))
     apis = metadata.get("apis", {})
-    selected = sorted(apis)
-    if args.actions:
-        wanted = [a for a in args.actions.split(",") if a]
-        unknown = [a for a in wanted if a not in apis]
-        if unknown:
-            parser.error(f"not in the metadata: {', '.join(unknown)}")
-        selected = sorted(wanted)
 
-    server = HTTPServer(("127.0.0.1", 0), Capture)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = capture_server()
     config = open_api_models.Config(
         access_key_id="testid",
         access_key_secret="testsecret",
@@ -190,25 +162,7 @@ def main():
         names = {p["name"] for p in api.get("parameters", [])}
         cases[action] = capture(sdk, names, operations, action, derive_input(api), Capture.seen)
     server.shutdown()
-
-    result = {
-        "metadata": Path(args.metadata).name,
-        "sdk": versions(SDK_PACKAGES),
-        "cases": cases,
-        "missing_in_sdk": missing,
-    }
-    Path(args.out).write_text(
-        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    errors = [a for a, c in cases.items() if "error" in c]
-    drift = sum(len(c["drift"]) for c in cases.values())
-    print(
-        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
-        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
-        + (f" ({', '.join(errors[:5])})" if errors else ""),
-        file=sys.stderr,
-    )
-    return 1 if errors else 0
+    return write_cases(args, versions(SDK_PACKAGES), cases, missing)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """What the wire captures share: inputs derived from official metadata, the loopback
-capture server, and the versions of the SDK packages that sent the requests.
+capture server, the command line, the cases file, and the versions of the SDK packages
+that sent the requests.
 
 Imported by wire_capture.py (RPC) and roa_wire_capture.py (ROA), which run as scripts from
 this folder.
@@ -10,10 +11,15 @@ items, every object field set at any depth, maps with two entries, strings with 
 Deterministic: no randomness, values derived from CRC-32 of the parameter path.
 """
 
+import argparse
 import importlib.metadata
+import json
 import re
+import sys
+import threading
 import zlib
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 # What every string value carries, after the parameter's own path.
 SPECIAL = " a*~/+&=%直播"
@@ -201,3 +207,56 @@ def versions(packages):
         except importlib.metadata.PackageNotFoundError:
             pass
     return out
+
+
+def arguments(description, extra=()):
+    """The capture scripts' command line: `--metadata`, `--out`, `--actions`, and `extra`
+    (`(flag, help)` pairs of required options). Returns the parsed arguments, the metadata
+    document, and the actions to capture, sorted."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--metadata", required=True, help="official api-docs JSON file")
+    parser.add_argument("--out", required=True, help="where to write the cases (JSON)")
+    parser.add_argument("--actions", help="comma-separated subset of actions")
+    for flag, help_text in extra:
+        parser.add_argument(flag, required=True, help=help_text)
+    args = parser.parse_args()
+    metadata = json.loads(Path(args.metadata).read_text(encoding="utf-8"))
+    apis = metadata.get("apis", {})
+    selected = sorted(apis)
+    if args.actions:
+        wanted = [a for a in args.actions.split(",") if a]
+        unknown = [a for a in wanted if a not in apis]
+        if unknown:
+            parser.error(f"not in the metadata: {', '.join(unknown)}")
+        selected = sorted(wanted)
+    return args, metadata, selected
+
+
+def capture_server():
+    """The capture server on a free loopback port, serving on a daemon thread."""
+    server = HTTPServer(("127.0.0.1", 0), Capture)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def write_cases(args, sdk_versions, cases, missing):
+    """Writes the cases file and prints the one-line summary; the exit status (1 when some
+    SDK calls failed)."""
+    result = {
+        "metadata": Path(args.metadata).name,
+        "sdk": sdk_versions,
+        "cases": cases,
+        "missing_in_sdk": missing,
+    }
+    Path(args.out).write_text(
+        json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    errors = [a for a, c in cases.items() if "error" in c]
+    drift = sum(len(c["drift"]) for c in cases.values())
+    print(
+        f"{result['metadata']}: {len(cases)} operations captured, {drift} drift facts, "
+        f"{len(missing)} missing in the SDK, {len(errors)} SDK errors"
+        + (f" ({', '.join(errors[:5])})" if errors else ""),
+        file=sys.stderr,
+    )
+    return 1 if errors else 0

@@ -9,8 +9,6 @@
 //! Parameters the SDK does not know or does not send (drift facts) are left out on both
 //! sides, as are the protocol's own parameters.
 
-pub mod process;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -472,6 +470,7 @@ const WIRE_DUMP: &str = include_str!("conformance/wire_dump.rs");
 mod wire_dump_template;
 
 pub mod roa;
+pub mod run;
 
 #[cfg(test)]
 mod tests;

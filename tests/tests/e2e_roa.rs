@@ -233,3 +233,44 @@ fn the_cli_takes_path_query_flags_and_a_body_as_json_or_file() {
     assert!(stderr.contains("ErrorClusterNotFound"), "{stderr}");
     assert!(stderr.contains("404"), "{stderr}");
 }
+
+/// The README's ROA section runs `live-fake --cluster …` and one `aliyun-cs` command line
+/// and quotes what it prints: the same flags against a fake with the same clusters must
+/// print exactly that.
+#[test]
+fn the_readme_roa_cli_example_prints_what_it_quotes() {
+    let readme = include_str!("../../README.md");
+    let section = &readme[readme
+        .find("## A RESTful (ROA) call")
+        .expect("README has the ROA section")..];
+    let line_after = |prefix: &str| -> Vec<&str> {
+        let start = section.find(prefix).expect(prefix) + prefix.len();
+        let line = section[start..].lines().next().unwrap_or_default();
+        line.split_whitespace().collect()
+    };
+    let fake_flags = line_after("cargo run -p livegen-tests --bin live-fake -- ");
+    let clusters: Vec<&str> = fake_flags
+        .windows(2)
+        .filter(|pair| pair[0] == "--cluster")
+        .map(|pair| pair[1])
+        .collect();
+    assert!(
+        !clusters.is_empty(),
+        "the README starts the fake with clusters"
+    );
+    let mut cli_flags = line_after("cargo run -p aliyun-cs --features cli -- ");
+    // The README's fake listens on a fixed port; this one on a free port.
+    let endpoint = cli_flags
+        .iter()
+        .position(|flag| *flag == "--endpoint")
+        .expect("the README passes --endpoint");
+    cli_flags.drain(endpoint..endpoint + 2);
+    let quoted_start = section.find("```json\n").expect("a quoted answer") + "```json\n".len();
+    let quoted = &section
+        [quoted_start..quoted_start + section[quoted_start..].find("```").expect("block ends")];
+
+    let fake = fake(&clusters);
+    let output = aliyun_cs(&fake, &cli_flags);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), quoted);
+}

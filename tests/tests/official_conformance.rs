@@ -22,8 +22,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use livegen_tests::conformance::process::{capture, judge, python, run};
-use livegen_tests::conformance::{self, Capture};
+use livegen_tests::conformance::{self, run};
 
 #[path = "../support/scratch.rs"]
 mod scratch;
@@ -132,18 +131,42 @@ fn conform(label: &str, file: &str, python_var: &str) {
         &[("RUSTDOCFLAGS", "-D warnings")],
     );
     let bin_dir = scratch::target_dir().join("debug");
-    let help = run(&bin_dir.join(&cli_bin), &["--help"]);
+    let help = run::run(&bin_dir.join(&cli_bin), &["--help"]);
     assert!(!help.trim().is_empty(), "{cli_bin} --help printed nothing");
 
-    let Some(python) = python(python_var) else {
+    let Some(python) = run::python(python_var) else {
         return;
     };
     let cases = dir.join("cases.json");
-    capture(&python, &metadata_path, &cases);
-    let capture: Capture = serde_json::from_str(&fs::read_to_string(&cases).expect("cases.json"))
-        .expect("cases.json matches conformance::Capture");
+    let metadata_arg = metadata_path.to_string_lossy();
+    let protocol = conformance::protocol_names().join(",");
+    let capture = run::capture(
+        &python,
+        "wire_capture.py",
+        &["--metadata", &metadata_arg, "--protocol-names", &protocol],
+        &cases,
+    );
     eprintln!("official {label}: SDK {:?}", capture.sdk);
+    let ours = run::wire_dump(&bin_dir.join("wire-dump"), &cases);
 
-    let dump = run(&bin_dir.join("wire-dump"), &[&cases.to_string_lossy()]);
-    judge(&capture, &dump, label);
+    let report = conformance::compare(&capture, &ours);
+    for (action, fact) in &report.drift {
+        eprintln!(
+            "drift: {action}: {} {} ({})",
+            fact.kind, fact.param, fact.path
+        );
+    }
+    if !report.json_equivalent.is_empty() {
+        eprintln!(
+            "equal only as JSON (key order), not counted as differences:\n{}",
+            conformance::table(&report.json_equivalent)
+        );
+    }
+    let summary = report.summary(label);
+    println!("{summary}");
+    assert!(
+        report.is_identical(),
+        "our requests differ from the official SDK's:\n{}\n{summary}",
+        report.table()
+    );
 }

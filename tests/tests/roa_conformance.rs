@@ -17,10 +17,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use livegen_generator::import::{Selection, import_generable};
-use livegen_tests::conformance::{self, Capture, Ours, roa};
+use livegen_tests::conformance::{self, Capture, roa, run};
 
 #[path = "../support/scratch.rs"]
 mod scratch;
@@ -83,20 +82,19 @@ fn ack_is_wire_identical_to_its_official_sdk() {
         &[],
     );
 
-    let Some(python) = python() else {
+    let Some(python) = run::python("LIVEGEN_PYTHON") else {
         return;
     };
     let cases = dir.join("cases.json");
-    capture(&python, &metadata_path, &cases);
-    let capture: Capture = serde_json::from_str(&fs::read_to_string(&cases).expect("cases.json"))
-        .expect("cases.json matches conformance::Capture");
+    let metadata_arg = metadata_path.to_string_lossy();
+    let capture = run::capture(
+        &python,
+        "roa_wire_capture.py",
+        &["--metadata", &metadata_arg, "--sdk", SDK_MODULE],
+        &cases,
+    );
     eprintln!("{LABEL}: SDK {:?}", capture.sdk);
-    let wire_dump = scratch::target_dir().join("debug/wire-dump");
-    let dump = run(&wire_dump, &[&cases.to_string_lossy()]);
-    let ours: Vec<Ours> = dump
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("wire-dump: {e}: {line}")))
-        .collect();
+    let ours = run::wire_dump(&scratch::target_dir().join("debug/wire-dump"), &cases);
 
     let report = roa::compare(&capture, &ours);
     for (action, fact) in &report.drift {
@@ -174,68 +172,4 @@ fn path_coverage(capture: &Capture) -> String {
     }
     assert!(values > 0, "no path parameter was compared");
     format!("{all_special} of {values} path values carry `/`, space, `+`, `%` and non-ASCII")
-}
-
-/// The shared venv's interpreter; `None` (with a message) when unset, a panic under CI.
-fn python() -> Option<PathBuf> {
-    match std::env::var_os("LIVEGEN_PYTHON") {
-        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
-        _ if std::env::var_os("CI").is_some() => panic!(
-            "CI is set but LIVEGEN_PYTHON is not: CI must compare with the official SDK \
-             (run `cargo xtask test`, which installs the SDKs and sets it)"
-        ),
-        _ => {
-            eprintln!(
-                "skipping the comparison with the official SDK: LIVEGEN_PYTHON is not set \
-                 (`cargo xtask test` sets it)"
-            );
-            None
-        }
-    }
-}
-
-/// Runs `roa_wire_capture.py` on `metadata`, writing `out`. Exit status 1 means some SDK
-/// calls failed; those are in `out` and the comparison reports them.
-fn capture(python: &Path, metadata: &Path, out: &Path) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/roa_wire_capture.py");
-    let _ = fs::remove_file(out);
-    let output = Command::new(python)
-        .arg(&script)
-        .arg("--metadata")
-        .arg(metadata)
-        .arg("--sdk")
-        .arg(SDK_MODULE)
-        .arg("--out")
-        .arg(out)
-        // Loopback must never go through a proxy a developer's shell may configure.
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprint!("{stderr}");
-    assert!(
-        out.exists(),
-        "roa_wire_capture.py wrote nothing ({}):\n{stderr}",
-        output.status
-    );
-}
-
-/// Runs a built binary and returns its stdout; panics with its output on failure.
-fn run(binary: &Path, args: &[&str]) -> String {
-    let output = Command::new(binary)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{} {} failed ({}):\n{stdout}\n{}",
-        binary.display(),
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
 }

@@ -53,7 +53,9 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
         test.env("LIVEGEN_NO_PYTHON", "1");
     } else {
         println!("==> validate-spec");
-        crate::python::validate_spec(ws, std::path::Path::new(crate::codegen::DEFAULT_SPEC))?;
+        for (spec, _) in crate::codegen::CHECKED_IN {
+            crate::python::validate_spec(ws, std::path::Path::new(spec))?;
+        }
         let python = crate::python::venv(ws)?;
         // The interop tests find the official SDKs through this variable.
         test.env("LIVEGEN_PYTHON", python);

@@ -160,7 +160,7 @@ pub fn exports_rs(api: &Api) -> TokenStream {
 
         pub use crate::client::Client;
         pub use crate::service::SERVICE;
-        pub use livegen_runtime::{Config, OperationError, SdkError};
+        pub use livegen_runtime::{CallOptions, Config, OperationError, SdkError};
         #(#ops)*
         #(#types)*
     }
@@ -235,6 +235,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
             /// profile, region from `ALIBABA_CLOUD_REGION_ID`.
             pub fn from_env() -> Result<Self, livegen_runtime::ConfigError> {
                 Ok(Self::new(Config::from_env()?))
+            }
+
+            /// A view of this client whose calls use `options`: another per-attempt
+            /// timeout, retry policy or endpoint, or an overall deadline covering rate-limit
+            /// waits, attempts and backoffs. It shares the connection pool, the QPS limiter
+            /// and the credentials, so make one per call if you like:
+            /// `client.with_options(CallOptions::new().deadline(Duration::from_secs(2)))`.
+            pub fn with_options(&self, options: livegen_runtime::client::CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
             }
 
             /// The runtime client, e.g. to sign a request without sending it.

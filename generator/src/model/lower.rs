@@ -15,6 +15,7 @@ mod types;
 /// code would shadow them, so naming renames them with a trailing `_`.)
 const RESERVED_TYPES: &[&str] = &[
     "Client",
+    "CallOptions",
     "Config",
     "OperationError",
     "SdkError",
@@ -24,7 +25,15 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Methods of the generated `Client` besides one per operation.
-const RESERVED_METHODS: &[&str] = &["new", "from_env", "runtime", "config", "clone", "fmt"];
+const RESERVED_METHODS: &[&str] = &[
+    "new",
+    "from_env",
+    "runtime",
+    "with_options",
+    "config",
+    "clone",
+    "fmt",
+];
 
 /// Names everything; reports every naming problem at once.
 pub fn lower(spec: &Spec, spec_path: &str) -> Result<Api, Vec<Diagnostic>> {

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -17,6 +18,7 @@ use super::transport;
 use super::{Client, RetryableCode};
 use crate::endpoint;
 use crate::error::{CommonErrorKind, SdkError, ServiceError};
+use crate::limiter::LimiterError;
 use crate::operation::Operation;
 use crate::retry::{self, Effect, FailureKind, Verdict};
 
@@ -63,9 +65,14 @@ async fn retry_loop(
         Ok(http) => http,
         Err(message) => return not_sent(message.clone(), 0),
     };
-    let setup = match Setup::new(client, op, input).await {
-        Ok(setup) => setup,
-        Err(e) => return not_sent(e.to_string(), 0),
+    if let Some(problem) = client.options.problem() {
+        return not_sent(problem.to_owned(), 0);
+    }
+    let clock = Clock::start(client.options.deadline_override());
+    let setup = match clock.within(Setup::new(client, op, input)).await {
+        Some(Ok(setup)) => setup,
+        Some(Err(e)) => return not_sent(e.to_string(), 0),
+        None => return clock.exceeded(0, "still resolving credentials; nothing was sent"),
     };
     tracing::debug!(
         endpoint = %setup.endpoint,
@@ -75,14 +82,14 @@ async fn retry_loop(
         "calling"
     );
 
-    let config = &client.inner.config;
-    let timeout = config.attempt_timeout();
-    let max_attempts = config.retry().max_attempts.max(1);
+    let retry = client.retry();
+    let max_attempts = retry.max_attempts.max(1);
     let effect = Effect::of(op);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let failure = match try_attempt(client, http, op, &setup, attempt, timeout).await {
+        let timeout = clock.cut(client.attempt_timeout());
+        let failure = match try_attempt(client, http, op, &setup, attempt, timeout, &clock).await {
             Attempted::Answered(success) => {
                 return RawOutcome {
                     result: Ok(success),
@@ -90,13 +97,30 @@ async fn retry_loop(
                 };
             }
             Attempted::NotSent(message) => return not_sent(message, attempt - 1),
+            Attempted::OutOfTime(reason) => return clock.exceeded(attempt - 1, &reason),
             Attempted::Failed(failure) => failure,
         };
         let kind = failure.kind(retryable);
-        let verdict = retry::decide(kind, effect, config.retry().resend_writes);
-        if verdict != Verdict::Resend || attempt >= max_attempts {
+        let verdict = retry::decide(kind, effect, retry.resend_writes);
+        let delay = retry.delay(attempt, failure.retry_after());
+        // An attempt the deadline cut short, or a backoff that would end past it, ends
+        // the call with the deadline's error (around a write's may-have-been-applied).
+        let out_of_time = (matches!(failure, Failure::Timeout) && timeout < client.attempt_timeout())
+            .then(|| format!("attempt {attempt} had no answer when the deadline came"))
+            .or_else(|| {
+                (verdict == Verdict::Resend && attempt < max_attempts && !clock.allows(delay)).then(|| {
+                    format!(
+                        "attempt {attempt} failed ({}) and the backoff of {delay:?} would end after the deadline",
+                        failure.describe()
+                    )
+                })
+            });
+        if verdict != Verdict::Resend || attempt >= max_attempts || out_of_time.is_some() {
             tracing::debug!(?kind, ?verdict, attempt, "giving up");
-            let error = failure.into_sdk_error(attempt, timeout);
+            let error = match &out_of_time {
+                Some(reason) => clock.error(attempt, reason),
+                None => failure.into_sdk_error(attempt, timeout),
+            };
             return RawOutcome {
                 result: Err(match verdict {
                     Verdict::MayHaveBeenApplied => SdkError::MayHaveBeenApplied {
@@ -108,9 +132,62 @@ async fn retry_loop(
                 attempts: attempt,
             };
         }
-        let delay = config.retry().delay(attempt, failure.retry_after());
         tracing::debug!(?kind, attempt, delay_ms = delay.as_millis(), "retrying");
         tokio::time::sleep(delay).await;
+    }
+}
+
+/// The call's overall deadline, if it has one, from when the call started.
+struct Clock {
+    deadline: Option<(Duration, Instant)>,
+}
+
+impl Clock {
+    fn start(deadline: Option<Duration>) -> Clock {
+        Clock {
+            deadline: deadline.map(|d| (d, Instant::now() + d)),
+        }
+    }
+
+    /// When the call must be done, if ever.
+    fn at(&self) -> Option<Instant> {
+        self.deadline.map(|(_, at)| at)
+    }
+
+    /// `timeout`, cut to what is left before the deadline.
+    fn cut(&self, timeout: Duration) -> Duration {
+        match self.at() {
+            Some(at) => timeout.min(at.saturating_duration_since(Instant::now())),
+            None => timeout,
+        }
+    }
+
+    /// Whether waiting `delay` from now still ends before the deadline.
+    fn allows(&self, delay: Duration) -> bool {
+        self.at().is_none_or(|at| Instant::now() + delay < at)
+    }
+
+    /// `future`'s output, or `None` when the deadline comes first.
+    async fn within<F: std::future::Future>(&self, future: F) -> Option<F::Output> {
+        match self.at() {
+            Some(at) => tokio::time::timeout_at(at, future).await.ok(),
+            None => Some(future.await),
+        }
+    }
+
+    fn error(&self, attempts: u32, reason: &str) -> SdkError<ServiceError> {
+        SdkError::DeadlineExceeded {
+            attempts,
+            deadline: self.deadline.map_or(Duration::ZERO, |(d, _)| d),
+            reason: reason.to_owned(),
+        }
+    }
+
+    fn exceeded(&self, attempts: u32, reason: &str) -> RawOutcome {
+        RawOutcome {
+            result: Err(self.error(attempts, reason)),
+            attempts,
+        }
     }
 }
 
@@ -119,6 +196,8 @@ enum Attempted {
     Answered(RawSuccess),
     /// Stopped before sending (limiter store failure, request not representable).
     NotSent(String),
+    /// Stopped before sending: no rate-limit slot before the deadline.
+    OutOfTime(String),
     Failed(Failure),
 }
 
@@ -130,6 +209,7 @@ async fn try_attempt(
     setup: &Setup,
     attempt: u32,
     timeout: Duration,
+    clock: &Clock,
 ) -> Attempted {
     let span = tracing::Span::current();
     span.record("attempt", attempt);
@@ -137,14 +217,25 @@ async fn try_attempt(
     let limited = client
         .inner
         .limiter
-        .acquire(op, setup.credentials.access_key_id())
+        .acquire_until(op, setup.credentials.access_key_id(), clock.at())
         .await;
     match limited {
         Ok(waited) if !waited.is_zero() => {
             tracing::debug!(waited_ms = waited.as_millis(), "rate limited");
         }
         Ok(_) => {}
+        Err(e @ LimiterError::NoSlotBeforeDeadline { .. }) => {
+            return Attempted::OutOfTime(e.to_string());
+        }
         Err(e) => return Attempted::NotSent(e.to_string()),
+    }
+    // The slot may have come right at the deadline: leave no attempt without time.
+    let timeout = clock.cut(timeout);
+    if timeout.is_zero() {
+        return Attempted::OutOfTime(format!(
+            "the rate-limit slot for {} came at the deadline; nothing was sent",
+            op.action
+        ));
     }
     let http_request = match request::to_http(&setup.sign(client, op)) {
         Ok(http_request) => http_request,
@@ -236,6 +327,16 @@ impl Failure {
                 *retry_after
             }
             Failure::Transport { .. } | Failure::Timeout => None,
+        }
+    }
+
+    /// The failure in a few words, for a deadline error's reason.
+    fn describe(&self) -> String {
+        match self {
+            Failure::Transport { message, .. } => message.clone(),
+            Failure::Timeout => "no answer in time".to_owned(),
+            Failure::Unreadable { unreadable, .. } => format!("HTTP {}", unreadable.status),
+            Failure::Service { error, .. } => format!("{} (HTTP {})", error.code, error.status),
         }
     }
 

@@ -19,26 +19,14 @@ use serde_json::Value;
 use super::{InvalidInput, scalar_text, sdk_json};
 use crate::operation::Operation;
 use crate::signing::encode::percent_encode;
+use crate::signing::v3;
 
 /// The `content-type` of a JSON body, as the Tea SDK sends it.
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
-/// Header names the V3 signer sets itself; a header parameter may not use them.
-pub const RESERVED_HEADER_NAMES: &[&str] = &[
-    "accept",
-    "authorization",
-    "content-length",
-    "content-type",
-    "host",
-    "user-agent",
-    "x-acs-accesskey-id",
-    "x-acs-action",
-    "x-acs-content-sha256",
-    "x-acs-date",
-    "x-acs-security-token",
-    "x-acs-signature-nonce",
-    "x-acs-version",
-];
+/// Headers the HTTP stack or the client sets on every request, beside the signer's own
+/// ([`v3::OWN_HEADERS`]); a header parameter may use neither.
+pub const TRANSPORT_HEADER_NAMES: &[&str] = &["content-length", "user-agent"];
 
 /// The path to send for `op`: its template with every `{Name}` replaced by the encoded
 /// value of the path parameter `Name` (`path_values` holds the values as given).
@@ -106,8 +94,9 @@ pub fn value_text(value: &Value) -> String {
 ///
 /// [`InvalidInput`] when the signer sets a header of that name itself.
 pub fn check_header_name(name: &str) -> Result<(), InvalidInput> {
-    if RESERVED_HEADER_NAMES
+    if v3::OWN_HEADERS
         .iter()
+        .chain(TRANSPORT_HEADER_NAMES)
         .any(|reserved| reserved.eq_ignore_ascii_case(name))
     {
         return Err(InvalidInput::new(

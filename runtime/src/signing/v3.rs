@@ -28,8 +28,9 @@ pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 pub const EMPTY_PAYLOAD_SHA256: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// The headers the signer sets itself; extra headers with these names are ignored.
-const OWN_HEADERS: &[&str] = &[
+/// The headers the signer sets itself; extra headers with these names are ignored (and a
+/// ROA header parameter may not use them, `params::roa::check_header_name`).
+pub const OWN_HEADERS: &[&str] = &[
     "accept",
     "authorization",
     "content-type",

@@ -20,11 +20,12 @@ How to run (from the repository root; needs PyPI access only):
     target/pyvenv-sign/bin/python runtime/testdata/signing/make_roa_vectors.py
 """
 
-import datetime
 import json
 import os
 import shutil
 import sys
+
+from tea_intercept import Captured, intercepted, plain_credential
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "roa")
@@ -102,73 +103,26 @@ def cases():
     ]
 
 
-def iso(ts):
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
-
-
-class Captured(BaseException):
-    """Raised from the intercepted HTTP send to leave the SDK without a network call."""
-
-
 def write(folder, name, content):
     with open(os.path.join(folder, name), "w", encoding="utf-8", newline="") as f:
         f.write(content)
 
 
 def make(c):
-    import alibabacloud_tea_openapi.utils as tea_utils
-    from alibabacloud_credentials import models as credential_models
     from alibabacloud_cs20151215.client import Client
     from alibabacloud_tea_openapi import utils_models
-    from darabonba.core import DaraCore
     from darabonba.runtime import RuntimeOptions
 
-    Utils = tea_utils.Utils
-    seen = {"hash_inputs": [], "signed": []}
-    saved = (Utils.get_timestamp, Utils.get_nonce, Utils.get_user_agent, Utils.hash,
-             tea_utils.signature_method, DaraCore.do_action)
-    orig_hash = Utils.hash
-    orig_sig = tea_utils.signature_method
     nonce = "nonce-" + c["name"]
-
-    def hash_spy(raw, sign_type):
-        seen["hash_inputs"].append(bytes(raw))
-        return orig_hash(raw, sign_type)
-
-    def sig_spy(secret, source, sign_type):
-        seen["signed"].append(source)
-        return orig_sig(secret, source, sign_type)
-
-    def do_action(request, runtime_option=None):
-        seen["request"] = request
-        seen["url"] = DaraCore.compose_url(request)
-        raise Captured()
-
-    Utils.get_timestamp = staticmethod(lambda: iso(TS))
-    Utils.get_nonce = staticmethod(lambda: nonce)
-    Utils.get_user_agent = staticmethod(lambda ua: USER_AGENT)
-    Utils.hash = staticmethod(hash_spy)
-    tea_utils.signature_method = sig_spy
-    DaraCore.do_action = staticmethod(do_action)
-    try:
-        class PlainCredential:
-            def get_credential(self):
-                return credential_models.CredentialModel(
-                    access_key_id=AK_ID, access_key_secret=AK_SECRET,
-                    security_token=c["token"], type="access_key")
-        client = Client(utils_models.Config(credential=PlainCredential(), endpoint=c["host"]))
+    with intercepted(TS, nonce, lambda ua: USER_AGENT) as seen:
+        credential = plain_credential(AK_ID, AK_SECRET, c["token"])
+        client = Client(utils_models.Config(credential=credential, endpoint=c["host"]))
         try:
             getattr(client, c["method_name"])(*c["args"](), {}, RuntimeOptions())
         except Captured:
             pass
         else:
             sys.exit(f"roa/{c['name']}: the SDK did not reach the HTTP send")
-    finally:
-        (Utils.get_timestamp, Utils.get_nonce, Utils.get_user_agent, Utils.hash,
-         tea_utils.signature_method, DaraCore.do_action) = (
-            staticmethod(saved[0]), staticmethod(saved[1]), staticmethod(saved[2]),
-            staticmethod(saved[3]), saved[4], staticmethod(saved[5]))
 
     req = seen["request"]
     if req.method != c["method"]:

@@ -30,11 +30,12 @@ the versions pinned in requirements.txt. The Rust tests read the folders and nee
 Python.
 """
 
-import datetime
 import json
 import os
 import shutil
 import sys
+
+from tea_intercept import Captured, intercepted, iso, plain_credential
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -118,12 +119,6 @@ V3_ONLY_CASES = [
 FIXED_USER_AGENT = "AlibabaCloud (vectors) Python/3 Core/0.4.3 TeaDSL/2"
 
 
-def iso(ts):
-    # Same strftime pattern both SDKs use for their timestamps.
-    return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
-
-
 def write(folder, name, content):
     with open(os.path.join(folder, name), "w", encoding="utf-8", newline="") as f:
         f.write(content)
@@ -148,59 +143,22 @@ def input_json(c, extra_headers):
     }, ensure_ascii=False, indent=2) + "\n"
 
 
-class Captured(BaseException):
-    """Raised from the intercepted HTTP send to leave the SDK without a network call."""
-
-
 # ---------------------------------------------------------------------------- V3
 
 def make_v3(c, out_dir):
-    import alibabacloud_tea_openapi.utils as tea_utils
-    from alibabacloud_credentials import models as credential_models
     from alibabacloud_live20161101.client import Client as LiveClient
     from alibabacloud_tea_openapi import utils_models
-    from darabonba.core import DaraCore
     from darabonba.runtime import RuntimeOptions
 
-    Utils = tea_utils.Utils
-    seen = {"hash_inputs": [], "signed": []}
-    saved = (Utils.get_timestamp, Utils.get_nonce, Utils.get_user_agent, Utils.hash,
-             tea_utils.signature_method, DaraCore.do_action)
-    orig_hash = Utils.hash
-    orig_sig = tea_utils.signature_method
-
-    def hash_spy(raw, sign_type):
-        seen["hash_inputs"].append(bytes(raw))
-        return orig_hash(raw, sign_type)
-
-    def sig_spy(secret, source, sign_type):
-        seen["signed"].append(source)
-        return orig_sig(secret, source, sign_type)
-
-    def do_action(request, runtime_option=None):
-        seen["request"] = request
-        seen["url"] = DaraCore.compose_url(request)
-        raise Captured()
-
-    Utils.get_timestamp = staticmethod(lambda: iso(c["ts"]))
-    Utils.get_nonce = staticmethod(lambda: c["nonce"])
-    Utils.get_user_agent = staticmethod(
-        (lambda ua: FIXED_USER_AGENT) if c["sdk_headers"] else (lambda ua: None))
-    Utils.hash = staticmethod(hash_spy)
-    tea_utils.signature_method = sig_spy
-    DaraCore.do_action = staticmethod(do_action)
-    try:
+    user_agent = (lambda ua: FIXED_USER_AGENT) if c["sdk_headers"] else (lambda ua: None)
+    with intercepted(c["ts"], c["nonce"], user_agent) as seen:
         if c["sdk_headers"]:
             # The SDK's own credential client, which adds x-acs-credentials-provider.
             config = utils_models.Config(access_key_id=AK_ID, access_key_secret=AK_SECRET,
                                          security_token=c["token"], endpoint=c["host"])
         else:
-            class PlainCredential:
-                def get_credential(self):
-                    return credential_models.CredentialModel(
-                        access_key_id=AK_ID, access_key_secret=AK_SECRET,
-                        security_token=c["token"], type="access_key")
-            config = utils_models.Config(credential=PlainCredential(), endpoint=c["host"])
+            credential = plain_credential(AK_ID, AK_SECRET, c["token"])
+            config = utils_models.Config(credential=credential, endpoint=c["host"])
         client = LiveClient(config)
         params = utils_models.Params(
             action=ACTION, version=VERSION, protocol="HTTPS", pathname="/",
@@ -215,11 +173,6 @@ def make_v3(c, out_dir):
             pass
         else:
             sys.exit(f"v3/{c['name']}: the SDK did not reach the HTTP send")
-    finally:
-        (Utils.get_timestamp, Utils.get_nonce, Utils.get_user_agent, Utils.hash,
-         tea_utils.signature_method, DaraCore.do_action) = (
-            staticmethod(saved[0]), staticmethod(saved[1]), staticmethod(saved[2]),
-            staticmethod(saved[3]), saved[4], staticmethod(saved[5]))
 
     req = seen["request"]
     canonical_request = seen["hash_inputs"][-1].decode("utf-8")

@@ -297,6 +297,7 @@ fn reason(status: u16) -> &'static str {
 // --- variations of it.
 
 pub mod stop;
+pub mod vectors;
 
 // Each test binary uses a subset.
 #[allow(unused_imports)]
