@@ -20,6 +20,10 @@ pub struct Product {
     pub generated: usize,
     /// Operations left out, each with its reasons.
     pub skipped: Vec<Skipped>,
+    /// The generated crate's package name (`aliyun-ecs`); `None` when generation failed.
+    pub package: Option<String>,
+    /// The imported spec (YAML) the crate was generated from.
+    pub spec: String,
     /// The generated crate's files, or why there is no crate.
     pub crate_files: Result<Files, String>,
 }
@@ -49,7 +53,14 @@ pub fn build(metadata: &str, spec_path: &str) -> Result<Product, ImportError> {
     ))?;
     let (imported, skipped) = import::import_generable(metadata, &Selection::All, spec_path)?;
     let generated = imported.path_items.len();
-    let crate_files = crate::generate(spec_path, &imported.spec).map_err(|e| e.to_string());
+    // Lowered once: the crate's files and its package name come from the same model.
+    let (package, crate_files) = match crate::check(spec_path, &imported.spec) {
+        Ok(api) => (
+            Some(api.package.clone()),
+            crate::emit::emit(&api).map_err(|e| e.to_string()),
+        ),
+        Err(e) => (None, Err(e.to_string())),
+    };
     Ok(Product {
         code,
         version,
@@ -58,6 +69,8 @@ pub fn build(metadata: &str, spec_path: &str) -> Result<Product, ImportError> {
         generated,
         skipped,
         crate_files,
+        package,
+        spec: imported.spec,
     })
 }
 

@@ -83,13 +83,23 @@ enum Block {
 
 /// The width of a list marker (`- `, `* `, `+ `, `1. `) that starts `line`.
 fn list_marker(line: &str) -> Option<usize> {
+    // CommonMark: the content starts after the marker and the 1–4 spaces that follow it
+    // (with 5 or more, after one), so `-  item` continues at column 3.
+    let gap = |rest: &str| match rest.chars().take_while(|c| *c == ' ').count() {
+        0 => None,
+        n @ 1..=4 => Some(n),
+        _ => Some(1),
+    };
     if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
-        return rest.starts_with(' ').then_some(2);
+        return gap(rest).map(|n| 1 + n);
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+    if digits == 0 || digits >= 10 {
+        return None;
+    }
+    let rest = rest.strip_prefix(['.', ')'])?;
+    gap(rest).map(|n| digits + 1 + n)
 }
 
 /// One line outside code fences: code spans are kept, everything else escaped.
@@ -229,6 +239,11 @@ mod tests {
     fn lists_and_quotes_continue_properly() {
         assert_eq!(p("- one\ntwo\n\nthree"), "- one\n  two\n\nthree");
         assert_eq!(p("10. ten\nmore"), "10. ten\n    more");
+        // The content column counts every space after the marker (ECS's
+        // `DeleteNetworkInterface` writes `-  item`).
+        assert_eq!(p("-  wide\nmore"), "-  wide\n   more");
+        assert_eq!(p("1)   wide\nmore"), "1)   wide\n     more");
+        assert_eq!(p("-      code\nmore"), "-      code\n  more");
         assert_eq!(p(">notice\nmore"), ">notice\n> more");
         assert_eq!(p("a\tb"), "a    b");
     }

@@ -88,7 +88,7 @@ pub enum ImportError {
     Unsupported(String),
     /// The metadata is of an API style livegen does not generate.
     #[error(
-        "the metadata describes a {style}-style API; livegen generates RPC- and ROA-style APIs, and {style} would need {needs}"
+        "the metadata describes an API in the `{style}` style; livegen generates RPC- and ROA-style APIs, and {style} would need {needs}"
     )]
     Style {
         /// `info.style`.

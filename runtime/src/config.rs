@@ -39,6 +39,7 @@ pub struct Config {
     credentials: Arc<dyn ProvideCredentials>,
     region_id: Option<String>,
     endpoint: Option<Endpoint>,
+    network: Option<String>,
     signature_version: SignatureVersion,
     retry: RetryConfig,
     connect_timeout: Duration,
@@ -117,6 +118,7 @@ impl Config {
             credentials: Some(Arc::clone(&self.credentials)),
             region_id: self.region_id.clone(),
             endpoint_url: self.endpoint.as_ref().map(Endpoint::to_string),
+            network: self.network.clone(),
             signature_version: self.signature_version,
             retry: self.retry,
             connect_timeout: self.connect_timeout,
@@ -141,6 +143,12 @@ impl Config {
     /// The explicit endpoint, if configured; it overrides region-based resolution.
     pub fn endpoint(&self) -> Option<&Endpoint> {
         self.endpoint.as_ref()
+    }
+
+    /// The network endpoints are chosen for (`vpc`…), if configured; see
+    /// [`endpoint::resolve_on_network`](crate::endpoint::resolve_on_network).
+    pub fn network(&self) -> Option<&str> {
+        self.network.as_deref()
     }
 
     /// The signature algorithm.
@@ -191,6 +199,7 @@ impl fmt::Debug for Config {
             .field("credentials", &self.credentials)
             .field("region_id", &self.region_id)
             .field("endpoint", &self.endpoint.as_ref().map(Endpoint::to_string))
+            .field("network", &self.network)
             .field("signature_version", &self.signature_version)
             .field("retry", &self.retry)
             .field("connect_timeout", &self.connect_timeout)
@@ -209,6 +218,7 @@ pub struct ConfigBuilder {
     credentials: Option<Arc<dyn ProvideCredentials>>,
     region_id: Option<String>,
     endpoint_url: Option<String>,
+    network: Option<String>,
     signature_version: SignatureVersion,
     retry: RetryConfig,
     connect_timeout: Duration,
@@ -225,6 +235,7 @@ impl Default for ConfigBuilder {
             credentials: None,
             region_id: None,
             endpoint_url: None,
+            network: None,
             signature_version: SignatureVersion::default(),
             retry: RetryConfig::default(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -259,6 +270,15 @@ impl ConfigBuilder {
     /// instead of the region's endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Chooses endpoints for a network such as `vpc` (from a VPC without internet
+    /// access): hosts from the service's pattern or default become
+    /// `<product>-<network>.…`, as in the official SDKs' `network` setting; `public`
+    /// is the default.
+    pub fn network(mut self, network: impl Into<String>) -> Self {
+        self.network = Some(network.into());
         self
     }
 
@@ -327,6 +347,12 @@ impl ConfigBuilder {
                 reason,
             })?;
         }
+        if let Some(network) = self.network.as_deref().filter(|n| !n.is_empty()) {
+            check_region_id(network).map_err(|reason| ConfigError::InvalidNetwork {
+                network: network.to_owned(),
+                reason,
+            })?;
+        }
         let endpoint = self
             .endpoint_url
             .as_deref()
@@ -366,6 +392,7 @@ impl ConfigBuilder {
             credentials,
             region_id: self.region_id,
             endpoint,
+            network: self.network,
             signature_version: self.signature_version,
             retry: self.retry,
             connect_timeout: self.connect_timeout,
@@ -390,6 +417,14 @@ pub enum ConfigError {
     InvalidRegionId {
         /// The region id as given.
         region_id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The network cannot be part of a host name.
+    #[error("invalid network `{network}`: {reason}")]
+    InvalidNetwork {
+        /// The network as given.
+        network: String,
         /// What is wrong with it.
         reason: &'static str,
     },

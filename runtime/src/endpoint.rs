@@ -8,6 +8,11 @@
 //! 3. the service's endpoint pattern with `{regionId}` replaced,
 //! 4. with no region id at all, the service's default endpoint.
 //!
+//! A configured `network` (e.g. `vpc`, [`ConfigBuilder::network`](crate::config::ConfigBuilder::network))
+//! turns the hosts of rules 3 and 4 into `live-vpc.<region>.aliyuncs.com` and
+//! `live-vpc.aliyuncs.com`, as `alibabacloud-tea-openapi`'s endpoint rules do; rules 1
+//! and 2 are kept as they are, as the official SDKs keep their endpoint map's entries.
+//!
 //! Resolved endpoints use `https` unless an explicit URL says otherwise. A region id the
 //! table does not list still gets an endpoint (the pattern's), as in the official SDKs, so
 //! regions newer than the spec keep working; [`resolve_explained`] says when that
@@ -198,6 +203,46 @@ pub fn resolve_explained(
     region_id: Option<&str>,
     explicit: Option<&Endpoint>,
 ) -> (Endpoint, Resolution) {
+    resolve_on_network(service, region_id, explicit, None)
+}
+
+/// [`resolve_explained`] for a `network` such as `vpc`, as the official SDKs' endpoint
+/// rules (`alibabacloud-tea-openapi`'s `get_endpoint_rules`) apply it: an explicit URL
+/// and a table entry for the region win unchanged; a host from the pattern or the
+/// default gets `-<network>` after its first label (`live-vpc.cn-shanghai.aliyuncs.com`).
+/// No network, an empty one and `public` change nothing.
+pub fn resolve_on_network(
+    service: &Service,
+    region_id: Option<&str>,
+    explicit: Option<&Endpoint>,
+    network: Option<&str>,
+) -> (Endpoint, Resolution) {
+    let (endpoint, resolution) = resolve_plain(service, region_id, explicit);
+    let network = network.filter(|n| !n.is_empty() && *n != "public");
+    match (&resolution, network) {
+        (Resolution::Pattern { .. } | Resolution::Default, Some(network)) => {
+            let host = match endpoint.authority().split_once('.') {
+                Some((first, rest)) => format!("{first}-{network}.{rest}"),
+                None => format!("{}-{network}", endpoint.authority()),
+            };
+            let resolution = match resolution {
+                Resolution::Pattern { region_id, .. } => Resolution::Pattern {
+                    region_id,
+                    host: host.clone(),
+                },
+                other => other,
+            };
+            (Endpoint::https(host), resolution)
+        }
+        _ => (endpoint, resolution),
+    }
+}
+
+fn resolve_plain(
+    service: &Service,
+    region_id: Option<&str>,
+    explicit: Option<&Endpoint>,
+) -> (Endpoint, Resolution) {
     if let Some(endpoint) = explicit {
         return (endpoint.clone(), Resolution::Explicit);
     }
@@ -269,6 +314,35 @@ mod tests {
             ("eu-central-1", "live.aliyuncs.com"),
         ],
     };
+
+    #[test]
+    fn a_network_changes_rule_hosts_only_as_the_official_sdks_do() {
+        let on = |region, network| {
+            resolve_on_network(&SERVICE, region, None, network)
+                .0
+                .authority()
+                .to_owned()
+        };
+        // The pattern and the default get `-vpc` after the product.
+        assert_eq!(
+            on(Some("cn-nowhere-9"), Some("vpc")),
+            "live-vpc.cn-nowhere-9.aliyuncs.com"
+        );
+        assert_eq!(on(None, Some("vpc")), "live-vpc.aliyuncs.com");
+        // A table entry wins unchanged (the SDK's endpoint map comes before its rules).
+        assert_eq!(on(Some("cn-hangzhou"), Some("vpc")), "live-hz.example.com");
+        // `public` and empty mean no network.
+        assert_eq!(
+            on(Some("cn-nowhere-9"), Some("public")),
+            "live.cn-nowhere-9.aliyuncs.com"
+        );
+        assert_eq!(on(None, Some("")), "live.aliyuncs.com");
+        // An explicit URL always wins.
+        let explicit = Endpoint::parse("http://127.0.0.1:9").expect("a URL");
+        let (endpoint, _) =
+            resolve_on_network(&SERVICE, Some("cn-nowhere-9"), Some(&explicit), Some("vpc"));
+        assert_eq!(endpoint, explicit);
+    }
 
     #[test]
     fn no_region_uses_the_default_endpoint() {

@@ -39,7 +39,7 @@
 //! | Settings | Requests sent | Times the fake acted | What the caller gets |
 //! |---|---|---|---|
 //! | default | 1 | 1 | `MayHaveBeenApplied` wrapping the transport error |
-//! | `resend_writes` (opted in) | 2 | 2 for a write the service repeats; 1 for a stop, whose second attempt meets `CodeTaskHasStopped` | the second answer |
+//! | `resend_writes` (opted in) | 2 | 1: the stop's second attempt meets `CodeTaskHasStopped` (a write the service does not refuse would act twice; not measured) | the second answer, `CodeTaskHasStopped` |
 //! | with an idempotency token (default settings) | 2 | 1 | the first answer, replayed by the service: success |
 //!
 //! # Backoff

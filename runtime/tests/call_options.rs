@@ -7,7 +7,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use livegen_runtime::Credentials;
 use livegen_runtime::config::{LimiterStore, RateLimit};
+use livegen_runtime::credentials::StaticCredentials;
 use livegen_runtime::endpoint::Endpoint;
 use livegen_runtime::{CallOptions, Client, QpsLimit, QpsScope, RetryConfig, SdkError};
 use serde_json::json;
@@ -193,4 +195,27 @@ async fn a_deadline_cuts_an_attempt_and_a_cut_write_may_have_been_applied() {
             "{deadline:?}"
         );
     }
+}
+
+#[test]
+fn a_vpc_network_picks_the_vpc_host_for_a_region_the_table_does_not_list() {
+    let config = |network: &str| {
+        livegen_runtime::Config::builder()
+            .credentials(StaticCredentials::new(Credentials::new(
+                support::FAKE_KEY_ID,
+                support::FAKE_SECRET,
+            )))
+            .region_id("cn-nowhere-9")
+            .network(network)
+            .build()
+            .expect("config")
+    };
+    let host = |network| {
+        let prepared = Client::new(config(network))
+            .prepare_value(&STOP, &input())
+            .expect("prepared");
+        prepared.url.split('/').nth(2).expect("a host").to_owned()
+    };
+    assert_eq!(host("vpc"), "live-vpc.cn-nowhere-9.aliyuncs.com");
+    assert_eq!(host("public"), "live.cn-nowhere-9.aliyuncs.com");
 }

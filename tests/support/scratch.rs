@@ -167,8 +167,6 @@ pub fn manifest_value(manifest: &str, section: &str, key: &str) -> Option<String
     None
 }
 
-/// Checks of the helpers themselves; they run in every test binary that includes this
-/// file, which costs microseconds.
 /// Clippy over every target and rustdoc over every member of `workspace`, both with
 /// warnings denied, with `features` (for example `["--all-features"]`).
 ///
@@ -186,6 +184,8 @@ pub fn lint(workspace: &Path, features: &[&str]) {
     cargo(workspace, &doc, &[("RUSTDOCFLAGS", "-D warnings")]);
 }
 
+/// Checks of the helpers themselves; they run in every test binary that includes this
+/// file, which costs microseconds.
 #[cfg(test)]
 mod self_tests {
     use super::*;

@@ -156,8 +156,9 @@ fn check_all(ws: &Workspace, out: &Path, rows: &mut [Row]) -> Result<()> {
     for (i, row) in rows.iter().enumerate() {
         if let Outcome::Built(product, member) = &row.outcome
             && product.crate_files.is_ok()
+            && let Some(package) = &product.package
         {
-            names.push((i, member.clone(), package_name(&out.join(member))?));
+            names.push((i, member.clone(), package.clone()));
         }
     }
     let layers = layers(&names);
@@ -225,17 +226,6 @@ fn check_one(out: &Path, target: &Path, name: &str) -> Result<(Duration, bool)> 
         eprintln!("{}", String::from_utf8_lossy(&output.stderr));
     }
     Ok((started.elapsed(), ok))
-}
-
-/// The `[package] name` of a generated crate.
-fn package_name(dir: &Path) -> Result<String> {
-    let manifest = fs::read_to_string(dir.join("Cargo.toml"))
-        .with_context(|| format!("cannot read {}/Cargo.toml", dir.display()))?;
-    manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("name = "))
-        .map(|n| n.trim_matches('"').to_owned())
-        .with_context(|| format!("{}/Cargo.toml names no package", dir.display()))
 }
 
 fn print_table(rows: &[Row], codegen_wall: Duration, wall: Duration, checked: bool) {

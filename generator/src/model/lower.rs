@@ -109,7 +109,52 @@ struct Lower<'a> {
 }
 
 impl<'a> Lower<'a> {
+    /// One operation: its names first (an operation whose names clash is left out, with
+    /// the diagnostics), then its parameters, answer and errors.
     fn operation(&mut self, op: &spec::Operation, methods: &mut Scope<'_>) -> Option<Operation> {
+        let names = self.operation_names(op, methods)?;
+        self.module = Some(names.fn_name.clone());
+        let params = self.params(op, &names.base);
+        let (output_fields, output_doc, output_value) = self.output(op, &names);
+        let errors = error_variants(op);
+        self.module = None;
+        Some(Operation {
+            action: op.action.clone(),
+            fn_name: names.fn_name,
+            input: names.input,
+            output: names.output,
+            error: names.error,
+            summary: prose(op.summary.as_deref()),
+            description: prose(op.description.as_deref()),
+            deprecated: op.deprecated,
+            example: op.example,
+            path: op.path.clone(),
+            methods: op.methods.clone(),
+            qps: op.qps.as_ref().map(|q| Qps {
+                limit: q.limit,
+                per_seconds: if q.per == "minute" { 60 } else { 1 },
+                scope: q.scope.clone(),
+                on_exceed: q.on_exceed.clone(),
+            }),
+            ram: op.ram.clone(),
+            params,
+            output_fields,
+            output_doc,
+            output_value,
+            errors,
+            types: Vec::new(),
+            paginator: names.paginator,
+            idempotency_token: op.idempotency_token.clone(),
+        })
+    }
+
+    /// The client method, module, paginator and type names of `op`, each claimed in its
+    /// scope; `None` when one clashes (the diagnostic says with what).
+    fn operation_names(
+        &mut self,
+        op: &spec::Operation,
+        methods: &mut Scope<'_>,
+    ) -> Option<OperationNames> {
         let base = match ident(&op.action, Case::Type) {
             Ok(name) => name,
             Err(why) => {
@@ -120,25 +165,21 @@ impl<'a> Lower<'a> {
         // One name serves as the client method and the module file, so two actions that
         // differ only in case (`ABTest`, `AbTest`) are a spec error, never an overwrite.
         let fn_name = methods.name(&op.action, Case::Snake, &op.pointer, &mut self.diags)?;
-        let paginator = match &op.pagination {
-            None => None,
-            Some(pagination) => {
-                let method = format!("{fn_name}_paginator");
-                let label = format!("the paginator method of `{}`", op.action);
-                methods
-                    .claim(&method, &label, &pagination.pointer, &mut self.diags)
-                    .then(|| Paginator {
-                        method,
-                        pagination: pagination.clone(),
-                    })
-            }
-        };
+        let paginator = op.pagination.as_ref().and_then(|pagination| {
+            let method = format!("{fn_name}_paginator");
+            let label = format!("the paginator method of `{}`", op.action);
+            methods
+                .claim(&method, &label, &pagination.pointer, &mut self.diags)
+                .then(|| Paginator {
+                    method,
+                    pagination: pagination.clone(),
+                })
+        });
         // Named from the whole word, so action `Self` gives `SelfInput`, not `Self_Input`.
         let [input, output, error] = ["Input", "Output", "Error"].map(|s| {
             ident(&format!("{}{s}", op.action), Case::TypeDef)
                 .unwrap_or_else(|_| format!("{base}{s}"))
         });
-        let mut named = true;
         let required = op
             .params
             .iter()
@@ -153,17 +194,26 @@ impl<'a> Lower<'a> {
         if required > crate::emit::MAX_NEW_ARGS {
             claimed.push((&required_struct, "the required-arguments type"));
         }
+        let mut named = true;
         for (name, what) in claimed {
             let label = format!("{what} of `{}`", op.action);
             named &= self
                 .type_scope
                 .claim(name, &label, &op.pointer, &mut self.diags);
         }
-        if !named {
-            return None;
-        }
-        self.module = Some(fn_name.clone());
+        named.then_some(OperationNames {
+            base,
+            fn_name,
+            input,
+            output,
+            error,
+            paginator,
+        })
+    }
 
+    /// The input fields of `op`, named in one scope; a form-body parameter of an action
+    /// without POST is reported.
+    fn params(&mut self, op: &spec::Operation, base: &str) -> Vec<Field> {
         let what = format!("parameters of `{}`", op.action);
         let mut scope = Scope::new(&what);
         let mut params = Vec::new();
@@ -208,10 +258,15 @@ impl<'a> Lower<'a> {
                 deprecated: p.deprecated,
             });
         }
+        params
+    }
 
-        let mut output_value = None;
-        let (output_fields, output_doc) = match op.output.as_ref().and_then(|o| self.resolve(o)) {
-            None => (None, None),
+    /// The answer of `op`: its fields (an object), or the type of a ROA operation's
+    /// non-object answer, with the output type's docs.
+    fn output(&mut self, op: &spec::Operation, names: &OperationNames) -> OutputParts {
+        let declared_doc = op.output.as_ref().and_then(|o| o.description.as_deref());
+        match op.output.as_ref().and_then(|o| self.resolve(o)) {
+            None => (None, None, None),
             Some(Schema {
                 kind:
                     SchemaKind::Object {
@@ -222,20 +277,15 @@ impl<'a> Lower<'a> {
                 description,
                 ..
             }) => {
-                let doc = description
-                    .as_deref()
-                    .or(op.output.as_ref().and_then(|o| o.description.as_deref()));
-                let fields = self.fields(&output, properties, required, false);
-                (Some(fields), prose(doc))
+                let doc = description.as_deref().or(declared_doc);
+                let fields = self.fields(&names.output, properties, required, false);
+                (Some(fields), prose(doc), None)
             }
             Some(other) if op.is_roa() => {
                 // ROA operations may answer a list or a bare value: the output wraps it.
-                let doc = other
-                    .description
-                    .as_deref()
-                    .or(op.output.as_ref().and_then(|o| o.description.as_deref()));
-                output_value = self.ty(other, &format!("{base}Answer"), doc, false);
-                (None, prose(doc))
+                let doc = other.description.as_deref().or(declared_doc);
+                let value = self.ty(other, &format!("{}Answer", names.base), doc, false);
+                (None, prose(doc), value)
             }
             Some(other) => {
                 self.diags.push(
@@ -245,61 +295,48 @@ impl<'a> Lower<'a> {
                     )
                     .with_hint("RPC actions answer a JSON object with at least `RequestId`"),
                 );
-                (None, None)
+                (None, None, None)
             }
-        };
-
-        let what = format!("errors of `{}`", op.action);
-        let mut scope = Scope::new(&what);
-        scope.reserve("Common", "the shared-errors variant");
-        scope.reserve("Unhandled", "the catch-all variant");
-        let errors = op
-            .errors
-            .iter()
-            .map(|e| {
-                // `Invalid%s.ValueNotSupported` reads as `InvalidValueNotSupported`.
-                let raw = e.code.replace("%s", "");
-                let variant = scope.name_distinct(&raw, Case::Type, &e.pointer);
-                ErrorVariant {
-                    code: e.code.clone(),
-                    variant,
-                    http_status: e.http_status,
-                    message: e.message.clone(),
-                    description: prose(e.description.as_deref()),
-                }
-            })
-            .collect();
-        self.module = None;
-
-        Some(Operation {
-            action: op.action.clone(),
-            fn_name,
-            input,
-            output,
-            error,
-            summary: prose(op.summary.as_deref()),
-            description: prose(op.description.as_deref()),
-            deprecated: op.deprecated,
-            example: op.example,
-            path: op.path.clone(),
-            methods: op.methods.clone(),
-            qps: op.qps.as_ref().map(|q| Qps {
-                limit: q.limit,
-                per_seconds: if q.per == "minute" { 60 } else { 1 },
-                scope: q.scope.clone(),
-                on_exceed: q.on_exceed.clone(),
-            }),
-            ram: op.ram.clone(),
-            params,
-            output_fields,
-            output_doc,
-            output_value,
-            errors,
-            types: Vec::new(),
-            paginator,
-            idempotency_token: op.idempotency_token.clone(),
-        })
+        }
     }
+}
+
+/// The names one operation claims.
+struct OperationNames {
+    /// The action as a type name, the stem of its inline types (`StopLivePullToPush`).
+    base: String,
+    fn_name: String,
+    input: String,
+    output: String,
+    error: String,
+    paginator: Option<Paginator>,
+}
+
+/// Output fields, output docs, and the wrapped type of a non-object (ROA) answer.
+type OutputParts = (Option<Vec<Field>>, Option<String>, Option<super::Ty>);
+
+/// One variant per documented error code, distinct from each other and from the two
+/// variants every error enum has.
+fn error_variants(op: &spec::Operation) -> Vec<ErrorVariant> {
+    let what = format!("errors of `{}`", op.action);
+    let mut scope = Scope::new(&what);
+    scope.reserve("Common", "the shared-errors variant");
+    scope.reserve("Unhandled", "the catch-all variant");
+    op.errors
+        .iter()
+        .map(|e| {
+            // `Invalid%s.ValueNotSupported` reads as `InvalidValueNotSupported`.
+            let raw = e.code.replace("%s", "");
+            let variant = scope.name_distinct(&raw, Case::Type, &e.pointer);
+            ErrorVariant {
+                code: e.code.clone(),
+                variant,
+                http_status: e.http_status,
+                message: e.message.clone(),
+                description: prose(e.description.as_deref()),
+            }
+        })
+        .collect()
 }
 
 /// A token parameter's documentation, with what the runtime does about it.

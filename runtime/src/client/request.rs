@@ -51,8 +51,12 @@ impl Setup {
             .provide()
             .await
             .map_err(PrepareError::Credentials)?;
-        let (endpoint, resolution) =
-            endpoint::resolve_explained(op.service, config.region_id(), client.endpoint());
+        let (endpoint, resolution) = endpoint::resolve_on_network(
+            op.service,
+            config.region_id(),
+            client.endpoint(),
+            config.network(),
+        );
         if let endpoint::Resolution::Pattern { .. } = &resolution {
             tracing::warn!("{resolution}");
         }

@@ -165,3 +165,18 @@ fn from_env_names_the_bad_variable() {
     assert!(err.to_string().contains(REGION_ID_ENV), "{err}");
     assert!(err.to_string().contains("cn beijing"), "{err}");
 }
+
+#[test]
+fn a_network_must_fit_a_host_name_and_is_kept() {
+    let config = fake().network("vpc").build().expect("valid");
+    assert_eq!(config.network(), Some("vpc"));
+    assert_eq!(
+        config.to_builder().build().expect("valid").network(),
+        Some("vpc")
+    );
+    let err = fake().network("v p c").build().expect_err("a space");
+    assert!(
+        matches!(&err, ConfigError::InvalidNetwork { network, .. } if network == "v p c"),
+        "{err}"
+    );
+}
