@@ -263,11 +263,18 @@ fn subjects(ctx: &Ctx) -> Result<(Vec<Subject>, bool)> {
         base.join("livegen-target")
     };
     let peer_target = base.join("openapi-generator-target");
+    // The smoke run builds the relay family's one-operation crate (the family test's
+    // goldens), not the whole API a second time: `cargo test` builds `generated/` anyway.
+    let (case, crate_dir) = if ctx.smoke {
+        (super::codegen::SMOKE_SPEC, super::codegen::SMOKE_CRATE)
+    } else {
+        (crate::codegen::DEFAULT_SPEC, "generated")
+    };
     let mut subjects = vec![ours(
         ctx,
         &base,
-        "spec/live.yaml",
-        &ctx.root.join("generated"),
+        case,
+        &ctx.root.join(crate_dir),
         &ours_target,
     )?];
     let mut missing_peer = false;

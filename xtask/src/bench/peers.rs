@@ -6,8 +6,9 @@
 //! users' projects would): `<target>/bench/peers/<tool>/`, a one-package workspace that
 //! depends on the peers, and the repository's own target dir for `aliyun-live`. Every
 //! dependency is built first, untimed; then, taking turns, each crate's artifacts are
-//! removed (`cargo clean -p`) and it is rebuilt (dev profile, default features): the
-//! crate's own compile time, as wall time and as the CPU time of cargo and rustc (the
+//! removed (`cargo clean -p`) and it is rebuilt (dev profile; the peers without their
+//! default features, which only choose the HTTP client and TLS stack): the crate's own
+//! compile time, as wall time and as the CPU time of cargo and rustc (the
 //! machine is shared, so CPU time is the steadier figure). Operations are counted in the
 //! crates' sources; lines are every `.rs` line of the crate.
 //!
@@ -93,8 +94,13 @@ fn tool_workspace(base: &Path, tool: &str) -> Result<PathBuf> {
         "# Written by `cargo xtask bench --only peers`.\n[package]\nname = \"peer-{tool}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n"
     );
     for (package, _) in PEERS.iter().filter(|(_, t)| *t == tool) {
-        // The newest 1.x release, as `cargo add` would pick.
-        manifest.push_str(&format!("{package} = \"1\"\n"));
+        // The newest 1.x release, as `cargo add` would pick, without default features:
+        // those pick the HTTP client and TLS stack (AWS: rustls over `aws-lc-sys`, whose C
+        // build alone takes longer than any crate measured here; Google: the rustls
+        // provider). The crate's own code is the same either way.
+        manifest.push_str(&format!(
+            "{package} = {{ version = \"1\", default-features = false }}\n"
+        ));
     }
     manifest.push_str("\n[workspace]\n");
     fs::write(dir.join("Cargo.toml"), manifest)?;
@@ -283,7 +289,7 @@ pub fn run(ctx: &Ctx, report: &mut Report) -> Result<()> {
     let lowest = loads.iter().copied().fold(f64::INFINITY, f64::min);
     let highest = loads.iter().copied().fold(0.0, f64::max);
     report.note(format!(
-        "dev profile, default features, dependencies built; {} runs each, taking turns; 1-minute load average before each timed build {lowest:.1}–{highest:.1} on {} cores; at the end: {}",
+        "dev profile, dependencies built, the peers with `default-features = false` (no HTTP client or TLS stack, e.g. no `aws-lc-sys`; their own code is the same), aliyun-live with its defaults; {} runs each, taking turns; 1-minute load average before each timed build {lowest:.1}–{highest:.1} on {} cores; at the end: {}",
         ctx.runs,
         std::thread::available_parallelism().map_or(0, usize::from),
         super::load_average()
