@@ -1,9 +1,10 @@
 //! The loader against hostile and broken input.
 //!
-//! `mutated_specs_never_panic_or_hang` is a property test: it takes the real spec, the relay
-//! family spec and the fixture base, applies random line and byte mutations (delete,
-//! duplicate, swap, re-indent, flip characters, insert YAML metacharacters and tricky
-//! snippets, truncate) and requires that `check` returns, without panicking, within a time
+//! `mutated_specs_never_panic_or_hang` is a property test: it takes a sample of the real
+//! spec (its document-level parts and four operations), the relay family spec and the
+//! fixture base, applies random line and byte mutations (delete, duplicate, swap,
+//! re-indent, flip characters, insert YAML metacharacters and tricky snippets, truncate)
+//! and requires that `check` returns, without panicking, within a time
 //! bound, and that any spec it accepts also generates Rust that parses. The default case
 //! count keeps `cargo test` fast; `LIVEGEN_FUZZ_CASES=200000` runs it long (see
 //! tests/fixtures/family/README.md for the recorded long run).
@@ -175,6 +176,33 @@ fn run_case(text: &str) -> Result<(), TestCaseError> {
     }
 }
 
+/// Operations of the real spec kept in its fuzz seed, besides `StopLivePullToPush`.
+const SEED_OPERATIONS: usize = 3;
+
+/// The real spec with every document-level part (info, servers, endpoints, components)
+/// but only its first [`SEED_OPERATIONS`] operations and `StopLivePullToPush`: with all
+/// 400+ operations one case takes seconds (512 cases took 270 s and tripped the time
+/// bound on a busy machine), and the mutations exercise the loader, not the count.
+fn real_spec_sample() -> String {
+    let text = repo_file("spec/live.yaml");
+    let mut out = String::new();
+    let (mut in_paths, mut keep, mut kept) = (false, true, 0);
+    for line in text.split_inclusive('\n') {
+        let top_level = !line.starts_with([' ', '#', '\n']);
+        if top_level {
+            in_paths = line.starts_with("paths:");
+            keep = true;
+        } else if in_paths && line.starts_with("  /") {
+            keep = kept < SEED_OPERATIONS || line.starts_with("  /StopLivePullToPush:");
+            kept += 1;
+        }
+        if keep {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 fn cases() -> u32 {
     std::env::var("LIVEGEN_FUZZ_CASES")
         .ok()
@@ -185,7 +213,7 @@ fn cases() -> u32 {
 #[test]
 fn mutated_specs_never_panic_or_hang() {
     let seeds = [
-        repo_file("spec/live.yaml"),
+        real_spec_sample(),
         repo_file("tests/fixtures/family/live-relay.yaml"),
         repo_file("tests/fixtures/base.yaml"),
     ];
@@ -229,6 +257,14 @@ fn unmutated_seeds_generate() {
             panic!("{seed}: {e}");
         }
     }
+    let sample = real_spec_sample();
+    let api = livegen_generator::check("sample.yaml", &sample)
+        .unwrap_or_else(|e| panic!("the real spec's sample: {e}"));
+    let actions: Vec<&str> = api.operations.iter().map(|op| op.action.as_str()).collect();
+    assert_eq!(actions.len(), SEED_OPERATIONS + 1, "{actions:?}");
+    assert!(actions.contains(&"StopLivePullToPush"), "{actions:?}");
+    livegen_generator::generate("sample.yaml", &sample)
+        .unwrap_or_else(|e| panic!("the real spec's sample: {e}"));
 }
 
 #[test]
