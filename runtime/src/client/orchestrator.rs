@@ -61,9 +61,9 @@ async fn retry_loop(
         result: Err(SdkError::Construction(message)),
         attempts,
     };
-    let http = match &client.inner.http {
-        Ok(http) => http,
-        Err(message) => return not_sent(message.clone(), 0),
+    let sender = match client.sender() {
+        Ok(sender) => sender,
+        Err(message) => return not_sent(message, 0),
     };
     if let Some(problem) = client.options.problem() {
         return not_sent(problem.to_owned(), 0);
@@ -89,7 +89,8 @@ async fn retry_loop(
     loop {
         attempt += 1;
         let timeout = clock.cut(client.attempt_timeout());
-        let failure = match try_attempt(client, http, op, &setup, attempt, timeout, &clock).await {
+        let failure = match try_attempt(client, sender, op, &setup, attempt, timeout, &clock).await
+        {
             Attempted::Answered(success) => {
                 return RawOutcome {
                     result: Ok(success),
@@ -204,7 +205,7 @@ enum Attempted {
 /// One attempt: wait for the rate limiter, sign, send, read and parse the answer.
 async fn try_attempt(
     client: &Client,
-    http: &reqwest::Client,
+    sender: Sender<'_>,
     op: &'static Operation,
     setup: &Setup,
     attempt: u32,
@@ -237,9 +238,21 @@ async fn try_attempt(
             op.action
         ));
     }
-    let http_request = match request::to_http(&setup.sign(client, op)) {
+    let prepared = setup.sign(client, op);
+    let http_request = match request::to_http(&prepared) {
         Ok(http_request) => http_request,
         Err(e) => return Attempted::NotSent(e.to_string()),
+    };
+    let http = match sender {
+        Sender::Http(http) => http,
+        #[cfg(feature = "test-doubles")]
+        Sender::Mock(mock) => {
+            let recorded = setup.record(op, prepared);
+            match mock.respond(op, recorded) {
+                Ok(answer) => return answered(&span, response::from_mock(answer)),
+                Err(message) => return Attempted::NotSent(message),
+            }
+        }
     };
 
     let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
@@ -259,6 +272,19 @@ async fn try_attempt(
         }
         Ok(Ok(answer)) => answer,
     };
+    answered(&span, answer)
+}
+
+/// Where an attempt's request goes: the network, or a test double.
+#[derive(Clone, Copy)]
+pub(crate) enum Sender<'c> {
+    Http(&'c reqwest::Client),
+    #[cfg(feature = "test-doubles")]
+    Mock(&'c crate::mock::MockService),
+}
+
+/// An answer, parsed, as what the attempt came to.
+fn answered(span: &tracing::Span, answer: response::Answer) -> Attempted {
     span.record("status", answer.status);
     match response::parse(answer) {
         Parsed::Success(success) => {
