@@ -218,18 +218,21 @@ async fn try_attempt(
     let limited = client
         .inner
         .limiter
-        .acquire_until(op, setup.credentials.access_key_id(), clock.at())
+        .grant_until(op, setup.credentials.access_key_id(), clock.at())
         .await;
-    match limited {
-        Ok(waited) if !waited.is_zero() => {
-            tracing::debug!(waited_ms = waited.as_millis(), "rate limited");
+    #[cfg_attr(not(feature = "test-util"), allow(unused_variables))]
+    let slot = match limited {
+        Ok(grant) => {
+            if !grant.waited.is_zero() {
+                tracing::debug!(waited_ms = grant.waited.as_millis(), "rate limited");
+            }
+            grant.slot
         }
-        Ok(_) => {}
         Err(e @ LimiterError::NoSlotBeforeDeadline { .. }) => {
             return Attempted::OutOfTime(e.to_string());
         }
         Err(e) => return Attempted::NotSent(e.to_string()),
-    }
+    };
     // The slot may have come right at the deadline: leave no attempt without time.
     let timeout = clock.cut(timeout);
     if timeout.is_zero() {
@@ -243,18 +246,27 @@ async fn try_attempt(
         Ok(http_request) => http_request,
         Err(e) => return Attempted::NotSent(e.to_string()),
     };
+    // Without the `test-doubles` feature the network is the only sender.
+    #[cfg_attr(
+        not(feature = "test-doubles"),
+        allow(clippy::infallible_destructuring_match)
+    )]
     let http = match sender {
         Sender::Http(http) => http,
         #[cfg(feature = "test-doubles")]
         Sender::Mock(mock) => {
             let recorded = setup.record(op, prepared);
             match mock.respond(op, recorded) {
-                Ok(answer) => return answered(&span, response::from_mock(answer)),
+                Ok(answer) => return answered(&span, from_mock(answer)),
                 Err(message) => return Attempted::NotSent(message),
             }
         }
     };
 
+    #[cfg(feature = "test-util")]
+    if let Some(slot) = slot {
+        crate::limiter::handover::record(&prepared.nonce(), slot.into_std());
+    }
     let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
         Err(_elapsed) => return Attempted::Failed(Failure::Timeout),
         Ok(Err(e)) => {
@@ -281,6 +293,18 @@ pub(crate) enum Sender<'c> {
     Http(&'c reqwest::Client),
     #[cfg(feature = "test-doubles")]
     Mock(&'c crate::mock::MockService),
+}
+
+/// A test double's answer as if it had come over HTTP, so it is parsed like any other.
+#[cfg(feature = "test-doubles")]
+fn from_mock(answer: crate::mock::MockAnswer) -> response::Answer {
+    response::Answer {
+        status: answer.status,
+        content_type: Some("application/json;charset=utf-8".to_owned()),
+        request_id_header: None,
+        retry_after: None,
+        body: response::Body::Complete(answer.body),
+    }
 }
 
 /// An answer, parsed, as what the attempt came to.

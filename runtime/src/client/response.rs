@@ -28,18 +28,6 @@ pub(crate) enum Body {
     TooLarge(Vec<u8>),
 }
 
-/// A test double's answer as if it had come over HTTP, so it is parsed like any other.
-#[cfg(feature = "test-doubles")]
-pub(crate) fn from_mock(answer: crate::mock::MockAnswer) -> Answer {
-    Answer {
-        status: answer.status,
-        content_type: Some("application/json;charset=utf-8".to_owned()),
-        request_id_header: None,
-        retry_after: None,
-        body: Body::Complete(answer.body),
-    }
-}
-
 /// Why an answer could not be used, with what to show the caller.
 #[derive(Debug)]
 pub(crate) struct Unreadable {
