@@ -155,8 +155,11 @@ fn only_list_path(answer: &Value) -> Option<Vec<String>> {
 #[derive(Debug)]
 pub struct Paginator<O, E, T = Value> {
     page_loop: PageLoop,
-    _types: PhantomData<fn() -> (O, E, T)>,
+    _types: PhantomData<Types<O, E, T>>,
 }
+
+/// The types a [`Paginator`] decodes to, as a marker.
+type Types<O, E, T> = fn() -> (O, E, T);
 
 impl<O, E, T> Paginator<O, E, T>
 where
