@@ -96,8 +96,12 @@ impl crate::Client {
     pub fn list_live_message_group_users_paginator(
         &self,
         input: ListLiveMessageGroupUsersInput,
-    ) -> rt::Paginator<ListLiveMessageGroupUsersOutput, ListLiveMessageGroupUsersError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListLiveMessageGroupUsersOutput,
+        ListLiveMessageGroupUsersError,
+        ListLiveMessageGroupUsersOutputUserListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -167,6 +171,7 @@ impl ListLiveMessageGroupUsersInput {
 ///
 /// Answer of [`ListLiveMessageGroupUsers`](crate::Client::list_live_message_group_users). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupUsersOutput {
     /// 请求ID。
@@ -200,6 +205,7 @@ livegen_runtime::operation_error! {
 
 /// 数组详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupUsersOutputUserListItem {
     /// 查询的用户ID。

@@ -7,17 +7,21 @@ use quote::quote;
 use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, ty};
 use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
 use crate::escape::{code_span, code_span_text};
-use crate::model::{Field, Operation};
+use crate::model::{Field, Operation, TypeDef};
 use crate::protocol::{self, V1Value};
 use crate::spec::{Location, PageStyle, Style};
 
-pub fn operation_rs(op: &Operation) -> TokenStream {
+mod paginator;
+
+use paginator::paginator_method;
+
+pub fn operation_rs(op: &Operation, shared: &[TypeDef]) -> TokenStream {
     let home = Some(op.fn_name.as_str());
     let metadata = metadata(op, home);
     let input = input(op, home);
     let output = output(op, home);
     let error = error(op);
-    let method = client_method(op);
+    let method = client_method(op, shared);
     let types = op.types.iter().map(|t| type_def(t, home));
     let title = inner_doc(&format!(
         "`{}`: {}",
@@ -190,7 +194,7 @@ fn facts(op: &Operation) -> Vec<String> {
     facts
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, shared: &[TypeDef]) -> TokenStream {
     let m = ident(&op.fn_name);
     let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
     let facts = facts(op).join("\n\n");
@@ -203,7 +207,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    let paginator = paginator_method(op);
+    let paginator = paginator_method(op, shared);
     quote! {
         impl crate::Client {
             #d
@@ -237,51 +241,6 @@ fn pagination_entry(op: &Operation) -> TokenStream {
     };
     let (size, items) = (opt(&pg.size), opt(&pg.items));
     quote!(Some(rt::Pagination { style: #style, size_param: #size, items: #items }))
-}
-
-/// The paginator method, for an operation whose spec says how it pages.
-fn paginator_method(op: &Operation) -> Option<TokenStream> {
-    let paginator = op.paginator.as_ref()?;
-    let m = ident(&paginator.method);
-    let call = &op.fn_name;
-    let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
-    let pg = &paginator.pagination;
-    let how = match &pg.style {
-        PageStyle::PageNumber { page, total } => format!(
-            "Pages by page number ({}){}.",
-            code_span(page),
-            total
-                .as_ref()
-                .map(|t| format!(", up to the answer's {}", code_span(t)))
-                .unwrap_or_default()
-        ),
-        PageStyle::NextToken { token, next_token } => format!(
-            "Pages by token: the answer's {} becomes the next request's {}.",
-            code_span(next_token),
-            code_span(token)
-        ),
-    };
-    let items = match &pg.items {
-        Some(items) => format!("Items: the answer's {}.", code_span(items)),
-        None => "Items: the answer's only list (the spec does not name it).".to_owned(),
-    };
-    let intro = format!(
-        "Every page of [`{call}`](Self::{call}) as a lazy stream: `.pages()` or `.items()`; \
-         each page is one call, rate-limited and retried like any other. A page number \
-         or token set in `input` is where paging starts."
-    );
-    let detail = format!("{how} {items}");
-    let d = docs([Some(intro.as_str()), Some(detail.as_str())]);
-    let deprecated = op
-        .deprecated
-        .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    Some(quote! {
-        #d
-        #deprecated
-        pub fn #m(&self, input: #i) -> rt::Paginator<#o, #e> {
-            self.runtime().paginator(&OPERATION, &input)
-        }
-    })
 }
 
 fn input(op: &Operation, home: Option<&str>) -> TokenStream {
@@ -411,6 +370,7 @@ fn v1_protocol_note(wire: &str) -> Option<String> {
 
 fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     let name = ident(&op.output);
+    let serialize = super::types::serialize_outputs();
     let link = format!(
         "Answer of [`{}`](crate::Client::{}).",
         op.action, op.fn_name
@@ -421,6 +381,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         return quote! {
             #d
             #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+            #serialize
             #[serde(transparent)]
             #[non_exhaustive]
             pub struct #name(
@@ -436,6 +397,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         return quote! {
             #d
             #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+            #serialize
             #[non_exhaustive]
             pub struct #name {
                 /// The answer's fields, `RequestId` included.
@@ -456,6 +418,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     quote! {
         #d
         #[derive(Debug, Clone, PartialEq, #eq #default serde::Deserialize)]
+        #serialize
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
