@@ -4,6 +4,23 @@
 //!
 //! Imported from Alibaba Cloud OpenAPI metadata: product `cs`, version 2015-12-15.
 //!
+//! # Example
+//!
+//! Calls are `async`: run them on a Tokio runtime (`#[tokio::main]`) or any executor that can drive `reqwest`.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use aliyun_cs::{Client, DeleteClusterInput};
+//!
+//! // Credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET or ~/.aliyun/config.json.
+//! let client = Client::from_env()?;
+//! let output = client
+//!     .delete_cluster(DeleteClusterInput::new("c905d1364c2dd4b6284a3f41790c4****"))
+//!     .await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
 
 #[rustfmt::skip]
 pub mod client;

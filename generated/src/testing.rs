@@ -8,23 +8,23 @@
 //!
 //! ```
 //! use aliyun_live::testing::MockService;
-//! use aliyun_live::{Client, SdkError, DescribeLiveUserDomainsError, DescribeLiveUserDomainsInput, DescribeLiveUserDomainsOutput};
+//! use aliyun_live::{Client, SdkError, StopLivePullToPushError, StopLivePullToPushInput, StopLivePullToPushOutput};
 //!
 //! /// The code under test.
-//! async fn call(client: &Client) -> Result<DescribeLiveUserDomainsOutput, SdkError<DescribeLiveUserDomainsError>> {
-//!     client.describe_live_user_domains(DescribeLiveUserDomainsInput::new()).await
+//! async fn call(client: &Client) -> Result<StopLivePullToPushOutput, SdkError<StopLivePullToPushError>> {
+//!     client.stop_live_pull_to_push(StopLivePullToPushInput::new("ap-southeast-1", "3bb44350-0c34-49c7-8c5e-cba5e6c0****")).await
 //! }
 //!
 //! # aliyun_live::testing::block_on(async {
 //! let mock = MockService::new();
-//! mock.answer("DescribeLiveUserDomains", &DescribeLiveUserDomainsOutput::default())
-//!     .fail("DescribeLiveUserDomains", 400, "InvalidPageNumber.ValueNotSupported", "The specified value of parameter PageNumber is not supported.");
+//! mock.answer("StopLivePullToPush", &StopLivePullToPushOutput::default())
+//!     .fail("StopLivePullToPush", 400, "InvalidParameter", "%s.");
 //! let client = Client::mock(&mock);
 //!
-//! assert_eq!(call(&client).await.ok(), Some(DescribeLiveUserDomainsOutput::default()));
+//! assert_eq!(call(&client).await.ok(), Some(StopLivePullToPushOutput::default()));
 //! let failed = call(&client).await;
-//! assert!(matches!(failed, Err(SdkError::Service(DescribeLiveUserDomainsError::InvalidPageNumberValueNotSupported(_)))), "{failed:?}");
-//! assert!(mock.requests().iter().all(|r| r.action == "DescribeLiveUserDomains"));
+//! assert!(matches!(failed, Err(SdkError::Service(StopLivePullToPushError::InvalidParameter(_)))), "{failed:?}");
+//! assert!(mock.requests().iter().all(|r| r.action == "StopLivePullToPush"));
 //! # });
 //! ```
 

@@ -249,6 +249,7 @@ impl AddCasterComponentInput {
 
 /// Answer of [`AddCasterComponent`](crate::Client::add_caster_component). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterComponentOutput {
     /// 组件ID。可作为查询导播台组件、修改导播台组件、删除导播台组件的请求参数。

@@ -223,6 +223,7 @@ pub struct AddCasterEpisodeRequired {
 
 /// Answer of [`AddCasterEpisode`](crate::Client::add_caster_episode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterEpisodeOutput {
     /// 节目ID。可作为查询导播台节目单、修改导播台节目、删除导播台节目的请求参数。

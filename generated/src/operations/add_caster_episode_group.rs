@@ -191,6 +191,7 @@ pub struct AddCasterEpisodeGroupRequired {
 
 /// Answer of [`AddCasterEpisodeGroup`](crate::Client::add_caster_episode_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterEpisodeGroupOutput {
     /// Wire name: `ItemIds`.
@@ -252,6 +253,7 @@ impl AddCasterEpisodeGroupItemItem {
 
 /// The `AddCasterEpisodeGroupOutputItemIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterEpisodeGroupOutputItemIds {
     /// Wire name: `ItemId`.

@@ -115,6 +115,7 @@ impl AddCasterEpisodeGroupContentInput {
 
 /// Answer of [`AddCasterEpisodeGroupContent`](crate::Client::add_caster_episode_group_content). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterEpisodeGroupContentOutput {
     /// Wire name: `ItemIds`.
@@ -144,6 +145,7 @@ livegen_runtime::operation_error! {
 
 /// The `AddCasterEpisodeGroupContentOutputItemIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterEpisodeGroupContentOutputItemIds {
     /// Wire name: `ItemId`.

@@ -199,6 +199,7 @@ pub struct AddCasterLayoutRequired {
 
 /// Answer of [`AddCasterLayout`](crate::Client::add_caster_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterLayoutOutput {
     /// 布局ID。可作为删除导播台布局，修改导播台布局，查询导播台布局列表，删除虚拟演播厅布局，修改虚拟演播厅布局，查询虚拟演播厅布局的请求参数。

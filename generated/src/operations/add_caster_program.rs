@@ -116,6 +116,7 @@ impl AddCasterProgramInput {
 
 /// Answer of [`AddCasterProgram`](crate::Client::add_caster_program). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterProgramOutput {
     /// Wire name: `EpisodeIds`.
@@ -223,6 +224,7 @@ impl AddCasterProgramEpisodeItem {
 
 /// The `AddCasterProgramOutputEpisodeIds` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterProgramOutputEpisodeIds {
     /// 节目ID列表，列表中元素顺序和传入节目顺序保持一致。
@@ -232,6 +234,7 @@ pub struct AddCasterProgramOutputEpisodeIds {
 
 /// The `AddCasterProgramOutputEpisodeIdsEpisodeIdItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterProgramOutputEpisodeIdsEpisodeIdItem {
     /// 节目组ID。可作为修改导播台节目单，查询导播台节目单，删除导播台节目，修改导播台节目的请求参数。

@@ -226,6 +226,7 @@ impl AddCasterVideoResourceInput {
 
 /// Answer of [`AddCasterVideoResource`](crate::Client::add_caster_video_resource). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCasterVideoResourceOutput {
     /// 请求ID。

@@ -335,6 +335,7 @@ impl AddCustomLiveStreamTranscodeInput {
 
 /// Answer of [`AddCustomLiveStreamTranscode`](crate::Client::add_custom_live_stream_transcode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCustomLiveStreamTranscodeOutput {
     /// 请求ID。

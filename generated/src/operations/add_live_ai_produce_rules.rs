@@ -160,6 +160,7 @@ impl AddLiveAiProduceRulesInput {
 
 /// Answer of [`AddLiveAIProduceRules`](crate::Client::add_live_ai_produce_rules). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAiProduceRulesOutput {
     /// 请求ID。

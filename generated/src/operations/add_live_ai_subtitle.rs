@@ -269,6 +269,7 @@ pub struct AddLiveAiSubtitleRequired {
 
 /// Answer of [`AddLiveAISubtitle`](crate::Client::add_live_ai_subtitle). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAiSubtitleOutput {
     /// 请求ID。

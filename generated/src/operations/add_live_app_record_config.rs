@@ -240,6 +240,7 @@ impl AddLiveAppRecordConfigInput {
 
 /// Answer of [`AddLiveAppRecordConfig`](crate::Client::add_live_app_record_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAppRecordConfigOutput {
     /// 请求ID。

@@ -178,6 +178,7 @@ pub struct AddLiveAppSnapshotConfigRequired {
 
 /// Answer of [`AddLiveAppSnapshotConfig`](crate::Client::add_live_app_snapshot_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAppSnapshotConfigOutput {
     /// 请求ID。

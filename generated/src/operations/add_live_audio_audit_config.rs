@@ -150,6 +150,7 @@ impl AddLiveAudioAuditConfigInput {
 
 /// Answer of [`AddLiveAudioAuditConfig`](crate::Client::add_live_audio_audit_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAudioAuditConfigOutput {
     /// 请求ID。

@@ -117,6 +117,7 @@ impl AddLiveAudioAuditNotifyConfigInput {
 
 /// Answer of [`AddLiveAudioAuditNotifyConfig`](crate::Client::add_live_audio_audit_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveAudioAuditNotifyConfigOutput {
     /// 请求ID。

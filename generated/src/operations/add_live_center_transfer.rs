@@ -178,6 +178,7 @@ pub struct AddLiveCenterTransferRequired {
 
 /// Answer of [`AddLiveCenterTransfer`](crate::Client::add_live_center_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveCenterTransferOutput {
     /// 请求ID。

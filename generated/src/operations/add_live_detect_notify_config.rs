@@ -98,6 +98,7 @@ impl AddLiveDetectNotifyConfigInput {
 
 /// Answer of [`AddLiveDetectNotifyConfig`](crate::Client::add_live_detect_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveDetectNotifyConfigOutput {
     /// 请求ID。

@@ -183,6 +183,7 @@ impl AddLiveDomainInput {
 
 /// Answer of [`AddLiveDomain`](crate::Client::add_live_domain). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveDomainOutput {
     /// 请求ID。

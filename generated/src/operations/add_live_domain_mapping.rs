@@ -92,6 +92,7 @@ impl AddLiveDomainMappingInput {
 
 /// Answer of [`AddLiveDomainMapping`](crate::Client::add_live_domain_mapping). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveDomainMappingOutput {
     /// 请求ID。

@@ -102,6 +102,7 @@ impl AddLiveDomainPlayMappingInput {
 
 /// Answer of [`AddLiveDomainPlayMapping`](crate::Client::add_live_domain_play_mapping). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveDomainPlayMappingOutput {
     /// 请求ID。

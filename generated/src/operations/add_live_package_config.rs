@@ -184,6 +184,7 @@ impl AddLivePackageConfigInput {
 
 /// Answer of [`AddLivePackageConfig`](crate::Client::add_live_package_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLivePackageConfigOutput {
     /// 请求ID。

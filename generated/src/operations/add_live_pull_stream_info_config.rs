@@ -168,6 +168,7 @@ pub struct AddLivePullStreamInfoConfigRequired {
 
 /// Answer of [`AddLivePullStreamInfoConfig`](crate::Client::add_live_pull_stream_info_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLivePullStreamInfoConfigOutput {
     /// 请求ID。

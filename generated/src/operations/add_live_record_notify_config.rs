@@ -137,6 +137,7 @@ impl AddLiveRecordNotifyConfigInput {
 
 /// Answer of [`AddLiveRecordNotifyConfig`](crate::Client::add_live_record_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveRecordNotifyConfigOutput {
     /// 请求ID。

@@ -184,6 +184,7 @@ impl AddLiveRecordVodConfigInput {
 ///
 /// Answer of [`AddLiveRecordVodConfig`](crate::Client::add_live_record_vod_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveRecordVodConfigOutput {
     /// 请求ID。

@@ -160,6 +160,7 @@ impl AddLiveSnapshotDetectPornConfigInput {
 
 /// Answer of [`AddLiveSnapshotDetectPornConfig`](crate::Client::add_live_snapshot_detect_porn_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveSnapshotDetectPornConfigOutput {
     /// 请求ID。

@@ -122,6 +122,7 @@ impl AddLiveSnapshotNotifyConfigInput {
 
 /// Answer of [`AddLiveSnapshotNotifyConfig`](crate::Client::add_live_snapshot_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveSnapshotNotifyConfigOutput {
     /// 请求ID。

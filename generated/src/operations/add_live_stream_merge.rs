@@ -220,6 +220,7 @@ pub struct AddLiveStreamMergeRequired {
 
 /// Answer of [`AddLiveStreamMerge`](crate::Client::add_live_stream_merge). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveStreamMergeOutput {
     /// 请求ID。

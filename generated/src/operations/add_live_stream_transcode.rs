@@ -163,6 +163,7 @@ impl AddLiveStreamTranscodeInput {
 ///
 /// Answer of [`AddLiveStreamTranscode`](crate::Client::add_live_stream_transcode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveStreamTranscodeOutput {
     /// 请求ID。

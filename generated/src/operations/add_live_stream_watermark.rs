@@ -246,6 +246,7 @@ pub struct AddLiveStreamWatermarkRequired {
 
 /// Answer of [`AddLiveStreamWatermark`](crate::Client::add_live_stream_watermark). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveStreamWatermarkOutput {
     /// 水印模板ID。

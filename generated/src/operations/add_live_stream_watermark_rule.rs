@@ -173,6 +173,7 @@ pub struct AddLiveStreamWatermarkRuleRequired {
 
 /// Answer of [`AddLiveStreamWatermarkRule`](crate::Client::add_live_stream_watermark_rule). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLiveStreamWatermarkRuleOutput {
     /// 水印规则ID。

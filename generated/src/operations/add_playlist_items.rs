@@ -130,6 +130,7 @@ impl AddPlaylistItemsInput {
 
 /// Answer of [`AddPlaylistItems`](crate::Client::add_playlist_items). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPlaylistItemsOutput {
     /// 添加节目单项信息列表。
@@ -162,6 +163,7 @@ livegen_runtime::operation_error! {
 
 /// 添加节目单项信息列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPlaylistItemsOutputItems {
     /// 添加失败的节目单项列表。
@@ -174,6 +176,7 @@ pub struct AddPlaylistItemsOutputItems {
 
 /// The `AddPlaylistItemsOutputItemsFailedItemsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPlaylistItemsOutputItemsFailedItemsItem {
     /// 节目单项ID。
@@ -186,6 +189,7 @@ pub struct AddPlaylistItemsOutputItemsFailedItemsItem {
 
 /// The `AddPlaylistItemsOutputItemsSuccessItemsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPlaylistItemsOutputItemsSuccessItemsItem {
     /// 节目单项ID。

@@ -327,6 +327,7 @@ impl AddRtsLiveStreamTranscodeInput {
 
 /// Answer of [`AddRtsLiveStreamTranscode`](crate::Client::add_rts_live_stream_transcode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRtsLiveStreamTranscodeOutput {
     /// 请求ID。

@@ -204,6 +204,7 @@ impl AddShowIntoShowListInput {
 
 /// Answer of [`AddShowIntoShowList`](crate::Client::add_show_into_show_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddShowIntoShowListOutput {
     /// 请求ID。

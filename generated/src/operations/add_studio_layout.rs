@@ -186,6 +186,7 @@ impl AddStudioLayoutInput {
 
 /// Answer of [`AddStudioLayout`](crate::Client::add_studio_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddStudioLayoutOutput {
     /// 布局ID。可作为删除虚拟演播厅布局、修改虚拟演播厅布局和查询虚拟演播厅布局的请求参数。

@@ -169,6 +169,7 @@ pub struct AddTrancodeSeiRequired {
 
 /// Answer of [`AddTrancodeSEI`](crate::Client::add_trancode_sei). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddTrancodeSeiOutput {
     /// 请求ID。

@@ -102,6 +102,7 @@ impl BatchDeleteLiveDomainConfigsInput {
 
 /// Answer of [`BatchDeleteLiveDomainConfigs`](crate::Client::batch_delete_live_domain_configs). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteLiveDomainConfigsOutput {
     /// 请求ID。

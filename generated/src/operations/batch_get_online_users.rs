@@ -110,6 +110,7 @@ impl BatchGetOnlineUsersInput {
 ///
 /// Answer of [`BatchGetOnlineUsers`](crate::Client::batch_get_online_users). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchGetOnlineUsersOutput {
     /// 请求ID。
@@ -129,6 +130,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchGetOnlineUsersOutputResult {
     /// 对象数组
@@ -138,6 +140,7 @@ pub struct BatchGetOnlineUsersOutputResult {
 
 /// The `BatchGetOnlineUsersOutputResultOnlineUsersItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchGetOnlineUsersOutputResultOnlineUsersItem {
     /// 加入消息组的UTC时间戳。单位：毫秒

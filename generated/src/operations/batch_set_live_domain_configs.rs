@@ -99,6 +99,7 @@ impl BatchSetLiveDomainConfigsInput {
 
 /// Answer of [`BatchSetLiveDomainConfigs`](crate::Client::batch_set_live_domain_configs). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchSetLiveDomainConfigsOutput {
     /// 请求ID。

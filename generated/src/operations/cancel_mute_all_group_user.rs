@@ -116,6 +116,7 @@ impl CancelMuteAllGroupUserInput {
 ///
 /// Answer of [`CancelMuteAllGroupUser`](crate::Client::cancel_mute_all_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelMuteAllGroupUserOutput {
     /// 请求ID。
@@ -135,6 +136,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelMuteAllGroupUserOutputResult {
     /// 取消是否成功，取值：

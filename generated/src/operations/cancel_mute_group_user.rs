@@ -135,6 +135,7 @@ impl CancelMuteGroupUserInput {
 ///
 /// Answer of [`CancelMuteGroupUser`](crate::Client::cancel_mute_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelMuteGroupUserOutput {
     /// 请求ID。
@@ -154,6 +155,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelMuteGroupUserOutputResult {
     /// 取消禁言是否成功，取值：

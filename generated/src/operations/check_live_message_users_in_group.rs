@@ -125,6 +125,7 @@ impl CheckLiveMessageUsersInGroupInput {
 ///
 /// Answer of [`CheckLiveMessageUsersInGroup`](crate::Client::check_live_message_users_in_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckLiveMessageUsersInGroupOutput {
     /// 请求ID。
@@ -149,6 +150,7 @@ livegen_runtime::operation_error! {
 
 /// 用户信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckLiveMessageUsersInGroupOutputUsersItem {
     /// 用户ID。

@@ -111,6 +111,7 @@ impl CheckLiveMessageUsersOnlineInput {
 ///
 /// Answer of [`CheckLiveMessageUsersOnline`](crate::Client::check_live_message_users_online). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckLiveMessageUsersOnlineOutput {
     /// 请求ID。
@@ -135,6 +136,7 @@ livegen_runtime::operation_error! {
 
 /// 用户信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckLiveMessageUsersOnlineOutputUserListItem {
     /// 用户是否在线。

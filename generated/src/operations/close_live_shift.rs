@@ -108,6 +108,7 @@ impl CloseLiveShiftInput {
 
 /// Answer of [`CloseLiveShift`](crate::Client::close_live_shift). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CloseLiveShiftOutput {
     /// 请求ID。

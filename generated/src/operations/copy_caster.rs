@@ -120,6 +120,7 @@ impl CopyCasterInput {
 
 /// Answer of [`CopyCaster`](crate::Client::copy_caster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyCasterOutput {
     /// 新导播台ID。

@@ -116,6 +116,7 @@ impl CopyCasterSceneConfigInput {
 
 /// Answer of [`CopyCasterSceneConfig`](crate::Client::copy_caster_scene_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyCasterSceneConfigOutput {
     /// 请求ID。

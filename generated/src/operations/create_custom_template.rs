@@ -103,6 +103,7 @@ impl CreateCustomTemplateInput {
 
 /// Answer of [`CreateCustomTemplate`](crate::Client::create_custom_template). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCustomTemplateOutput {
     /// 请求ID。

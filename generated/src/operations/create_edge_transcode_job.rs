@@ -108,6 +108,7 @@ pub struct CreateEdgeTranscodeJobRequired {
 
 /// Answer of [`CreateEdgeTranscodeJob`](crate::Client::create_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateEdgeTranscodeJobOutput {
     /// Wire name: `JobId`.

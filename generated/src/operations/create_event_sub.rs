@@ -147,6 +147,7 @@ impl CreateEventSubInput {
 ///
 /// Answer of [`CreateEventSub`](crate::Client::create_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateEventSubOutput {
     /// 请求ID。

@@ -157,6 +157,7 @@ pub struct CreateLiveDelayConfigRequired {
 
 /// Answer of [`CreateLiveDelayConfig`](crate::Client::create_live_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveDelayConfigOutput {
     /// 请求ID。

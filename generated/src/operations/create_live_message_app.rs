@@ -139,6 +139,7 @@ impl CreateLiveMessageAppInput {
 ///
 /// Answer of [`CreateLiveMessageApp`](crate::Client::create_live_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveMessageAppOutput {
     /// 请求ID。

@@ -151,6 +151,7 @@ impl CreateLiveMessageGroupInput {
 ///
 /// Answer of [`CreateLiveMessageGroup`](crate::Client::create_live_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveMessageGroupOutput {
     /// 请求ID。

@@ -197,6 +197,7 @@ pub struct CreateLivePrivateLineRequired {
 ///
 /// Answer of [`CreateLivePrivateLine`](crate::Client::create_live_private_line). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLivePrivateLineOutput {
     /// 请求ID。

@@ -125,6 +125,7 @@ impl CreateLiveRealTimeLogDeliveryInput {
 
 /// Answer of [`CreateLiveRealTimeLogDelivery`](crate::Client::create_live_real_time_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveRealTimeLogDeliveryOutput {
     /// 请求ID。

@@ -176,6 +176,7 @@ impl CreateLiveStreamMonitorInput {
 
 /// Answer of [`CreateLiveStreamMonitor`](crate::Client::create_live_stream_monitor). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveStreamMonitorOutput {
     /// 监播室ID。

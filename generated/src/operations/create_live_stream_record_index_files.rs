@@ -187,6 +187,7 @@ pub struct CreateLiveStreamRecordIndexFilesRequired {
 
 /// Answer of [`CreateLiveStreamRecordIndexFiles`](crate::Client::create_live_stream_record_index_files). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveStreamRecordIndexFilesOutput {
     /// 请求ID。
@@ -278,6 +279,7 @@ livegen_runtime::operation_error! {
 
 /// 录制配置信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLiveStreamRecordIndexFilesOutputRecordInfo {
     /// 索引文件地址。

@@ -100,6 +100,7 @@ impl CreateMessageAppInput {
 ///
 /// Answer of [`CreateMessageApp`](crate::Client::create_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageAppOutput {
     /// 请求ID。
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageAppOutputResult {
     /// 互动消息应用ID。

@@ -100,6 +100,7 @@ impl CreateMessageGroupInput {
 ///
 /// Answer of [`CreateMessageGroup`](crate::Client::create_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageGroupOutput {
     /// 请求ID。
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMessageGroupOutputResult {
     /// 拓展字段。

@@ -145,6 +145,7 @@ impl CreateMixStreamInput {
 
 /// Answer of [`CreateMixStream`](crate::Client::create_mix_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMixStreamOutput {
     /// 合流任务ID。可作为查询合流任务列表和删除合流任务的请求参数。

@@ -159,6 +159,7 @@ impl CreateRoomRealTimeStreamAddressInput {
 ///
 /// Answer of [`CreateRoomRealTimeStreamAddress`](crate::Client::create_room_real_time_stream_address). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRoomRealTimeStreamAddressOutput {
     /// 请求ID。

@@ -189,6 +189,7 @@ impl CreateRtcAsrTaskInput {
 
 /// Answer of [`CreateRtcAsrTask`](crate::Client::create_rtc_asr_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRtcAsrTaskOutput {
     /// 结果描述，为success时成功，有错误信息则返回。

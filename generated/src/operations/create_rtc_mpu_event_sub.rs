@@ -106,6 +106,7 @@ impl CreateRtcMpuEventSubInput {
 
 /// Answer of [`CreateRtcMPUEventSub`](crate::Client::create_rtc_mpu_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRtcMpuEventSubOutput {
     /// 请求ID。

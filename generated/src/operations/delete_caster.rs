@@ -97,6 +97,7 @@ impl DeleteCasterInput {
 
 /// Answer of [`DeleteCaster`](crate::Client::delete_caster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterOutput {
     /// 导播台ID。可作为添加导播台视频资源、添加导播台布局、查询导播台布局列表、添加导播台组件和添加导播台节目单的请求参数。

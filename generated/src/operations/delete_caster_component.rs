@@ -106,6 +106,7 @@ impl DeleteCasterComponentInput {
 
 /// Answer of [`DeleteCasterComponent`](crate::Client::delete_caster_component). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterComponentOutput {
     /// 导播台ID。可作为查询导播台组件列表、添加导播台节目单、修改导播台组件的请求参数。

@@ -102,6 +102,7 @@ impl DeleteCasterEpisodeInput {
 
 /// Answer of [`DeleteCasterEpisode`](crate::Client::delete_caster_episode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterEpisodeOutput {
     /// 导播台ID。可作为修改导播台节目的请求参数。

@@ -93,6 +93,7 @@ impl DeleteCasterEpisodeGroupInput {
 
 /// Answer of [`DeleteCasterEpisodeGroup`](crate::Client::delete_caster_episode_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterEpisodeGroupOutput {
     /// 请求ID。

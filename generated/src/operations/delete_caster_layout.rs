@@ -104,6 +104,7 @@ impl DeleteCasterLayoutInput {
 
 /// Answer of [`DeleteCasterLayout`](crate::Client::delete_caster_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterLayoutOutput {
     /// 导播台ID。可作为修改导播台布局、查询导播台布局列表、添加导播台组件、查询导播台组件列表的请求参数。

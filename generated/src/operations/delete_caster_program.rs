@@ -90,6 +90,7 @@ impl DeleteCasterProgramInput {
 
 /// Answer of [`DeleteCasterProgram`](crate::Client::delete_caster_program). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterProgramOutput {
     /// 导播台ID。可作为添加导播台节目、删除导播台节目、修改导播台节目的请求参数。

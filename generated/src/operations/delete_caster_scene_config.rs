@@ -121,6 +121,7 @@ impl DeleteCasterSceneConfigInput {
 
 /// Answer of [`DeleteCasterSceneConfig`](crate::Client::delete_caster_scene_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterSceneConfigOutput {
     /// 请求ID。

@@ -109,6 +109,7 @@ impl DeleteCasterVideoResourceInput {
 
 /// Answer of [`DeleteCasterVideoResource`](crate::Client::delete_caster_video_resource). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCasterVideoResourceOutput {
     /// 请求ID。

@@ -86,6 +86,7 @@ impl DeleteChannelInput {
 ///
 /// Answer of [`DeleteChannel`](crate::Client::delete_channel). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteChannelOutput {
     /// 请求ID。

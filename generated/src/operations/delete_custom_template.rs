@@ -88,6 +88,7 @@ impl DeleteCustomTemplateInput {
 
 /// Answer of [`DeleteCustomTemplate`](crate::Client::delete_custom_template). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCustomTemplateOutput {
     /// 请求ID。

@@ -78,6 +78,7 @@ impl DeleteEdgeTranscodeJobInput {
 
 /// Answer of [`DeleteEdgeTranscodeJob`](crate::Client::delete_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteEdgeTranscodeJobOutput {
     /// Wire name: `RequestId`.

@@ -92,6 +92,7 @@ impl DeleteEventSubInput {
 ///
 /// Answer of [`DeleteEventSub`](crate::Client::delete_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteEventSubOutput {
     /// 请求ID。

@@ -119,6 +119,7 @@ impl DeleteLiveAiProduceRulesInput {
 
 /// Answer of [`DeleteLiveAIProduceRules`](crate::Client::delete_live_ai_produce_rules). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAiProduceRulesOutput {
     /// 请求ID。

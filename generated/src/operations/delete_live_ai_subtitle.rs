@@ -102,6 +102,7 @@ impl DeleteLiveAiSubtitleInput {
 
 /// Answer of [`DeleteLiveAISubtitle`](crate::Client::delete_live_ai_subtitle). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAiSubtitleOutput {
     /// 请求ID。

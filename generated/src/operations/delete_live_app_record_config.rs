@@ -102,6 +102,7 @@ impl DeleteLiveAppRecordConfigInput {
 
 /// Answer of [`DeleteLiveAppRecordConfig`](crate::Client::delete_live_app_record_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAppRecordConfigOutput {
     /// 请求ID。

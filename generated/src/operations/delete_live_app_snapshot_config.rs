@@ -96,6 +96,7 @@ impl DeleteLiveAppSnapshotConfigInput {
 
 /// Answer of [`DeleteLiveAppSnapshotConfig`](crate::Client::delete_live_app_snapshot_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAppSnapshotConfigOutput {
     /// 请求ID。

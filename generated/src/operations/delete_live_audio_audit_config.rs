@@ -121,6 +121,7 @@ impl DeleteLiveAudioAuditConfigInput {
 
 /// Answer of [`DeleteLiveAudioAuditConfig`](crate::Client::delete_live_audio_audit_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAudioAuditConfigOutput {
     /// 请求ID。

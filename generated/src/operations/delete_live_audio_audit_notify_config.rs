@@ -95,6 +95,7 @@ impl DeleteLiveAudioAuditNotifyConfigInput {
 
 /// Answer of [`DeleteLiveAudioAuditNotifyConfig`](crate::Client::delete_live_audio_audit_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveAudioAuditNotifyConfigOutput {
     /// 请求ID。

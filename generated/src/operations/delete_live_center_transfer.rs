@@ -120,6 +120,7 @@ impl DeleteLiveCenterTransferInput {
 
 /// Answer of [`DeleteLiveCenterTransfer`](crate::Client::delete_live_center_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveCenterTransferOutput {
     /// 请求ID。

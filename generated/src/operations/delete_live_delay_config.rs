@@ -111,6 +111,7 @@ impl DeleteLiveDelayConfigInput {
 
 /// Answer of [`DeleteLiveDelayConfig`](crate::Client::delete_live_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveDelayConfigOutput {
     /// 请求ID。

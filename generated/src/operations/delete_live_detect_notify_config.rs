@@ -89,6 +89,7 @@ impl DeleteLiveDetectNotifyConfigInput {
 
 /// Answer of [`DeleteLiveDetectNotifyConfig`](crate::Client::delete_live_detect_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveDetectNotifyConfigOutput {
     /// 请求ID。

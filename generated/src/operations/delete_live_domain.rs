@@ -86,6 +86,7 @@ impl DeleteLiveDomainInput {
 
 /// Answer of [`DeleteLiveDomain`](crate::Client::delete_live_domain). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveDomainOutput {
     /// 请求ID。

@@ -96,6 +96,7 @@ impl DeleteLiveDomainMappingInput {
 
 /// Answer of [`DeleteLiveDomainMapping`](crate::Client::delete_live_domain_mapping). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveDomainMappingOutput {
     /// 请求ID。

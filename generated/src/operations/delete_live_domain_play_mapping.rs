@@ -101,6 +101,7 @@ impl DeleteLiveDomainPlayMappingInput {
 
 /// Answer of [`DeleteLiveDomainPlayMapping`](crate::Client::delete_live_domain_play_mapping). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveDomainPlayMappingOutput {
     /// 请求ID。

@@ -97,6 +97,7 @@ impl DeleteLiveEdgeTransferInput {
 
 /// Answer of [`DeleteLiveEdgeTransfer`](crate::Client::delete_live_edge_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveEdgeTransferOutput {
     /// 请求ID。

@@ -102,6 +102,7 @@ impl DeleteLiveLazyPullStreamInfoConfigInput {
 
 /// Answer of [`DeleteLiveLazyPullStreamInfoConfig`](crate::Client::delete_live_lazy_pull_stream_info_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveLazyPullStreamInfoConfigOutput {
     /// 请求ID。

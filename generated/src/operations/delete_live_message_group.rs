@@ -117,6 +117,7 @@ impl DeleteLiveMessageGroupInput {
 ///
 /// Answer of [`DeleteLiveMessageGroup`](crate::Client::delete_live_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveMessageGroupOutput {
     /// 请求ID。

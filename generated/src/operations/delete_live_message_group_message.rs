@@ -133,6 +133,7 @@ impl DeleteLiveMessageGroupMessageInput {
 ///
 /// Answer of [`DeleteLiveMessageGroupMessage`](crate::Client::delete_live_message_group_message). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveMessageGroupMessageOutput {
     /// 请求ID。

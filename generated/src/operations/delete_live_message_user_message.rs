@@ -139,6 +139,7 @@ impl DeleteLiveMessageUserMessageInput {
 ///
 /// Answer of [`DeleteLiveMessageUserMessage`](crate::Client::delete_live_message_user_message). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveMessageUserMessageOutput {
     /// 请求ID。

@@ -87,6 +87,7 @@ impl DeleteLivePackageConfigInput {
 
 /// Answer of [`DeleteLivePackageConfig`](crate::Client::delete_live_package_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLivePackageConfigOutput {
     /// Wire name: `RequestId`.

@@ -127,6 +127,7 @@ impl DeleteLivePrivateLineInput {
 ///
 /// Answer of [`DeleteLivePrivateLine`](crate::Client::delete_live_private_line). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLivePrivateLineOutput {
     /// 请求ID。

@@ -114,6 +114,7 @@ impl DeleteLivePullStreamInfoConfigInput {
 
 /// Answer of [`DeleteLivePullStreamInfoConfig`](crate::Client::delete_live_pull_stream_info_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLivePullStreamInfoConfigOutput {
     /// 请求ID。

@@ -113,6 +113,7 @@ impl DeleteLiveRealTimeLogLogstoreInput {
 
 /// Answer of [`DeleteLiveRealTimeLogLogstore`](crate::Client::delete_live_real_time_log_logstore). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveRealTimeLogLogstoreOutput {
     /// 请求ID。

@@ -127,6 +127,7 @@ impl DeleteLiveRealtimeLogDeliveryInput {
 
 /// Answer of [`DeleteLiveRealtimeLogDelivery`](crate::Client::delete_live_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveRealtimeLogDeliveryOutput {
     /// 请求ID。

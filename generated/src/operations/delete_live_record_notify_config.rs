@@ -88,6 +88,7 @@ impl DeleteLiveRecordNotifyConfigInput {
 
 /// Answer of [`DeleteLiveRecordNotifyConfig`](crate::Client::delete_live_record_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveRecordNotifyConfigOutput {
     /// 请求ID。

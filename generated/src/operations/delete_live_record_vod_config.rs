@@ -108,6 +108,7 @@ impl DeleteLiveRecordVodConfigInput {
 
 /// Answer of [`DeleteLiveRecordVodConfig`](crate::Client::delete_live_record_vod_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveRecordVodConfigOutput {
     /// 请求ID。

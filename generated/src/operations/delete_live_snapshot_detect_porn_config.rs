@@ -98,6 +98,7 @@ impl DeleteLiveSnapshotDetectPornConfigInput {
 
 /// Answer of [`DeleteLiveSnapshotDetectPornConfig`](crate::Client::delete_live_snapshot_detect_porn_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveSnapshotDetectPornConfigOutput {
     /// 请求ID。

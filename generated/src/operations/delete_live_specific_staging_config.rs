@@ -98,6 +98,7 @@ impl DeleteLiveSpecificStagingConfigInput {
 
 /// Answer of [`DeleteLiveSpecificStagingConfig`](crate::Client::delete_live_specific_staging_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveSpecificStagingConfigOutput {
     /// 请求ID。

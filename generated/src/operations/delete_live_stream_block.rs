@@ -84,6 +84,7 @@ impl DeleteLiveStreamBlockInput {
 
 /// Answer of [`DeleteLiveStreamBlock`](crate::Client::delete_live_stream_block). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamBlockOutput {
     /// Wire name: `Description`.

@@ -107,6 +107,7 @@ impl DeleteLiveStreamMergeInput {
 
 /// Answer of [`DeleteLiveStreamMerge`](crate::Client::delete_live_stream_merge). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamMergeOutput {
     /// 请求ID。

@@ -93,6 +93,7 @@ impl DeleteLiveStreamMonitorInput {
 
 /// Answer of [`DeleteLiveStreamMonitor`](crate::Client::delete_live_stream_monitor). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamMonitorOutput {
     /// 请求ID。

@@ -157,6 +157,7 @@ pub struct DeleteLiveStreamRecordIndexFilesRequired {
 
 /// Answer of [`DeleteLiveStreamRecordIndexFiles`](crate::Client::delete_live_stream_record_index_files). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamRecordIndexFilesOutput {
     /// 状态定义码。若状态错误，请参考错误码信息。
@@ -191,6 +192,7 @@ livegen_runtime::operation_error! {
 
 /// The `DeleteLiveStreamRecordIndexFilesOutputRecordDeleteInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamRecordIndexFilesOutputRecordDeleteInfoList {
     /// Wire name: `RecordDeleteInfo`.
@@ -204,6 +206,7 @@ pub struct DeleteLiveStreamRecordIndexFilesOutputRecordDeleteInfoList {
 
 /// The `DeleteLiveStreamRecordIndexFilesOutputRecordDeleteInfoListRecordDeleteInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamRecordIndexFilesOutputRecordDeleteInfoListRecordDeleteInfoItem {
     /// 对每个FileId的处理结果。取值：

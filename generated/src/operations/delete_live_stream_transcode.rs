@@ -130,6 +130,7 @@ impl DeleteLiveStreamTranscodeInput {
 
 /// Answer of [`DeleteLiveStreamTranscode`](crate::Client::delete_live_stream_transcode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamTranscodeOutput {
     /// 请求ID。

@@ -91,6 +91,7 @@ impl DeleteLiveStreamWatermarkInput {
 
 /// Answer of [`DeleteLiveStreamWatermark`](crate::Client::delete_live_stream_watermark). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamWatermarkOutput {
     /// 请求ID。

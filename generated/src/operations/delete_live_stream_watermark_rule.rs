@@ -125,6 +125,7 @@ impl DeleteLiveStreamWatermarkRuleInput {
 
 /// Answer of [`DeleteLiveStreamWatermarkRule`](crate::Client::delete_live_stream_watermark_rule). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamWatermarkRuleOutput {
     /// 请求ID。

@@ -92,6 +92,7 @@ impl DeleteLiveStreamsNotifyUrlConfigInput {
 
 /// Answer of [`DeleteLiveStreamsNotifyUrlConfig`](crate::Client::delete_live_streams_notify_url_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLiveStreamsNotifyUrlConfigOutput {
     /// 请求ID。

@@ -82,6 +82,7 @@ impl DeleteMessageAppInput {
 ///
 /// Answer of [`DeleteMessageApp`](crate::Client::delete_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMessageAppOutput {
     /// 请求ID。
@@ -101,6 +102,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMessageAppOutputResult {
     /// 删除是否成功，取值：

@@ -118,6 +118,7 @@ impl DeleteMixStreamInput {
 
 /// Answer of [`DeleteMixStream`](crate::Client::delete_mix_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMixStreamOutput {
     /// 合流任务ID。

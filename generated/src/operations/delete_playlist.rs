@@ -90,6 +90,7 @@ impl DeletePlaylistInput {
 
 /// Answer of [`DeletePlaylist`](crate::Client::delete_playlist). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletePlaylistOutput {
     /// 节目单ID。可作为查询节目单，启动节目单和停止节目单的请求参数。

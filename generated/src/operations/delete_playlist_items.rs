@@ -103,6 +103,7 @@ impl DeletePlaylistItemsInput {
 
 /// Answer of [`DeletePlaylistItems`](crate::Client::delete_playlist_items). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletePlaylistItemsOutput {
     /// 节目单ID。可作为查询节目单项，编辑节目单，删除节目单，查询节目单，启动节目单，停止节目单的请求参数。

@@ -85,6 +85,7 @@ impl DeleteRtcAsrTaskInput {
 
 /// Answer of [`DeleteRtcAsrTask`](crate::Client::delete_rtc_asr_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRtcAsrTaskOutput {
     /// 结果描述，为success时成功，失败则返回错误信息。

@@ -82,6 +82,7 @@ impl DeleteRtcMpuEventSubInput {
 
 /// Answer of [`DeleteRtcMPUEventSub`](crate::Client::delete_rtc_mpu_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRtcMpuEventSubOutput {
     /// 请求ID

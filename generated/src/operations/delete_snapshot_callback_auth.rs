@@ -90,6 +90,7 @@ impl DeleteSnapshotCallbackAuthInput {
 
 /// Answer of [`DeleteSnapshotCallbackAuth`](crate::Client::delete_snapshot_callback_auth). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotCallbackAuthOutput {
     /// 请求ID。

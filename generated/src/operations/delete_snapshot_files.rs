@@ -158,6 +158,7 @@ pub struct DeleteSnapshotFilesRequired {
 
 /// Answer of [`DeleteSnapshotFiles`](crate::Client::delete_snapshot_files). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotFilesOutput {
     /// 删除截图失败的数量。
@@ -191,6 +192,7 @@ livegen_runtime::operation_error! {
 
 /// The `DeleteSnapshotFilesOutputSnapshotDeleteInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotFilesOutputSnapshotDeleteInfoList {
     /// 快照删除信息列表。
@@ -202,6 +204,7 @@ pub struct DeleteSnapshotFilesOutputSnapshotDeleteInfoList {
 
 /// 快照删除信息列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotFilesOutputSnapshotDeleteInfoListSnapshotDeleteInfoItem {
     /// 请求被删除的截图生成毫秒级时间戳。

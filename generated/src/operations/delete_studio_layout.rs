@@ -107,6 +107,7 @@ impl DeleteStudioLayoutInput {
 
 /// Answer of [`DeleteStudioLayout`](crate::Client::delete_studio_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteStudioLayoutOutput {
     /// 请求ID。

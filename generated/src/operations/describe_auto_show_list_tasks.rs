@@ -87,6 +87,7 @@ impl DescribeAutoShowListTasksInput {
 
 /// Answer of [`DescribeAutoShowListTasks`](crate::Client::describe_auto_show_list_tasks). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoShowListTasksOutput {
     /// 定时任务列表。包含：

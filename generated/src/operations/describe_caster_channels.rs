@@ -97,6 +97,7 @@ impl DescribeCasterChannelsInput {
 
 /// Answer of [`DescribeCasterChannels`](crate::Client::describe_caster_channels). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterChannelsOutput {
     /// Wire name: `Channels`.
@@ -125,6 +126,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterChannelsOutputChannels` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterChannelsOutputChannels {
     /// 通道列表。
@@ -134,6 +136,7 @@ pub struct DescribeCasterChannelsOutputChannels {
 
 /// 通道列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterChannelsOutputChannelsChannelItem {
     /// 通道位置ID。

@@ -106,6 +106,7 @@ impl DescribeCasterComponentsInput {
 
 /// Answer of [`DescribeCasterComponents`](crate::Client::describe_caster_components). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutput {
     /// Wire name: `Components`.
@@ -133,6 +134,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterComponentsOutputComponents` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponents {
     /// 组件列表。
@@ -142,6 +144,7 @@ pub struct DescribeCasterComponentsOutputComponents {
 
 /// The `DescribeCasterComponentsOutputComponentsComponentItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItem {
     /// Caption元素属性。
@@ -194,6 +197,7 @@ pub struct DescribeCasterComponentsOutputComponentsComponentItem {
 
 /// Caption元素属性。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItemCaptionLayerContent {
     /// 文字边框色彩。
@@ -273,6 +277,7 @@ pub struct DescribeCasterComponentsOutputComponentsComponentItemCaptionLayerCont
 
 /// 组件Layer的尺寸，布局等信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItemComponentLayer {
     /// Layer元素的高度归一化比例值，其中元素的宽度会按照该高度来进行等比缩放。
@@ -307,6 +312,7 @@ pub struct DescribeCasterComponentsOutputComponentsComponentItemComponentLayer {
 
 /// The `DescribeCasterComponentsOutputComponentsComponentItemComponentLayerPositionNormalizeds` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItemComponentLayerPositionNormalizeds {
     /// Wire name: `Position`.
@@ -316,6 +322,7 @@ pub struct DescribeCasterComponentsOutputComponentsComponentItemComponentLayerPo
 
 /// Image元素属性。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItemImageLayerContent {
     /// 媒资库素材ID。
@@ -325,6 +332,7 @@ pub struct DescribeCasterComponentsOutputComponentsComponentItemImageLayerConten
 
 /// Text元素属性。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterComponentsOutputComponentsComponentItemTextLayerContent {
     /// 文字边框色彩。取值范围为**0x000000~0xffffff**。默认为**””**，表示无效。

@@ -96,6 +96,7 @@ impl DescribeCasterConfigInput {
 ///
 /// Answer of [`DescribeCasterConfig`](crate::Client::describe_caster_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutput {
     /// 自动切备播配置。`eofThres`：表示断流时间后自动切备播，单位为秒。
@@ -185,6 +186,7 @@ livegen_runtime::operation_error! {
 
 /// 录制配置参数为空时，表示不启用录制功能。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputRecordConfig {
     /// 按需录制。取值：
@@ -211,6 +213,7 @@ pub struct DescribeCasterConfigOutputRecordConfig {
 
 /// The `DescribeCasterConfigOutputRecordConfigRecordFormat` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputRecordConfigRecordFormat {
     /// 录制格式配置。
@@ -222,6 +225,7 @@ pub struct DescribeCasterConfigOutputRecordConfigRecordFormat {
 
 /// 录制时长信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputRecordConfigRecordFormatRecordFormatItem {
     /// 录制时长。
@@ -240,6 +244,7 @@ pub struct DescribeCasterConfigOutputRecordConfigRecordFormatRecordFormatItem {
 
 /// The `DescribeCasterConfigOutputSyncGroupsConfig` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputSyncGroupsConfig {
     /// 存储配置。
@@ -249,6 +254,7 @@ pub struct DescribeCasterConfigOutputSyncGroupsConfig {
 
 /// 存储配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputSyncGroupsConfigSyncGroupItem {
     /// 导播台资源ID。
@@ -272,6 +278,7 @@ pub struct DescribeCasterConfigOutputSyncGroupsConfigSyncGroupItem {
 
 /// The `DescribeCasterConfigOutputSyncGroupsConfigSyncGroupItemResourceIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputSyncGroupsConfigSyncGroupItemResourceIds {
     /// 需要修改资源组的云资源的资源ID列表，资源ID数量限制为1至50。
@@ -281,6 +288,7 @@ pub struct DescribeCasterConfigOutputSyncGroupsConfigSyncGroupItemResourceIds {
 
 /// 转码配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputTranscodeConfig {
     /// 导播台转码模板。取值：
@@ -304,6 +312,7 @@ pub struct DescribeCasterConfigOutputTranscodeConfig {
 
 /// The `DescribeCasterConfigOutputTranscodeConfigLiveTemplateIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterConfigOutputTranscodeConfigLiveTemplateIds {
     /// 直播转码配置。

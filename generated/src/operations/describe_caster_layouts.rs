@@ -102,6 +102,7 @@ impl DescribeCasterLayoutsInput {
 
 /// Answer of [`DescribeCasterLayouts`](crate::Client::describe_caster_layouts). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutput {
     /// Wire name: `Layouts`.
@@ -129,6 +130,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterLayoutsOutputLayouts` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayouts {
     /// 布局列表。
@@ -138,6 +140,7 @@ pub struct DescribeCasterLayoutsOutputLayouts {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItem {
     /// Wire name: `AudioLayers`.
@@ -159,6 +162,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItem {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayers` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayers {
     /// Audiolayer配置列表。
@@ -170,6 +174,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayers {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayersAudioLayerItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayersAudioLayerItem {
     /// 该字段对视频进行固定延迟设置，可用于字幕同步。
@@ -192,6 +197,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemAudioLayersAudioLayerItem
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemBlendList` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemBlendList {
     /// Wire name: `LocationId`.
@@ -201,6 +207,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemBlendList {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemMixList` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemMixList {
     /// Wire name: `LocationId`.
@@ -210,6 +217,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemMixList {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayers` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayers {
     /// Videolayer配置列表，采用数组默认序列。
@@ -221,6 +229,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayers {
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayersVideoLayerItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayersVideoLayerItem {
     /// 元素填充方式。取值：
@@ -268,6 +277,7 @@ pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayersVideoLayerItem
 
 /// The `DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayersVideoLayerItemPositionNormalizeds` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterLayoutsOutputLayoutsLayoutItemVideoLayersVideoLayerItemPositionNormalizeds {
     /// Wire name: `Position`.

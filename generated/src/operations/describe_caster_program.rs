@@ -89,8 +89,12 @@ impl crate::Client {
     pub fn describe_caster_program_paginator(
         &self,
         input: DescribeCasterProgramInput,
-    ) -> rt::Paginator<DescribeCasterProgramOutput, DescribeCasterProgramError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeCasterProgramOutput,
+        DescribeCasterProgramError,
+        DescribeCasterProgramOutputEpisodesEpisodeItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -172,6 +176,7 @@ impl DescribeCasterProgramInput {
 
 /// Answer of [`DescribeCasterProgram`](crate::Client::describe_caster_program). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterProgramOutput {
     /// 导播台ID。
@@ -216,6 +221,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterProgramOutputEpisodes` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterProgramOutputEpisodes {
     /// 节点列表。
@@ -225,6 +231,7 @@ pub struct DescribeCasterProgramOutputEpisodes {
 
 /// 节点列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterProgramOutputEpisodesEpisodeItem {
     /// Wire name: `ComponentIds`.
@@ -265,6 +272,7 @@ pub struct DescribeCasterProgramOutputEpisodesEpisodeItem {
 
 /// The `DescribeCasterProgramOutputEpisodesEpisodeItemComponentIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterProgramOutputEpisodesEpisodeItemComponentIds {
     /// 组件列表。

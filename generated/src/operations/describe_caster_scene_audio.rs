@@ -104,6 +104,7 @@ impl DescribeCasterSceneAudioInput {
 
 /// Answer of [`DescribeCasterSceneAudio`](crate::Client::describe_caster_scene_audio). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterSceneAudioOutput {
     /// Wire name: `AudioLayers`.
@@ -141,6 +142,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterSceneAudioOutputAudioLayers` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterSceneAudioOutputAudioLayers {
     /// Audiolayer配置列表。
@@ -152,6 +154,7 @@ pub struct DescribeCasterSceneAudioOutputAudioLayers {
 
 /// The `DescribeCasterSceneAudioOutputAudioLayersAudioLayerItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterSceneAudioOutputAudioLayersAudioLayerItem {
     /// 固定延时时间，单位毫秒（ms）。
@@ -171,6 +174,7 @@ pub struct DescribeCasterSceneAudioOutputAudioLayersAudioLayerItem {
 
 /// The `DescribeCasterSceneAudioOutputMixList` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterSceneAudioOutputMixList {
     /// Wire name: `LocationId`.

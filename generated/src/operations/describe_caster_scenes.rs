@@ -101,6 +101,7 @@ impl DescribeCasterScenesInput {
 
 /// Answer of [`DescribeCasterScenes`](crate::Client::describe_caster_scenes). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutput {
     /// 请求ID。
@@ -130,6 +131,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterScenesOutputSceneList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutputSceneList {
     /// 场景信息列表。
@@ -139,6 +141,7 @@ pub struct DescribeCasterScenesOutputSceneList {
 
 /// 场景信息列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutputSceneListSceneItem {
     /// Wire name: `ComponentIds`.
@@ -175,6 +178,7 @@ pub struct DescribeCasterScenesOutputSceneListSceneItem {
 
 /// The `DescribeCasterScenesOutputSceneListSceneItemComponentIds` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutputSceneListSceneItemComponentIds {
     /// 组件id列表。
@@ -184,6 +188,7 @@ pub struct DescribeCasterScenesOutputSceneListSceneItemComponentIds {
 
 /// The `DescribeCasterScenesOutputSceneListSceneItemStreamInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutputSceneListSceneItemStreamInfos {
     /// 播放地址列表。
@@ -195,6 +200,7 @@ pub struct DescribeCasterScenesOutputSceneListSceneItemStreamInfos {
 
 /// 播放地址列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterScenesOutputSceneListSceneItemStreamInfosStreamInfoItem {
     /// 播放地址。

@@ -97,6 +97,7 @@ impl DescribeCasterStreamUrlInput {
 
 /// Answer of [`DescribeCasterStreamUrl`](crate::Client::describe_caster_stream_url). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterStreamUrlOutput {
     /// 导播台ID。
@@ -130,6 +131,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterStreamUrlOutputCasterStreams` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterStreamUrlOutputCasterStreams {
     /// 导播台流信息列表。
@@ -141,6 +143,7 @@ pub struct DescribeCasterStreamUrlOutputCasterStreams {
 
 /// The `DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItem {
     /// 是否正式输出。
@@ -167,6 +170,7 @@ pub struct DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItem {
 
 /// The `DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItemStreamInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItemStreamInfos {
     /// 播放地址列表。
@@ -180,6 +184,7 @@ pub struct DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItemStreamInfos
 
 /// The `DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItemStreamInfosStreamInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterStreamUrlOutputCasterStreamsCasterStreamItemStreamInfosStreamInfoItem {
     /// 播放地址。

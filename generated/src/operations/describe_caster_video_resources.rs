@@ -96,6 +96,7 @@ impl DescribeCasterVideoResourcesInput {
 
 /// Answer of [`DescribeCasterVideoResources`](crate::Client::describe_caster_video_resources). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterVideoResourcesOutput {
     /// 请求ID。
@@ -123,6 +124,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCasterVideoResourcesOutputVideoResources` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterVideoResourcesOutputVideoResources {
     /// 资源列表。
@@ -134,6 +136,7 @@ pub struct DescribeCasterVideoResourcesOutputVideoResources {
 
 /// The `DescribeCasterVideoResourcesOutputVideoResourcesVideoResourceItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCasterVideoResourcesOutputVideoResourcesVideoResourceItem {
     /// 视频文件起始偏移值。仅对文件视频有效， 单位：毫秒。

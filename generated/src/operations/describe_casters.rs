@@ -95,8 +95,12 @@ impl crate::Client {
     pub fn describe_casters_paginator(
         &self,
         input: DescribeCastersInput,
-    ) -> rt::Paginator<DescribeCastersOutput, DescribeCastersError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeCastersOutput,
+        DescribeCastersError,
+        DescribeCastersOutputCasterListCasterItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -203,6 +207,7 @@ impl DescribeCastersInput {
 ///
 /// Answer of [`DescribeCasters`](crate::Client::describe_casters). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCastersOutput {
     /// Wire name: `CasterList`.
@@ -236,6 +241,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeCastersOutputCasterList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCastersOutputCasterList {
     /// 导播台信息列表。
@@ -245,6 +251,7 @@ pub struct DescribeCastersOutputCasterList {
 
 /// 导播台信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCastersOutputCasterListCasterItem {
     /// 导播台ID。可作为查询导播台流地址、启动导播台、添加导播台视频资源、添加导播台布局、查询导播台布局列表、添加导播台组件和添加导播台节目单的请求参数。

@@ -84,8 +84,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeChannelParticipantsOutput,
         DescribeChannelParticipantsError,
+        String,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -144,6 +145,7 @@ impl DescribeChannelParticipantsInput {
 ///
 /// Answer of [`DescribeChannelParticipants`](crate::Client::describe_channel_participants). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeChannelParticipantsOutput {
     /// 请求ID。

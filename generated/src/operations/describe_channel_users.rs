@@ -96,6 +96,7 @@ impl DescribeChannelUsersInput {
 ///
 /// Answer of [`DescribeChannelUsers`](crate::Client::describe_channel_users). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeChannelUsersOutput {
     /// 请求ID。

@@ -211,6 +211,7 @@ impl DescribeDomainUsageDataInput {
 
 /// Answer of [`DescribeDomainUsageData`](crate::Client::describe_domain_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainUsageDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -288,6 +289,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeDomainUsageDataOutputUsageDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainUsageDataOutputUsageDataPerInterval {
     /// 每条记录的流量数据。
@@ -299,6 +301,7 @@ pub struct DescribeDomainUsageDataOutputUsageDataPerInterval {
 
 /// The `DescribeDomainUsageDataOutputUsageDataPerIntervalDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainUsageDataOutputUsageDataPerIntervalDataModuleItem {
     /// 用量。

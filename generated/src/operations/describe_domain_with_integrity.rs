@@ -87,6 +87,7 @@ impl DescribeDomainWithIntegrityInput {
 
 /// Answer of [`DescribeDomainWithIntegrity`](crate::Client::describe_domain_with_integrity). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainWithIntegrityOutput {
     /// Wire name: `RequestId`.
@@ -106,6 +107,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeDomainWithIntegrityOutputContentItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainWithIntegrityOutputContentItem {
     /// Wire name: `Name`.

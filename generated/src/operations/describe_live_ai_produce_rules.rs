@@ -86,8 +86,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveAiProduceRulesOutput,
         DescribeLiveAiProduceRulesError,
+        DescribeLiveAiProduceRulesOutputRuleInfoListRuleInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -143,6 +144,7 @@ impl DescribeLiveAiProduceRulesInput {
 
 /// Answer of [`DescribeLiveAIProduceRules`](crate::Client::describe_live_ai_produce_rules). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiProduceRulesOutput {
     /// 请求ID。
@@ -166,6 +168,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveAiProduceRulesOutputRuleInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiProduceRulesOutputRuleInfoList {
     /// 字幕规则列表。
@@ -175,6 +178,7 @@ pub struct DescribeLiveAiProduceRulesOutputRuleInfoList {
 
 /// 字幕规则对象。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiProduceRulesOutputRuleInfoListRuleInfoItem {
     /// 播流域名。

@@ -86,8 +86,12 @@ impl crate::Client {
     pub fn describe_live_ai_subtitle_paginator(
         &self,
         input: DescribeLiveAiSubtitleInput,
-    ) -> rt::Paginator<DescribeLiveAiSubtitleOutput, DescribeLiveAiSubtitleError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLiveAiSubtitleOutput,
+        DescribeLiveAiSubtitleError,
+        DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -140,6 +144,7 @@ impl DescribeLiveAiSubtitleInput {
 
 /// Answer of [`DescribeLiveAISubtitle`](crate::Client::describe_live_ai_subtitle). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutput {
     /// 请求ID。
@@ -162,6 +167,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveAiSubtitleOutputSubtitleConfigs` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutputSubtitleConfigs {
     /// 字幕模板信息列表。
@@ -173,6 +179,7 @@ pub struct DescribeLiveAiSubtitleOutputSubtitleConfigs {
 
 /// 字幕模板信息对象
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItem {
     /// 翻译目标语言
@@ -237,6 +244,7 @@ pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItem {
 
 /// The `DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPositionNormalized` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPositionNormalized {
     /// 字幕位置信息
@@ -246,6 +254,7 @@ pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemPosition
 
 /// The `DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemRulesRefer` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAiSubtitleOutputSubtitleConfigsSubtitleConfigItemRulesRefer {
     /// 字幕规则信息

@@ -109,6 +109,7 @@ impl DescribeLiveAudioAuditConfigInput {
 
 /// Answer of [`DescribeLiveAudioAuditConfig`](crate::Client::describe_live_audio_audit_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditConfigOutput {
     /// 请求ID。
@@ -136,6 +137,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigList {
     /// 直播语音审核配置列表。
@@ -149,6 +151,7 @@ pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigList {
 
 /// The `DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItem {
     /// 播流所属的应用名称。
@@ -172,6 +175,7 @@ pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAu
 
 /// The `DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItemScenes` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditConfigOutputLiveAudioAuditConfigListLiveAudioAuditConfigItemScenes {
     /// Wire name: `scene`.

@@ -94,6 +94,7 @@ impl DescribeLiveAudioAuditNotifyConfigInput {
 
 /// Answer of [`DescribeLiveAudioAuditNotifyConfig`](crate::Client::describe_live_audio_audit_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditNotifyConfigOutput {
     /// 请求ID。
@@ -121,6 +122,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigList {
     /// 直播语音审核回调配置列表。
@@ -134,6 +136,7 @@ pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigLis
 
 /// The `DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigListLiveAudioAuditNotifyConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveAudioAuditNotifyConfigOutputLiveAudioAuditNotifyConfigListLiveAudioAuditNotifyConfigItem {
     /// 审核回调模板。取值：

@@ -139,6 +139,7 @@ pub struct DescribeLiveCenterStreamRateDataRequired {
 ///
 /// Answer of [`DescribeLiveCenterStreamRateData`](crate::Client::describe_live_center_stream_rate_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCenterStreamRateDataOutput {
     /// 帧率码率列表。
@@ -176,6 +177,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveCenterStreamRateDataOutputRateDatasItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCenterStreamRateDataOutputRateDatasItem {
     /// 音频帧率。

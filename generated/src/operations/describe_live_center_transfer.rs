@@ -113,6 +113,7 @@ impl DescribeLiveCenterTransferInput {
 
 /// Answer of [`DescribeLiveCenterTransfer`](crate::Client::describe_live_center_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCenterTransferOutput {
     /// Wire name: `LiveCenterTransferInfoList`.
@@ -141,6 +142,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveCenterTransferOutputLiveCenterTransferInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCenterTransferOutputLiveCenterTransferInfoList {
     /// 直播转推服务列表。
@@ -154,6 +156,7 @@ pub struct DescribeLiveCenterTransferOutputLiveCenterTransferInfoList {
 
 /// 直播转推服务列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCenterTransferOutputLiveCenterTransferInfoListLiveCenterTransferInfoItem {
     /// 直播流应用名称。

@@ -86,6 +86,7 @@ impl DescribeLiveCertificateDetailInput {
 
 /// Answer of [`DescribeLiveCertificateDetail`](crate::Client::describe_live_certificate_detail). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateDetailOutput {
     /// 证书名称。

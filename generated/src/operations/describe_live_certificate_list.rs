@@ -85,6 +85,7 @@ impl DescribeLiveCertificateListInput {
 
 /// Answer of [`DescribeLiveCertificateList`](crate::Client::describe_live_certificate_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutput {
     /// 请求ID。
@@ -106,6 +107,7 @@ livegen_runtime::operation_error! {
 
 /// 数据类型。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutputCertificateListModel {
     /// 证书个数。
@@ -118,6 +120,7 @@ pub struct DescribeLiveCertificateListOutputCertificateListModel {
 
 /// The `DescribeLiveCertificateListOutputCertificateListModelCertList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutputCertificateListModelCertList {
     /// 证书列表信息。
@@ -129,6 +132,7 @@ pub struct DescribeLiveCertificateListOutputCertificateListModelCertList {
 
 /// The `DescribeLiveCertificateListOutputCertificateListModelCertListCertItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveCertificateListOutputCertificateListModelCertListCertItem {
     /// 证书签发时间。单位：秒。

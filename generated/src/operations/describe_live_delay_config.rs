@@ -114,6 +114,7 @@ impl DescribeLiveDelayConfigInput {
 
 /// Answer of [`DescribeLiveDelayConfig`](crate::Client::describe_live_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDelayConfigOutput {
     /// 直播流所属应用名称。

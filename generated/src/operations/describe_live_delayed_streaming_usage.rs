@@ -94,6 +94,7 @@ impl DescribeLiveDelayedStreamingUsageInput {
 
 /// Answer of [`DescribeLiveDelayedStreamingUsage`](crate::Client::describe_live_delayed_streaming_usage). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDelayedStreamingUsageOutput {
     /// Wire name: `DelayData`.
@@ -148,6 +149,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDelayedStreamingUsageOutputDelayData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDelayedStreamingUsageOutputDelayData {
     /// Wire name: `DelayDataItem`.
@@ -159,6 +161,7 @@ pub struct DescribeLiveDelayedStreamingUsageOutputDelayData {
 
 /// The `DescribeLiveDelayedStreamingUsageOutputDelayDataDelayDataItemItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDelayedStreamingUsageOutputDelayDataDelayDataItemItem {
     /// Wire name: `DomainName`.

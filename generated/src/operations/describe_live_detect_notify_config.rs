@@ -89,6 +89,7 @@ impl DescribeLiveDetectNotifyConfigInput {
 
 /// Answer of [`DescribeLiveDetectNotifyConfig`](crate::Client::describe_live_detect_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDetectNotifyConfigOutput {
     /// 请求ID。
@@ -112,6 +113,7 @@ livegen_runtime::operation_error! {
 
 /// 回调配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDetectNotifyConfigOutputLiveDetectNotifyConfig {
     /// 主播流域名。

@@ -163,6 +163,7 @@ impl DescribeLiveDetectPornDataInput {
 
 /// Answer of [`DescribeLiveDetectPornData`](crate::Client::describe_live_detect_porn_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDetectPornDataOutput {
     /// 请求ID。
@@ -203,6 +204,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDetectPornDataOutputDetectPornData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDetectPornDataOutputDetectPornData {
     /// 每个时间间隔的网络带宽数据。
@@ -214,6 +216,7 @@ pub struct DescribeLiveDetectPornDataOutputDetectPornData {
 
 /// 每个时间间隔的网络带宽数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDetectPornDataOutputDetectPornDataDataModuleItem {
     /// 主播流域名。

@@ -141,6 +141,7 @@ impl DescribeLiveDomainBpsDataInput {
 
 /// Answer of [`DescribeLiveDomainBpsData`](crate::Client::describe_live_domain_bps_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -193,6 +194,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainBpsDataOutputBpsDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataOutputBpsDataPerInterval {
     /// 每个时间间隔的网络带宽数据。
@@ -204,6 +206,7 @@ pub struct DescribeLiveDomainBpsDataOutputBpsDataPerInterval {
 
 /// 每个时间间隔的网络带宽数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataOutputBpsDataPerIntervalDataModuleItem {
     /// bps数据值，单位：bit/second。

@@ -158,6 +158,7 @@ impl DescribeLiveDomainBpsDataByLayerInput {
 
 /// Answer of [`DescribeLiveDomainBpsDataByLayer`](crate::Client::describe_live_domain_bps_data_by_layer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataByLayerOutput {
     /// Wire name: `BpsDataInterval`.
@@ -201,6 +202,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainBpsDataByLayerOutputBpsDataInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataByLayerOutputBpsDataInterval {
     /// 每个时间间隔的每秒访问次数Bps。
@@ -212,6 +214,7 @@ pub struct DescribeLiveDomainBpsDataByLayerOutputBpsDataInterval {
 
 /// The `DescribeLiveDomainBpsDataByLayerOutputBpsDataIntervalDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainBpsDataByLayerOutputBpsDataIntervalDataModuleItem {
     /// 时间片起始时刻。

@@ -104,6 +104,7 @@ impl DescribeLiveDomainByCertificateInput {
 ///
 /// Answer of [`DescribeLiveDomainByCertificate`](crate::Client::describe_live_domain_by_certificate). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainByCertificateOutput {
     /// Wire name: `CertInfos`.
@@ -145,6 +146,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainByCertificateOutputCertInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainByCertificateOutputCertInfos {
     /// 证书信息列表。
@@ -156,6 +158,7 @@ pub struct DescribeLiveDomainByCertificateOutputCertInfos {
 
 /// 列表详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainByCertificateOutputCertInfosCertInfoItem {
     /// 证书CA废弃状态。取值：

@@ -91,6 +91,7 @@ impl DescribeLiveDomainCertificateInfoInput {
 
 /// Answer of [`DescribeLiveDomainCertificateInfo`](crate::Client::describe_live_domain_certificate_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainCertificateInfoOutput {
     /// 请求ID。
@@ -110,6 +111,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainCertificateInfoOutputCertInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainCertificateInfoOutputCertInfos {
     /// 证书信息。
@@ -121,6 +123,7 @@ pub struct DescribeLiveDomainCertificateInfoOutputCertInfos {
 
 /// The `DescribeLiveDomainCertificateInfoOutputCertInfosCertInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainCertificateInfoOutputCertInfosCertInfoItem {
     /// 免费证书状态。取值：

@@ -100,6 +100,7 @@ impl DescribeLiveDomainConfigsInput {
 
 /// Answer of [`DescribeLiveDomainConfigs`](crate::Client::describe_live_domain_configs). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutput {
     /// 请求ID。
@@ -126,6 +127,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainConfigsOutputDomainConfigs` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutputDomainConfigs {
     /// 直播域名配置。
@@ -137,6 +139,7 @@ pub struct DescribeLiveDomainConfigsOutputDomainConfigs {
 
 /// The `DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItem {
     /// 配置状态，取值：
@@ -162,6 +165,7 @@ pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItem {
 
 /// The `DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgs` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgs {
     /// 域名功能配置参数。
@@ -175,6 +179,7 @@ pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionA
 
 /// The `DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgsFunctionArgItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainConfigsOutputDomainConfigsDomainConfigItemFunctionArgsFunctionArgItem {
     /// 参数名称。

@@ -87,6 +87,7 @@ impl DescribeLiveDomainDetailInput {
 
 /// Answer of [`DescribeLiveDomainDetail`](crate::Client::describe_live_domain_detail). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainDetailOutput {
     /// 域名配置详情。
@@ -106,6 +107,7 @@ livegen_runtime::operation_error! {
 
 /// 域名配置详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainDetailOutputDomainDetail {
     /// 证书名称。

@@ -106,6 +106,7 @@ impl DescribeLiveDomainFrameRateAndBitRateDataInput {
 
 /// Answer of [`DescribeLiveDomainFrameRateAndBitRateData`](crate::Client::describe_live_domain_frame_rate_and_bit_rate_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainFrameRateAndBitRateDataOutput {
     /// 请求ID。
@@ -143,6 +144,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfos {
     /// 播流的帧率和码率信息。
@@ -156,6 +158,7 @@ pub struct DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInf
 
 /// The `DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainFrameRateAndBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem {
     /// 直播流的视频帧率。单位：FPS。

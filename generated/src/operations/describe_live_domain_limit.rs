@@ -93,6 +93,7 @@ impl DescribeLiveDomainLimitInput {
 ///
 /// Answer of [`DescribeLiveDomainLimit`](crate::Client::describe_live_domain_limit). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLimitOutput {
     /// 请求ID。
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainLimitOutputLiveDomainLimitList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLimitOutputLiveDomainLimitList {
     /// 推流数量限制和转码数量限制列表。
@@ -130,6 +132,7 @@ pub struct DescribeLiveDomainLimitOutputLiveDomainLimitList {
 
 /// 推流数量限制和转码数量限制列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLimitOutputLiveDomainLimitListLiveDomainLimitItem {
     /// 转码数量限制。单位：个。

@@ -84,8 +84,12 @@ impl crate::Client {
     pub fn describe_live_domain_log_paginator(
         &self,
         input: DescribeLiveDomainLogInput,
-    ) -> rt::Paginator<DescribeLiveDomainLogOutput, DescribeLiveDomainLogError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLiveDomainLogOutput,
+        DescribeLiveDomainLogError,
+        DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -151,6 +155,7 @@ impl DescribeLiveDomainLogInput {
 
 /// Answer of [`DescribeLiveDomainLog`](crate::Client::describe_live_domain_log). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutput {
     /// 播流域名或推流域名。
@@ -173,6 +178,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainLogOutputDomainLogDetails` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutputDomainLogDetails {
     /// DomainLogDetail组成的数据。
@@ -184,6 +190,7 @@ pub struct DescribeLiveDomainLogOutputDomainLogDetails {
 
 /// The `DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItem {
     /// 本页返回的总条数。
@@ -203,6 +210,7 @@ pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItem {
 
 /// The `DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfos {
     /// LogInfoDetail组成的数据。
@@ -216,6 +224,7 @@ pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfo
 
 /// The `DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfosLogInfoDetailItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfosLogInfoDetailItem {
     /// 结束时间。
@@ -237,6 +246,7 @@ pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemLogInfo
 
 /// 页面信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainLogOutputDomainLogDetailsDomainLogDetailItemPageInfos {
     /// 返回数据的页码。

@@ -97,6 +97,7 @@ impl DescribeLiveDomainMappingInput {
 
 /// Answer of [`DescribeLiveDomainMapping`](crate::Client::describe_live_domain_mapping). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMappingOutput {
     /// 请求ID。
@@ -116,6 +117,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainMappingOutputLiveDomainModels` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMappingOutputLiveDomainModels {
     /// 直播域名映射列表。
@@ -127,6 +129,7 @@ pub struct DescribeLiveDomainMappingOutputLiveDomainModels {
 
 /// 直播域名映射列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMappingOutputLiveDomainModelsLiveDomainModelItem {
     /// 查询域名的属性。取值：

@@ -150,6 +150,7 @@ impl DescribeLiveDomainMonitoringUsageDataInput {
 ///
 /// Answer of [`DescribeLiveDomainMonitoringUsageData`](crate::Client::describe_live_domain_monitoring_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMonitoringUsageDataOutput {
     /// 域名。
@@ -208,6 +209,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainMonitoringUsageDataOutputMonitoringData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMonitoringUsageDataOutputMonitoringData {
     /// 广目监播用量明细。
@@ -221,6 +223,7 @@ pub struct DescribeLiveDomainMonitoringUsageDataOutputMonitoringData {
 
 /// 明细详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainMonitoringUsageDataOutputMonitoringDataMonitoringDataItemItem {
     /// 域名。只有当**Split**指定了domain时有效。

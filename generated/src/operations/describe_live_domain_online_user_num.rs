@@ -103,6 +103,7 @@ impl DescribeLiveDomainOnlineUserNumInput {
 
 /// Answer of [`DescribeLiveDomainOnlineUserNum`](crate::Client::describe_live_domain_online_user_num). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutput {
     /// 请求ID。
@@ -144,6 +145,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo {
     /// 流的信息。
@@ -157,6 +159,7 @@ pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfo {
 
 /// The `DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItem {
     /// 流名称。
@@ -171,6 +174,7 @@ pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUs
 
 /// The `DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfos {
     /// 流统计信息。
@@ -184,6 +188,7 @@ pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUs
 
 /// The `DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfosInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainOnlineUserNumOutputOnlineUserInfoLiveStreamOnlineUserNumInfoItemInfosInfoItem {
     /// 转码流或原始流的人数

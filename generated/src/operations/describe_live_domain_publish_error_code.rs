@@ -112,6 +112,7 @@ impl DescribeLiveDomainPublishErrorCodeInput {
 ///
 /// Answer of [`DescribeLiveDomainPublishErrorCode`](crate::Client::describe_live_domain_publish_error_code). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPublishErrorCodeOutput {
     /// 查询数据的时间粒度，单位是秒。默认值为60。
@@ -145,6 +146,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainPublishErrorCodeOutputRealTimeCodeDataItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPublishErrorCodeOutputRealTimeCodeDataItem {
     /// 各返回码占比使用数据列表。
@@ -159,6 +161,7 @@ pub struct DescribeLiveDomainPublishErrorCodeOutputRealTimeCodeDataItem {
 
 /// The `DescribeLiveDomainPublishErrorCodeOutputRealTimeCodeDataItemCodeDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPublishErrorCodeOutputRealTimeCodeDataItemCodeDataItem {
     /// 响应码。

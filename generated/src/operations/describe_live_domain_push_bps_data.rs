@@ -139,6 +139,7 @@ impl DescribeLiveDomainPushBpsDataInput {
 
 /// Answer of [`DescribeLiveDomainPushBpsData`](crate::Client::describe_live_domain_push_bps_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushBpsDataOutput {
     /// 结束时间。
@@ -193,6 +194,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainPushBpsDataOutputBpsDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushBpsDataOutputBpsDataPerInterval {
     /// 每个时间间隔的网络带宽数据。
@@ -204,6 +206,7 @@ pub struct DescribeLiveDomainPushBpsDataOutputBpsDataPerInterval {
 
 /// The `DescribeLiveDomainPushBpsDataOutputBpsDataPerIntervalDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushBpsDataOutputBpsDataPerIntervalDataModuleItem {
     /// bps数据值。单位：bit/s。

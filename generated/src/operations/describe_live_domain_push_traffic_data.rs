@@ -139,6 +139,7 @@ impl DescribeLiveDomainPushTrafficDataInput {
 
 /// Answer of [`DescribeLiveDomainPushTrafficData`](crate::Client::describe_live_domain_push_traffic_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushTrafficDataOutput {
     /// 结束时间。
@@ -193,6 +194,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainPushTrafficDataOutputTrafficDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushTrafficDataOutputTrafficDataPerInterval {
     /// 每个时间间隔的流量数据。
@@ -204,6 +206,7 @@ pub struct DescribeLiveDomainPushTrafficDataOutputTrafficDataPerInterval {
 
 /// 流量数据时间粒度。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPushTrafficDataOutputTrafficDataPerIntervalDataModuleItem {
     /// 流量数据值。单位：Byte。

@@ -117,6 +117,7 @@ impl DescribeLiveDomainPvUvDataInput {
 ///
 /// Answer of [`DescribeLiveDomainPvUvData`](crate::Client::describe_live_domain_pv_uv_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPvUvDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ssZ&lt;/i&gt;（UTC时间）。
@@ -169,6 +170,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainPvUvDataOutputPvUvDataInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPvUvDataOutputPvUvDataInfos {
     /// PV、UV数据列表。
@@ -180,6 +182,7 @@ pub struct DescribeLiveDomainPvUvDataOutputPvUvDataInfos {
 
 /// pv、uv数据列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainPvUvDataOutputPvUvDataInfosPvUvDataInfoItem {
     /// PV数据。

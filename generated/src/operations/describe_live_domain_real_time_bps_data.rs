@@ -140,6 +140,7 @@ impl DescribeLiveDomainRealTimeBpsDataInput {
 
 /// Answer of [`DescribeLiveDomainRealTimeBpsData`](crate::Client::describe_live_domain_real_time_bps_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeBpsDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -184,6 +185,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerInterval {
     /// 域名1分钟粒度带宽数据。
@@ -197,6 +199,7 @@ pub struct DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerInterval {
 
 /// 域名1分钟粒度带宽数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeBpsDataOutputRealTimeBpsDataPerIntervalDataModuleItem {
     /// 带宽数据，单位：bit/second。

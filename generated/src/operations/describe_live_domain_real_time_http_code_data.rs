@@ -142,6 +142,7 @@ impl DescribeLiveDomainRealTimeHttpCodeDataInput {
 
 /// Answer of [`DescribeLiveDomainRealTimeHttpCodeData`](crate::Client::describe_live_domain_real_time_http_code_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -201,6 +202,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeData {
     /// 每个时间间隔的HTTP返回码占比数据。
@@ -214,6 +216,7 @@ pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeData {
 
 /// The `DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItem {
     /// 时间片起始时刻。
@@ -228,6 +231,7 @@ pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsage
 
 /// The `DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItemValue` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItemValue {
     /// 各返回码占比使用数据列表。
@@ -241,6 +245,7 @@ pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsage
 
 /// The `DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItemValueRealTimeCodeProportionDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeHttpCodeDataOutputRealTimeHttpCodeDataUsageDataItemValueRealTimeCodeProportionDataItem {
     /// Http返回码。

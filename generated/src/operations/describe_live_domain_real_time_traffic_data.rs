@@ -134,6 +134,7 @@ impl DescribeLiveDomainRealTimeTrafficDataInput {
 
 /// Answer of [`DescribeLiveDomainRealTimeTrafficData`](crate::Client::describe_live_domain_real_time_traffic_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeTrafficDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -203,6 +204,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerInterval {
     /// 每个时间间隔的流量数据。
@@ -216,6 +218,7 @@ pub struct DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerInte
 
 /// The `DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerIntervalDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealTimeTrafficDataOutputRealTimeTrafficDataPerIntervalDataModuleItem {
     /// 流量数据。单位：字节。

@@ -90,6 +90,7 @@ impl DescribeLiveDomainRealtimeLogDeliveryInput {
 
 /// Answer of [`DescribeLiveDomainRealtimeLogDelivery`](crate::Client::describe_live_domain_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRealtimeLogDeliveryOutput {
     /// 域名实时投递状态。取值：

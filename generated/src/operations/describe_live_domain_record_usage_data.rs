@@ -179,6 +179,7 @@ impl DescribeLiveDomainRecordUsageDataInput {
 
 /// Answer of [`DescribeLiveDomainRecordUsageData`](crate::Client::describe_live_domain_record_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRecordUsageDataOutput {
     /// 结束时间。
@@ -239,6 +240,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainRecordUsageDataOutputRecordUsageData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRecordUsageDataOutputRecordUsageData {
     /// 每个时间间隔的录制用量数据。
@@ -250,6 +252,7 @@ pub struct DescribeLiveDomainRecordUsageDataOutputRecordUsageData {
 
 /// The `DescribeLiveDomainRecordUsageDataOutputRecordUsageDataDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainRecordUsageDataOutputRecordUsageDataDataModuleItem {
     /// 录制文件类型。

@@ -113,6 +113,7 @@ impl DescribeLiveDomainSnapshotDataInput {
 
 /// Answer of [`DescribeLiveDomainSnapshotData`](crate::Client::describe_live_domain_snapshot_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainSnapshotDataOutput {
     /// 请求ID。
@@ -151,6 +152,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainSnapshotDataOutputSnapshotDataInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainSnapshotDataOutputSnapshotDataInfos {
     /// 直播截图张数的每日数据统计。
@@ -162,6 +164,7 @@ pub struct DescribeLiveDomainSnapshotDataOutputSnapshotDataInfos {
 
 /// 直播截图张数的详细信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainSnapshotDataOutputSnapshotDataInfosSnapshotDataInfoItem {
     /// 日期，具体到天。

@@ -103,6 +103,7 @@ impl DescribeLiveDomainStagingConfigInput {
 
 /// Answer of [`DescribeLiveDomainStagingConfig`](crate::Client::describe_live_domain_staging_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStagingConfigOutput {
     /// 请求ID。
@@ -130,6 +131,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainStagingConfigOutputDomainConfigsItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStagingConfigOutputDomainConfigsItem {
     /// 配置状态，取值：
@@ -154,6 +156,7 @@ pub struct DescribeLiveDomainStagingConfigOutputDomainConfigsItem {
 
 /// The `DescribeLiveDomainStagingConfigOutputDomainConfigsItemFunctionArgsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStagingConfigOutputDomainConfigsItemFunctionArgsItem {
     /// 配置名称。

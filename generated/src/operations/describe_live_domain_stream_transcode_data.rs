@@ -172,6 +172,7 @@ impl DescribeLiveDomainStreamTranscodeDataInput {
 
 /// Answer of [`DescribeLiveDomainStreamTranscodeData`](crate::Client::describe_live_domain_stream_transcode_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStreamTranscodeDataOutput {
     /// 请求ID。
@@ -237,6 +238,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataList {
     /// 每个时间间隔的网络带宽数据。
@@ -250,6 +252,7 @@ pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataList {
 
 /// The `DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataListTranscodeDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainStreamTranscodeDataOutputTranscodeDataListTranscodeDataItem {
     /// 转码类型。取值：

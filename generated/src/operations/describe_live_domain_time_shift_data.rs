@@ -125,6 +125,7 @@ impl DescribeLiveDomainTimeShiftDataInput {
 
 /// Answer of [`DescribeLiveDomainTimeShiftData`](crate::Client::describe_live_domain_time_shift_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTimeShiftDataOutput {
     /// 请求ID。
@@ -165,6 +166,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainTimeShiftDataOutputTimeShiftData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTimeShiftDataOutputTimeShiftData {
     /// 每个时间间隔的时移用量数据。
@@ -176,6 +178,7 @@ pub struct DescribeLiveDomainTimeShiftDataOutputTimeShiftData {
 
 /// 每个时间间隔的时移用量数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTimeShiftDataOutputTimeShiftDataDataModuleItem {
     /// 时移类型。可以是HLS_D1、HLS_D7等。

@@ -137,6 +137,7 @@ impl DescribeLiveDomainTrafficDataInput {
 
 /// Answer of [`DescribeLiveDomainTrafficData`](crate::Client::describe_live_domain_traffic_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTrafficDataOutput {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -191,6 +192,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveDomainTrafficDataOutputTrafficDataPerInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTrafficDataOutputTrafficDataPerInterval {
     /// 每个时间间隔的流量数据。
@@ -202,6 +204,7 @@ pub struct DescribeLiveDomainTrafficDataOutputTrafficDataPerInterval {
 
 /// 每个时间间隔的流量数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDomainTrafficDataOutputTrafficDataPerIntervalDataModuleItem {
     /// 总流量。单位：Byte。

@@ -96,6 +96,7 @@ impl DescribeLiveDrmUsageDataInput {
 
 /// Answer of [`DescribeLiveDrmUsageData`](crate::Client::describe_live_drm_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDrmUsageDataOutput {
     /// Wire name: `DrmUsageData`.
@@ -148,6 +149,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveDrmUsageDataOutputDrmUsageData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDrmUsageDataOutputDrmUsageData {
     /// Wire name: `DataModule`.
@@ -159,6 +161,7 @@ pub struct DescribeLiveDrmUsageDataOutputDrmUsageData {
 
 /// The `DescribeLiveDrmUsageDataOutputDrmUsageDataDataModuleItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveDrmUsageDataOutputDrmUsageDataDataModuleItem {
     /// Wire name: `Count`.

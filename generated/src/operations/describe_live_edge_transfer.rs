@@ -91,6 +91,7 @@ impl DescribeLiveEdgeTransferInput {
 
 /// Answer of [`DescribeLiveEdgeTransfer`](crate::Client::describe_live_edge_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveEdgeTransferOutput {
     /// 获取转推目标地址的HTTPDNS接口。

@@ -93,6 +93,7 @@ impl DescribeLiveGrtnDurationInput {
 
 /// Answer of [`DescribeLiveGrtnDuration`](crate::Client::describe_live_grtn_duration). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveGrtnDurationOutput {
     /// Wire name: `RequestId`.
@@ -154,6 +155,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveGrtnDurationOutputStreamDetailData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveGrtnDurationOutputStreamDetailData {
     /// Wire name: `StreamData`.
@@ -165,6 +167,7 @@ pub struct DescribeLiveGrtnDurationOutputStreamDetailData {
 
 /// The `DescribeLiveGrtnDurationOutputStreamDetailDataStreamDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveGrtnDurationOutputStreamDetailDataStreamDataItem {
     /// Wire name: `AppId`.

@@ -78,8 +78,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveHttpsDomainListOutput,
         DescribeLiveHttpsDomainListError,
+        DescribeLiveHttpsDomainListOutputCertInfosCertInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -121,6 +122,7 @@ impl DescribeLiveHttpsDomainListInput {
 ///
 /// Answer of [`DescribeLiveHttpsDomainList`](crate::Client::describe_live_https_domain_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveHttpsDomainListOutput {
     /// Wire name: `CertInfos`.
@@ -145,6 +147,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveHttpsDomainListOutputCertInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveHttpsDomainListOutputCertInfos {
     /// 证书信息列表。
@@ -154,6 +157,7 @@ pub struct DescribeLiveHttpsDomainListOutputCertInfos {
 
 /// 列表详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveHttpsDomainListOutputCertInfosCertInfoItem {
     /// 证书主域名。

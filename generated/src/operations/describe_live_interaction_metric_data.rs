@@ -140,6 +140,7 @@ impl DescribeLiveInteractionMetricDataInput {
 ///
 /// Answer of [`DescribeLiveInteractionMetricData`](crate::Client::describe_live_interaction_metric_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveInteractionMetricDataOutput {
     /// 节点数据。
@@ -180,6 +181,7 @@ livegen_runtime::operation_error! {
 
 /// 节点数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveInteractionMetricDataOutputNodesItem {
     /// 查询时间，用UNIX时间戳表示，单位：毫秒。

@@ -85,6 +85,7 @@ impl DescribeLiveIpInfoInput {
 
 /// Answer of [`DescribeLiveIpInfo`](crate::Client::describe_live_ip_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveIpInfoOutput {
     /// 所属运营商英文名称。

@@ -100,6 +100,7 @@ impl DescribeLiveLazyPullStreamConfigInput {
 
 /// Answer of [`DescribeLiveLazyPullStreamConfig`](crate::Client::describe_live_lazy_pull_stream_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveLazyPullStreamConfigOutput {
     /// 请求ID。
@@ -121,6 +122,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigList {
     /// 拉流配置。
@@ -134,6 +136,7 @@ pub struct DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigList {
 
 /// The `DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigListLiveLazyPullConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveLazyPullStreamConfigOutputLiveLazyPullConfigListLiveLazyPullConfigItem {
     /// 应用名称。

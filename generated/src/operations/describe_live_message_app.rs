@@ -95,6 +95,7 @@ impl DescribeLiveMessageAppInput {
 ///
 /// Answer of [`DescribeLiveMessageApp`](crate::Client::describe_live_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveMessageAppOutput {
     /// 请求ID。

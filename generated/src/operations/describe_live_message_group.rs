@@ -103,6 +103,7 @@ impl DescribeLiveMessageGroupInput {
 ///
 /// Answer of [`DescribeLiveMessageGroup`](crate::Client::describe_live_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveMessageGroupOutput {
     /// 请求ID。

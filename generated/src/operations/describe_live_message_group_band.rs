@@ -103,6 +103,7 @@ impl DescribeLiveMessageGroupBandInput {
 ///
 /// Answer of [`DescribeLiveMessageGroupBand`](crate::Client::describe_live_message_group_band). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveMessageGroupBandOutput {
     /// 请求ID。

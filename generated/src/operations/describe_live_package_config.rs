@@ -66,8 +66,12 @@ impl crate::Client {
     pub fn describe_live_package_config_paginator(
         &self,
         input: DescribeLivePackageConfigInput,
-    ) -> rt::Paginator<DescribeLivePackageConfigOutput, DescribeLivePackageConfigError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLivePackageConfigOutput,
+        DescribeLivePackageConfigError,
+        DescribeLivePackageConfigOutputLivePackageConfigListLivePackageConfigItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -118,6 +122,7 @@ impl DescribeLivePackageConfigInput {
 
 /// Answer of [`DescribeLivePackageConfig`](crate::Client::describe_live_package_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePackageConfigOutput {
     /// Wire name: `LivePackageConfigList`.
@@ -173,6 +178,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLivePackageConfigOutputLivePackageConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePackageConfigOutputLivePackageConfigList {
     /// Wire name: `LivePackageConfig`.
@@ -184,6 +190,7 @@ pub struct DescribeLivePackageConfigOutputLivePackageConfigList {
 
 /// The `DescribeLivePackageConfigOutputLivePackageConfigListLivePackageConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePackageConfigOutputLivePackageConfigListLivePackageConfigItem {
     /// Wire name: `AppName`.

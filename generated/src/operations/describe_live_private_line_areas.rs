@@ -93,6 +93,7 @@ impl DescribeLivePrivateLineAreasInput {
 ///
 /// Answer of [`DescribeLivePrivateLineAreas`](crate::Client::describe_live_private_line_areas). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAreasOutput {
     /// Wire name: `LiveAreasList`.
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLivePrivateLineAreasOutputLiveAreasList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAreasOutputLiveAreasList {
     /// 区域详情列表。
@@ -130,6 +132,7 @@ pub struct DescribeLivePrivateLineAreasOutputLiveAreasList {
 
 /// 区域详情。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItem {
     /// 区域类型，取值：
@@ -146,6 +149,7 @@ pub struct DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItem {
 
 /// The `DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItemRegions` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItemRegions {
     /// 区域列表。
@@ -157,6 +161,7 @@ pub struct DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItemRegions {
 
 /// 区域信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAreasOutputLiveAreasListLiveAreaItemRegionsRegionItem {
     /// 区域名。

@@ -144,6 +144,7 @@ impl DescribeLivePrivateLineAvailGaInput {
 ///
 /// Answer of [`DescribeLivePrivateLineAvailGA`](crate::Client::describe_live_private_line_avail_ga). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAvailGaOutput {
     /// Wire name: `LivePrivateLineAvailGAs`.
@@ -186,6 +187,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLivePrivateLineAvailGaOutputLivePrivateLineAvailGAs` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAvailGaOutputLivePrivateLineAvailGAs {
     /// 全球加速实例配置详情。
@@ -199,6 +201,7 @@ pub struct DescribeLivePrivateLineAvailGaOutputLivePrivateLineAvailGAs {
 
 /// 全球加速实例配置详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePrivateLineAvailGaOutputLivePrivateLineAvailGAsLivePrivateLineAvailGaItem {
     /// 加速通道。

@@ -169,6 +169,7 @@ impl DescribeLiveProducerUsageDataInput {
 
 /// Answer of [`DescribeLiveProducerUsageData`](crate::Client::describe_live_producer_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveProducerUsageDataOutput {
     /// Wire name: `BillProducerData`.
@@ -221,6 +222,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveProducerUsageDataOutputBillProducerData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveProducerUsageDataOutputBillProducerData {
     /// 用户导播台用量数据。
@@ -232,6 +234,7 @@ pub struct DescribeLiveProducerUsageDataOutputBillProducerData {
 
 /// The `DescribeLiveProducerUsageDataOutputBillProducerDataBillProducerDataItemItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveProducerUsageDataOutputBillProducerDataBillProducerDataItemItem {
     /// 用量域名。SplitBy指定为domain时，分组输出。

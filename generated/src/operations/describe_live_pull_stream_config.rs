@@ -91,6 +91,7 @@ impl DescribeLivePullStreamConfigInput {
 
 /// Answer of [`DescribeLivePullStreamConfig`](crate::Client::describe_live_pull_stream_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePullStreamConfigOutput {
     /// 请求ID。
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLivePullStreamConfigOutputLiveAppRecordList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePullStreamConfigOutputLiveAppRecordList {
     /// 拉流配置。
@@ -130,6 +132,7 @@ pub struct DescribeLivePullStreamConfigOutputLiveAppRecordList {
 
 /// The `DescribeLivePullStreamConfigOutputLiveAppRecordListLiveAppRecordItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePullStreamConfigOutputLiveAppRecordListLiveAppRecordItem {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。

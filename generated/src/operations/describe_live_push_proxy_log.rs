@@ -84,8 +84,12 @@ impl crate::Client {
     pub fn describe_live_push_proxy_log_paginator(
         &self,
         input: DescribeLivePushProxyLogInput,
-    ) -> rt::Paginator<DescribeLivePushProxyLogOutput, DescribeLivePushProxyLogError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLivePushProxyLogOutput,
+        DescribeLivePushProxyLogError,
+        DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -148,6 +152,7 @@ impl DescribeLivePushProxyLogInput {
 ///
 /// Answer of [`DescribeLivePushProxyLog`](crate::Client::describe_live_push_proxy_log). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutput {
     /// Wire name: `DomainLogDetails`.
@@ -188,6 +193,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLivePushProxyLogOutputDomainLogDetails` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutputDomainLogDetails {
     /// DomainLogDetail组成的数据。
@@ -199,6 +205,7 @@ pub struct DescribeLivePushProxyLogOutputDomainLogDetails {
 
 /// DomainLogDetail组成的数据。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItem {
     /// 本页返回的总条数。
@@ -218,6 +225,7 @@ pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItem {
 
 /// The `DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemLogInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemLogInfos {
     /// LogInfoDetail组成的数据。
@@ -231,6 +239,7 @@ pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemLogI
 
 /// LogInfoDetail组成的数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemLogInfosLogInfoDetailItem {
     /// 结束时间。
@@ -256,6 +265,7 @@ pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemLogI
 
 /// PageInfoDetail组成的数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyLogOutputDomainLogDetailsDomainLogDetailItemPageInfos {
     /// 返回数据的页码。

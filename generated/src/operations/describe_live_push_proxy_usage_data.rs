@@ -143,6 +143,7 @@ impl DescribeLivePushProxyUsageDataInput {
 ///
 /// Answer of [`DescribeLivePushProxyUsageData`](crate::Client::describe_live_push_proxy_usage_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyUsageDataOutput {
     /// 结束时间。
@@ -195,6 +196,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLivePushProxyUsageDataOutputPushProxyData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyUsageDataOutputPushProxyData {
     /// 直播中心转推用量数据。
@@ -206,6 +208,7 @@ pub struct DescribeLivePushProxyUsageDataOutputPushProxyData {
 
 /// 直播中心转推用量数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLivePushProxyUsageDataOutputPushProxyDataPushProxyDataItemItem {
     /// 用量域名，SplitBy指定domain时，分组输出。

@@ -137,6 +137,7 @@ impl DescribeLiveRealtimeDeliveryAccInput {
 
 /// Answer of [`DescribeLiveRealtimeDeliveryAcc`](crate::Client::describe_live_realtime_delivery_acc). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeDeliveryAccOutput {
     /// 请求ID。
@@ -179,6 +180,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccData {
     /// 实时日志投递次数信息。
@@ -190,6 +192,7 @@ pub struct DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccData {
 
 /// The `DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccDataAccDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeDeliveryAccOutputRealTimeDeliveryAccDataAccDataItem {
     /// 时间片起始时刻。

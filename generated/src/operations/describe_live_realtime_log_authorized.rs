@@ -70,6 +70,7 @@ impl DescribeLiveRealtimeLogAuthorizedInput {
 
 /// Answer of [`DescribeLiveRealtimeLogAuthorized`](crate::Client::describe_live_realtime_log_authorized). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRealtimeLogAuthorizedOutput {
     /// Wire name: `AuthorizedStatus`.

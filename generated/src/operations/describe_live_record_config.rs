@@ -86,8 +86,12 @@ impl crate::Client {
     pub fn describe_live_record_config_paginator(
         &self,
         input: DescribeLiveRecordConfigInput,
-    ) -> rt::Paginator<DescribeLiveRecordConfigOutput, DescribeLiveRecordConfigError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLiveRecordConfigOutput,
+        DescribeLiveRecordConfigError,
+        DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -148,6 +152,7 @@ impl DescribeLiveRecordConfigInput {
 
 /// Answer of [`DescribeLiveRecordConfig`](crate::Client::describe_live_record_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutput {
     /// 分页的页码。
@@ -196,6 +201,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordList {
     /// 录制配置列表。
@@ -207,6 +213,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordList {
 
 /// 录制配置列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem {
     /// 计划录制结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -266,6 +273,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItem {
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecordFormatList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecordFormatList {
     /// 格式列表。
@@ -279,6 +287,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecor
 
 /// 格式列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecordFormatListRecordFormatItem {
     /// 转码流录制单个切片时长。单位：秒。
@@ -300,6 +309,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemRecor
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeRecordFormatList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeRecordFormatList {
     /// 转码流录制格式列表。
@@ -313,6 +323,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTrans
 
 /// 录制配置文件格式列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeRecordFormatListRecordFormatItem {
     /// 转码流录制单个切片时长。单位：秒。
@@ -334,6 +345,7 @@ pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTrans
 
 /// The `DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeTemplates` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordConfigOutputLiveAppRecordListLiveAppRecordItemTranscodeTemplates {
     /// 转码模板。

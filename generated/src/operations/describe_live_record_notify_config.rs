@@ -86,6 +86,7 @@ impl DescribeLiveRecordNotifyConfigInput {
 
 /// Answer of [`DescribeLiveRecordNotifyConfig`](crate::Client::describe_live_record_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyConfigOutput {
     /// 请求ID。
@@ -109,6 +110,7 @@ livegen_runtime::operation_error! {
 
 /// 域名录制回调配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyConfigOutputLiveRecordNotifyConfig {
     /// 是否需要录制任务状态回调。取值：

@@ -68,8 +68,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveRecordNotifyRecordsOutput,
         DescribeLiveRecordNotifyRecordsError,
+        DescribeLiveRecordNotifyRecordsOutputCallbackListItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -143,6 +144,7 @@ pub struct DescribeLiveRecordNotifyRecordsRequired {
 
 /// Answer of [`DescribeLiveRecordNotifyRecords`](crate::Client::describe_live_record_notify_records). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyRecordsOutput {
     /// Wire name: `CallbackList`.
@@ -186,6 +188,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveRecordNotifyRecordsOutputCallbackListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordNotifyRecordsOutputCallbackListItem {
     /// Wire name: `AppName`.

@@ -85,8 +85,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveRecordVodConfigsOutput,
         DescribeLiveRecordVodConfigsError,
+        DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigsLiveRecordVodConfigItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -143,6 +144,7 @@ impl DescribeLiveRecordVodConfigsInput {
 
 /// Answer of [`DescribeLiveRecordVodConfigs`](crate::Client::describe_live_record_vod_configs). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordVodConfigsOutput {
     /// 分页页码。
@@ -179,6 +181,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigs` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigs {
     /// 配置信息列表。
@@ -192,6 +195,7 @@ pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigs {
 
 /// The `DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigsLiveRecordVodConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveRecordVodConfigsOutputLiveRecordVodConfigsLiveRecordVodConfigItem {
     /// Wire name: `StorageLocation`.

@@ -94,6 +94,7 @@ impl DescribeLiveShiftConfigsInput {
 ///
 /// Answer of [`DescribeLiveShiftConfigs`](crate::Client::describe_live_shift_configs). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveShiftConfigsOutput {
     /// 请求ID。
@@ -117,6 +118,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveShiftConfigsOutputContent` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveShiftConfigsOutputContent {
     /// 配置列表。
@@ -126,6 +128,7 @@ pub struct DescribeLiveShiftConfigsOutputContent {
 
 /// 配置列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveShiftConfigsOutputContentConfigItem {
     /// 配置的应用。

@@ -87,8 +87,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveSnapshotConfigOutput,
         DescribeLiveSnapshotConfigError,
+        DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigListLiveStreamSnapshotConfigItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -144,6 +145,7 @@ impl DescribeLiveSnapshotConfigInput {
 
 /// Answer of [`DescribeLiveSnapshotConfig`](crate::Client::describe_live_snapshot_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotConfigOutput {
     /// 分页的页码。
@@ -195,6 +197,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigList {
     /// 截图配置列表。
@@ -208,6 +211,7 @@ pub struct DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigList {
 
 /// The `DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigListLiveStreamSnapshotConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotConfigOutputLiveStreamSnapshotConfigListLiveStreamSnapshotConfigItem {
     /// 覆盖截图存储文件名。

@@ -91,8 +91,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveSnapshotDetectPornConfigOutput,
         DescribeLiveSnapshotDetectPornConfigError,
+        DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -148,6 +149,7 @@ impl DescribeLiveSnapshotDetectPornConfigInput {
 
 /// Answer of [`DescribeLiveSnapshotDetectPornConfig`](crate::Client::describe_live_snapshot_detect_porn_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutput {
     /// 分页的页码。
@@ -199,6 +201,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigList {
     /// 审核配置列表。
@@ -212,6 +215,7 @@ pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfi
 
 /// The `DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItem {
     /// OSS存储的文件名。
@@ -241,6 +245,7 @@ pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfi
 
 /// The `DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItemScenes` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotDetectPornConfigOutputLiveSnapshotDetectPornConfigListLiveSnapshotDetectPornConfigItemScenes {
     /// Wire name: `scene`.

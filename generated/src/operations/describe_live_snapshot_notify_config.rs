@@ -88,6 +88,7 @@ impl DescribeLiveSnapshotNotifyConfigInput {
 
 /// Answer of [`DescribeLiveSnapshotNotifyConfig`](crate::Client::describe_live_snapshot_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveSnapshotNotifyConfigOutput {
     /// 主播流域名。

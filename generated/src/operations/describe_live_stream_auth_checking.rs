@@ -78,6 +78,7 @@ impl DescribeLiveStreamAuthCheckingInput {
 
 /// Answer of [`DescribeLiveStreamAuthChecking`](crate::Client::describe_live_stream_auth_checking). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamAuthCheckingOutput {
     /// Wire name: `Description`.

@@ -129,6 +129,7 @@ impl DescribeLiveStreamBitRateDataInput {
 
 /// Answer of [`DescribeLiveStreamBitRateData`](crate::Client::describe_live_stream_bit_rate_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamBitRateDataOutput {
     /// 请求ID。
@@ -174,6 +175,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfos {
     /// 各直播流的帧率、码率信息。
@@ -187,6 +189,7 @@ pub struct DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfos {
 
 /// The `DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamBitRateDataOutputFrameRateAndBitRateInfosFrameRateAndBitRateInfoItem {
     /// 统计时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。

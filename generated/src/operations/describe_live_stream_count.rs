@@ -91,6 +91,7 @@ impl DescribeLiveStreamCountInput {
 
 /// Answer of [`DescribeLiveStreamCount`](crate::Client::describe_live_stream_count). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutput {
     /// 请求ID。
@@ -116,6 +117,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamCountOutputStreamCountInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfos {
     /// 流信息统计内容。
@@ -127,6 +129,7 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfos {
 
 /// The `DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItem {
     /// 实时流类型。取值：
@@ -150,6 +153,7 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItem {
 
 /// The `DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetails` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetails {
     /// 流统计信息详情。
@@ -163,6 +167,7 @@ pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStrea
 
 /// The `DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetailsStreamCountDetailItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamCountOutputStreamCountInfosStreamCountInfoItemStreamCountDetailsStreamCountDetailItem {
     /// 视频码率，该字段只有转码流数量统计时才有。

@@ -91,6 +91,7 @@ impl DescribeLiveStreamDelayConfigInput {
 
 /// Answer of [`DescribeLiveStreamDelayConfig`](crate::Client::describe_live_stream_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDelayConfigOutput {
     /// 请求ID。
@@ -122,6 +123,7 @@ livegen_runtime::operation_error! {
 
 /// FLV延迟。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDelayConfigOutputLiveStreamFlvDelayConfig {
     /// 播放延迟时间。单位：秒。
@@ -140,6 +142,7 @@ pub struct DescribeLiveStreamDelayConfigOutputLiveStreamFlvDelayConfig {
 
 /// HLS延迟。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDelayConfigOutputLiveStreamHlsDelayConfig {
     /// 播放延迟时间。单位：秒。
@@ -158,6 +161,7 @@ pub struct DescribeLiveStreamDelayConfigOutputLiveStreamHlsDelayConfig {
 
 /// RTMP延迟。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDelayConfigOutputLiveStreamRtmpDelayConfig {
     /// 播放延迟时间。单位：秒。

@@ -131,6 +131,7 @@ impl DescribeLiveStreamDetailFrameRateAndBitRateDataInput {
 ///
 /// Answer of [`DescribeLiveStreamDetailFrameRateAndBitRateData`](crate::Client::describe_live_stream_detail_frame_rate_and_bit_rate_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDetailFrameRateAndBitRateDataOutput {
     /// 每个时间间隔的详细音视频帧率码率数据。
@@ -154,6 +155,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamDetailFrameRateAndBitRateDataOutputFrameRateAndBitRateInfosItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamDetailFrameRateAndBitRateDataOutputFrameRateAndBitRateInfosItem {
     /// 直播流的音频码率。单位：Bps。

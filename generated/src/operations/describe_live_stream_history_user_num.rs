@@ -156,6 +156,7 @@ pub struct DescribeLiveStreamHistoryUserNumRequired {
 
 /// Answer of [`DescribeLiveStreamHistoryUserNum`](crate::Client::describe_live_stream_history_user_num). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamHistoryUserNumOutput {
     /// 请求ID。
@@ -193,6 +194,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfos {
     /// 直播流历史在线人数信息。
@@ -206,6 +208,7 @@ pub struct DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfos {
 
 /// The `DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfosLiveStreamUserNumInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamHistoryUserNumOutputLiveStreamUserNumInfosLiveStreamUserNumInfoItem {
     /// 当前时间点人数。

@@ -116,6 +116,7 @@ impl DescribeLiveStreamMergeInput {
 
 /// Answer of [`DescribeLiveStreamMerge`](crate::Client::describe_live_stream_merge). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMergeOutput {
     /// Wire name: `LiveStreamMergeList`.
@@ -144,6 +145,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamMergeOutputLiveStreamMergeList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMergeOutputLiveStreamMergeList {
     /// Wire name: `LiveStreamMerge`.
@@ -155,6 +157,7 @@ pub struct DescribeLiveStreamMergeOutputLiveStreamMergeList {
 
 /// The `DescribeLiveStreamMergeOutputLiveStreamMergeListLiveStreamMergeItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMergeOutputLiveStreamMergeListLiveStreamMergeItem {
     /// 合流输出App名称。

@@ -121,8 +121,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamMetricDetailDataOutput,
         DescribeLiveStreamMetricDetailDataError,
+        DescribeLiveStreamMetricDetailDataOutputStreamDetailDataStreamDataItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -202,6 +203,7 @@ impl DescribeLiveStreamMetricDetailDataInput {
 ///
 /// Answer of [`DescribeLiveStreamMetricDetailData`](crate::Client::describe_live_stream_metric_detail_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMetricDetailDataOutput {
     /// 查询的加速域名。
@@ -281,6 +283,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamMetricDetailDataOutputStreamDetailData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMetricDetailDataOutputStreamDetailData {
     /// 返回数据组。
@@ -292,6 +295,7 @@ pub struct DescribeLiveStreamMetricDetailDataOutputStreamDetailData {
 
 /// 返回数据组。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMetricDetailDataOutputStreamDetailDataStreamDataItem {
     /// 应用名称。

@@ -82,8 +82,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamMonitorListOutput,
         DescribeLiveStreamMonitorListError,
+        DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -141,6 +142,7 @@ impl DescribeLiveStreamMonitorListInput {
 
 /// Answer of [`DescribeLiveStreamMonitorList`](crate::Client::describe_live_stream_monitor_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutput {
     /// 数量。
@@ -169,6 +171,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem {
     /// 监播告警阈值设置。参数字段如下：
@@ -236,6 +239,7 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItem {
 
 /// The `DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItem {
     /// 索引，前端使用。
@@ -264,6 +268,7 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
 
 /// 布局信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItemLayoutConfig {
     /// 填充类型，前端填none即可。
@@ -287,6 +292,7 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
 
 /// 播放配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputListItemPlayConfig {
     /// 音量。取值0~1之间，精确小数点后2位。
@@ -296,6 +302,7 @@ pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemInputList
 
 /// 监播输出地址。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamMonitorListOutputLiveStreamMonitorListItemOutputUrls {
     /// FLV输出地址。

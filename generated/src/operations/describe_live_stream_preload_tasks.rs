@@ -71,8 +71,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamPreloadTasksOutput,
         DescribeLiveStreamPreloadTasksError,
+        DescribeLiveStreamPreloadTasksOutputPreloadTasksPreloadTaskItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -131,6 +132,7 @@ impl DescribeLiveStreamPreloadTasksInput {
 
 /// Answer of [`DescribeLiveStreamPreloadTasks`](crate::Client::describe_live_stream_preload_tasks). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPreloadTasksOutput {
     /// Wire name: `PageNum`.
@@ -179,6 +181,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamPreloadTasksOutputPreloadTasks` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPreloadTasksOutputPreloadTasks {
     /// Wire name: `PreloadTask`.
@@ -190,6 +193,7 @@ pub struct DescribeLiveStreamPreloadTasksOutputPreloadTasks {
 
 /// The `DescribeLiveStreamPreloadTasksOutputPreloadTasksPreloadTaskItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPreloadTasksOutputPreloadTasksPreloadTaskItem {
     /// Wire name: `Area`.

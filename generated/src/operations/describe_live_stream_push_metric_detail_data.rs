@@ -105,8 +105,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamPushMetricDetailDataOutput,
         DescribeLiveStreamPushMetricDetailDataError,
+        DescribeLiveStreamPushMetricDetailDataOutputStreamDetailDataStreamDataItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -183,6 +184,7 @@ impl DescribeLiveStreamPushMetricDetailDataInput {
 ///
 /// Answer of [`DescribeLiveStreamPushMetricDetailData`](crate::Client::describe_live_stream_push_metric_detail_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPushMetricDetailDataOutput {
     /// 加速域名信息。
@@ -273,6 +275,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamPushMetricDetailDataOutputStreamDetailData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPushMetricDetailDataOutputStreamDetailData {
     /// 返回数据组。
@@ -284,6 +287,7 @@ pub struct DescribeLiveStreamPushMetricDetailDataOutputStreamDetailData {
 
 /// 返回数据组。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamPushMetricDetailDataOutputStreamDetailDataStreamDataItem {
     /// 应用名称。

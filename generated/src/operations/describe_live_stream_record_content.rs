@@ -141,6 +141,7 @@ pub struct DescribeLiveStreamRecordContentRequired {
 
 /// Answer of [`DescribeLiveStreamRecordContent`](crate::Client::describe_live_stream_record_content). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordContentOutput {
     /// 请求ID。
@@ -183,6 +184,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamRecordContentOutputRecordContentInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordContentOutputRecordContentInfoList {
     /// 录制内容列表。
@@ -196,6 +198,7 @@ pub struct DescribeLiveStreamRecordContentOutputRecordContentInfoList {
 
 /// The `DescribeLiveStreamRecordContentOutputRecordContentInfoListRecordContentInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordContentOutputRecordContentInfoListRecordContentInfoItem {
     /// 结束时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。

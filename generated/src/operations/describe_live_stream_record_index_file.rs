@@ -120,6 +120,7 @@ impl DescribeLiveStreamRecordIndexFileInput {
 
 /// Answer of [`DescribeLiveStreamRecordIndexFile`](crate::Client::describe_live_stream_record_index_file). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFileOutput {
     /// 请求ID。
@@ -141,6 +142,7 @@ livegen_runtime::operation_error! {
 
 /// 录制配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFileOutputRecordIndexInfo {
     /// 索引文件地址。

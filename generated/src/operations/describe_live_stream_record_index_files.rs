@@ -105,8 +105,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamRecordIndexFilesOutput,
         DescribeLiveStreamRecordIndexFilesError,
+        DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoListRecordIndexInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -195,6 +196,7 @@ pub struct DescribeLiveStreamRecordIndexFilesRequired {
 
 /// Answer of [`DescribeLiveStreamRecordIndexFiles`](crate::Client::describe_live_stream_record_index_files). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFilesOutput {
     /// 分页的页码。
@@ -268,6 +270,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoList {
     /// 录制配置列表。
@@ -281,6 +284,7 @@ pub struct DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoList {
 
 /// The `DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoListRecordIndexInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamRecordIndexFilesOutputRecordIndexInfoListRecordIndexInfoItem {
     /// 索引文件地址。

@@ -165,6 +165,7 @@ pub struct DescribeLiveStreamSnapshotInfoRequired {
 
 /// Answer of [`DescribeLiveStreamSnapshotInfo`](crate::Client::describe_live_stream_snapshot_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamSnapshotInfoOutput {
     /// 下一个起始时间。格式为：&lt;i&gt;yyyy-MM-dd&lt;/i&gt;T&lt;i&gt;HH:mm:ss&lt;/i&gt;Z（UTC时间）。
@@ -227,6 +228,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList {
     /// 截图内容列表。
@@ -240,6 +242,7 @@ pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoList {
 
 /// The `DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoListLiveStreamSnapshotInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamSnapshotInfoOutputLiveStreamSnapshotInfoListLiveStreamSnapshotInfoItem {
     /// OSS存储的文件名。

@@ -113,6 +113,7 @@ impl DescribeLiveStreamStateInput {
 
 /// Answer of [`DescribeLiveStreamState`](crate::Client::describe_live_stream_state). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamStateOutput {
     /// 推流接入的类型。取值：

@@ -102,6 +102,7 @@ impl DescribeLiveStreamTranscodeInfoInput {
 ///
 /// Answer of [`DescribeLiveStreamTranscodeInfo`](crate::Client::describe_live_stream_transcode_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutput {
     /// 请求ID。
@@ -125,6 +126,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamTranscodeInfoOutputDomainTranscodeList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeList {
     /// 转码配置信息。
@@ -138,6 +140,7 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeList {
 
 /// 转码配置信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItem {
     /// 应用名称。
@@ -188,6 +191,7 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTransco
 
 /// 自定义转码配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemCustomTranscodeParameters {
     /// 码率随源配置。
@@ -269,6 +273,7 @@ pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTransco
 
 /// 加密配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeInfoOutputDomainTranscodeListDomainTranscodeInfoItemEncryptParameters {
     /// 加密类型。固定取值**aliyun**。

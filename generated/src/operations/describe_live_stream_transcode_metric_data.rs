@@ -95,8 +95,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamTranscodeMetricDataOutput,
         DescribeLiveStreamTranscodeMetricDataError,
+        DescribeLiveStreamTranscodeMetricDataOutputStreamDetailDataStreamDataItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -167,6 +168,7 @@ impl DescribeLiveStreamTranscodeMetricDataInput {
 ///
 /// Answer of [`DescribeLiveStreamTranscodeMetricData`](crate::Client::describe_live_stream_transcode_metric_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeMetricDataOutput {
     /// 域名名称。
@@ -253,6 +255,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamTranscodeMetricDataOutputStreamDetailData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeMetricDataOutputStreamDetailData {
     /// 返回数据组。
@@ -264,6 +267,7 @@ pub struct DescribeLiveStreamTranscodeMetricDataOutputStreamDetailData {
 
 /// 流数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeMetricDataOutputStreamDetailDataStreamDataItem {
     /// 应用名称。

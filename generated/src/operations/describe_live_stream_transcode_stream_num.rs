@@ -81,6 +81,7 @@ impl DescribeLiveStreamTranscodeStreamNumInput {
 
 /// Answer of [`DescribeLiveStreamTranscodeStreamNum`](crate::Client::describe_live_stream_transcode_stream_num). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamTranscodeStreamNumOutput {
     /// Wire name: `UntranscodeNumber`.

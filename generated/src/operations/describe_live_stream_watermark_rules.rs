@@ -78,8 +78,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamWatermarkRulesOutput,
         DescribeLiveStreamWatermarkRulesError,
+        DescribeLiveStreamWatermarkRulesOutputRuleInfoListRuleInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -119,6 +120,7 @@ impl DescribeLiveStreamWatermarkRulesInput {
 
 /// Answer of [`DescribeLiveStreamWatermarkRules`](crate::Client::describe_live_stream_watermark_rules). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarkRulesOutput {
     /// 符合条件的总个数。
@@ -143,6 +145,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamWatermarkRulesOutputRuleInfoList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoList {
     /// ⽔印规则列表。
@@ -154,6 +157,7 @@ pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoList {
 
 /// The `DescribeLiveStreamWatermarkRulesOutputRuleInfoListRuleInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarkRulesOutputRuleInfoListRuleInfoItem {
     /// 播流域名。

@@ -80,8 +80,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamWatermarksOutput,
         DescribeLiveStreamWatermarksError,
+        DescribeLiveStreamWatermarksOutputWatermarkListWatermarkItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -128,6 +129,7 @@ impl DescribeLiveStreamWatermarksInput {
 ///
 /// Answer of [`DescribeLiveStreamWatermarks`](crate::Client::describe_live_stream_watermarks). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarksOutput {
     /// 符合条件的总个数。
@@ -152,6 +154,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamWatermarksOutputWatermarkList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarksOutputWatermarkList {
     /// 水印模板列表。
@@ -163,6 +166,7 @@ pub struct DescribeLiveStreamWatermarksOutputWatermarkList {
 
 /// 水印模板列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamWatermarksOutputWatermarkListWatermarkItem {
     /// 水印类型。

@@ -82,8 +82,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamsBlockListOutput,
         DescribeLiveStreamsBlockListError,
+        String,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -124,6 +125,7 @@ impl DescribeLiveStreamsBlockListInput {
 
 /// Answer of [`DescribeLiveStreamsBlockList`](crate::Client::describe_live_streams_block_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsBlockListOutput {
     /// 分页的当前页码。
@@ -158,6 +160,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamsBlockListOutputStreamUrls` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsBlockListOutputStreamUrls {
     /// 完整流url地址。

@@ -126,6 +126,7 @@ impl DescribeLiveStreamsControlHistoryInput {
 
 /// Answer of [`DescribeLiveStreamsControlHistory`](crate::Client::describe_live_streams_control_history). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsControlHistoryOutput {
     /// 请求ID。
@@ -167,6 +168,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamsControlHistoryOutputControlInfo` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsControlHistoryOutputControlInfo {
     /// 直播流的操作记录。
@@ -178,6 +180,7 @@ pub struct DescribeLiveStreamsControlHistoryOutputControlInfo {
 
 /// The `DescribeLiveStreamsControlHistoryOutputControlInfoLiveStreamControlInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsControlHistoryOutputControlInfoLiveStreamControlInfoItem {
     /// 用户端的IP地址。

@@ -71,8 +71,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamsNotifyRecordsOutput,
         DescribeLiveStreamsNotifyRecordsError,
+        DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfoLiveStreamNotifyRecordsInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -135,6 +136,7 @@ impl DescribeLiveStreamsNotifyRecordsInput {
 
 /// Answer of [`DescribeLiveStreamsNotifyRecords`](crate::Client::describe_live_streams_notify_records). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyRecordsOutput {
     /// Wire name: `NotifyRecordsInfo`.
@@ -195,6 +197,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfo` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfo {
     /// Wire name: `LiveStreamNotifyRecordsInfo`.
@@ -208,6 +211,7 @@ pub struct DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfo {
 
 /// The `DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfoLiveStreamNotifyRecordsInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyRecordsOutputNotifyRecordsInfoLiveStreamNotifyRecordsInfoItem {
     /// Wire name: `AppName`.

@@ -91,6 +91,7 @@ impl DescribeLiveStreamsNotifyUrlConfigInput {
 
 /// Answer of [`DescribeLiveStreamsNotifyUrlConfig`](crate::Client::describe_live_streams_notify_url_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyUrlConfigOutput {
     /// 请求ID。
@@ -112,6 +113,7 @@ livegen_runtime::operation_error! {
 
 /// 回调配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsNotifyUrlConfigOutputLiveStreamsNotifyConfig {
     /// 是否开启鉴权。取值：

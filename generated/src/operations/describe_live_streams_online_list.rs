@@ -103,8 +103,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamsOnlineListOutput,
         DescribeLiveStreamsOnlineListError,
+        DescribeLiveStreamsOnlineListOutputOnlineInfoLiveStreamOnlineInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -195,6 +196,7 @@ impl DescribeLiveStreamsOnlineListInput {
 ///
 /// Answer of [`DescribeLiveStreamsOnlineList`](crate::Client::describe_live_streams_online_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsOnlineListOutput {
     /// 总页数。
@@ -248,6 +250,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamsOnlineListOutputOnlineInfo` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsOnlineListOutputOnlineInfo {
     /// 正在推送流的信息。
@@ -259,6 +262,7 @@ pub struct DescribeLiveStreamsOnlineListOutputOnlineInfo {
 
 /// 正在推送流的信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsOnlineListOutputOnlineInfoLiveStreamOnlineInfoItem {
     /// 直播流的音频码率。单位：Kbps。

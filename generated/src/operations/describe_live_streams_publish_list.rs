@@ -117,8 +117,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeLiveStreamsPublishListOutput,
         DescribeLiveStreamsPublishListError,
+        DescribeLiveStreamsPublishListOutputPublishInfoLiveStreamPublishInfoItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -224,6 +225,7 @@ impl DescribeLiveStreamsPublishListInput {
 
 /// Answer of [`DescribeLiveStreamsPublishList`](crate::Client::describe_live_streams_publish_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsPublishListOutput {
     /// 总页数。
@@ -303,6 +305,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeLiveStreamsPublishListOutputPublishInfo` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsPublishListOutputPublishInfo {
     /// 推流记录信息。
@@ -314,6 +317,7 @@ pub struct DescribeLiveStreamsPublishListOutputPublishInfo {
 
 /// The `DescribeLiveStreamsPublishListOutputPublishInfoLiveStreamPublishInfoItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsPublishListOutputPublishInfoLiveStreamPublishInfoItem {
     /// CDN上行节点IP。

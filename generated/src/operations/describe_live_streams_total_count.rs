@@ -131,6 +131,7 @@ impl DescribeLiveStreamsTotalCountInput {
 ///
 /// Answer of [`DescribeLiveStreamsTotalCount`](crate::Client::describe_live_streams_total_count). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsTotalCountOutput {
     /// 请求ID。
@@ -177,6 +178,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveStreamsTotalCountOutputStreamCountList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsTotalCountOutputStreamCountList {
     /// 流信息统计内容。
@@ -188,6 +190,7 @@ pub struct DescribeLiveStreamsTotalCountOutputStreamCountList {
 
 /// 统计内容详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveStreamsTotalCountOutputStreamCountListStreamCountInfosItem {
     /// 累计直播流数量。

@@ -78,6 +78,7 @@ impl DescribeLiveTopDomainsByFlowInput {
 
 /// Answer of [`DescribeLiveTopDomainsByFlow`](crate::Client::describe_live_top_domains_by_flow). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveTopDomainsByFlowOutput {
     /// Wire name: `DomainOnlineCount`.
@@ -125,6 +126,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveTopDomainsByFlowOutputTopDomains` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveTopDomainsByFlowOutputTopDomains {
     /// Wire name: `TopDomain`.
@@ -136,6 +138,7 @@ pub struct DescribeLiveTopDomainsByFlowOutputTopDomains {
 
 /// The `DescribeLiveTopDomainsByFlowOutputTopDomainsTopDomainItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveTopDomainsByFlowOutputTopDomainsTopDomainItem {
     /// Wire name: `MaxBps`.

@@ -112,6 +112,7 @@ impl DescribeLiveUpVideoAudioInfoInput {
 ///
 /// Answer of [`DescribeLiveUpVideoAudioInfo`](crate::Client::describe_live_up_video_audio_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutput {
     /// 请求ID。
@@ -154,6 +155,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItems` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItems {
     /// 返回信息中聚合推流数总计。
@@ -165,6 +167,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItems {
 
 /// 信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItem {
     /// Wire name: `AacHeaders`.
@@ -261,6 +264,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItem {
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAacHeaders` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAacHeaders {
     /// 秒级音频AAC头，单位：次数。
@@ -274,6 +278,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAacHeaders {
 
 /// 秒级音频AAC头。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAacHeadersAacHeadersItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -286,6 +291,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAacHeadersAac
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioBitRate` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioBitRate {
     /// 秒级音频码率，单位：bit/s。
@@ -299,6 +305,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioBitRate 
 
 /// 秒级音频码率。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioBitRateAudioBitRateItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -311,6 +318,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioBitRateA
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioFrames` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioFrames {
     /// 秒级音频帧率，单位：帧。
@@ -324,6 +332,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioFrames {
 
 /// 秒级音频帧率。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioFramesAudioFramesItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -336,6 +345,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioFramesAu
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioInterval {
     /// 秒级最大音频帧间隔，单位：毫秒。
@@ -349,6 +359,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioInterval
 
 /// 秒级最大音频帧间隔。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioIntervalAudioIntervalItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -361,6 +372,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioInterval
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioStamps` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioStamps {
     /// 秒级音频时间戳，单位：毫秒。
@@ -374,6 +386,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioStamps {
 
 /// 秒级音频时间戳。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioStampsAudioStampsItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -386,6 +399,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAudioStampsAu
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAvcHeaders` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAvcHeaders {
     /// 秒级音频AVC头，单位：次数。
@@ -399,6 +413,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAvcHeaders {
 
 /// 秒级音频AVC头。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAvcHeadersAvcHeadersItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -411,6 +426,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemAvcHeadersAvc
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemErrorFlags` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemErrorFlags {
     /// 推流断开错误码。
@@ -424,6 +440,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemErrorFlags {
 
 /// 推流断开错误码。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemErrorFlagsErrorFlagsItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -436,6 +453,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemErrorFlagsErr
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoAndAudioStamp` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoAndAudioStamp {
     /// 秒级音视频时间戳差值，单位：毫秒。
@@ -449,6 +467,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoAndAudio
 
 /// 秒级音视频时间戳差值。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoAndAudioStampVaStampItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -461,6 +480,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoAndAudio
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoBitRate` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoBitRate {
     /// 秒级视频码率，单位：bit/s。
@@ -474,6 +494,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoBitRate 
 
 /// 秒级视频码率。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoBitRateVideoBitRateItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -486,6 +507,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoBitRateV
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoFrames` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoFrames {
     /// 秒级视频帧率，单位：帧。
@@ -499,6 +521,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoFrames {
 
 /// 秒级视频帧率。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoFramesVideoFramesItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -511,6 +534,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoFramesVi
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoInterval` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoInterval {
     /// 秒级最大视频帧间隔，单位：毫秒。
@@ -524,6 +548,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoInterval
 
 /// 秒级最大视频帧间隔。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoIntervalVideoIntervalItem {
     /// 查询时间，用UNIX毫秒时间戳表示。
@@ -536,6 +561,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoInterval
 
 /// The `DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoStamps` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoStamps {
     /// 秒级视频时间戳，单位：毫秒。
@@ -549,6 +575,7 @@ pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoStamps {
 
 /// 秒级视频时间戳。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUpVideoAudioInfoOutputUpItemsPublishItemItemVideoStampsVideoStampsItem {
     /// 查询时间，用UNIX毫秒时间戳表示。

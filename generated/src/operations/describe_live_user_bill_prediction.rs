@@ -74,6 +74,7 @@ impl DescribeLiveUserBillPredictionInput {
 
 /// Answer of [`DescribeLiveUserBillPrediction`](crate::Client::describe_live_user_bill_prediction). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserBillPredictionOutput {
     /// Wire name: `EndTime`.
@@ -137,6 +138,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveUserBillPredictionOutputBillPredictionData` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserBillPredictionOutputBillPredictionData {
     /// Wire name: `BillPredictionDataItem`.
@@ -150,6 +152,7 @@ pub struct DescribeLiveUserBillPredictionOutputBillPredictionData {
 
 /// The `DescribeLiveUserBillPredictionOutputBillPredictionDataBillPredictionDataItemItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserBillPredictionOutputBillPredictionDataBillPredictionDataItemItem {
     /// Wire name: `Value`.

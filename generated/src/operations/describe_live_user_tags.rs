@@ -61,6 +61,7 @@ impl DescribeLiveUserTagsInput {
 
 /// Answer of [`DescribeLiveUserTags`](crate::Client::describe_live_user_tags). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserTagsOutput {
     /// Wire name: `RequestId`.
@@ -80,6 +81,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveUserTagsOutputTagsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserTagsOutputTagsItem {
     /// Wire name: `Key`.

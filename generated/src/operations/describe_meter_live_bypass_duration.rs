@@ -128,6 +128,7 @@ impl DescribeMeterLiveBypassDurationInput {
 ///
 /// Answer of [`DescribeMeterLiveBypassDuration`](crate::Client::describe_meter_live_bypass_duration). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMeterLiveBypassDurationOutput {
     /// 纯音频汇总时长，基础规格，单位：分钟。
@@ -186,6 +187,7 @@ livegen_runtime::operation_error! {
 
 /// 用量统计信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMeterLiveBypassDurationOutputDataItem {
     /// 纯音频时长，基础规格，单位：分钟。

@@ -90,8 +90,12 @@ impl crate::Client {
     pub fn describe_mix_stream_list_paginator(
         &self,
         input: DescribeMixStreamListInput,
-    ) -> rt::Paginator<DescribeMixStreamListOutput, DescribeMixStreamListError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeMixStreamListOutput,
+        DescribeMixStreamListError,
+        DescribeMixStreamListOutputMixStreamListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -156,6 +160,7 @@ impl DescribeMixStreamListInput {
 
 /// Answer of [`DescribeMixStreamList`](crate::Client::describe_mix_stream_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMixStreamListOutput {
     /// 合流任务列表。
@@ -185,6 +190,7 @@ livegen_runtime::operation_error! {
 
 /// 合流任务列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMixStreamListOutputMixStreamListItem {
     /// App名称。

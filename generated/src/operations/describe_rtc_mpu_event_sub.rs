@@ -85,6 +85,7 @@ impl DescribeRtcMpuEventSubInput {
 
 /// Answer of [`DescribeRtcMPUEventSub`](crate::Client::describe_rtc_mpu_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtcMpuEventSubOutput {
     /// 请求ID
@@ -113,6 +114,7 @@ livegen_runtime::operation_error! {
 
 /// 事件回调信息
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtcMpuEventSubOutputSubInfo {
     /// 事件回调ID

@@ -116,6 +116,7 @@ impl DescribeRtsNativeSdkFirstFrameCostInput {
 ///
 /// Answer of [`DescribeRTSNativeSDKFirstFrameCost`](crate::Client::describe_rts_native_sdk_first_frame_cost). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkFirstFrameCostOutput {
     /// 时间粒度
@@ -164,6 +165,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeRtsNativeSdkFirstFrameCostOutputFirstFrameCostDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkFirstFrameCostOutputFirstFrameCostDataItem {
     /// 初始化成功至建联成功耗时

@@ -118,6 +118,7 @@ impl DescribeRtsNativeSdkFirstFrameDelayInput {
 ///
 /// Answer of [`DescribeRTSNativeSDKFirstFrameDelay`](crate::Client::describe_rts_native_sdk_first_frame_delay). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkFirstFrameDelayOutput {
     /// 时间粒度
@@ -166,6 +167,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeRtsNativeSdkFirstFrameDelayOutputFrameDelayDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkFirstFrameDelayOutputFrameDelayDataItem {
     /// 该时间段的平均首帧延时

@@ -116,6 +116,7 @@ impl DescribeRtsNativeSdkPlayFailStatusInput {
 ///
 /// Answer of [`DescribeRTSNativeSDKPlayFailStatus`](crate::Client::describe_rts_native_sdk_play_fail_status). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkPlayFailStatusOutput {
     /// 时间粒度
@@ -164,6 +165,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeRtsNativeSdkPlayFailStatusOutputPlayFailStatusItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkPlayFailStatusOutputPlayFailStatusItem {
     /// 时间片起始时刻

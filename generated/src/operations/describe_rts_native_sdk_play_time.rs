@@ -116,6 +116,7 @@ impl DescribeRtsNativeSdkPlayTimeInput {
 ///
 /// Answer of [`DescribeRTSNativeSDKPlayTime`](crate::Client::describe_rts_native_sdk_play_time). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkPlayTimeOutput {
     /// 时间粒度
@@ -162,6 +163,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeRtsNativeSdkPlayTimeOutputPlayTimeDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkPlayTimeOutputPlayTimeDataItem {
     /// 该时间段的平均播放时长

@@ -115,6 +115,7 @@ impl DescribeRtsNativeSdkVvDataInput {
 ///
 /// Answer of [`DescribeRTSNativeSDKVvData`](crate::Client::describe_rts_native_sdk_vv_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkVvDataOutput {
     /// 时间粒度
@@ -161,6 +162,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeRtsNativeSdkVvDataOutputVvDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRtsNativeSdkVvDataOutputVvDataItem {
     /// 时间片起始时刻

@@ -96,6 +96,7 @@ impl DescribeShowListInput {
 ///
 /// Answer of [`DescribeShowList`](crate::Client::describe_show_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShowListOutput {
     /// 请求ID。
@@ -129,6 +130,7 @@ livegen_runtime::operation_error! {
 
 /// 查询节目单。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShowListOutputShowListInfo {
     /// 当前正在播放的节目ID。
@@ -157,6 +159,7 @@ pub struct DescribeShowListOutputShowListInfo {
 
 /// The `DescribeShowListOutputShowListInfoShowList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShowListOutputShowListInfoShowList {
     /// 播放列表的详细信息。
@@ -166,6 +169,7 @@ pub struct DescribeShowListOutputShowListInfoShowList {
 
 /// 播放列表的详细信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShowListOutputShowListInfoShowListShowItem {
     /// 单个节目播放时间长度。单位：秒。
@@ -191,6 +195,7 @@ pub struct DescribeShowListOutputShowListInfoShowListShowItem {
 
 /// 资源信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShowListOutputShowListInfoShowListShowItemResourceInfo {
     /// 自定义的类型标记。

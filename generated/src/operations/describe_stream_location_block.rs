@@ -66,8 +66,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         DescribeStreamLocationBlockOutput,
         DescribeStreamLocationBlockError,
+        DescribeStreamLocationBlockOutputStreamBlockListStreamBlockItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -118,6 +119,7 @@ impl DescribeStreamLocationBlockInput {
 
 /// Answer of [`DescribeStreamLocationBlock`](crate::Client::describe_stream_location_block). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStreamLocationBlockOutput {
     /// Wire name: `Count`.
@@ -156,6 +158,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeStreamLocationBlockOutputStreamBlockList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStreamLocationBlockOutputStreamBlockList {
     /// Wire name: `StreamBlock`.
@@ -167,6 +170,7 @@ pub struct DescribeStreamLocationBlockOutputStreamBlockList {
 
 /// The `DescribeStreamLocationBlockOutputStreamBlockListStreamBlockItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStreamLocationBlockOutputStreamBlockListStreamBlockItem {
     /// Wire name: `AppName`.

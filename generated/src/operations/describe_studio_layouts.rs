@@ -106,6 +106,7 @@ impl DescribeStudioLayoutsInput {
 ///
 /// Answer of [`DescribeStudioLayouts`](crate::Client::describe_studio_layouts). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutput {
     /// 请求ID。
@@ -134,6 +135,7 @@ livegen_runtime::operation_error! {
 
 /// 布局信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItem {
     /// 背景资源配置。
@@ -175,6 +177,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItem {
 
 /// 背景资源配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemBgImageConfig {
     /// 该背景素材唯一ID。
@@ -193,6 +196,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItemBgImageConfig {
 
 /// 通用布局信息。此布局为通用布局时，返回此字段。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemCommonConfig {
     /// 视频资源绑定的通道位置ID。
@@ -205,6 +209,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItemCommonConfig {
 
 /// 图层顺序配置。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemLayerOrderConfigListItem {
     /// 该资源的唯一ID。
@@ -220,6 +225,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItemLayerOrderConfigListItem 
 
 /// 多媒体输入源配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemMediaInputConfigListItem {
     /// 视频资源绑定的通道位置ID。
@@ -256,6 +262,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItemMediaInputConfigListItem 
 
 /// 抠像输入配置。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemScreenInputConfigListItem {
     /// 音频配置信息。
@@ -305,6 +312,7 @@ pub struct DescribeStudioLayoutsOutputStudioLayoutsItemScreenInputConfigListItem
 
 /// 音频配置信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeStudioLayoutsOutputStudioLayoutsItemScreenInputConfigListItemAudioConfig {
     /// 对应通道。

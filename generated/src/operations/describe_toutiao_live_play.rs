@@ -108,6 +108,7 @@ pub struct DescribeToutiaoLivePlayRequired {
 
 /// Answer of [`DescribeToutiaoLivePlay`](crate::Client::describe_toutiao_live_play). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePlayOutput {
     /// Wire name: `Description`.
@@ -130,6 +131,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeToutiaoLivePlayOutputContentItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePlayOutputContentItem {
     /// Wire name: `Domain`.

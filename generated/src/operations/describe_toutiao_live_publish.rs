@@ -108,6 +108,7 @@ pub struct DescribeToutiaoLivePublishRequired {
 
 /// Answer of [`DescribeToutiaoLivePublish`](crate::Client::describe_toutiao_live_publish). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePublishOutput {
     /// Wire name: `Description`.
@@ -130,6 +131,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeToutiaoLivePublishOutputContentItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeToutiaoLivePublishOutputContentItem {
     /// Wire name: `Domain`.

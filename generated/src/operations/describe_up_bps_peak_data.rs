@@ -88,6 +88,7 @@ impl DescribeUpBpsPeakDataInput {
 
 /// Answer of [`DescribeUpBpsPeakData`](crate::Client::describe_up_bps_peak_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakDataOutput {
     /// Wire name: `RequestId`.
@@ -133,6 +134,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeUpBpsPeakDataOutputDescribeUpPeakTraffics` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakDataOutputDescribeUpPeakTraffics {
     /// Wire name: `DescribeUpPeakTraffic`.
@@ -144,6 +146,7 @@ pub struct DescribeUpBpsPeakDataOutputDescribeUpPeakTraffics {
 
 /// The `DescribeUpBpsPeakDataOutputDescribeUpPeakTrafficsDescribeUpPeakTrafficItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakDataOutputDescribeUpPeakTrafficsDescribeUpPeakTrafficItem {
     /// Wire name: `QueryTime`.

@@ -104,6 +104,7 @@ impl DescribeUpBpsPeakOfLineInput {
 
 /// Answer of [`DescribeUpBpsPeakOfLine`](crate::Client::describe_up_bps_peak_of_line). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakOfLineOutput {
     /// Wire name: `RequestId`.
@@ -164,6 +165,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLines` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLines {
     /// Wire name: `DescribeUpBpsPeakOfLine`.
@@ -177,6 +179,7 @@ pub struct DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLines {
 
 /// The `DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLinesDescribeUpBpsPeakOfLineItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpBpsPeakOfLineOutputDescribeUpBpsPeakOfLinesDescribeUpBpsPeakOfLineItem {
     /// Wire name: `QueryTime`.

@@ -91,6 +91,7 @@ impl DescribeUpPeakPublishStreamDataInput {
 
 /// Answer of [`DescribeUpPeakPublishStreamData`](crate::Client::describe_up_peak_publish_stream_data). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpPeakPublishStreamDataOutput {
     /// Wire name: `RequestId`.
@@ -136,6 +137,7 @@ livegen_runtime::string_enum! {
 
 /// The `DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatas` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatas {
     /// Wire name: `DescribeUpPeakPublishStreamData`.
@@ -149,6 +151,7 @@ pub struct DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatas
 
 /// The `DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatasDescribeUpPeakPublishStreamDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpPeakPublishStreamDataOutputDescribeUpPeakPublishStreamDatasDescribeUpPeakPublishStreamDataItem {
     /// Wire name: `QueryTime`.

@@ -94,6 +94,7 @@ impl DisableLiveRealtimeLogDeliveryInput {
 
 /// Answer of [`DisableLiveRealtimeLogDelivery`](crate::Client::disable_live_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DisableLiveRealtimeLogDeliveryOutput {
     /// 请求ID。

@@ -126,6 +126,7 @@ impl DynamicUpdateWaterMarkStreamRuleInput {
 
 /// Answer of [`DynamicUpdateWaterMarkStreamRule`](crate::Client::dynamic_update_water_mark_stream_rule). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DynamicUpdateWaterMarkStreamRuleOutput {
     /// 请求ID。

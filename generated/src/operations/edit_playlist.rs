@@ -109,6 +109,7 @@ impl EditPlaylistInput {
 
 /// Answer of [`EditPlaylist`](crate::Client::edit_playlist). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EditPlaylistOutput {
     /// 导播台ID。可作为添加回调和添加虚拟演播厅布局的请求参数。
@@ -144,6 +145,7 @@ livegen_runtime::operation_error! {
 
 /// 添加节目单项信息列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EditPlaylistOutputItems {
     /// 添加失败的节目单项列表。
@@ -156,6 +158,7 @@ pub struct EditPlaylistOutputItems {
 
 /// 添加失败的节目单项列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EditPlaylistOutputItemsFailedItemsItem {
     /// 节目单项ID。
@@ -168,6 +171,7 @@ pub struct EditPlaylistOutputItemsFailedItemsItem {
 
 /// 添加成功的项目列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EditPlaylistOutputItemsSuccessItemsItem {
     /// 节目单项ID。

@@ -142,6 +142,7 @@ impl EditShowAndReplaceInput {
 
 /// Answer of [`EditShowAndReplace`](crate::Client::edit_show_and_replace). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EditShowAndReplaceOutput {
     /// 任务信息，包含：

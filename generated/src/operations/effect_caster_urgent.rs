@@ -103,6 +103,7 @@ impl EffectCasterUrgentInput {
 
 /// Answer of [`EffectCasterUrgent`](crate::Client::effect_caster_urgent). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectCasterUrgentOutput {
     /// 请求ID。

@@ -119,6 +119,7 @@ impl EffectCasterVideoResourceInput {
 
 /// Answer of [`EffectCasterVideoResource`](crate::Client::effect_caster_video_resource). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectCasterVideoResourceOutput {
     /// 请求ID。

@@ -96,6 +96,7 @@ impl EnableLiveRealtimeLogDeliveryInput {
 
 /// Answer of [`EnableLiveRealtimeLogDelivery`](crate::Client::enable_live_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableLiveRealtimeLogDeliveryOutput {
     /// 请求ID。

@@ -158,6 +158,7 @@ impl ForbidLiveStreamInput {
 
 /// Answer of [`ForbidLiveStream`](crate::Client::forbid_live_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ForbidLiveStreamOutput {
     /// 请求ID。

@@ -83,6 +83,7 @@ impl GetAllCustomTemplatesInput {
 
 /// Answer of [`GetAllCustomTemplates`](crate::Client::get_all_custom_templates). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAllCustomTemplatesOutput {
     /// 模板名和模板配置列表。

@@ -89,6 +89,7 @@ impl GetCustomTemplateInput {
 
 /// Answer of [`GetCustomTemplate`](crate::Client::get_custom_template). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCustomTemplateOutput {
     /// 请求ID。

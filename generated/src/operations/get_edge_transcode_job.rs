@@ -75,6 +75,7 @@ impl GetEdgeTranscodeJobInput {
 
 /// Answer of [`GetEdgeTranscodeJob`](crate::Client::get_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEdgeTranscodeJobOutput {
     /// Wire name: `Job`.
@@ -98,6 +99,7 @@ livegen_runtime::operation_error! {
 
 /// The `GetEdgeTranscodeJobOutputJob` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEdgeTranscodeJobOutputJob {
     /// Wire name: `CreateTime`.

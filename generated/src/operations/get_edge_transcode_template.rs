@@ -78,6 +78,7 @@ impl GetEdgeTranscodeTemplateInput {
 
 /// Answer of [`GetEdgeTranscodeTemplate`](crate::Client::get_edge_transcode_template). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEdgeTranscodeTemplateOutput {
     /// Wire name: `RequestId`.
@@ -101,6 +102,7 @@ livegen_runtime::operation_error! {
 
 /// The `GetEdgeTranscodeTemplateOutputTemplate` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEdgeTranscodeTemplateOutputTemplate {
     /// Wire name: `Bitrate`.

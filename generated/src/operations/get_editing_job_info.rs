@@ -103,6 +103,7 @@ impl GetEditingJobInfoInput {
 
 /// Answer of [`GetEditingJobInfo`](crate::Client::get_editing_job_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEditingJobInfoOutput {
     /// 导播台ID。

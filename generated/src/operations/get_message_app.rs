@@ -80,6 +80,7 @@ impl GetMessageAppInput {
 ///
 /// Answer of [`GetMessageApp`](crate::Client::get_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageAppOutput {
     /// 请求ID。
@@ -99,6 +100,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageAppOutputResult {
     /// 应用配置。

@@ -91,6 +91,7 @@ impl GetMessageGroupInput {
 ///
 /// Answer of [`GetMessageGroup`](crate::Client::get_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageGroupOutput {
     /// 请求ID。
@@ -110,6 +111,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageGroupOutputResult {
     /// 消息组创建UTC时间戳。

@@ -129,6 +129,7 @@ impl GetMessageTokenInput {
 ///
 /// Answer of [`GetMessageToken`](crate::Client::get_message_token). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageTokenOutput {
     /// 请求ID。
@@ -148,6 +149,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMessageTokenOutputResult {
     /// 用于长连接建连的Token。

@@ -122,6 +122,7 @@ pub struct HotLiveRtcStreamRequired {
 
 /// Answer of [`HotLiveRtcStream`](crate::Client::hot_live_rtc_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotLiveRtcStreamOutput {
     /// Wire name: `RequestId`.

@@ -148,6 +148,7 @@ impl InitializeAutoShowListTaskInput {
 
 /// Answer of [`InitializeAutoShowListTask`](crate::Client::initialize_auto_show_list_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InitializeAutoShowListTaskOutput {
     /// 导播台ID。

@@ -134,6 +134,7 @@ impl JoinMessageGroupInput {
 ///
 /// Answer of [`JoinMessageGroup`](crate::Client::join_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JoinMessageGroupOutput {
     /// 请求ID。
@@ -153,6 +154,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JoinMessageGroupOutputResult {
     /// 加入消息组是否成功，取值：

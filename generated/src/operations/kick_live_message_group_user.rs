@@ -119,6 +119,7 @@ impl KickLiveMessageGroupUserInput {
 ///
 /// Answer of [`KickLiveMessageGroupUser`](crate::Client::kick_live_message_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KickLiveMessageGroupUserOutput {
     /// 请求ID。

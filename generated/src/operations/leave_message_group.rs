@@ -132,6 +132,7 @@ impl LeaveMessageGroupInput {
 ///
 /// Answer of [`LeaveMessageGroup`](crate::Client::leave_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LeaveMessageGroupOutput {
     /// 请求ID。
@@ -151,6 +152,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LeaveMessageGroupOutputResult {
     /// 离开消息组是否成功，取值：

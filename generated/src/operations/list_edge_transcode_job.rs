@@ -61,8 +61,12 @@ impl crate::Client {
     pub fn list_edge_transcode_job_paginator(
         &self,
         input: ListEdgeTranscodeJobInput,
-    ) -> rt::Paginator<ListEdgeTranscodeJobOutput, ListEdgeTranscodeJobError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListEdgeTranscodeJobOutput,
+        ListEdgeTranscodeJobError,
+        ListEdgeTranscodeJobOutputJobListJobItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -117,6 +121,7 @@ impl ListEdgeTranscodeJobInput {
 
 /// Answer of [`ListEdgeTranscodeJob`](crate::Client::list_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeJobOutput {
     /// Wire name: `JobList`.
@@ -143,6 +148,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListEdgeTranscodeJobOutputJobList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeJobOutputJobList {
     /// Wire name: `Job`.
@@ -152,6 +158,7 @@ pub struct ListEdgeTranscodeJobOutputJobList {
 
 /// The `ListEdgeTranscodeJobOutputJobListJobItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeJobOutputJobListJobItem {
     /// Wire name: `CreateTime`.

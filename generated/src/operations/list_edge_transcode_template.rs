@@ -64,8 +64,12 @@ impl crate::Client {
     pub fn list_edge_transcode_template_paginator(
         &self,
         input: ListEdgeTranscodeTemplateInput,
-    ) -> rt::Paginator<ListEdgeTranscodeTemplateOutput, ListEdgeTranscodeTemplateError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListEdgeTranscodeTemplateOutput,
+        ListEdgeTranscodeTemplateError,
+        ListEdgeTranscodeTemplateOutputTemplateListTemplateItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -120,6 +124,7 @@ impl ListEdgeTranscodeTemplateInput {
 
 /// Answer of [`ListEdgeTranscodeTemplate`](crate::Client::list_edge_transcode_template). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeTemplateOutput {
     /// Wire name: `RequestId`.
@@ -146,6 +151,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListEdgeTranscodeTemplateOutputTemplateList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeTemplateOutputTemplateList {
     /// Wire name: `Template`.
@@ -155,6 +161,7 @@ pub struct ListEdgeTranscodeTemplateOutputTemplateList {
 
 /// The `ListEdgeTranscodeTemplateOutputTemplateListTemplateItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEdgeTranscodeTemplateOutputTemplateListTemplateItem {
     /// Wire name: `Bitrate`.

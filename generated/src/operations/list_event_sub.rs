@@ -78,6 +78,7 @@ impl ListEventSubInput {
 ///
 /// Answer of [`ListEventSub`](crate::Client::list_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventSubOutput {
     /// 请求ID。
@@ -102,6 +103,7 @@ livegen_runtime::operation_error! {
 
 /// 订阅事件详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventSubOutputSubscribersItem {
     /// 订阅事件ID。

@@ -88,8 +88,12 @@ impl crate::Client {
     pub fn list_event_sub_event_paginator(
         &self,
         input: ListEventSubEventInput,
-    ) -> rt::Paginator<ListEventSubEventOutput, ListEventSubEventError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListEventSubEventOutput,
+        ListEventSubEventError,
+        ListEventSubEventOutputLogsItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -165,6 +169,7 @@ pub struct ListEventSubEventRequired {
 ///
 /// Answer of [`ListEventSubEvent`](crate::Client::list_event_sub_event). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventSubEventOutput {
     /// 请求ID。
@@ -195,6 +200,7 @@ livegen_runtime::operation_error! {
 
 /// 回调记录。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventSubEventOutputLogsItem {
     /// 订阅的应用ID。

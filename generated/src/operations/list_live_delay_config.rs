@@ -72,8 +72,12 @@ impl crate::Client {
     pub fn list_live_delay_config_paginator(
         &self,
         input: ListLiveDelayConfigInput,
-    ) -> rt::Paginator<ListLiveDelayConfigOutput, ListLiveDelayConfigError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListLiveDelayConfigOutput,
+        ListLiveDelayConfigError,
+        ListLiveDelayConfigOutputDelayConfigListDelayConfigItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -118,6 +122,7 @@ impl ListLiveDelayConfigInput {
 
 /// Answer of [`ListLiveDelayConfig`](crate::Client::list_live_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveDelayConfigOutput {
     /// Wire name: `DelayConfigList`.
@@ -142,6 +147,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListLiveDelayConfigOutputDelayConfigList` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveDelayConfigOutputDelayConfigList {
     /// 延播配置列表。
@@ -153,6 +159,7 @@ pub struct ListLiveDelayConfigOutputDelayConfigList {
 
 /// The `ListLiveDelayConfigOutputDelayConfigListDelayConfigItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveDelayConfigOutputDelayConfigListDelayConfigItem {
     /// 直播流所属应用名称。

@@ -80,8 +80,12 @@ impl crate::Client {
     pub fn list_live_message_apps_paginator(
         &self,
         input: ListLiveMessageAppsInput,
-    ) -> rt::Paginator<ListLiveMessageAppsOutput, ListLiveMessageAppsError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListLiveMessageAppsOutput,
+        ListLiveMessageAppsError,
+        ListLiveMessageAppsOutputAppListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -126,6 +130,7 @@ impl ListLiveMessageAppsInput {
 ///
 /// Answer of [`ListLiveMessageApps`](crate::Client::list_live_message_apps). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageAppsOutput {
     /// 直播互动应用列表。
@@ -156,6 +161,7 @@ livegen_runtime::operation_error! {
 
 /// 列表详细信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageAppsOutputAppListItem {
     /// 所查询的直播互动应用ID。

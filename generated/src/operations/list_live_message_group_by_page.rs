@@ -100,8 +100,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         ListLiveMessageGroupByPageOutput,
         ListLiveMessageGroupByPageError,
+        ListLiveMessageGroupByPageOutputGroupListItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -174,6 +175,7 @@ impl ListLiveMessageGroupByPageInput {
 ///
 /// Answer of [`ListLiveMessageGroupByPage`](crate::Client::list_live_message_group_by_page). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupByPageOutput {
     /// 请求ID。
@@ -224,6 +226,7 @@ livegen_runtime::int_enum! {
 
 /// 群组对象。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupByPageOutputGroupListItem {
     /// 群组ID。

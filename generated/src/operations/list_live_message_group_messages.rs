@@ -107,8 +107,9 @@ impl crate::Client {
     ) -> rt::Paginator<
         ListLiveMessageGroupMessagesOutput,
         ListLiveMessageGroupMessagesError,
+        ListLiveMessageGroupMessagesOutputMessageListItem,
     > {
-        self.runtime().paginator(&OPERATION, &input)
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -196,6 +197,7 @@ impl ListLiveMessageGroupMessagesInput {
 ///
 /// Answer of [`ListLiveMessageGroupMessages`](crate::Client::list_live_message_group_messages). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupMessagesOutput {
     /// 请求ID。
@@ -229,6 +231,7 @@ livegen_runtime::operation_error! {
 
 /// 列表详情。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupMessagesOutputMessageListItem {
     /// 消息参数详情。
@@ -256,6 +259,7 @@ pub struct ListLiveMessageGroupMessagesOutputMessageListItem {
 
 /// 消息参数详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupMessagesOutputMessageListItemSender {
     /// 消息发送用户的ID。

@@ -93,8 +93,12 @@ impl crate::Client {
     pub fn list_live_message_groups_paginator(
         &self,
         input: ListLiveMessageGroupsInput,
-    ) -> rt::Paginator<ListLiveMessageGroupsOutput, ListLiveMessageGroupsError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListLiveMessageGroupsOutput,
+        ListLiveMessageGroupsError,
+        ListLiveMessageGroupsOutputGroupListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -157,6 +161,7 @@ impl ListLiveMessageGroupsInput {
 ///
 /// Answer of [`ListLiveMessageGroups`](crate::Client::list_live_message_groups). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupsOutput {
     /// 请求ID。
@@ -204,6 +209,7 @@ livegen_runtime::int_enum! {
 
 /// 群组数据。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupsOutputGroupListItem {
     /// 群组ID。

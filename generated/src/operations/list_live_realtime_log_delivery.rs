@@ -89,6 +89,7 @@ impl ListLiveRealtimeLogDeliveryInput {
 ///
 /// Answer of [`ListLiveRealtimeLogDelivery`](crate::Client::list_live_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryOutput {
     /// 请求ID。
@@ -110,6 +111,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListLiveRealtimeLogDeliveryOutputContent` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryOutputContent {
     /// 实时日志投递信息。
@@ -121,6 +123,7 @@ pub struct ListLiveRealtimeLogDeliveryOutputContent {
 
 /// 实时日志投递信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryOutputContentRealtimeLogDeliveryInfoItem {
     /// 日志服务状态。取值：

@@ -115,6 +115,7 @@ impl ListLiveRealtimeLogDeliveryDomainsInput {
 
 /// Answer of [`ListLiveRealtimeLogDeliveryDomains`](crate::Client::list_live_realtime_log_delivery_domains). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryDomainsOutput {
     /// 请求ID。
@@ -137,6 +138,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListLiveRealtimeLogDeliveryDomainsOutputContent` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryDomainsOutputContent {
     /// 域名详情。
@@ -146,6 +148,7 @@ pub struct ListLiveRealtimeLogDeliveryDomainsOutputContent {
 
 /// The `ListLiveRealtimeLogDeliveryDomainsOutputContentDomainsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryDomainsOutputContentDomainsItem {
     /// 日志服务状态。取值：

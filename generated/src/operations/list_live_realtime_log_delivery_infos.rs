@@ -87,6 +87,7 @@ impl ListLiveRealtimeLogDeliveryInfosInput {
 
 /// Answer of [`ListLiveRealtimeLogDeliveryInfos`](crate::Client::list_live_realtime_log_delivery_infos). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryInfosOutput {
     /// 请求ID。
@@ -108,6 +109,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListLiveRealtimeLogDeliveryInfosOutputContent` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryInfosOutputContent {
     /// 日志投递服务信息。
@@ -119,6 +121,7 @@ pub struct ListLiveRealtimeLogDeliveryInfosOutputContent {
 
 /// The `ListLiveRealtimeLogDeliveryInfosOutputContentRealtimeLogDeliveryInfosItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveRealtimeLogDeliveryInfosOutputContentRealtimeLogDeliveryInfosItem {
     /// 实时投递SLS的LogStoreName。

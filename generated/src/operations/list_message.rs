@@ -80,8 +80,12 @@ impl crate::Client {
     pub fn list_message_paginator(
         &self,
         input: ListMessageInput,
-    ) -> rt::Paginator<ListMessageOutput, ListMessageError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListMessageOutput,
+        ListMessageError,
+        ListMessageOutputResultMessageListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -151,6 +155,7 @@ impl ListMessageInput {
 ///
 /// Answer of [`ListMessage`](crate::Client::list_message). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageOutput {
     /// 请求ID。
@@ -170,6 +175,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageOutputResult {
     /// 是否还有下一页，取值：
@@ -186,6 +192,7 @@ pub struct ListMessageOutputResult {
 
 /// The `ListMessageOutputResultMessageListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageOutputResultMessageListItem {
     /// 消息体，JSONString类型。

@@ -72,8 +72,12 @@ impl crate::Client {
     pub fn list_message_app_paginator(
         &self,
         input: ListMessageAppInput,
-    ) -> rt::Paginator<ListMessageAppOutput, ListMessageAppError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListMessageAppOutput,
+        ListMessageAppError,
+        ListMessageAppOutputResultAppListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -120,6 +124,7 @@ impl ListMessageAppInput {
 ///
 /// Answer of [`ListMessageApp`](crate::Client::list_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageAppOutput {
     /// 请求ID。
@@ -139,6 +144,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageAppOutputResult {
     /// 应用列表。
@@ -158,6 +164,7 @@ pub struct ListMessageAppOutputResult {
 
 /// The `ListMessageAppOutputResultAppListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageAppOutputResultAppListItem {
     /// 应用配置。

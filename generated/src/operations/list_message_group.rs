@@ -77,8 +77,12 @@ impl crate::Client {
     pub fn list_message_group_paginator(
         &self,
         input: ListMessageGroupInput,
-    ) -> rt::Paginator<ListMessageGroupOutput, ListMessageGroupError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListMessageGroupOutput,
+        ListMessageGroupError,
+        ListMessageGroupOutputResultGroupListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -139,6 +143,7 @@ impl ListMessageGroupInput {
 ///
 /// Answer of [`ListMessageGroup`](crate::Client::list_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupOutput {
     /// 请求ID。
@@ -158,6 +163,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupOutputResult {
     /// 消息组列表。
@@ -177,6 +183,7 @@ pub struct ListMessageGroupOutputResult {
 
 /// 消息组详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupOutputResultGroupListItem {
     /// 互动消息应用ID。

@@ -76,8 +76,12 @@ impl crate::Client {
     pub fn list_message_group_user_paginator(
         &self,
         input: ListMessageGroupUserInput,
-    ) -> rt::Paginator<ListMessageGroupUserOutput, ListMessageGroupUserError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListMessageGroupUserOutput,
+        ListMessageGroupUserError,
+        ListMessageGroupUserOutputResultUserListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -140,6 +144,7 @@ impl ListMessageGroupUserInput {
 ///
 /// Answer of [`ListMessageGroupUser`](crate::Client::list_message_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserOutput {
     /// 请求ID。
@@ -159,6 +164,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserOutputResult {
     /// 是否还有下一页，取值：
@@ -178,6 +184,7 @@ pub struct ListMessageGroupUserOutputResult {
 
 /// 用户列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserOutputResultUserListItem {
     /// 加入消息组的UTC时间戳。

@@ -116,6 +116,7 @@ impl ListMessageGroupUserByIdInput {
 ///
 /// Answer of [`ListMessageGroupUserById`](crate::Client::list_message_group_user_by_id). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserByIdOutput {
     /// 请求ID。
@@ -135,6 +136,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserByIdOutputResult {
     /// 是否还有下一页，取值：
@@ -154,6 +156,7 @@ pub struct ListMessageGroupUserByIdOutputResult {
 
 /// The `ListMessageGroupUserByIdOutputResultUserListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMessageGroupUserByIdOutputResultUserListItem {
     /// 用户是否被禁言。取值：

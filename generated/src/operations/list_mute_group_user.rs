@@ -80,8 +80,12 @@ impl crate::Client {
     pub fn list_mute_group_user_paginator(
         &self,
         input: ListMuteGroupUserInput,
-    ) -> rt::Paginator<ListMuteGroupUserOutput, ListMuteGroupUserError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListMuteGroupUserOutput,
+        ListMuteGroupUserError,
+        ListMuteGroupUserOutputResultUserListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -141,6 +145,7 @@ impl ListMuteGroupUserInput {
 ///
 /// Answer of [`ListMuteGroupUser`](crate::Client::list_mute_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMuteGroupUserOutput {
     /// 请求ID。
@@ -160,6 +165,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMuteGroupUserOutputResult {
     /// 是否还有下一页，取值：
@@ -179,6 +185,7 @@ pub struct ListMuteGroupUserOutputResult {
 
 /// The `ListMuteGroupUserOutputResultUserListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListMuteGroupUserOutputResultUserListItem {
     /// 禁言用户ID。

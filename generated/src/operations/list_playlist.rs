@@ -75,8 +75,12 @@ impl crate::Client {
     pub fn list_playlist_paginator(
         &self,
         input: ListPlaylistInput,
-    ) -> rt::Paginator<ListPlaylistOutput, ListPlaylistError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListPlaylistOutput,
+        ListPlaylistError,
+        ListPlaylistOutputProgramListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -117,6 +121,7 @@ impl ListPlaylistInput {
 
 /// Answer of [`ListPlaylist`](crate::Client::list_playlist). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPlaylistOutput {
     /// 节目单信息列表。
@@ -145,6 +150,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListPlaylistOutputProgramListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPlaylistOutputProgramListItem {
     /// 节目单对应导播台ID。可作为添加虚拟演播厅布局、删除虚拟演播厅布局、修改虚拟演播厅布局和查询虚拟演播厅布局的请求参数。

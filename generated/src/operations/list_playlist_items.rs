@@ -99,6 +99,7 @@ impl ListPlaylistItemsInput {
 
 /// Answer of [`ListPlaylistItems`](crate::Client::list_playlist_items). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPlaylistItemsOutput {
     /// 节目单项数量。
@@ -126,6 +127,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListPlaylistItemsOutputProgramItemsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPlaylistItemsOutputProgramItemsItem {
     /// 编排索引。

@@ -83,8 +83,12 @@ impl crate::Client {
     pub fn list_rtc_mpu_event_sub_record_paginator(
         &self,
         input: ListRtcMpuEventSubRecordInput,
-    ) -> rt::Paginator<ListRtcMpuEventSubRecordOutput, ListRtcMpuEventSubRecordError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListRtcMpuEventSubRecordOutput,
+        ListRtcMpuEventSubRecordError,
+        ListRtcMpuEventSubRecordOutputLogsItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -164,6 +168,7 @@ pub struct ListRtcMpuEventSubRecordRequired {
 
 /// Answer of [`ListRtcMPUEventSubRecord`](crate::Client::list_rtc_mpu_event_sub_record). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuEventSubRecordOutput {
     /// 请求ID。
@@ -198,6 +203,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListRtcMpuEventSubRecordOutputLogsItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuEventSubRecordOutputLogsItem {
     /// 订阅的应用ID。

@@ -72,8 +72,12 @@ impl crate::Client {
     pub fn list_rtc_mpu_task_detail_paginator(
         &self,
         input: ListRtcMpuTaskDetailInput,
-    ) -> rt::Paginator<ListRtcMpuTaskDetailOutput, ListRtcMpuTaskDetailError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListRtcMpuTaskDetailOutput,
+        ListRtcMpuTaskDetailError,
+        ListRtcMpuTaskDetailOutputMpuTasksItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -124,6 +128,7 @@ impl ListRtcMpuTaskDetailInput {
 
 /// Answer of [`ListRtcMPUTaskDetail`](crate::Client::list_rtc_mpu_task_detail). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutput {
     /// 请求ID。
@@ -152,6 +157,7 @@ livegen_runtime::operation_error! {
 
 /// The `ListRtcMpuTaskDetailOutputMpuTasksItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItem {
     /// 应用ID。
@@ -190,6 +196,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItem {
 
 /// SEI配置参数。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParams {
     /// 布局和音量SEI，该参数内容为空则表示携带默认的布局和音量SEI。
@@ -207,6 +214,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParams {
 
 /// 布局和音量SEI，该参数内容为空则表示携带默认的布局和音量SEI。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParamsLayoutVolume {
     /// 发送IDR关键帧时是否确保携带SEI，取值：
@@ -221,6 +229,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParamsLayoutVolume {
 
 /// 透传SEI。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParamsPassThrough {
     /// 发送IDR关键帧时是否确保携带SEI，取值：
@@ -241,6 +250,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSeiParamsPassThrough {
 
 /// 单流转推参数。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSingleSubParams {
     /// 单流转推模式下视频输入流类型，当视频流（StreamType=2）时有效。取值：
@@ -261,6 +271,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemSingleSubParams {
 
 /// 混流转码转推参数。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParams {
     /// 混流全局背景图。
@@ -286,6 +297,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParams {
 
 /// 混流全局背景图。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsBackground {
     /// 子画面输出时的显示模式：
@@ -300,6 +312,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsBackground {
 
 /// 转推输出的编码参数。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsEncodeParams {
     /// 是否为纯音频，取值：
@@ -344,6 +357,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsEncodeParams {
 /// 视频布局信息。
 /// > 视频转码时所指定的视频布局信息，包括布局坐标(X，Y)，布局窗格(Width，Height)，叠放顺序(ZOrder)；纯音频转码时，不包含视频布局信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayout {
     /// 混流用户窗格信息。
@@ -355,6 +369,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayout {
 
 /// The `ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesItem {
     /// 混流用户信息。
@@ -389,6 +404,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesI
 
 /// 混流用户信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesItemUserInfo {
     /// 混流转码模模式下视频输入流类型，仅针对视频流（StreamType=2）有效。取值：
@@ -403,6 +419,7 @@ pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsLayoutUserPanesI
 
 /// The `ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsUserInfosItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRtcMpuTaskDetailOutputMpuTasksItemTranscodeParamsUserInfosItem {
     /// 混流用户ID。

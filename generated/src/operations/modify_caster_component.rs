@@ -197,6 +197,7 @@ impl ModifyCasterComponentInput {
 
 /// Answer of [`ModifyCasterComponent`](crate::Client::modify_caster_component). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCasterComponentOutput {
     /// 组件ID。可作为查询导播台组件列表的请求参数。

@@ -177,6 +177,7 @@ impl ModifyCasterEpisodeInput {
 
 /// Answer of [`ModifyCasterEpisode`](crate::Client::modify_caster_episode). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCasterEpisodeOutput {
     /// 导播台ID。可作为复制导播台场景配置、更新导播场景配置、查询导播台场景列表、查询导播台场景音频配置、启动导播台场景和停止导播台场景的请求参数。

@@ -215,6 +215,7 @@ pub struct ModifyCasterLayoutRequired {
 
 /// Answer of [`ModifyCasterLayout`](crate::Client::modify_caster_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCasterLayoutOutput {
     /// 布局ID。可作为查询导播台布局列表的请求参数。

@@ -116,6 +116,7 @@ impl ModifyCasterProgramInput {
 
 /// Answer of [`ModifyCasterProgram`](crate::Client::modify_caster_program). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCasterProgramOutput {
     /// 导播台ID。

@@ -206,6 +206,7 @@ impl ModifyCasterVideoResourceInput {
 
 /// Answer of [`ModifyCasterVideoResource`](crate::Client::modify_caster_video_resource). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCasterVideoResourceOutput {
     /// 导播台ID。可作为查询导播台视频源、添加导播台布局、查询导播台布局列表的请求参数。

@@ -78,6 +78,7 @@ impl ModifyLiveDomainSchdmByPropertyInput {
 
 /// Answer of [`ModifyLiveDomainSchdmByProperty`](crate::Client::modify_live_domain_schdm_by_property). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveDomainSchdmByPropertyOutput {
     /// Wire name: `RequestId`.

@@ -123,6 +123,7 @@ impl ModifyLiveMessageAppAuditInput {
 ///
 /// Answer of [`ModifyLiveMessageAppAudit`](crate::Client::modify_live_message_app_audit). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppAuditOutput {
     /// 请求ID。

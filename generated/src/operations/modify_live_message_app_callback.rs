@@ -105,6 +105,7 @@ impl ModifyLiveMessageAppCallbackInput {
 ///
 /// Answer of [`ModifyLiveMessageAppCallback`](crate::Client::modify_live_message_app_callback). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppCallbackOutput {
     /// 请求ID。

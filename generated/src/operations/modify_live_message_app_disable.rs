@@ -103,6 +103,7 @@ impl ModifyLiveMessageAppDisableInput {
 ///
 /// Answer of [`ModifyLiveMessageAppDisable`](crate::Client::modify_live_message_app_disable). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageAppDisableOutput {
     /// 请求ID。

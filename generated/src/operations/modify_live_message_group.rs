@@ -144,6 +144,7 @@ impl ModifyLiveMessageGroupInput {
 ///
 /// Answer of [`ModifyLiveMessageGroup`](crate::Client::modify_live_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageGroupOutput {
     /// 请求ID。

@@ -145,6 +145,7 @@ impl ModifyLiveMessageGroupBandInput {
 ///
 /// Answer of [`ModifyLiveMessageGroupBand`](crate::Client::modify_live_message_group_band). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageGroupBandOutput {
     /// 请求ID。

@@ -112,6 +112,7 @@ impl ModifyLiveMessageUserInfoInput {
 ///
 /// Answer of [`ModifyLiveMessageUserInfo`](crate::Client::modify_live_message_user_info). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageUserInfoOutput {
     /// 对象数组。
@@ -139,6 +140,7 @@ livegen_runtime::operation_error! {
 
 /// 对象数组。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageUserInfoOutputFailListItem {
     /// 错误码。
@@ -157,6 +159,7 @@ pub struct ModifyLiveMessageUserInfoOutputFailListItem {
 
 /// 对象数组。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveMessageUserInfoOutputSuccessListItem {
     /// 用户所在的群组ID。若修改成功，则在查询群组用户列表时用户信息会同步更新。

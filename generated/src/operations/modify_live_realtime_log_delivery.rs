@@ -125,6 +125,7 @@ impl ModifyLiveRealtimeLogDeliveryInput {
 
 /// Answer of [`ModifyLiveRealtimeLogDelivery`](crate::Client::modify_live_realtime_log_delivery). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLiveRealtimeLogDeliveryOutput {
     /// 请求ID。

@@ -146,6 +146,7 @@ impl ModifyShowListInput {
 
 /// Answer of [`ModifyShowList`](crate::Client::modify_show_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyShowListOutput {
     /// 请求ID。

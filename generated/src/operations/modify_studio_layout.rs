@@ -179,6 +179,7 @@ impl ModifyStudioLayoutInput {
 
 /// Answer of [`ModifyStudioLayout`](crate::Client::modify_studio_layout). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyStudioLayoutOutput {
     /// 请求ID。

@@ -118,6 +118,7 @@ impl MuteAllGroupUserInput {
 ///
 /// Answer of [`MuteAllGroupUser`](crate::Client::mute_all_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MuteAllGroupUserOutput {
     /// 请求ID。
@@ -137,6 +138,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MuteAllGroupUserOutputResult {
     /// 禁言是否成功，取值：

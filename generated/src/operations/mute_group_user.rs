@@ -145,6 +145,7 @@ impl MuteGroupUserInput {
 ///
 /// Answer of [`MuteGroupUser`](crate::Client::mute_group_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MuteGroupUserOutput {
     /// 请求ID。
@@ -164,6 +165,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MuteGroupUserOutputResult {
     /// 禁言是否成功，取值：

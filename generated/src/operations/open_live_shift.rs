@@ -138,6 +138,7 @@ impl OpenLiveShiftInput {
 
 /// Answer of [`OpenLiveShift`](crate::Client::open_live_shift). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OpenLiveShiftOutput {
     /// 请求ID。

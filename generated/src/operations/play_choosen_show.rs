@@ -104,6 +104,7 @@ impl PlayChoosenShowInput {
 
 /// Answer of [`PlayChoosenShow`](crate::Client::play_choosen_show). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlayChoosenShowOutput {
     /// 请求ID。

@@ -106,6 +106,7 @@ impl PublishLiveStagingConfigToProductionInput {
 
 /// Answer of [`PublishLiveStagingConfigToProduction`](crate::Client::publish_live_staging_config_to_production). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PublishLiveStagingConfigToProductionOutput {
     /// 请求ID。

@@ -73,8 +73,12 @@ impl crate::Client {
     pub fn query_message_app_paginator(
         &self,
         input: QueryMessageAppInput,
-    ) -> rt::Paginator<QueryMessageAppOutput, QueryMessageAppError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        QueryMessageAppOutput,
+        QueryMessageAppError,
+        QueryMessageAppOutputResultItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 
@@ -127,6 +131,7 @@ impl QueryMessageAppInput {
 ///
 /// Answer of [`QueryMessageApp`](crate::Client::query_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryMessageAppOutput {
     /// 请求ID。
@@ -146,6 +151,7 @@ livegen_runtime::operation_error! {
 
 /// The `QueryMessageAppOutputResultItem` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryMessageAppOutputResultItem {
     /// 互动消息应用列表。
@@ -165,6 +171,7 @@ pub struct QueryMessageAppOutputResultItem {
 
 /// The `QueryMessageAppOutputResultItemAppListItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryMessageAppOutputResultItemAppListItem {
     /// 应用配置。

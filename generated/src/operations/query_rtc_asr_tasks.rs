@@ -83,6 +83,7 @@ impl QueryRtcAsrTasksInput {
 
 /// Answer of [`QueryRtcAsrTasks`](crate::Client::query_rtc_asr_tasks). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryRtcAsrTasksOutput {
     /// 结果描述，为success时成功，失败则返回错误信息。

@@ -91,6 +91,7 @@ impl QuerySnapshotCallbackAuthInput {
 
 /// Answer of [`QuerySnapshotCallbackAuth`](crate::Client::query_snapshot_callback_auth). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySnapshotCallbackAuthOutput {
     /// 请求ID。

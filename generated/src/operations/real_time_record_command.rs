@@ -132,6 +132,7 @@ impl RealTimeRecordCommandInput {
 
 /// Answer of [`RealTimeRecordCommand`](crate::Client::real_time_record_command). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RealTimeRecordCommandOutput {
     /// 请求ID。

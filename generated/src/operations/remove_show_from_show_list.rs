@@ -136,6 +136,7 @@ impl RemoveShowFromShowListInput {
 
 /// Answer of [`RemoveShowFromShowList`](crate::Client::remove_show_from_show_list). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveShowFromShowListOutput {
     /// 请求ID。

@@ -117,6 +117,7 @@ impl RemoveTerminalsInput {
 ///
 /// Answer of [`RemoveTerminals`](crate::Client::remove_terminals). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveTerminalsOutput {
     /// 请求ID。
@@ -145,6 +146,7 @@ livegen_runtime::operation_error! {
 
 /// 用户ID信息列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveTerminalsOutputTerminalsItem {
     /// 状态码，成功返回0，失败返回错误码描述。

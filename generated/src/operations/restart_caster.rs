@@ -97,6 +97,7 @@ impl RestartCasterInput {
 
 /// Answer of [`RestartCaster`](crate::Client::restart_caster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartCasterOutput {
     /// 请求ID。

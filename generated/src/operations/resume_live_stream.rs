@@ -122,6 +122,7 @@ impl ResumeLiveStreamInput {
 
 /// Answer of [`ResumeLiveStream`](crate::Client::resume_live_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResumeLiveStreamOutput {
     /// 请求ID。

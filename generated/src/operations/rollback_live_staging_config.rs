@@ -105,6 +105,7 @@ impl RollbackLiveStagingConfigInput {
 
 /// Answer of [`RollbackLiveStagingConfig`](crate::Client::rollback_live_staging_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RollbackLiveStagingConfigOutput {
     /// 请求ID。

@@ -126,6 +126,7 @@ impl SendLikeInput {
 ///
 /// Answer of [`SendLike`](crate::Client::send_like). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendLikeOutput {
     /// 请求ID。
@@ -145,6 +146,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendLikeOutputResult {
     /// 点赞数量。

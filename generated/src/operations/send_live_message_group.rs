@@ -198,6 +198,7 @@ impl SendLiveMessageGroupInput {
 ///
 /// Answer of [`SendLiveMessageGroup`](crate::Client::send_live_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendLiveMessageGroupOutput {
     /// 请求ID。

@@ -161,6 +161,7 @@ impl SendLiveMessageUserInput {
 ///
 /// Answer of [`SendLiveMessageUser`](crate::Client::send_live_message_user). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendLiveMessageUserOutput {
     /// 请求ID。

@@ -136,6 +136,7 @@ impl SendMessageToGroupInput {
 ///
 /// Answer of [`SendMessageToGroup`](crate::Client::send_message_to_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageToGroupOutput {
     /// 请求ID。
@@ -155,6 +156,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageToGroupOutputResult {
     /// 消息ID。

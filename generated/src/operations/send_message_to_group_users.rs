@@ -167,6 +167,7 @@ pub struct SendMessageToGroupUsersRequired {
 ///
 /// Answer of [`SendMessageToGroupUsers`](crate::Client::send_message_to_group_users). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageToGroupUsersOutput {
     /// 请求ID。
@@ -186,6 +187,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMessageToGroupUsersOutputResult {
     /// 消息ID。

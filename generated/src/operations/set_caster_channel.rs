@@ -145,6 +145,7 @@ impl SetCasterChannelInput {
 
 /// Answer of [`SetCasterChannel`](crate::Client::set_caster_channel). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCasterChannelOutput {
     /// 请求ID。

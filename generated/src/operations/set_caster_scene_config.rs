@@ -130,6 +130,7 @@ impl SetCasterSceneConfigInput {
 
 /// Answer of [`SetCasterSceneConfig`](crate::Client::set_caster_scene_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCasterSceneConfigOutput {
     /// 请求ID。

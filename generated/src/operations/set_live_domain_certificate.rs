@@ -147,6 +147,7 @@ impl SetLiveDomainCertificateInput {
 
 /// Answer of [`SetLiveDomainCertificate`](crate::Client::set_live_domain_certificate). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveDomainCertificateOutput {
     /// 请求ID。

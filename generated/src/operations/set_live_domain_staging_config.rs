@@ -103,6 +103,7 @@ impl SetLiveDomainStagingConfigInput {
 
 /// Answer of [`SetLiveDomainStagingConfig`](crate::Client::set_live_domain_staging_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveDomainStagingConfigOutput {
     /// 请求ID。

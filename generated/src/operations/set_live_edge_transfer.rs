@@ -159,6 +159,7 @@ impl SetLiveEdgeTransferInput {
 
 /// Answer of [`SetLiveEdgeTransfer`](crate::Client::set_live_edge_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveEdgeTransferOutput {
     /// 请求ID。

@@ -153,6 +153,7 @@ impl SetLiveLazyPullStreamInfoConfigInput {
 
 /// Answer of [`SetLiveLazyPullStreamInfoConfig`](crate::Client::set_live_lazy_pull_stream_info_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveLazyPullStreamInfoConfigOutput {
     /// 请求ID。

@@ -105,6 +105,7 @@ impl SetLiveMpuTaskSeiInput {
 
 /// Answer of [`SetLiveMpuTaskSei`](crate::Client::set_live_mpu_task_sei). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveMpuTaskSeiOutput {
     /// 请求ID。

@@ -114,6 +114,7 @@ pub struct SetLiveStreamBlockRequired {
 
 /// Answer of [`SetLiveStreamBlock`](crate::Client::set_live_stream_block). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamBlockOutput {
     /// Wire name: `Description`.

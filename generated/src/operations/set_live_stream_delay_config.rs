@@ -188,6 +188,7 @@ impl SetLiveStreamDelayConfigInput {
 
 /// Answer of [`SetLiveStreamDelayConfig`](crate::Client::set_live_stream_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamDelayConfigOutput {
     /// 请求ID。

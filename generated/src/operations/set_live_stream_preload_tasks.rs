@@ -96,6 +96,7 @@ impl SetLiveStreamPreloadTasksInput {
 
 /// Answer of [`SetLiveStreamPreloadTasks`](crate::Client::set_live_stream_preload_tasks). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamPreloadTasksOutput {
     /// Wire name: `FailedURL`.
@@ -168,6 +169,7 @@ livegen_runtime::string_enum! {
 
 /// The `SetLiveStreamPreloadTasksOutputPreloadTasksMessages` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamPreloadTasksOutputPreloadTasksMessages {
     /// Wire name: `PreloadTasksMessage`.
@@ -179,6 +181,7 @@ pub struct SetLiveStreamPreloadTasksOutputPreloadTasksMessages {
 
 /// The `SetLiveStreamPreloadTasksOutputPreloadTasksMessagesPreloadTasksMessageItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamPreloadTasksOutputPreloadTasksMessagesPreloadTasksMessageItem {
     /// Wire name: `Description`.

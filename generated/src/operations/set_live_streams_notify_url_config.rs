@@ -139,6 +139,7 @@ impl SetLiveStreamsNotifyUrlConfigInput {
 
 /// Answer of [`SetLiveStreamsNotifyUrlConfig`](crate::Client::set_live_streams_notify_url_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLiveStreamsNotifyUrlConfigOutput {
     /// 请求ID。

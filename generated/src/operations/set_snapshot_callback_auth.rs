@@ -118,6 +118,7 @@ impl SetSnapshotCallbackAuthInput {
 
 /// Answer of [`SetSnapshotCallbackAuth`](crate::Client::set_snapshot_callback_auth). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetSnapshotCallbackAuthOutput {
     /// 请求ID。

@@ -97,6 +97,7 @@ impl StartCasterInput {
 ///
 /// Answer of [`StartCaster`](crate::Client::start_caster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutput {
     /// Wire name: `PgmSceneInfos`.
@@ -140,6 +141,7 @@ livegen_runtime::operation_error! {
 
 /// The `StartCasterOutputPgmSceneInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPgmSceneInfos {
     /// PGM场景信息列表。
@@ -149,6 +151,7 @@ pub struct StartCasterOutputPgmSceneInfos {
 
 /// PGM场景信息列表。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPgmSceneInfosSceneInfoItem {
     /// 场景ID。
@@ -164,6 +167,7 @@ pub struct StartCasterOutputPgmSceneInfosSceneInfoItem {
 
 /// The `StartCasterOutputPgmSceneInfosSceneInfoItemStreamInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPgmSceneInfosSceneInfoItemStreamInfos {
     /// 旁路输出播放地址列表。
@@ -175,6 +179,7 @@ pub struct StartCasterOutputPgmSceneInfosSceneInfoItemStreamInfos {
 
 /// 旁路输出播放地址列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPgmSceneInfosSceneInfoItemStreamInfosStreamInfoItem {
     /// 播放地址。
@@ -198,6 +203,7 @@ pub struct StartCasterOutputPgmSceneInfosSceneInfoItemStreamInfosStreamInfoItem 
 
 /// The `StartCasterOutputPvwSceneInfos` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPvwSceneInfos {
     /// PVW场景信息列表。
@@ -207,6 +213,7 @@ pub struct StartCasterOutputPvwSceneInfos {
 
 /// PVW场景信息列表。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterOutputPvwSceneInfosSceneInfoItem {
     /// 场景ID。

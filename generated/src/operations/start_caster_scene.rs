@@ -104,6 +104,7 @@ impl StartCasterSceneInput {
 
 /// Answer of [`StartCasterScene`](crate::Client::start_caster_scene). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartCasterSceneOutput {
     /// 请求ID。

@@ -83,6 +83,7 @@ impl StartLiveDomainInput {
 
 /// Answer of [`StartLiveDomain`](crate::Client::start_live_domain). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartLiveDomainOutput {
     /// 请求ID。

@@ -221,6 +221,7 @@ impl StartLiveMpuTaskInput {
 ///
 /// Answer of [`StartLiveMPUTask`](crate::Client::start_live_mpu_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartLiveMpuTaskOutput {
     /// 请求ID。

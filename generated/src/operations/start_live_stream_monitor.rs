@@ -92,6 +92,7 @@ impl StartLiveStreamMonitorInput {
 
 /// Answer of [`StartLiveStreamMonitor`](crate::Client::start_live_stream_monitor). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartLiveStreamMonitorOutput {
     /// 请求ID。

@@ -123,6 +123,7 @@ impl StartPlaylistInput {
 
 /// Answer of [`StartPlaylist`](crate::Client::start_playlist). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartPlaylistOutput {
     /// 节目单ID。可作为停止节目单的请求参数。
@@ -165,6 +166,7 @@ livegen_runtime::operation_error! {
 
 /// 返回的流信息。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartPlaylistOutputStreamInfo {
     /// 应用名称。
@@ -183,6 +185,7 @@ pub struct StartPlaylistOutputStreamInfo {
 
 /// The `StartPlaylistOutputStreamInfoStreams` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartPlaylistOutputStreamInfoStreams {
     /// 流信息列表。
@@ -192,6 +195,7 @@ pub struct StartPlaylistOutputStreamInfoStreams {
 
 /// The `StartPlaylistOutputStreamInfoStreamsStreamItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StartPlaylistOutputStreamInfoStreamsStreamItem {
     /// FLV播流地址。

@@ -94,6 +94,7 @@ impl StopCasterInput {
 
 /// Answer of [`StopCaster`](crate::Client::stop_caster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopCasterOutput {
     /// 请求ID。

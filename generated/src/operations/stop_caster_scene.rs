@@ -102,6 +102,7 @@ impl StopCasterSceneInput {
 
 /// Answer of [`StopCasterScene`](crate::Client::stop_caster_scene). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopCasterSceneOutput {
     /// 请求ID。

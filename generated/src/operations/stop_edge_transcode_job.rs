@@ -75,6 +75,7 @@ impl StopEdgeTranscodeJobInput {
 
 /// Answer of [`StopEdgeTranscodeJob`](crate::Client::stop_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopEdgeTranscodeJobOutput {
     /// Wire name: `JobId`.

@@ -83,6 +83,7 @@ impl StopLiveDomainInput {
 
 /// Answer of [`StopLiveDomain`](crate::Client::stop_live_domain). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopLiveDomainOutput {
     /// 请求ID。

@@ -100,6 +100,7 @@ impl StopLiveMpuTaskInput {
 ///
 /// Answer of [`StopLiveMPUTask`](crate::Client::stop_live_mpu_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopLiveMpuTaskOutput {
     /// 请求ID。

@@ -89,6 +89,7 @@ impl StopLiveStreamMonitorInput {
 
 /// Answer of [`StopLiveStreamMonitor`](crate::Client::stop_live_stream_monitor). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopLiveStreamMonitorOutput {
     /// 请求ID。

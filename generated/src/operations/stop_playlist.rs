@@ -90,6 +90,7 @@ impl StopPlaylistInput {
 
 /// Answer of [`StopPlaylist`](crate::Client::stop_playlist). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopPlaylistOutput {
     /// 节目单ID。

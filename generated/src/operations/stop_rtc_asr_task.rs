@@ -83,6 +83,7 @@ impl StopRtcAsrTaskInput {
 
 /// Answer of [`StopRtcAsrTask`](crate::Client::stop_rtc_asr_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopRtcAsrTaskOutput {
     /// 结果描述，为success时成功，失败则返回错误信息。

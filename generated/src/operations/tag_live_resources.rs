@@ -126,6 +126,7 @@ impl TagLiveResourcesInput {
 
 /// Answer of [`TagLiveResources`](crate::Client::tag_live_resources). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TagLiveResourcesOutput {
     /// 请求ID。

@@ -136,6 +136,7 @@ impl UnTagLiveResourcesInput {
 
 /// Answer of [`UnTagLiveResources`](crate::Client::un_tag_live_resources). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnTagLiveResourcesOutput {
     /// 请求ID。

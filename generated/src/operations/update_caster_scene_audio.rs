@@ -154,6 +154,7 @@ impl UpdateCasterSceneAudioInput {
 
 /// Answer of [`UpdateCasterSceneAudio`](crate::Client::update_caster_scene_audio). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCasterSceneAudioOutput {
     /// 请求ID。

@@ -140,6 +140,7 @@ impl UpdateCasterSceneConfigInput {
 
 /// Answer of [`UpdateCasterSceneConfig`](crate::Client::update_caster_scene_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCasterSceneConfigOutput {
     /// 请求ID。

@@ -98,6 +98,7 @@ impl UpdateEdgeTranscodeJobInput {
 
 /// Answer of [`UpdateEdgeTranscodeJob`](crate::Client::update_edge_transcode_job). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateEdgeTranscodeJobOutput {
     /// Wire name: `JobId`.

@@ -156,6 +156,7 @@ impl UpdateEventSubInput {
 ///
 /// Answer of [`UpdateEventSub`](crate::Client::update_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateEventSubOutput {
     /// 请求ID。

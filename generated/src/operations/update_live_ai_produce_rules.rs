@@ -172,6 +172,7 @@ impl UpdateLiveAiProduceRulesInput {
 
 /// Answer of [`UpdateLiveAIProduceRules`](crate::Client::update_live_ai_produce_rules). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAiProduceRulesOutput {
     /// 请求ID。

@@ -247,6 +247,7 @@ impl UpdateLiveAiSubtitleInput {
 
 /// Answer of [`UpdateLiveAISubtitle`](crate::Client::update_live_ai_subtitle). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAiSubtitleOutput {
     /// 请求ID。

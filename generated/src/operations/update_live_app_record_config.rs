@@ -220,6 +220,7 @@ impl UpdateLiveAppRecordConfigInput {
 
 /// Answer of [`UpdateLiveAppRecordConfig`](crate::Client::update_live_app_record_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAppRecordConfigOutput {
     /// 请求ID。

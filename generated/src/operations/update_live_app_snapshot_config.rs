@@ -154,6 +154,7 @@ impl UpdateLiveAppSnapshotConfigInput {
 
 /// Answer of [`UpdateLiveAppSnapshotConfig`](crate::Client::update_live_app_snapshot_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAppSnapshotConfigOutput {
     /// 请求ID。

@@ -148,6 +148,7 @@ impl UpdateLiveAudioAuditConfigInput {
 
 /// Answer of [`UpdateLiveAudioAuditConfig`](crate::Client::update_live_audio_audit_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAudioAuditConfigOutput {
     /// 请求ID。

@@ -116,6 +116,7 @@ impl UpdateLiveAudioAuditNotifyConfigInput {
 
 /// Answer of [`UpdateLiveAudioAuditNotifyConfig`](crate::Client::update_live_audio_audit_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveAudioAuditNotifyConfigOutput {
     /// 请求ID。

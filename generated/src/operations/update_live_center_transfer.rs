@@ -183,6 +183,7 @@ pub struct UpdateLiveCenterTransferRequired {
 
 /// Answer of [`UpdateLiveCenterTransfer`](crate::Client::update_live_center_transfer). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveCenterTransferOutput {
     /// 请求ID。

@@ -137,6 +137,7 @@ impl UpdateLiveDelayConfigInput {
 
 /// Answer of [`UpdateLiveDelayConfig`](crate::Client::update_live_delay_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveDelayConfigOutput {
     /// 请求ID。

@@ -99,6 +99,7 @@ impl UpdateLiveDetectNotifyConfigInput {
 
 /// Answer of [`UpdateLiveDetectNotifyConfig`](crate::Client::update_live_detect_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveDetectNotifyConfigOutput {
     /// 请求ID。

@@ -180,6 +180,7 @@ impl UpdateLiveMpuTaskInput {
 ///
 /// Answer of [`UpdateLiveMPUTask`](crate::Client::update_live_mpu_task). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveMpuTaskOutput {
     /// 请求ID。

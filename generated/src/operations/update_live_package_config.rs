@@ -213,6 +213,7 @@ pub struct UpdateLivePackageConfigRequired {
 
 /// Answer of [`UpdateLivePackageConfig`](crate::Client::update_live_package_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLivePackageConfigOutput {
     /// 请求ID。

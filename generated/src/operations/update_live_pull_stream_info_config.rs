@@ -166,6 +166,7 @@ pub struct UpdateLivePullStreamInfoConfigRequired {
 
 /// Answer of [`UpdateLivePullStreamInfoConfig`](crate::Client::update_live_pull_stream_info_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLivePullStreamInfoConfigOutput {
     /// 请求ID。

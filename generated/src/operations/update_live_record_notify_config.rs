@@ -141,6 +141,7 @@ impl UpdateLiveRecordNotifyConfigInput {
 
 /// Answer of [`UpdateLiveRecordNotifyConfig`](crate::Client::update_live_record_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveRecordNotifyConfigOutput {
     /// 请求ID。

@@ -115,6 +115,7 @@ impl UpdateLiveRecordVodConfigInput {
 
 /// Answer of [`UpdateLiveRecordVodConfig`](crate::Client::update_live_record_vod_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveRecordVodConfigOutput {
     /// Wire name: `RequestId`.

@@ -146,6 +146,7 @@ impl UpdateLiveSnapshotDetectPornConfigInput {
 
 /// Answer of [`UpdateLiveSnapshotDetectPornConfig`](crate::Client::update_live_snapshot_detect_porn_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveSnapshotDetectPornConfigOutput {
     /// 请求ID。

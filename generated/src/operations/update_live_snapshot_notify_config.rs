@@ -121,6 +121,7 @@ impl UpdateLiveSnapshotNotifyConfigInput {
 
 /// Answer of [`UpdateLiveSnapshotNotifyConfig`](crate::Client::update_live_snapshot_notify_config). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveSnapshotNotifyConfigOutput {
     /// 请求ID。

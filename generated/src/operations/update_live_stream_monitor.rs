@@ -175,6 +175,7 @@ impl UpdateLiveStreamMonitorInput {
 
 /// Answer of [`UpdateLiveStreamMonitor`](crate::Client::update_live_stream_monitor). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveStreamMonitorOutput {
     /// 请求ID。

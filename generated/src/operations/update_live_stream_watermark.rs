@@ -182,6 +182,7 @@ impl UpdateLiveStreamWatermarkInput {
 
 /// Answer of [`UpdateLiveStreamWatermark`](crate::Client::update_live_stream_watermark). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveStreamWatermarkOutput {
     /// 请求ID。

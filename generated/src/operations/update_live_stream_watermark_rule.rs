@@ -114,6 +114,7 @@ impl UpdateLiveStreamWatermarkRuleInput {
 
 /// Answer of [`UpdateLiveStreamWatermarkRule`](crate::Client::update_live_stream_watermark_rule). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLiveStreamWatermarkRuleOutput {
     /// 请求ID。

@@ -108,6 +108,7 @@ impl UpdateMessageAppInput {
 ///
 /// Answer of [`UpdateMessageApp`](crate::Client::update_message_app). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMessageAppOutput {
     /// 请求ID。
@@ -127,6 +128,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMessageAppOutputResult {
     /// 更新是否成功，取值：

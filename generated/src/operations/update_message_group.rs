@@ -100,6 +100,7 @@ impl UpdateMessageGroupInput {
 ///
 /// Answer of [`UpdateMessageGroup`](crate::Client::update_message_group). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMessageGroupOutput {
     /// 请求ID。
@@ -119,6 +120,7 @@ livegen_runtime::operation_error! {
 
 /// 返回结果。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMessageGroupOutputResult {
     /// 更新是否成功，取值：

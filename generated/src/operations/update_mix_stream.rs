@@ -131,6 +131,7 @@ impl UpdateMixStreamInput {
 
 /// Answer of [`UpdateMixStream`](crate::Client::update_mix_stream). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMixStreamOutput {
     /// 合流任务ID。可作为查询合流任务列表和删除合流任务的请求参数。

@@ -105,6 +105,7 @@ impl UpdateRtcMpuEventSubInput {
 
 /// Answer of [`UpdateRtcMPUEventSub`](crate::Client::update_rtc_mpu_event_sub). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRtcMpuEventSubOutput {
     /// 请求ID。

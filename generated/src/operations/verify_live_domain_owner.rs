@@ -75,6 +75,7 @@ impl VerifyLiveDomainOwnerInput {
 
 /// Answer of [`VerifyLiveDomainOwner`](crate::Client::verify_live_domain_owner). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VerifyLiveDomainOwnerOutput {
     /// Wire name: `Content`.
