@@ -38,6 +38,10 @@ pub mod operations;
 #[rustfmt::skip]
 pub mod service;
 
+#[cfg(feature = "test-doubles")]
+#[rustfmt::skip]
+pub mod testing;
+
 #[rustfmt::skip]
 pub mod types;
 

@@ -4,6 +4,7 @@
 mod crate_root;
 mod docs;
 mod operation;
+mod testing;
 mod tokens;
 mod types;
 
@@ -29,6 +30,7 @@ pub fn emit(api: &Api) -> Result<Files, Error> {
     rust("src/client.rs".into(), crate_root::client_rs(api))?;
     rust("src/types.rs".into(), types::types_rs(api))?;
     rust("src/cli.rs".into(), crate_root::cli_rs(api))?;
+    rust("src/testing.rs".into(), testing::testing_rs(api))?;
     rust(
         format!("src/bin/{}.rs", api.package),
         crate_root::bin_rs(api),

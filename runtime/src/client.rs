@@ -65,6 +65,9 @@ struct Inner {
     /// Building the HTTP stack can fail (e.g. the TLS backend cannot initialise); the
     /// message is kept so every call reports it instead of `Client::new` being fallible.
     http: Result<reqwest::Client, String>,
+    /// Answers calls in place of `http` (test doubles; never set without the
+    /// `test-doubles` feature).
+    mock: Option<MockTransport>,
     config: Config,
     limiter: RateLimiter,
 }
@@ -74,6 +77,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("config", &self.inner.config)
             .field("http_ready", &self.inner.http.is_ok())
+            .field("transport", &self.transport_name())
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
@@ -87,6 +91,12 @@ pub struct CallOutcome<O, E> {
     /// Requests actually sent (0 when the call failed before sending anything).
     pub attempts: u32,
 }
+
+/// The mock a test client carries (nothing without the `test-doubles` feature).
+#[cfg(feature = "test-doubles")]
+type MockTransport = crate::mock::MockService;
+#[cfg(not(feature = "test-doubles"))]
+type MockTransport = std::convert::Infallible;
 
 /// Decides from a service error whether the same request may succeed when sent again;
 /// the type-erased form of [`OperationError::is_retryable`] the core takes.
@@ -115,14 +125,55 @@ impl Client {
                     transport::describe(&e)
                 )
             });
+        Client::from_parts(config, http, None)
+    }
+
+    /// A client whose calls `mock` answers instead of the network.
+    #[cfg(feature = "test-doubles")]
+    pub(crate) fn with_mock(config: Config, mock: crate::mock::MockService) -> Client {
+        let http = Err("a mock client has no HTTP stack".to_owned());
+        Client::from_parts(config, http, Some(mock))
+    }
+
+    fn from_parts(
+        config: Config,
+        http: Result<reqwest::Client, String>,
+        mock: Option<MockTransport>,
+    ) -> Client {
         let limiter = RateLimiter::for_config(&config);
         Client {
             inner: Arc::new(Inner {
                 http,
+                mock,
                 config,
                 limiter,
             }),
             options: CallOptions::default(),
+        }
+    }
+
+    /// How this client's requests travel: `"http"`, or `"mock"` for a test double.
+    fn transport_name(&self) -> &'static str {
+        if self.inner.mock.is_some() {
+            "mock"
+        } else {
+            "http"
+        }
+    }
+
+    /// Where this client's attempts go.
+    pub(crate) fn sender(&self) -> Result<orchestrator::Sender<'_>, String> {
+        #[cfg(feature = "test-doubles")]
+        if let Some(mock) = &self.inner.mock {
+            return Ok(orchestrator::Sender::Mock(mock));
+        }
+        #[cfg(not(feature = "test-doubles"))]
+        if let Some(never) = &self.inner.mock {
+            match *never {}
+        }
+        match &self.inner.http {
+            Ok(http) => Ok(orchestrator::Sender::Http(http)),
+            Err(message) => Err(message.clone()),
         }
     }
 

@@ -339,6 +339,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether credentials were set (the mock fills in fake ones otherwise).
+    #[cfg(feature = "test-doubles")]
+    pub(crate) fn has_credentials(&self) -> bool {
+        self.credentials.is_some()
+    }
+
     /// Validates the settings.
     pub fn build(self) -> Result<Config, ConfigError> {
         if let Some(region) = &self.region_id {

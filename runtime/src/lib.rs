@@ -18,6 +18,8 @@
 //! - [`retry`]: what is resent, and backoff with jitter for transient failures,
 //! - [`idempotency`]: the generated idempotency token (`ClientToken`) of a call,
 //! - [`error`]: the service error envelope and the outer [`SdkError`],
+//! - `mock` (feature `test-doubles`): an in-process fake service for unit tests of code
+//!   that uses a generated client,
 //! - `cli` (feature `cli`): the command line built from the operation tables,
 //! - the macros generated crates invoke: [`operation_error!`], [`string_enum!`],
 //!   [`int_enum!`].
@@ -33,6 +35,8 @@ pub mod error;
 pub mod idempotency;
 pub mod limiter;
 mod macros;
+#[cfg(feature = "test-doubles")]
+pub mod mock;
 pub mod operation;
 pub mod pagination;
 pub mod params;

@@ -43,6 +43,8 @@
 //!   clock; when Redis is unreachable or slower than its timeout, the limiter warns once
 //!   and falls back to the process schedule (or fails, if so configured).
 
+#[cfg(feature = "test-util")]
+pub mod handover;
 #[cfg(feature = "redis")]
 mod redis;
 pub mod store;
@@ -70,6 +72,15 @@ const PRUNE_THRESHOLD: usize = 1024;
 /// A late caller queues again at most this many times, then goes: an overloaded machine
 /// must not starve a call.
 const MAX_REQUEUES: u32 = 3;
+
+/// A rate-limit slot a caller got.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Grant {
+    /// How long the caller waited for it.
+    pub(crate) waited: Duration,
+    /// When the slot started; `None` when the operation is not limited.
+    pub(crate) slot: Option<Instant>,
+}
 
 /// What a schedule is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -298,8 +309,21 @@ impl RateLimiter {
         access_key_id: &str,
         deadline: Option<Instant>,
     ) -> Result<Duration, LimiterError> {
+        Ok(self.grant_until(op, access_key_id, deadline).await?.waited)
+    }
+
+    /// [`acquire_until`](Self::acquire_until), also telling when the slot started.
+    pub(crate) async fn grant_until(
+        &self,
+        op: &'static Operation,
+        access_key_id: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Grant, LimiterError> {
         let Some(limit) = self.limit_for(op) else {
-            return Ok(Duration::ZERO);
+            return Ok(Grant {
+                waited: Duration::ZERO,
+                slot: None,
+            });
         };
         let pace = self.pace(limit);
         let key = Key {
@@ -332,7 +356,10 @@ impl RateLimiter {
             let late = Instant::now().saturating_duration_since(send_at);
             // Sending this late could put it in one window with the next `limit` grants.
             if late <= late_limit || self.margin.is_zero() || requeues == MAX_REQUEUES {
-                return Ok(started.elapsed());
+                return Ok(Grant {
+                    waited: started.elapsed(),
+                    slot: Some(send_at),
+                });
             }
             requeues += 1;
             tracing::debug!(late_ms = late.as_millis(), "woke up late; queueing again");

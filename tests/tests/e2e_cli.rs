@@ -213,3 +213,35 @@ async fn a_bad_endpoint_is_a_configuration_error() {
     assert!(out.is_empty());
     assert!(err.contains("ftp://127.0.0.1:21"), "{err}");
 }
+
+#[test]
+fn network_vpc_picks_the_vpc_host_and_endpoint_wins_over_it() {
+    let run = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aliyun-live-cli"));
+        for name in INHERITED {
+            command.env_remove(name);
+        }
+        let output = command
+            .args(stop_args(
+                "demo-task",
+                &["--dry-run", "--region-id", "ap-southeast-7"],
+            ))
+            .args(extra)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_KEY_SECRET)
+            .output()
+            .expect("the CLI binary runs");
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        text(&output.stdout)
+    };
+    let vpc = run(&["--network", "vpc"]);
+    assert!(
+        vpc.starts_with("GET https://live-vpc.ap-southeast-7.aliyuncs.com/?"),
+        "{vpc}"
+    );
+    let explicit = run(&["--network", "vpc", "--endpoint", "http://127.0.0.1:9"]);
+    assert!(
+        explicit.starts_with("GET http://127.0.0.1:9/?"),
+        "{explicit}"
+    );
+}

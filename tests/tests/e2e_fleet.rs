@@ -158,6 +158,9 @@ mod seen;
 
 use seen::seen;
 
+#[path = "e2e_fleet/jitter.rs"]
+mod jitter;
+
 /// One row of the table: a setup, its AccessKey, the calls it made.
 struct Row {
     setup: &'static str,
@@ -238,6 +241,7 @@ async fn fleet_table() {
     }
     let fake = Fake::start(config).expect("fake starts");
     let started = Instant::now();
+    livegen_runtime::limiter::handover::start();
 
     let processes = [
         spawn_bursts(&fake, "procs2", 2, 50, Some(&url), false),
@@ -275,6 +279,11 @@ async fn fleet_table() {
     assert_eq!(shells_exits, 40, "{:?}", outputs[2]);
 
     let records = fake.requests();
+    let jitter = jitter::measure(
+        &records,
+        fake.started(),
+        &livegen_runtime::limiter::handover::take(),
+    );
     let mut table = String::from(
         "| setup | calls | ok / throttled | requests seen | rate (first → last arrival) | most in any 1 s | shortest span of 11 |\n\
          |---|---|---|---|---|---|---|\n",
@@ -299,10 +308,16 @@ async fn fleet_table() {
             failures.push(format!("{}: {seen:?}", row.setup));
         }
         // The promise, judged on arrival times: no 1 s window holds more than the limit.
-        // KNOWN ISSUE (open, see the closing note of this change): since the type-erased
-        // client core and async credentials landed, the fake's own throttle verdict
-        // occasionally refuses one request in a row whose arrival times keep the promise;
-        // the cause is not found yet, so one such refusal is tolerated and printed.
+        // KNOWN ISSUE (open): one refusal per row is tolerated and printed. Root cause,
+        // measured by `jitter` below (slot → fake arrival of the in-process rows, matched
+        // by signature nonce): on a loaded machine a request can reach the fake 70 ms
+        // after its slot (p99 14 ms), almost all of it after the request is handed to the
+        // HTTP stack (client connection task, loopback, the fake's thread getting the
+        // CPU), while the limiter's margin is 30 ms (15 ms of it for waking up late). A
+        // request that late lands in one second with the next ten, and the fake refuses
+        // the eleventh. No margin small enough to keep 9.5/s covers that on a loaded
+        // machine; a fix that holds is pacing slot `j` after the answer to request
+        // `j - limit` (arrival ≤ answer), in the process and the Redis schedules alike.
         let promise_kept =
             seen.max_per_second <= 10 && seen.min_span_us.is_none_or(|us| us > 1_000_000);
         if row.guaranteed
@@ -322,7 +337,7 @@ async fn fleet_table() {
     }
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let _ = std::fs::write(dir.join("fleet-table.md"), &table);
-    println!("{table}\n(all rows at once in {elapsed:?})");
+    println!("{table}\n(all rows at once in {elapsed:?})\n{jitter}");
     assert!(failures.is_empty(), "{table}\n{failures:#?}");
 }
 

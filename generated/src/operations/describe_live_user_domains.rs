@@ -175,6 +175,7 @@ impl DescribeLiveUserDomainsInput {
 
 /// Answer of [`DescribeLiveUserDomains`](crate::Client::describe_live_user_domains). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserDomainsOutput {
     /// Wire name: `Domains`.
@@ -239,6 +240,7 @@ livegen_runtime::operation_error! {
 
 /// The `DescribeLiveUserDomainsOutputDomains` object.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserDomainsOutputDomains {
     /// 返回直播域名的状态信息。
@@ -248,6 +250,7 @@ pub struct DescribeLiveUserDomainsOutputDomains {
 
 /// The `DescribeLiveUserDomainsOutputDomainsPageDataItem` object.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLiveUserDomainsOutputDomainsPageDataItem {
     /// 直播域名对应的CNAME域名。

@@ -167,6 +167,7 @@ impl ListLiveMessageGroupUsersInput {
 ///
 /// Answer of [`ListLiveMessageGroupUsers`](crate::Client::list_live_message_group_users). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupUsersOutput {
     /// 需要查询的群组的GroupID。
@@ -200,6 +201,7 @@ livegen_runtime::operation_error! {
 
 /// 数组详情。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLiveMessageGroupUsersOutputUserListItem {
     /// 查询的用户ID。

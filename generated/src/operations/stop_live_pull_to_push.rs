@@ -100,6 +100,7 @@ impl StopLivePullToPushInput {
 ///
 /// Answer of [`StopLivePullToPush`](crate::Client::stop_live_pull_to_push). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopLivePullToPushOutput {
     /// The request ID.

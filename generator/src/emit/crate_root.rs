@@ -40,6 +40,9 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod service;
+        #[cfg(feature = "test-doubles")]
+        #[rustfmt::skip]
+        pub mod testing;
         #[rustfmt::skip]
         pub mod types;
 
@@ -249,6 +252,13 @@ pub fn client_rs(api: &Api) -> TokenStream {
             /// The runtime client, e.g. to sign a request without sending it.
             pub fn runtime(&self) -> &livegen_runtime::Client {
                 &self.inner
+            }
+
+            /// A client whose calls `mock` answers and records, with no network (crate
+            /// feature `test-doubles`; see [`testing`](crate::testing)).
+            #[cfg(feature = "test-doubles")]
+            pub fn mock(mock: &livegen_runtime::mock::MockService) -> Self {
+                Self { inner: mock.client() }
             }
         }
     }

@@ -411,6 +411,7 @@ fn v1_protocol_note(wire: &str) -> Option<String> {
 
 fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     let name = ident(&op.output);
+    let serialize = super::types::serialize_outputs();
     let link = format!(
         "Answer of [`{}`](crate::Client::{}).",
         op.action, op.fn_name
@@ -421,6 +422,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         return quote! {
             #d
             #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+            #serialize
             #[serde(transparent)]
             #[non_exhaustive]
             pub struct #name(
@@ -436,6 +438,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
         return quote! {
             #d
             #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+            #serialize
             #[non_exhaustive]
             pub struct #name {
                 /// The answer's fields, `RequestId` included.
@@ -456,6 +459,7 @@ fn output(op: &Operation, home: Option<&str>) -> TokenStream {
     quote! {
         #d
         #[derive(Debug, Clone, PartialEq, #eq #default serde::Deserialize)]
+        #serialize
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -94,6 +94,7 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
     let default = defaultable(&s.fields).then(|| quote!(Default,));
     let eq = s.fields.iter().all(|f| is_eq(&f.ty)).then(|| quote!(Eq,));
     let deserialize_inputs = (s.in_input && !s.in_output).then(deserialize_inputs);
+    let serialize_outputs = (s.in_output && !s.in_input).then(serialize_outputs);
     let required = s.fields.iter().filter(|f| f.required).count();
     // `#[non_exhaustive]` forbids struct literals outside this crate, so it goes only where
     // `new` can build the value.
@@ -137,6 +138,7 @@ fn struct_def(s: &StructDef, home: Option<&str>) -> TokenStream {
         #d
         #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
         #deserialize_inputs
+        #serialize_outputs
         #non_exhaustive
         pub struct #name {
             #(#fields)*
@@ -161,6 +163,12 @@ pub fn serde_derives(input: bool, output: bool) -> TokenStream {
 /// (to load requests from JSON or YAML).
 pub fn deserialize_inputs() -> TokenStream {
     quote!(#[cfg_attr(feature = "deserialize-inputs", derive(serde::Deserialize))])
+}
+
+/// `Serialize` for a type only answers use, behind the crate feature `test-doubles`, so a
+/// test can hand a typed answer to the mock service (`livegen_runtime::mock`).
+pub fn serialize_outputs() -> TokenStream {
+    quote!(#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))])
 }
 
 /// `new(required…)`; `Self::default()` when nothing is required.

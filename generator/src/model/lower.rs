@@ -30,6 +30,7 @@ const RESERVED_METHODS: &[&str] = &[
     "from_env",
     "runtime",
     "with_options",
+    "mock",
     "config",
     "clone",
     "fmt",

@@ -325,6 +325,11 @@ pub(super) struct GlobalArgs {
     /// the host yourself.
     #[arg(long = "region-id", global = true, value_name = "ID")]
     pub(super) region_id: Option<String>,
+    /// Network the endpoint host is chosen for, as the official SDKs' `network` setting:
+    /// `vpc` picks `<product>-vpc.<region>.aliyuncs.com` from a VPC without internet
+    /// access. --endpoint wins over it.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(super) network: Option<String>,
     /// Signature algorithm.
     #[arg(
         long = "signature-version",
@@ -372,6 +377,9 @@ impl GlobalArgs {
         }
         if let Some(region) = &self.region_id {
             builder = builder.region_id(region.clone());
+        }
+        if let Some(network) = &self.network {
+            builder = builder.network(network.clone());
         }
         if self.no_rate_limit {
             builder = builder.rate_limit(RateLimit::Disabled);

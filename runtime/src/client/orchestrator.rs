@@ -61,9 +61,9 @@ async fn retry_loop(
         result: Err(SdkError::Construction(message)),
         attempts,
     };
-    let http = match &client.inner.http {
-        Ok(http) => http,
-        Err(message) => return not_sent(message.clone(), 0),
+    let sender = match client.sender() {
+        Ok(sender) => sender,
+        Err(message) => return not_sent(message, 0),
     };
     if let Some(problem) = client.options.problem() {
         return not_sent(problem.to_owned(), 0);
@@ -89,7 +89,8 @@ async fn retry_loop(
     loop {
         attempt += 1;
         let timeout = clock.cut(client.attempt_timeout());
-        let failure = match try_attempt(client, http, op, &setup, attempt, timeout, &clock).await {
+        let failure = match try_attempt(client, sender, op, &setup, attempt, timeout, &clock).await
+        {
             Attempted::Answered(success) => {
                 return RawOutcome {
                     result: Ok(success),
@@ -204,7 +205,7 @@ enum Attempted {
 /// One attempt: wait for the rate limiter, sign, send, read and parse the answer.
 async fn try_attempt(
     client: &Client,
-    http: &reqwest::Client,
+    sender: Sender<'_>,
     op: &'static Operation,
     setup: &Setup,
     attempt: u32,
@@ -217,18 +218,21 @@ async fn try_attempt(
     let limited = client
         .inner
         .limiter
-        .acquire_until(op, setup.credentials.access_key_id(), clock.at())
+        .grant_until(op, setup.credentials.access_key_id(), clock.at())
         .await;
-    match limited {
-        Ok(waited) if !waited.is_zero() => {
-            tracing::debug!(waited_ms = waited.as_millis(), "rate limited");
+    #[cfg_attr(not(feature = "test-util"), allow(unused_variables))]
+    let slot = match limited {
+        Ok(grant) => {
+            if !grant.waited.is_zero() {
+                tracing::debug!(waited_ms = grant.waited.as_millis(), "rate limited");
+            }
+            grant.slot
         }
-        Ok(_) => {}
         Err(e @ LimiterError::NoSlotBeforeDeadline { .. }) => {
             return Attempted::OutOfTime(e.to_string());
         }
         Err(e) => return Attempted::NotSent(e.to_string()),
-    }
+    };
     // The slot may have come right at the deadline: leave no attempt without time.
     let timeout = clock.cut(timeout);
     if timeout.is_zero() {
@@ -237,11 +241,32 @@ async fn try_attempt(
             op.action
         ));
     }
-    let http_request = match request::to_http(&setup.sign(client, op)) {
+    let prepared = setup.sign(client, op);
+    let http_request = match request::to_http(&prepared) {
         Ok(http_request) => http_request,
         Err(e) => return Attempted::NotSent(e.to_string()),
     };
+    // Without the `test-doubles` feature the network is the only sender.
+    #[cfg_attr(
+        not(feature = "test-doubles"),
+        allow(clippy::infallible_destructuring_match)
+    )]
+    let http = match sender {
+        Sender::Http(http) => http,
+        #[cfg(feature = "test-doubles")]
+        Sender::Mock(mock) => {
+            let recorded = setup.record(op, prepared);
+            match mock.respond(op, recorded) {
+                Ok(answer) => return answered(&span, from_mock(answer)),
+                Err(message) => return Attempted::NotSent(message),
+            }
+        }
+    };
 
+    #[cfg(feature = "test-util")]
+    if let Some(slot) = slot {
+        crate::limiter::handover::record(&prepared.nonce(), slot.into_std());
+    }
     let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
         Err(_elapsed) => return Attempted::Failed(Failure::Timeout),
         Ok(Err(e)) => {
@@ -259,6 +284,31 @@ async fn try_attempt(
         }
         Ok(Ok(answer)) => answer,
     };
+    answered(&span, answer)
+}
+
+/// Where an attempt's request goes: the network, or a test double.
+#[derive(Clone, Copy)]
+pub(crate) enum Sender<'c> {
+    Http(&'c reqwest::Client),
+    #[cfg(feature = "test-doubles")]
+    Mock(&'c crate::mock::MockService),
+}
+
+/// A test double's answer as if it had come over HTTP, so it is parsed like any other.
+#[cfg(feature = "test-doubles")]
+fn from_mock(answer: crate::mock::MockAnswer) -> response::Answer {
+    response::Answer {
+        status: answer.status,
+        content_type: Some("application/json;charset=utf-8".to_owned()),
+        request_id_header: None,
+        retry_after: None,
+        body: response::Body::Complete(answer.body),
+    }
+}
+
+/// An answer, parsed, as what the attempt came to.
+fn answered(span: &tracing::Span, answer: response::Answer) -> Attempted {
     span.record("status", answer.status);
     match response::parse(answer) {
         Parsed::Success(success) => {

@@ -32,6 +32,27 @@ pub struct PreparedRequest {
 }
 
 impl PreparedRequest {
+    /// The signature nonce (the `x-acs-signature-nonce` header under V3, the
+    /// `SignatureNonce` query parameter under V1); empty if neither is there.
+    #[cfg(feature = "test-util")]
+    pub(crate) fn nonce(&self) -> String {
+        let header = self
+            .headers
+            .iter()
+            .find(|(name, _)| name == "x-acs-signature-nonce")
+            .map(|(_, value)| value.clone());
+        header
+            .or_else(|| {
+                let query = self.url.split_once('?')?.1;
+                crate::signing::encode::decode_query(query)
+                    .ok()?
+                    .into_iter()
+                    .find(|(name, _)| name == "SignatureNonce")
+                    .map(|(_, value)| value)
+            })
+            .unwrap_or_default()
+    }
+
     /// The URL with secret query parameters redacted.
     pub fn redacted_url(&self) -> String {
         let Some((base, query)) = self.url.split_once('?') else {

@@ -76,6 +76,29 @@ impl Setup {
         })
     }
 
+    /// What a test double records of this call's attempt, signed as `prepared`.
+    #[cfg(feature = "test-doubles")]
+    pub(super) fn record(
+        &self,
+        op: &'static Operation,
+        prepared: PreparedRequest,
+    ) -> crate::mock::RecordedRequest {
+        crate::mock::RecordedRequest {
+            action: op.action,
+            method: self.method,
+            host: self.endpoint.authority().to_owned(),
+            path: self.path.clone(),
+            query: self.params.clone(),
+            form: self.body.clone(),
+            headers: self.headers.clone(),
+            json_body: self
+                .json_body
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok()),
+            signed: prepared,
+        }
+    }
+
     /// Signs the request anew: fresh timestamp and nonce, so no attempt is a replay.
     pub(super) fn sign(&self, client: &Client, op: &'static Operation) -> PreparedRequest {
         let config = &client.inner.config;

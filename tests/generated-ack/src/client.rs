@@ -42,4 +42,11 @@ impl Client {
     pub fn runtime(&self) -> &livegen_runtime::Client {
         &self.inner
     }
+
+    /// A client whose calls `mock` answers and records, with no network (crate
+    /// feature `test-doubles`; see [`testing`](crate::testing)).
+    #[cfg(feature = "test-doubles")]
+    pub fn mock(mock: &livegen_runtime::mock::MockService) -> Self {
+        Self { inner: mock.client() }
+    }
 }

@@ -178,6 +178,10 @@ pub(crate) fn describe(req: &Incoming) -> (Vec<(String, String)>, RequestRecord)
         code: None,
         fault: None,
         received_us: 0,
+        nonce: req
+            .header("x-acs-signature-nonce")
+            .map(str::to_owned)
+            .or_else(|| param(&params, "SignatureNonce")),
         replayed: false,
     };
     (params, record)

@@ -220,6 +220,11 @@ impl Fake {
         self.shared.lock().requests.clone()
     }
 
+    /// When the fake started: `received_us` counts from here.
+    pub fn started(&self) -> std::time::Instant {
+        self.shared.started
+    }
+
     /// How many API requests arrived so far.
     pub fn request_count(&self) -> usize {
         self.shared.lock().requests.len()

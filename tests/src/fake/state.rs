@@ -178,6 +178,8 @@ pub struct RequestRecord {
     pub fault: Option<&'static str>,
     /// When it arrived, in microseconds since the fake started.
     pub received_us: u64,
+    /// Its signature nonce (header or query), to match it with the client's records.
+    pub nonce: Option<String>,
     /// Answered from an earlier request with the same idempotency token, without acting.
     pub replayed: bool,
 }

@@ -142,6 +142,7 @@ impl DeleteClusterInput {
 ///
 /// Answer of [`DeleteCluster`](crate::Client::delete_cluster). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteClusterOutput {
     /// 集群ID。

@@ -71,6 +71,7 @@ impl DescribeClusterDetailInput {
 ///
 /// Answer of [`DescribeClusterDetail`](crate::Client::describe_cluster_detail). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutput {
     /// 集群ID。
@@ -222,6 +223,7 @@ livegen_runtime::operation_error! {
 
 /// 集群维护窗口配置，只在专业托管版本（即：ACK Pro版集群）中生效。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutputMaintenanceWindow {
     /// 是否开启维护窗口。取值：
@@ -248,6 +250,7 @@ pub struct DescribeClusterDetailOutputMaintenanceWindow {
 
 /// 集群资源标签。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailOutputTagsItem {
     /// 标签`key`值。

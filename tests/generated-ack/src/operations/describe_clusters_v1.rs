@@ -139,6 +139,7 @@ impl DescribeClustersV1Input {
 ///
 /// Answer of [`DescribeClustersV1`](crate::Client::describe_clusters_v1). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1Output {
     /// 集群信息列表。
@@ -158,6 +159,7 @@ livegen_runtime::operation_error! {
 
 /// 集群实例。
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1OutputClustersItem {
     /// 集群ID。
@@ -304,6 +306,7 @@ pub struct DescribeClustersV1OutputClustersItem {
 
 /// 集群维护窗口，该功能只在专业托管版中生效。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1OutputClustersItemMaintenanceWindow {
     /// 是否开启维护窗口。取值：
@@ -330,6 +333,7 @@ pub struct DescribeClustersV1OutputClustersItemMaintenanceWindow {
 
 /// 集群资源标签。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1OutputClustersItemTagsItem {
     /// 标签`key`值。
@@ -342,6 +346,7 @@ pub struct DescribeClustersV1OutputClustersItemTagsItem {
 
 /// 分页信息。
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1OutputPageInfo {
     /// 分页数。

@@ -90,6 +90,7 @@ impl InstallClusterAddonsInput {
 ///
 /// The spec does not document this answer, so it is kept as JSON: every top-level field by name.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstallClusterAddonsOutput {
     /// The answer's fields, `RequestId` included.

@@ -88,6 +88,7 @@ impl ScaleClusterNodePoolInput {
 ///
 /// Answer of [`ScaleClusterNodePool`](crate::Client::scale_cluster_node_pool). Fields the service adds later are ignored; missing fields are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "test-doubles", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScaleClusterNodePoolOutput {
     /// 任务ID。
