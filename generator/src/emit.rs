@@ -71,8 +71,11 @@ fn operations(api: &Api) -> Result<Vec<(std::path::PathBuf, String)>, Error> {
                     ops.iter()
                         .map(|op| {
                             let path = format!("src/operations/{}.rs", op.fn_name);
-                            let text =
-                                render::rust(&path, &api.spec_path, operation::operation_rs(op))?;
+                            let text = render::rust(
+                                &path,
+                                &api.spec_path,
+                                operation::operation_rs(op, &api.types),
+                            )?;
                             Ok((path.into(), text))
                         })
                         .collect()

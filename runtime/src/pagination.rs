@@ -149,29 +149,46 @@ fn only_list_path(answer: &Value) -> Option<Vec<String>> {
 /// A paginated call, ready to run: see the [module docs](self).
 ///
 /// Nothing is sent until a stream is polled.
+///
+/// `T` is what [`items`](Self::items) yields: the item type a generated paginator names
+/// when the spec's items path leads to a typed list, else JSON.
 #[derive(Debug)]
-pub struct Paginator<O, E> {
+pub struct Paginator<O, E, T = Value> {
     page_loop: PageLoop,
-    _types: PhantomData<fn() -> (O, E)>,
+    _types: PhantomData<Types<O, E, T>>,
 }
 
-impl<O, E> Paginator<O, E>
+/// The types a [`Paginator`] decodes to, as a marker.
+type Types<O, E, T> = fn() -> (O, E, T);
+
+impl<O, E, T> Paginator<O, E, T>
 where
     O: DeserializeOwned + Send + 'static,
     E: OperationError,
+    T: DeserializeOwned + Send + 'static,
 {
     /// Every page, decoded as the operation's output.
     pub fn pages(self) -> Pages<O, E> {
         Pages::new(self.page_loop)
     }
 
-    /// Every item of every page, as JSON (the answer's own field names).
-    pub fn items(self) -> Items<Value, E> {
+    /// Every item of every page, decoded as `T` (JSON with the answer's own field names
+    /// unless the paginator names a type).
+    pub fn items(self) -> Items<T, E> {
         Items::new(self.page_loop)
     }
 
-    /// Every item of every page, decoded as `T`.
-    pub fn items_as<T: DeserializeOwned + Send + 'static>(self) -> Items<T, E> {
+    /// The same paginator, its items decoded as `U` (what generated paginators use to
+    /// name their item type).
+    pub fn with_items<U>(self) -> Paginator<O, E, U> {
+        Paginator {
+            page_loop: self.page_loop,
+            _types: PhantomData,
+        }
+    }
+
+    /// Every item of every page, decoded as `U`.
+    pub fn items_as<U: DeserializeOwned + Send + 'static>(self) -> Items<U, E> {
         Items::new(self.page_loop)
     }
 

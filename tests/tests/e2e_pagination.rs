@@ -7,7 +7,9 @@
 use std::process::Command;
 
 use aliyun_live::operations::ALL;
-use aliyun_live::operations::list_live_message_group_users::ListLiveMessageGroupUsersSortType;
+use aliyun_live::operations::list_live_message_group_users::{
+    ListLiveMessageGroupUsersOutputUserListItem, ListLiveMessageGroupUsersSortType,
+};
 use aliyun_live::{DescribeLiveUserDomainsInput, ListLiveMessageGroupUsersInput, SdkError};
 use livegen_runtime::{Operation, ServiceError, Shape};
 use livegen_tests::fake::pages::{DEFAULT_PAGE_SIZE, Listing, Quirk, item};
@@ -254,8 +256,11 @@ async fn typed_tokens_page_through_the_fake() {
         10,
         ListLiveMessageGroupUsersSortType::V1,
     );
+    // The fake's items carry only `FakeItemId`: read them as JSON here (the typed items
+    // are checked below).
     let mut items = client
-        .list_live_message_group_users_paginator(input)
+        .list_live_message_group_users_paginator(input.clone())
+        .with_items::<Value>()
         .items();
     let mut seen = Vec::new();
     while let Some(item) = items.next().await {
@@ -267,6 +272,17 @@ async fn typed_tokens_page_through_the_fake() {
         sent(&fake, "NextPageToken"),
         [None, Some("10".into()), Some("20".into())]
     );
+    // The generated paginator names the item type its spec's items path leads to.
+    let mut typed = client
+        .list_live_message_group_users_paginator(input)
+        .items();
+    let mut count = 0;
+    while let Some(item) = typed.next().await {
+        let item: ListLiveMessageGroupUsersOutputUserListItem = item.expect("typed item");
+        assert_eq!(item.user_id, None, "the fake's items have no UserId");
+        count += 1;
+    }
+    assert_eq!(count, 25);
 }
 
 #[tokio::test]

@@ -97,8 +97,12 @@ impl crate::Client {
     pub fn describe_live_user_domains_paginator(
         &self,
         input: DescribeLiveUserDomainsInput,
-    ) -> rt::Paginator<DescribeLiveUserDomainsOutput, DescribeLiveUserDomainsError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        DescribeLiveUserDomainsOutput,
+        DescribeLiveUserDomainsError,
+        DescribeLiveUserDomainsOutputDomainsPageDataItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 

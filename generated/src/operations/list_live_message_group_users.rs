@@ -96,8 +96,12 @@ impl crate::Client {
     pub fn list_live_message_group_users_paginator(
         &self,
         input: ListLiveMessageGroupUsersInput,
-    ) -> rt::Paginator<ListLiveMessageGroupUsersOutput, ListLiveMessageGroupUsersError> {
-        self.runtime().paginator(&OPERATION, &input)
+    ) -> rt::Paginator<
+        ListLiveMessageGroupUsersOutput,
+        ListLiveMessageGroupUsersError,
+        ListLiveMessageGroupUsersOutputUserListItem,
+    > {
+        self.runtime().paginator(&OPERATION, &input).with_items()
     }
 }
 

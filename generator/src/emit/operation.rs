@@ -7,17 +7,17 @@ use quote::quote;
 use super::tokens::{doc, docs, help_line, ident, inner_doc, int, is_eq, shape, ty};
 use super::types::{MAX_NEW_ARGS, constructor, serde_field, type_def};
 use crate::escape::{code_span, code_span_text};
-use crate::model::{Field, Operation};
+use crate::model::{Field, Operation, Ty, TypeDef};
 use crate::protocol::{self, V1Value};
 use crate::spec::{Location, PageStyle, Style};
 
-pub fn operation_rs(op: &Operation) -> TokenStream {
+pub fn operation_rs(op: &Operation, shared: &[TypeDef]) -> TokenStream {
     let home = Some(op.fn_name.as_str());
     let metadata = metadata(op, home);
     let input = input(op, home);
     let output = output(op, home);
     let error = error(op);
-    let method = client_method(op);
+    let method = client_method(op, shared);
     let types = op.types.iter().map(|t| type_def(t, home));
     let title = inner_doc(&format!(
         "`{}`: {}",
@@ -190,7 +190,7 @@ fn facts(op: &Operation) -> Vec<String> {
     facts
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, shared: &[TypeDef]) -> TokenStream {
     let m = ident(&op.fn_name);
     let (i, o, e) = (ident(&op.input), ident(&op.output), ident(&op.error));
     let facts = facts(op).join("\n\n");
@@ -203,7 +203,7 @@ fn client_method(op: &Operation) -> TokenStream {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    let paginator = paginator_method(op);
+    let paginator = paginator_method(op, shared);
     quote! {
         impl crate::Client {
             #d
@@ -240,7 +240,7 @@ fn pagination_entry(op: &Operation) -> TokenStream {
 }
 
 /// The paginator method, for an operation whose spec says how it pages.
-fn paginator_method(op: &Operation) -> Option<TokenStream> {
+fn paginator_method(op: &Operation, shared: &[TypeDef]) -> Option<TokenStream> {
     let paginator = op.paginator.as_ref()?;
     let m = ident(&paginator.method);
     let call = &op.fn_name;
@@ -275,13 +275,54 @@ fn paginator_method(op: &Operation) -> Option<TokenStream> {
     let deprecated = op
         .deprecated
         .then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    Some(quote! {
-        #d
-        #deprecated
-        pub fn #m(&self, input: #i) -> rt::Paginator<#o, #e> {
-            self.runtime().paginator(&OPERATION, &input)
-        }
+    let home = Some(op.fn_name.as_str());
+    Some(match item_type(op, shared, home) {
+        Some(t) => quote! {
+            #d
+            #deprecated
+            pub fn #m(&self, input: #i) -> rt::Paginator<#o, #e, #t> {
+                self.runtime().paginator(&OPERATION, &input).with_items()
+            }
+        },
+        None => quote! {
+            #d
+            #deprecated
+            pub fn #m(&self, input: #i) -> rt::Paginator<#o, #e> {
+                self.runtime().paginator(&OPERATION, &input)
+            }
+        },
     })
+}
+
+/// The Rust type of one item: the spec's items path (`Domains.PageData`) followed through
+/// the output's fields and structs to a list. `None` (items stay JSON) when there is no
+/// path or it does not end in a list.
+fn item_type(op: &Operation, shared: &[TypeDef], home: Option<&str>) -> Option<TokenStream> {
+    let path = op.paginator.as_ref()?.pagination.items.as_deref()?;
+    let mut fields: &[Field] = op.output_fields.as_deref()?;
+    let mut segments = path.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let field = fields.iter().find(|f| f.wire == segment)?;
+        if segments.peek().is_none() {
+            return match &field.ty {
+                Ty::List(item, ..) => Some(ty(item, true, home)),
+                _ => None,
+            };
+        }
+        let Ty::Struct(r) = &field.ty else {
+            return None;
+        };
+        let defs = if r.module.is_some() {
+            &op.types[..]
+        } else {
+            shared
+        };
+        fields = defs.iter().find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == r.name => Some(&s.fields[..]),
+            _ => None,
+        })?;
+    }
+    None
 }
 
 fn input(op: &Operation, home: Option<&str>) -> TokenStream {
