@@ -91,3 +91,52 @@ fn the_2024_06_copy_imports_its_tokens_too() {
         with_token.len()
     );
 }
+
+/// A ROA operation whose token is a property of its JSON body (as 103 catalogue
+/// operations, e.g. GEMP's): recorded as `body.clientToken` and generated as such, so the
+/// runtime fills it inside the body.
+const ROA_BODY_TOKEN: &str = r#"{"info": {"style": "ROA", "product": "gemp", "version": "2021-04-13"},
+  "endpoints": [{"regionId": "cn-x", "endpoint": "gemp.cn-x.aliyuncs.com"}],
+  "apis": {
+    "CreateIncident": {"path": "/incident/create", "methods": ["post"],
+      "parameters": [
+        {"name": "body", "in": "body", "style": "json", "schema": {"type": "object", "required": false,
+          "properties": {
+            "incidentTitle": {"type": "string", "required": false},
+            "clientToken": {"type": "string", "required": false}}}}
+      ]}
+  }}"#;
+
+#[test]
+fn a_client_token_inside_a_roa_json_body_is_recorded_and_generated() {
+    let imported = import(ROA_BODY_TOKEN, &Selection::All).expect("imports");
+    let spec = imported.spec;
+    assert!(
+        spec.contains("x-acs-idempotency-token: body.clientToken"),
+        "{spec}"
+    );
+    let files = livegen_generator::generate("spec/gemp.yaml", &spec).expect("generates");
+    let create = files
+        .iter()
+        .find(|(path, _)| path.ends_with("operations/create_incident.rs"))
+        .map(|(_, text)| text.as_str())
+        .expect("create_incident.rs");
+    assert!(
+        create.contains("idempotency_token: Some(\"body.clientToken\")"),
+        "{create}"
+    );
+    // A property the body does not have, or one that is not a free-form string, is refused.
+    for wrong in ["body.nothing", "body.incidentTitle.x", "other.clientToken"] {
+        let broken = spec.replace(
+            "x-acs-idempotency-token: body.clientToken",
+            &format!("x-acs-idempotency-token: {wrong}"),
+        );
+        let error = livegen_generator::check("spec/gemp.yaml", &broken)
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            error.contains("must name a free-form string property of the JSON body"),
+            "{wrong}: {error}"
+        );
+    }
+}

@@ -31,11 +31,25 @@ pub fn new_token() -> String {
 
 /// `input` with `op`'s token parameter filled by [`new_token`], or `None` when there is
 /// nothing to fill: the operation takes no token, the caller set one, or the input is not
-/// an object (the encoder then reports it).
+/// an object (the encoder then reports it). A token named `param.property` is a property
+/// of the JSON body parameter `param` (ROA, e.g. `body.clientToken`); an absent body
+/// becomes an object holding just the token.
 pub fn fill(op: &Operation, input: &Value) -> Option<Value> {
     let name = op.idempotency_token?;
+    // `body.clientToken`: a property of the JSON body parameter `body` (ROA).
+    let (param, property) = match name.split_once('.') {
+        Some((param, property)) => (param, Some(property)),
+        None => (name, None),
+    };
     let object = input.as_object()?;
-    let unset = match object.get(name) {
+    let empty = serde_json::Map::new();
+    let (holder, key) = match (property, object.get(param)) {
+        (None, _) => (object, name),
+        // No body yet: the token makes one.
+        (Some(property), None | Some(Value::Null)) => (&empty, property),
+        (Some(property), Some(body)) => (body.as_object()?, property),
+    };
+    let unset = match holder.get(key) {
         None | Some(Value::Null) => true,
         Some(Value::String(token)) => token.is_empty(),
         Some(_) => false,
@@ -44,7 +58,19 @@ pub fn fill(op: &Operation, input: &Value) -> Option<Value> {
         return None;
     }
     let mut filled = object.clone();
-    filled.insert(name.to_owned(), Value::String(new_token()));
+    let target = match property {
+        None => &mut filled,
+        Some(_) => {
+            let body = filled
+                .entry(param.to_owned())
+                .or_insert_with(|| Value::Object(serde_json::Map::new()));
+            if body.is_null() {
+                *body = Value::Object(serde_json::Map::new());
+            }
+            body.as_object_mut()?
+        }
+    };
+    target.insert(key.to_owned(), Value::String(new_token()));
     Some(Value::Object(filled))
 }
 
@@ -111,5 +137,43 @@ mod tests {
             ..CREATE
         };
         assert_eq!(fill(&no_token, &json!({"Name": "a"})), None);
+    }
+
+    static ROA_CREATE: Operation = Operation {
+        service: &SERVICE,
+        action: "CreateIncident",
+        summary: "",
+        path: "/incident/create",
+        methods: &[crate::operation::HttpMethod::Post],
+        qps: None,
+        ram: crate::operation::RamAuthorization::UNDOCUMENTED,
+        params: &[ParamInfo::json_body("body", Shape::Any)],
+        errors: &[],
+        pagination: None,
+        deprecated: false,
+        idempotency_token: Some("body.clientToken"),
+    };
+
+    #[test]
+    fn a_token_inside_the_json_body_is_filled_there() {
+        let filled = fill(&ROA_CREATE, &json!({"body": {"title": "t"}})).expect("filled");
+        let token = filled["body"]["clientToken"]
+            .as_str()
+            .expect("a string token");
+        assert_eq!(token.len(), 36);
+        assert_eq!(filled["body"]["title"], "t");
+        assert!(filled.get("clientToken").is_none());
+        // Set by the caller: kept.
+        assert_eq!(
+            fill(&ROA_CREATE, &json!({"body": {"clientToken": "mine"}})),
+            None
+        );
+        // No body: one is made for the token.
+        for input in [json!({}), json!({"body": null})] {
+            let filled = fill(&ROA_CREATE, &input).expect("filled");
+            let body = filled["body"].as_object().expect("a body object");
+            assert_eq!(body.len(), 1, "{filled}");
+            assert!(body["clientToken"].is_string());
+        }
     }
 }

@@ -420,7 +420,8 @@ pub struct Operation {
     /// How the operation pages its answers, if it does (`x-acs-pagination`).
     pub pagination: Option<crate::pagination::Pagination>,
     /// The parameter that carries an idempotency token (`x-acs-idempotency-token`,
-    /// usually `ClientToken`): the service acts once on requests repeating a token. Left
+    /// usually `ClientToken`, or `body.clientToken` for a property of a ROA JSON body
+    /// parameter): the service acts once on requests repeating a token. Left
     /// unset by the caller, the client fills one generated value per call, the same on
     /// every attempt, and resends the operation like a read (see [`retry`](crate::retry)).
     pub idempotency_token: Option<&'static str>,

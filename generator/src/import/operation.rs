@@ -163,7 +163,7 @@ impl Cx {
             }
             params.push(p);
         }
-        let token = idempotency_token(&params);
+        let token = idempotency_token(&params).or_else(|| body.as_ref().and_then(body_token));
         if !params.is_empty() {
             op.insert(s("parameters"), Yaml::Sequence(params));
         }
@@ -432,10 +432,30 @@ impl Cx {
     }
 }
 
+/// A token that is a top-level property of the ROA JSON body (`body.clientToken`, 103
+/// operations in the catalogue), as `<body name>.<property>`.
+fn body_token(body: &Yaml) -> Option<String> {
+    let name = body
+        .get("x-acs-name")
+        .and_then(Yaml::as_str)
+        .unwrap_or("body");
+    let schema = body
+        .get("content")?
+        .get("application/json")?
+        .get("schema")?;
+    let properties = schema.get("properties")?.as_mapping()?;
+    properties.iter().find_map(|(key, property)| {
+        let key = key.as_str()?;
+        let string = property.get("type").and_then(Yaml::as_str) == Some("string")
+            && property.get("enum").is_none();
+        (key.eq_ignore_ascii_case("ClientToken") && string).then(|| format!("{name}.{key}"))
+    })
+}
+
 /// The parameter that carries an idempotency token, among imported parameters: the
 /// catalogue spells it `ClientToken` (1,166 operations) or `clientToken` (5), always a
 /// free-form string in the query, the form body or (ROA) a header. A token inside a JSON
-/// body (`body.clientToken`, 103 ROA operations) is not recognised.
+/// body is [`body_token`].
 fn idempotency_token(params: &[Yaml]) -> Option<String> {
     params.iter().find_map(|p| {
         let name = p.get("name")?.as_str()?;

@@ -182,8 +182,9 @@ pub(super) fn operation(
 }
 
 /// `x-acs-idempotency-token`: the name of a string parameter in the query, the form body
-/// or a header, which the runtime fills when the caller leaves it unset. `Err(())` when
-/// present but unusable.
+/// or a header, or `body.property` for a top-level string property of the ROA JSON body
+/// (`body.clientToken`), which the runtime fills when the caller leaves it unset.
+/// `Err(())` when present but unusable.
 fn idempotency_token(
     op: &Obj<'_>,
     params: Option<&[crate::spec::Parameter]>,
@@ -198,6 +199,9 @@ fn idempotency_token(
     let Some(params) = params else {
         return Err(());
     };
+    if let Some((body, property)) = name.split_once('.') {
+        return body_token(params, body, property, &name, &pointer, p);
+    }
     let Some(param) = params.iter().find(|param| param.name == name) else {
         p.hinted(
             &pointer,
@@ -220,6 +224,42 @@ fn idempotency_token(
         return Err(());
     }
     Ok(Some(name))
+}
+
+/// `body.property`: `body` must be the JSON body parameter and `property` a free-form
+/// string property of its (inline) object schema.
+fn body_token(
+    params: &[crate::spec::Parameter],
+    body: &str,
+    property: &str,
+    name: &str,
+    pointer: &str,
+    p: &mut Problems,
+) -> Result<Option<String>, ()> {
+    let schema = params
+        .iter()
+        .find(|param| param.name == body && param.location == crate::spec::Location::JsonBody)
+        .map(|param| &param.schema.kind);
+    let found = match schema {
+        Some(crate::spec::SchemaKind::Object { properties, .. }) => properties
+            .iter()
+            .find(|(n, _)| n == property)
+            .map(|(_, s)| &s.kind),
+        _ => None,
+    };
+    match found {
+        Some(crate::spec::SchemaKind::String { values, .. }) if values.is_empty() => {
+            Ok(Some(name.to_owned()))
+        }
+        _ => {
+            p.hinted(
+                pointer,
+                format!("idempotency token `{name}` must name a free-form string property of the JSON body `{body}`, whose schema is an inline object"),
+                "write `<body>.<property>`, e.g. `body.clientToken`, or name a query, form or header parameter",
+            );
+            Err(())
+        }
+    }
 }
 
 fn rpc(op: &Obj<'_>, p: &mut Problems) -> Option<(String, String, Vec<String>)> {
