@@ -11,7 +11,7 @@ two items, nested objects at any depth, `$ref`s resolved), calls the SDK's
 `<snake>_with_options(<path values>, request, headers, runtime)` against a capture server
 on 127.0.0.1 and records the method, the path as sent, the decoded query pairs, every
 header, the names the signature covers (`SignedHeaders`) and the body as sent. The Rust
-test (tests/tests/roa_conformance.rs) feeds the same inputs to our client and compares.
+test (tests/tests/catalogue_sample/ack.rs) feeds the same inputs to our client and compares.
 
 How the SDK is driven, read from its own client source, never from a list per product:
   - path values are the positional arguments before the request, in the order of the
@@ -39,9 +39,8 @@ import sys
 from urllib.parse import parse_qsl, urlsplit
 
 from alibabacloud_tea_openapi import utils_models
-from darabonba.runtime import RuntimeOptions
 from wire_inputs import (
-    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+    arguments, capture_server, derive_input, model_drift, send_once, versions, write_cases,
 )
 
 TEA_PACKAGES = ["alibabacloud-tea-openapi", "darabonba-core", "alibabacloud-credentials"]
@@ -103,7 +102,7 @@ def body_drift(api, given, kept, drift):
             model_drift(name, given[name], kept[name], drift, name)
 
 
-def capture(sdk, models, api, operation, given, seen):
+def capture(sdk, models, api, operation, given):
     method_name, path_args, request_name = operation
     params = api.get("parameters", [])
     case = {"input": given, "drift": [], "sdk_added": []}
@@ -127,17 +126,10 @@ def capture(sdk, models, api, operation, given, seen):
     headers = {
         p["name"]: str(given[p["name"]]) for p in params if p.get("in") == "header"
     }
-    seen.clear()
-    try:
-        getattr(sdk, method_name)(*args, headers, RuntimeOptions(autoretry=False, max_attempts=1))
-    except Exception as error:  # recorded; the Rust side reports it
-        if not seen:
-            case["error"] = f"{type(error).__name__}: {error}"
-            return case
-    if len(seen) != 1:
-        case["error"] = f"expected one request, the capture server saw {len(seen)}"
+    request, error = send_once(getattr(sdk, method_name), *args, headers)
+    if error:
+        case["error"] = error
         return case
-    request = seen[0]
     url = urlsplit(request["path"])
     names = {p["name"] for p in params if p.get("in") == "query"}
     query = []
@@ -203,7 +195,7 @@ def main():
             missing.append(action)
             continue
         given = derive_input(apis[action], {"components": components})
-        cases[action] = capture(sdk, models, apis[action], operations[action], given, Capture.seen)
+        cases[action] = capture(sdk, models, apis[action], operations[action], given)
     server.shutdown()
     package = args.sdk.replace("_", "-")
     return write_cases(args, versions([package] + TEA_PACKAGES), cases, missing)

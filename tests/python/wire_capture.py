@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""Records what the official V3 SDK (alibabacloud-live20161101) puts on the wire for every
-operation of an official metadata file (api-docs format).
+"""Records what an official RPC V3 SDK (alibabacloud-live20161101, alibabacloud-ecs20140526…)
+puts on the wire for every operation of an official metadata file (api-docs format).
 
-    python wire_capture.py --metadata FILE --out cases.json [--actions A,B]
+    python wire_capture.py --metadata FILE --protocol-names A,B --out cases.json [--actions A,B]
+
+The SDK is the module the metadata's `info` names, as the SDKs are named on PyPI:
+`alibabacloud_<product, lower case><version without dashes>`.
 
 For each operation it derives one input from the metadata (keyed by wire names; every
 optional parameter filled, lists of two items, every object field set at any depth, maps
 with two entries, strings with space, `*~/+&=%` and non-ASCII), builds the SDK's request
 with `models.<Action>Request().from_map(input)`, calls `<snake>_with_options` against a
 capture server on 127.0.0.1 and records the method, path, decoded query pairs and decoded
-form-body pairs. The Rust conformance test (tests/tests/official_conformance.rs) feeds the
-same inputs to our client and compares.
+form-body pairs. The Rust conformance tests (tests/tests/official_conformance.rs for Live,
+tests/tests/catalogue_sample/ecs.rs for ECS) feed the same inputs to our client and compare.
 
 Drift between the metadata and the SDK is recorded as facts, not failures:
   - `param-unknown-to-sdk`: the SDK's request model drops the parameter (from_map/to_map);
@@ -25,30 +28,27 @@ Deterministic: no randomness, values derived from CRC-32 of the parameter path, 
 sorted by action.
 """
 
+import importlib
 import inspect
 import json
 import re
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
-from alibabacloud_live20161101 import client as sdk_client
-from alibabacloud_live20161101 import models
 from alibabacloud_tea_openapi import models as open_api_models
 from wire_inputs import (
-    Capture, arguments, capture_server, derive_input, model_drift, versions, write_cases,
+    arguments, capture_server, derive_input, model_drift, send_once, versions, write_cases,
 )
-
-try:  # tea-openapi 0.4 (darabonba)
-    from darabonba.runtime import RuntimeOptions
-except ImportError:  # tea-openapi 0.3
-    from alibabacloud_tea_util.models import RuntimeOptions
 
 # Parameters the SDK's protocol may put in the query or body by itself (V1-style names);
 # dropped from the comparison unless the metadata itself has a parameter of that name.
 # Given by the caller (`--protocol-names`) from the runtime's one list.
 PROTOCOL = set()
+# The product SDK's client and models modules, imported in main() from the metadata's info.
+sdk_client = None
+models = None
 SDK_PACKAGES = [
-    "alibabacloud-live20161101", "alibabacloud-tea-openapi", "alibabacloud-tea-util",
+    "alibabacloud-tea-openapi", "alibabacloud-tea-util",
     "alibabacloud-openapi-util", "darabonba-core", "alibabacloud-tea",
 ]
 
@@ -74,7 +74,7 @@ def belongs(name, param):
     return name == param or name.startswith(param + ".")
 
 
-def capture(sdk, api_names, operations, action, given, server_seen):
+def capture(sdk, api_names, operations, action, given):
     case = {"input": given, "drift": [], "sdk_added": []}
     method_name, request_name = operations[action]
     request_class = getattr(models, request_name, None) or getattr(models, action + "Request")
@@ -85,17 +85,10 @@ def capture(sdk, api_names, operations, action, given, server_seen):
             case["drift"].append({"kind": "param-unknown-to-sdk", "param": name, "path": name})
         else:
             model_drift(name, value, kept[name], case["drift"], name)
-    server_seen.clear()
-    try:
-        getattr(sdk, method_name)(request, RuntimeOptions(autoretry=False, max_attempts=1))
-    except Exception as error:  # recorded; the Rust side reports it
-        if not server_seen:
-            case["error"] = f"{type(error).__name__}: {error}"
-            return case
-    if len(server_seen) != 1:
-        case["error"] = f"expected one request, the capture server saw {len(server_seen)}"
+    seen, error = send_once(getattr(sdk, method_name), request)
+    if error:
+        case["error"] = error
         return case
-    seen = server_seen[0]
     url = urlsplit(seen["path"])
     query = parse_qsl(url.query, keep_blank_values=True)
     content_type = seen["headers"].get("content-type", "")
@@ -140,6 +133,13 @@ def main():
           "comma-separated protocol parameter names (livegen_runtime::protocol)")],
     )
     PROTOCOL.update(n for n in args.protocol_names.split(",") if n)
+    info = metadata.get("info", {})
+    module = "alibabacloud_{}{}".format(
+        str(info.get("product", "")).lower(), str(info.get("version", "")).replace("-", ""))
+    global sdk_client, models
+    sdk_client = importlib.import_module(module + ".client")
+    models = importlib.import_module(module + ".models")
+    SDK_PACKAGES.insert(0, module.replace("_", "-"))
     apis = metadata.get("apis", {})
 
     server = capture_server()
@@ -160,7 +160,7 @@ def main():
             continue
         api = apis[action]
         names = {p["name"] for p in api.get("parameters", [])}
-        cases[action] = capture(sdk, names, operations, action, derive_input(api), Capture.seen)
+        cases[action] = capture(sdk, names, operations, action, derive_input(api))
     server.shutdown()
     return write_cases(args, versions(SDK_PACKAGES), cases, missing)
 

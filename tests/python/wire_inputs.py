@@ -1,6 +1,6 @@
 """What the wire captures share: inputs derived from official metadata, the loopback
-capture server, the command line, the cases file, and the versions of the SDK packages
-that sent the requests.
+capture server, calling the SDK once against it, the command line, the cases file, and the
+versions of the SDK packages that sent the requests.
 
 Imported by wire_capture.py (RPC) and roa_wire_capture.py (ROA), which run as scripts from
 this folder.
@@ -20,6 +20,11 @@ import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+
+try:  # tea-openapi 0.4 (darabonba)
+    from darabonba.runtime import RuntimeOptions
+except ImportError:  # tea-openapi 0.3
+    from alibabacloud_tea_util.models import RuntimeOptions
 
 # What every string value carries, after the parameter's own path.
 SPECIAL = " a*~/+&=%直播"
@@ -196,6 +201,22 @@ class Capture(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def send_once(method, *args):
+    """Calls the SDK's `method(*args, runtime)` once, without retries, against the capture
+    server. Returns `(request, None)` with the one request the server saw, or `(None, why)`
+    when the SDK sent nothing (its exception) or more than one request. An exception after
+    the request was sent (the SDK reading the capture's answer) is not a failure."""
+    Capture.seen.clear()
+    try:
+        method(*args, RuntimeOptions(autoretry=False, max_attempts=1))
+    except Exception as error:  # recorded; the Rust side reports it
+        if not Capture.seen:
+            return None, f"{type(error).__name__}: {error}"
+    if len(Capture.seen) != 1:
+        return None, f"expected one request, the capture server saw {len(Capture.seen)}"
+    return Capture.seen[0], None
 
 
 def versions(packages):

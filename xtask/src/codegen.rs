@@ -19,11 +19,12 @@ pub const DEFAULT_SPEC: &str = "spec/live.yaml";
 pub const DEFAULT_OUT: &str = "generated";
 
 /// Every checked-in generated crate, `(spec, output directory)`: the Live API, and the
-/// ACK sample (five ROA operations) that the fake serves and the README calls. A plain
+/// ACK sample (five ROA operations) that the fake serves and the README calls, which is
+/// test material and lives under `tests/`. A plain
 /// `cargo xtask codegen` (and `--check`, and CI) covers them all.
 pub const CHECKED_IN: &[(&str, &str)] = &[
     (DEFAULT_SPEC, DEFAULT_OUT),
-    ("spec/ack.yaml", "generated-ack"),
+    ("spec/ack.yaml", "tests/generated-ack"),
 ];
 
 #[derive(Debug, clap::Args)]

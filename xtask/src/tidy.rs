@@ -2,7 +2,7 @@
 //! not have to check by eye, run by `cargo test` and so by `cargo xtask test`.
 //!
 //! For every hand-written file of the repository (everything but `generated/` and
-//! `generated-ack/`, the golden and input files in `tests/fixtures/`, build output and
+//! `tests/generated-ack/`, the golden and input files in `tests/fixtures/`, build output and
 //! hidden folders):
 //! - a Rust file starts with a module doc (`//!`), except the compile-fail cases in
 //!   `tests/compile-fail/`, which are whole programs that must not compile;
@@ -29,7 +29,12 @@ const ALLOW_LONG: &[(&str, &str)] = &[(
 )];
 
 /// Folders (relative to the repository root, `/`-separated) that hold no hand-written code.
-const SKIP_DIRS: &[&str] = &["generated", "generated-ack", "tests/fixtures", "target"];
+const SKIP_DIRS: &[&str] = &[
+    "generated",
+    "tests/generated-ack",
+    "tests/fixtures",
+    "target",
+];
 
 /// Leftover markers, spelled in two halves so this file does not trip over itself.
 fn markers() -> [String; 2] {

@@ -1,6 +1,7 @@
 //! Running the two sides of a conformance test: the official SDK's capture script (in the
 //! venv `cargo xtask test` provides) and the `wire-dump` binary added to a generated crate.
-//! Shared by `tests/tests/official_conformance.rs` (RPC) and `roa_conformance.rs` (ROA).
+//! Shared by `tests/tests/official_conformance.rs` (Live, RPC) and
+//! `tests/tests/catalogue_sample/` (ECS, RPC; ACK, ROA).
 
 use std::ffi::OsStr;
 use std::fs;
