@@ -93,7 +93,13 @@ fn input(op: &Operation) -> Value {
         .map(|p| (p.name.to_owned(), filler(&p.shape)))
         .collect();
     if let Some(size) = op.pagination.and_then(|p| p.size_param) {
-        input.insert(size.to_owned(), json!(page_size(op)));
+        // Some metadata types the page size as a string (Live's `DescribeLiveAIProduceRules`):
+        // the input must match the parameter's own type, as a caller's would.
+        let value = match op.param(size).map(|p| p.shape) {
+            Some(Shape::String { .. }) => json!(page_size(op).to_string()),
+            _ => json!(page_size(op)),
+        };
+        input.insert(size.to_owned(), value);
     }
     Value::Object(input)
 }
