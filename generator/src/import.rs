@@ -19,7 +19,7 @@
 //! the metadata's `info` and `endpoints`.
 
 mod document;
-mod merge;
+pub(crate) mod merge;
 mod operation;
 mod pagination;
 mod prune;

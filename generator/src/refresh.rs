@@ -58,16 +58,7 @@ struct Blocks<'a> {
 
 fn split(existing: &str) -> Result<Blocks<'_>, ImportError> {
     let lines: Vec<&str> = existing.split_inclusive('\n').collect();
-    let paths_at = lines
-        .iter()
-        .position(|l| l.trim_end() == "paths:")
-        .ok_or_else(|| {
-            ImportError::Merge("no top-level `paths:` line (block-style YAML expected)".to_owned())
-        })?;
-    let end = lines[paths_at + 1..]
-        .iter()
-        .position(|l| !l.starts_with([' ', '#', '\n', '\r']) && !l.trim().is_empty())
-        .map_or(lines.len(), |i| paths_at + 1 + i);
+    let (paths_at, end) = crate::import::merge::paths_block(&lines)?;
     let mut head: Vec<&str> = lines[..=paths_at].to_vec();
     let mut items: Vec<(String, String)> = Vec::new();
     for line in &lines[paths_at + 1..end] {

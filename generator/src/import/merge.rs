@@ -12,17 +12,7 @@ pub fn merge_into(
     replace: &BTreeSet<String>,
 ) -> Result<String, ImportError> {
     let lines: Vec<&str> = existing.split_inclusive('\n').collect();
-    let paths_at = lines
-        .iter()
-        .position(|l| l.trim_end() == "paths:")
-        .ok_or_else(|| {
-            ImportError::Merge("no top-level `paths:` line (block-style YAML expected)".to_owned())
-        })?;
-    // The `paths` block ends at the next line that starts at column 0 (a top-level key).
-    let end = lines[paths_at + 1..]
-        .iter()
-        .position(|l| !l.starts_with([' ', '#', '\n', '\r']) && !l.trim().is_empty())
-        .map_or(lines.len(), |i| paths_at + 1 + i);
+    let (paths_at, end) = paths_block(&lines)?;
     // Existing path items: `  /Action:` lines inside the block.
     let mut items: Vec<(usize, String)> = Vec::new();
     for (i, line) in lines.iter().enumerate().take(end).skip(paths_at + 1) {
@@ -81,4 +71,21 @@ pub fn merge_into(
         out.push_str(line);
     }
     Ok(out)
+}
+
+/// Where the top-level `paths:` block of a block-style spec sits in its `lines`: the index
+/// of the `paths:` line, and of the first line after the block (the next line that starts
+/// at column 0, a top-level key; or the end).
+pub(crate) fn paths_block(lines: &[&str]) -> Result<(usize, usize), ImportError> {
+    let paths_at = lines
+        .iter()
+        .position(|l| l.trim_end() == "paths:")
+        .ok_or_else(|| {
+            ImportError::Merge("no top-level `paths:` line (block-style YAML expected)".to_owned())
+        })?;
+    let end = lines[paths_at + 1..]
+        .iter()
+        .position(|l| !l.starts_with([' ', '#', '\n', '\r']) && !l.trim().is_empty())
+        .map_or(lines.len(), |i| paths_at + 1 + i);
+    Ok((paths_at, end))
 }
