@@ -350,6 +350,62 @@ mod tests {
         crate::check("demo.yaml", spec).unwrap_or_else(|e| panic!("{e}\n{spec}"));
     }
 
+    /// `Twice` lists `RegionId` three times: required, optional, required (each later
+    /// listing differs from the merged, optional one only in `required`); `Typed` lists
+    /// `Size` as a string and as an integer.
+    const TWICE: &str = r#"{"info": {"style": "RPC", "product": "demo", "version": "2020-01-01"},
+      "endpoints": [{"regionId": "cn-x", "endpoint": "demo.aliyuncs.com"}],
+      "apis": {
+        "Twice": {"methods": ["post"], "parameters": [
+            {"name": "RegionId", "in": "query", "schema": {"type": "string", "required": true, "description": "地域ID。"}},
+            {"name": "Name", "in": "query", "schema": {"type": "string", "required": true}},
+            {"name": "RegionId", "in": "query", "schema": {"type": "string", "required": false, "description": "地域ID。"}},
+            {"name": "RegionId", "in": "query", "schema": {"type": "string", "required": true, "description": "地域ID。"}}
+          ]},
+        "Typed": {"methods": ["post"], "parameters": [
+            {"name": "Size", "in": "query", "schema": {"type": "string", "required": true}},
+            {"name": "Size", "in": "query", "schema": {"type": "integer", "required": false}}
+          ]}
+      }}"#;
+
+    #[test]
+    fn a_parameter_listed_twice_differing_only_in_required_is_one_optional_parameter() {
+        let (imported, skipped) =
+            import_generable(TWICE, &Selection::All, "demo.yaml").expect("imports");
+        let twice = &imported.path_items["Twice"];
+        assert_eq!(twice.matches("name: RegionId").count(), 1, "{twice}");
+        let region = twice
+            .split("- name: ")
+            .find(|p| p.starts_with("RegionId"))
+            .expect("RegionId is imported");
+        assert!(region.contains("required: false"), "{region}");
+        assert!(twice.contains("name: Name"), "{twice}");
+        let facts: Vec<(&str, &str)> = imported
+            .unmapped
+            .iter()
+            .filter(|u| u.action == "Twice")
+            .map(|u| (u.pointer.as_str(), u.fact.as_str()))
+            .collect();
+        let merged = "`RegionId` listed a second time, differing from /apis/Twice/parameters/0 \
+                      only in `required`; merged into one optional parameter (the official \
+                      SDKs enforce neither)";
+        assert_eq!(
+            facts,
+            [
+                ("/apis/Twice/parameters/2", merged),
+                ("/apis/Twice/parameters/3", merged),
+            ]
+        );
+        // A duplicate that differs in anything else keeps today's rule: the generator
+        // refuses it, and only its action is skipped.
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0].action, "Typed");
+        assert!(
+            skipped[0].reasons[0].contains("parameter `Size` is listed twice"),
+            "{skipped:?}"
+        );
+    }
+
     #[test]
     fn merging_keeps_existing_actions_byte_for_byte() {
         let imported = import(META, &Selection::All).expect("imports");

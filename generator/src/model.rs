@@ -200,15 +200,15 @@ pub struct EnumDef {
     pub doc: Option<String>,
     /// Whether the values are integers.
     pub integer: bool,
-    /// Values in spec order; values that differ only in case share one variant.
+    /// Values in spec order, one variant each (values that differ only in case too).
     pub values: Vec<EnumValue>,
 }
 
 /// One enum variant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnumValue {
-    /// Wire spellings, the one sent first (`ap-southeast-1`; `DOMAIN`, `domain`).
-    pub wires: Vec<String>,
+    /// Wire spelling, sent and parsed exactly (`ap-southeast-1`).
+    pub wire: String,
     /// Rust variant, e.g. `ApSoutheast1`.
     pub variant: String,
     /// Documentation (`x-acs-enum-docs`).

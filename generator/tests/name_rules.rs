@@ -36,6 +36,26 @@ fn colliding_enum_values_get_numbered_variants_in_spec_order() {
 }
 
 #[test]
+fn values_that_differ_only_in_case_are_distinct_variants_named_by_their_spelling() {
+    let out = generated("enum-value-case-only");
+    // One variant per spelling, numbered in spec order, each sending exactly its spelling;
+    // its docs open with that spelling, so `Critical` and `Critical2` read apart.
+    assert_has(
+        &out,
+        &[
+            "/// `critical`.\n        Critical = \"critical\",",
+            "/// `Critical`: Critical, as the console spells it.\n        Critical2 = \"Critical\",",
+            "/// `CRITICAL`.\n        Critical3 = \"CRITICAL\",",
+        ],
+        "critical/Critical/CRITICAL",
+    );
+    assert!(
+        !out.contains("\" | \""),
+        "no variant has several spellings:\n{out}"
+    );
+}
+
+#[test]
 fn values_the_generator_reserves_or_cannot_spell_get_a_name_too() {
     assert_has(
         &generated("enum-value-unknown"),

@@ -122,23 +122,25 @@ macro_rules! operation_error {
 /// Defines a forward-compatible string enumeration: the known values plus
 /// `Unknown(String)` for any other text, so a value the service adds later still parses.
 ///
-/// `Variant = "a" | "b"` gives a variant several spellings (values that differ only in
-/// case, say): all parse to it and the first is sent. `VALUES` lists every spelling.
+/// Each variant is one spelling, sent and parsed exactly: values that differ only in case
+/// (`critical`, `Critical`) are distinct variants, and no spelling matches another's.
+/// `VALUES` lists every spelling.
 ///
 /// ```
 /// livegen_runtime::string_enum! {
-///     /// A scope.
-///     pub enum Scope {
-///         /// Mainland China.
-///         Domestic = "domestic",
-///         /// Per domain.
-///         Domain = "DOMAIN" | "domain",
+///     /// A severity.
+///     pub enum Severity {
+///         /// `critical`.
+///         Critical = "critical",
+///         /// `Critical`.
+///         Critical2 = "Critical",
 ///     }
 /// }
-/// assert_eq!(Scope::from("domain"), Scope::Domain);
-/// assert_eq!(Scope::Domain.as_str(), "DOMAIN");
-/// assert_eq!(Scope::VALUES, ["domestic", "DOMAIN", "domain"]);
-/// assert_eq!(Scope::from("new").as_str(), "new");
+/// assert_eq!(Severity::from("Critical"), Severity::Critical2);
+/// assert_eq!(Severity::Critical.as_str(), "critical");
+/// assert_eq!(Severity::VALUES, ["critical", "Critical"]);
+/// assert_eq!(Severity::from("CRITICAL").as_str(), "CRITICAL");
+/// assert!(!Severity::from("CRITICAL").is_known());
 /// ```
 #[macro_export]
 macro_rules! string_enum {
@@ -147,7 +149,7 @@ macro_rules! string_enum {
         $vis:vis enum $name:ident {
             $(
                 $(#[$variant_meta:meta])*
-                $variant:ident = $first:literal $(| $alias:literal)*
+                $variant:ident = $wire:literal
             ),* $(,)?
         }
     ) => {
@@ -165,12 +167,12 @@ macro_rules! string_enum {
 
         impl $name {
             /// Every known spelling, in spec order.
-            pub const VALUES: &'static [&'static str] = &[$($first, $($alias,)*)*];
+            pub const VALUES: &'static [&'static str] = &[$($wire),*];
 
-            /// The text on the wire: a known value's first spelling, or the unknown text.
+            /// The text on the wire: a known value's spelling, or the unknown text.
             pub fn as_str(&self) -> &str {
                 match self {
-                    $(Self::$variant => $first,)*
+                    $(Self::$variant => $wire,)*
                     Self::Unknown(text) => text.as_str(),
                 }
             }
@@ -184,7 +186,7 @@ macro_rules! string_enum {
         impl ::core::convert::From<&str> for $name {
             fn from(text: &str) -> Self {
                 $(
-                    if text == $first $(|| text == $alias)* {
+                    if text == $wire {
                         return Self::$variant;
                     }
                 )*

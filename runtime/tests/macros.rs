@@ -28,8 +28,12 @@ livegen_runtime::string_enum! {
     pub enum Region {
         /// Singapore.
         ApSoutheast1 = "ap-southeast-1",
-        /// Values that differ only in case.
-        Domain = "DOMAIN" | "domain" | "Domain",
+        /// `DOMAIN`: values that differ only in case are distinct variants.
+        Domain = "DOMAIN",
+        /// `domain`.
+        Domain2 = "domain",
+        /// `Domain`.
+        Domain3 = "Domain",
     }
 }
 
@@ -131,23 +135,28 @@ fn string_enums_are_open_and_keep_every_spelling() {
         ["ap-southeast-1", "DOMAIN", "domain", "Domain"]
     );
     assert_eq!(Region::from("ap-southeast-1"), Region::ApSoutheast1);
-    for spelling in ["DOMAIN", "domain", "Domain"] {
-        assert_eq!(Region::from(spelling), Region::Domain);
+    // Each spelling parses to its own variant and is sent back exactly.
+    for (spelling, variant) in [
+        ("DOMAIN", Region::Domain),
+        ("domain", Region::Domain2),
+        ("Domain", Region::Domain3),
+    ] {
+        assert_eq!(Region::from(spelling), variant);
+        assert_eq!(variant.as_str(), spelling);
+        let json = format!("\"{spelling}\"");
+        assert_eq!(serde_json::to_string(&variant).expect("serialises"), json);
+        assert_eq!(
+            serde_json::from_str::<Region>(&json).expect("parses"),
+            variant
+        );
     }
-    assert_eq!(Region::Domain.as_str(), "DOMAIN");
+    // Matching is exact: a fourth spelling is not a known value.
+    assert_eq!(Region::from("DoMain"), Region::Unknown("DoMain".to_owned()));
     let unknown = Region::from("eu-central-9".to_owned());
     assert_eq!(unknown, Region::Unknown("eu-central-9".to_owned()));
     assert_eq!(unknown.as_str(), "eu-central-9");
     assert_eq!(unknown.to_string(), "eu-central-9");
-    assert_eq!("domain".parse::<Region>(), Ok(Region::Domain));
-    assert_eq!(
-        serde_json::to_string(&Region::Domain).expect("serialises"),
-        "\"DOMAIN\""
-    );
-    assert_eq!(
-        serde_json::from_str::<Region>("\"Domain\"").expect("parses"),
-        Region::Domain
-    );
+    assert_eq!("domain".parse::<Region>(), Ok(Region::Domain2));
     assert_eq!(
         serde_json::from_str::<Region>("\"new\"").expect("parses"),
         Region::Unknown("new".to_owned())

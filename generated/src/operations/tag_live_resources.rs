@@ -173,8 +173,10 @@ livegen_runtime::string_enum! {
     ///
     /// Values the service may add later parse as `Unknown`, so a new value never breaks a client.
     pub enum TagLiveResourcesResourceType {
-        /// `DOMAIN`, `domain`.
-        Domain = "DOMAIN" | "domain",
+        /// `DOMAIN`.
+        Domain = "DOMAIN",
+        /// `domain`.
+        Domain2 = "domain",
     }
 }
 

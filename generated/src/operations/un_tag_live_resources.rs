@@ -163,7 +163,11 @@ livegen_runtime::string_enum! {
     ///
     /// Values the service may add later parse as `Unknown`, so a new value never breaks a client.
     pub enum UnTagLiveResourcesResourceType {
-        /// `DOMAIN`, `domain`, `Domain`.
-        Domain = "DOMAIN" | "domain" | "Domain",
+        /// `DOMAIN`.
+        Domain = "DOMAIN",
+        /// `domain`.
+        Domain2 = "domain",
+        /// `Domain`.
+        Domain3 = "Domain",
     }
 }

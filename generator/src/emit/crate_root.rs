@@ -96,11 +96,11 @@ fn example_arg(api: &Api, op: &Operation, f: &Field) -> Option<String> {
             // A documented value is one the API docs vouch for; a listed one beats a
             // placeholder that parses as `Unknown`.
             let documented = def.values.iter().find(|v| v.doc.is_some());
-            let listed = example.filter(|e| def.values.iter().any(|v| v.wires[0] == *e));
+            let listed = example.filter(|e| def.values.iter().any(|v| v.wire == *e));
             let value = documented
-                .map(|v| v.wires[0].as_str())
+                .map(|v| v.wire.as_str())
                 .or(listed)
-                .or_else(|| def.values.first().map(|v| v.wires[0].as_str()))?;
+                .or_else(|| def.values.first().map(|v| v.wire.as_str()))?;
             format!("{value:?}")
         }
         Ty::Bool => example

@@ -46,27 +46,18 @@ fn enum_def(e: &EnumDef) -> TokenStream {
     ]);
     let variants = e.values.iter().map(|v| {
         let variant = ident(&v.variant);
-        let spelled = v
-            .wires
-            .iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        // The docs open with the exact spelling, so `Critical` and `Critical2` read apart.
         let text = match &v.doc {
-            Some(d) => format!("{spelled}: {d}"),
-            None => format!("{spelled}."),
+            Some(d) => format!("`{}`: {d}", v.wire),
+            None => format!("`{}`.", v.wire),
         };
         let d = doc(&text);
         if e.integer {
-            let values = v
-                .wires
-                .iter()
-                .filter_map(|w| w.parse::<i64>().ok())
-                .map(int);
-            quote!(#d #variant = #(#values)|*,)
+            let value = v.wire.parse::<i64>().ok().map(int);
+            quote!(#d #variant = #value,)
         } else {
-            let wires = &v.wires;
-            quote!(#d #variant = #(#wires)|*,)
+            let wire = &v.wire;
+            quote!(#d #variant = #wire,)
         }
     });
     let kind = if e.integer {

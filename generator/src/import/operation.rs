@@ -132,6 +132,8 @@ impl Cx {
             None => {}
         }
         let mut params: Vec<Yaml> = Vec::new();
+        // Where each of `params` is in the metadata.
+        let mut pointers: Vec<String> = Vec::new();
         let mut body = None;
         for (i, p) in api
             .get("parameters")
@@ -161,7 +163,24 @@ impl Cx {
                 );
                 continue;
             }
+            // Two listings that differ only in `required` are one optional parameter: the
+            // official SDKs enforce neither, and optional accepts every call either
+            // listing accepts.
+            if let Some(at) = params.iter().position(|q| same_but_required(q, &p)) {
+                let name = p.get("name").and_then(Yaml::as_str).unwrap_or_default();
+                let fact = format!(
+                    "`{name}` listed a second time, differing from {} only in `required`; \
+                     merged into one optional parameter (the official SDKs enforce neither)",
+                    pointers[at]
+                );
+                if let Some(Yaml::Mapping(first)) = params.get_mut(at) {
+                    first.insert(s("required"), Yaml::Bool(false));
+                }
+                self.unmapped(&pointer, fact);
+                continue;
+            }
             params.push(p);
+            pointers.push(pointer);
         }
         let token = idempotency_token(&params).or_else(|| body.as_ref().and_then(body_token));
         if !params.is_empty() {
@@ -430,6 +449,19 @@ impl Cx {
         }
         (responses, errors)
     }
+}
+
+/// Whether two imported parameters are one listing apart from `required` (same wire
+/// name, location, style, schema and docs).
+fn same_but_required(a: &Yaml, b: &Yaml) -> bool {
+    let without = |p: &Yaml| {
+        let mut p = p.clone();
+        if let Yaml::Mapping(m) = &mut p {
+            m.remove("required");
+        }
+        p
+    };
+    without(a) == without(b)
 }
 
 /// A token that is a top-level property of the ROA JSON body (`body.clientToken`, 103

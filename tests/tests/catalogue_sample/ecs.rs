@@ -7,11 +7,12 @@
 //! repeat lists, JSON parameters, protocol-named ones), and the method and the decoded
 //! query and form pairs must be the same ([`livegen_tests::conformance::compare`]).
 //!
-//! Two kinds of difference are livegen's own documented rules, not wire bugs; they are
-//! taken out of the differences, counted and listed ([`explained`]): an operation the
-//! importer skipped (named with its reasons when the sample is generated) has no method
-//! to call, and an enum value the metadata lists in spellings that differ only in case is
-//! one variant that sends its first listed spelling (spec/README.md, "Enumerations").
+//! An operation the importer skipped (named with its reasons when the sample is generated)
+//! has no method to call: that difference is livegen's documented rule, not a wire bug, so
+//! it is taken out of the differences, counted and listed ([`skipped_by_importer`]); the
+//! operation is not counted as identical. Enum values that differ only in case are
+//! distinct variants sending exactly their spelling (spec/README.md, "Enumerations"), so
+//! they need no explaining.
 
 use livegen_tests::conformance::{self, Difference, Report, run};
 use serde_json::Value;
@@ -48,20 +49,12 @@ fn ecs_is_wire_identical_to_its_official_sdk() {
         serde_json::from_str(&std::fs::read_to_string(metadata).expect("the sample metadata"))
             .expect("metadata is JSON");
     let mut report = conformance::compare(&capture, &ours);
-    let (skipped, spelled) = explained(&mut report, &metadata_json, &sample.member(STEM).skipped);
-    for (label, rows) in [
-        ("skipped by the importer, no method to compare", &skipped),
-        (
-            "enum values listed in several case-only spellings, sent in the first (spec/README.md)",
-            &spelled,
-        ),
-    ] {
-        if !rows.is_empty() {
-            eprintln!(
-                "{label} (livegen's rules, not wire bugs):\n{}",
-                conformance::table(rows)
-            );
-        }
+    let skipped = skipped_by_importer(&mut report, &sample.member(STEM).skipped);
+    if !skipped.is_empty() {
+        eprintln!(
+            "skipped by the importer, no method to compare (livegen's rule, not a wire bug):\n{}",
+            conformance::table(&skipped)
+        );
     }
     for (action, fact) in &report.drift {
         eprintln!(
@@ -90,12 +83,9 @@ fn ecs_is_wire_identical_to_its_official_sdk() {
         }
     }
     let summary = format!(
-        "{}; not counted as identical, explained by livegen's rules: {} operations skipped \
-         by the importer (not compared), {} enum values sent in the first of their case-only \
-         spellings",
+        "{}; not counted as identical: {} operations skipped by the importer (not compared)",
         report.summary(LABEL),
         skipped.len(),
-        spelled.len()
     );
     println!("{summary}");
     assert!(
@@ -115,57 +105,18 @@ fn ecs_is_wire_identical_to_its_official_sdk() {
     );
 }
 
-/// Takes out of `report.differences` the two kinds that livegen's documented rules
-/// explain, returning them: `(skipped, spelled)`.
-///
-/// - `skipped`: our side has no method for an operation of `skipped` (the importer's
-///   list for this metadata), and nothing else differs for it;
-/// - `spelled`: a top-level parameter whose metadata `enum` lists both values, which
-///   differ only in case, and ours is the first of them listed.
-///
-/// `report.identical` is left as it is: these operations are not counted as identical.
-fn explained(
-    report: &mut Report,
-    metadata: &Value,
-    skipped: &[String],
-) -> (Vec<Difference>, Vec<Difference>) {
-    let mut by_rule = (Vec::new(), Vec::new());
-    let mut kept = Vec::new();
-    for d in std::mem::take(&mut report.differences) {
-        if d.place == "error"
-            && d.ours == "no such operation in the generated crate"
-            && skipped.contains(&d.action)
-        {
-            by_rule.0.push(d);
-        } else if first_spelling(metadata, &d) {
-            by_rule.1.push(d);
-        } else {
-            kept.push(d);
-        }
-    }
-    report.differences = kept;
-    by_rule
-}
-
-/// Whether `d` is an enum value of a top-level parameter sent in the first of the
-/// spellings, differing only in case, that its metadata lists.
-fn first_spelling(metadata: &Value, d: &Difference) -> bool {
-    if d.place != "query" && d.place != "body" || !d.ours.eq_ignore_ascii_case(&d.sdk) {
-        return false;
-    }
-    let parameters = metadata["apis"][&d.action]["parameters"].as_array();
-    let Some(values) = parameters
+/// Takes out of `report.differences`, and returns, those of operations the importer
+/// skipped (`skipped`, its list for this metadata): our side has no method to call, and
+/// nothing else differs for them. `report.identical` is left as it is: these operations
+/// are not counted as identical.
+fn skipped_by_importer(report: &mut Report, skipped: &[String]) -> Vec<Difference> {
+    let (explained, kept) = std::mem::take(&mut report.differences)
         .into_iter()
-        .flatten()
-        .find(|p| p["name"] == d.name.as_str())
-        .and_then(|p| p["schema"]["enum"].as_array())
-    else {
-        return false;
-    };
-    let spellings: Vec<&str> = values
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|v| v.eq_ignore_ascii_case(&d.ours))
-        .collect();
-    spellings.first() == Some(&d.ours.as_str()) && spellings.contains(&d.sdk.as_str())
+        .partition(|d| {
+            d.place == "error"
+                && d.ours == "no such operation in the generated crate"
+                && skipped.contains(&d.action)
+        });
+    report.differences = kept;
+    explained
 }

@@ -1,7 +1,7 @@
 //! Types: following references, naming inline types, fields and enumerations, and the
 //! structs each direction (input, output) needs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::Lower;
 use crate::diagnostics::Diagnostic;
@@ -273,33 +273,30 @@ impl<'a> Lower<'a> {
             "Unknown",
             "the catch-all variant for values this client does not know",
         );
-        let mut out: Vec<EnumValue> = Vec::new();
-        // Values that differ only in case (`DOMAIN`, `domain`) are one variant with
-        // several accepted spellings; the first listed is the one sent.
-        let mut by_folded: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, v) in values.iter().enumerate() {
-            let text = wire(v);
-            if let Some(&at) = by_folded.get(&text.to_lowercase()) {
-                out[at].wires.push(text);
-                continue;
-            }
-            let pointer = format!("{}/enum/{i}", s.pointer);
-            let raw = if integer {
-                match text.strip_prefix('-') {
-                    Some(abs) => format!("Minus{abs}"),
-                    None => format!("V{text}"),
+        // Every listed spelling is its own variant, sent and parsed exactly as listed;
+        // values that differ only in case (`Critical`, `critical`) are numbered by the
+        // scope like any other names that land on one identifier (`Critical2`).
+        let out = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let text = wire(v);
+                let pointer = format!("{}/enum/{i}", s.pointer);
+                let raw = if integer {
+                    match text.strip_prefix('-') {
+                        Some(abs) => format!("Minus{abs}"),
+                        None => format!("V{text}"),
+                    }
+                } else {
+                    text.clone()
+                };
+                EnumValue {
+                    variant: scope.name_distinct(&raw, Case::Type, &pointer),
+                    wire: text,
+                    doc: prose(docs(v).as_deref()),
                 }
-            } else {
-                text.clone()
-            };
-            let variant = scope.name_distinct(&raw, Case::Type, &pointer);
-            by_folded.insert(text.to_lowercase(), out.len());
-            out.push(EnumValue {
-                wires: vec![text],
-                variant,
-                doc: prose(docs(v).as_deref()),
-            });
-        }
+            })
+            .collect();
         EnumDef {
             name: name.to_owned(),
             doc,
