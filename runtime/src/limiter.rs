@@ -45,9 +45,11 @@
 
 #[cfg(feature = "test-util")]
 pub mod handover;
+mod permits;
 #[cfg(feature = "redis")]
 mod redis;
 pub mod store;
+mod ticket;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -57,30 +59,20 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use self::permits::{Busy, Hold, Permits};
 pub use self::store::{
     DEFAULT_LIMITER_MARGIN, DEFAULT_LIMITER_TIMEOUT, LimiterStore, RateLimit, RedisLimiter,
     Unavailable,
 };
-use crate::config::Config;
+use self::ticket::Permit;
+pub use self::ticket::Ticket;
+use crate::config::{Config, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::operation::{Operation, QpsLimit, QpsScope};
 
 /// Past this many keys, entries whose schedule lies in the past are dropped: they carry
 /// no information (a fresh entry would behave the same), and the map must not grow
 /// without bound when many AccessKeys pass through one client.
 const PRUNE_THRESHOLD: usize = 1024;
-
-/// A late caller queues again at most this many times, then goes: an overloaded machine
-/// must not starve a call.
-const MAX_REQUEUES: u32 = 3;
-
-/// A rate-limit slot a caller got.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Grant {
-    /// How long the caller waited for it.
-    pub(crate) waited: Duration,
-    /// When the slot started; `None` when the operation is not limited.
-    pub(crate) slot: Option<Instant>,
-}
 
 /// What a schedule is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,26 +98,29 @@ pub enum LimiterError {
         /// What went wrong.
         reason: String,
     },
-    /// The next slot starts after the caller's deadline; nothing was reserved (with a
-    /// Redis store the slot is taken, which errs on the side of sending less).
+    /// The next slot starts after the caller's deadline, or earlier requests' answers
+    /// cannot free a permit before it; nothing was sent. When the slot was the reason,
+    /// nothing was reserved (with a Redis store the slot is taken, which errs on the side
+    /// of sending less).
     #[error(
         "no rate-limit slot for {action} before the call's deadline: the next one is in \
-         {wait:?}, the deadline in {left:?}; nothing was sent"
+         {wait:?} at the earliest, the deadline in {left:?}; nothing was sent"
     )]
     NoSlotBeforeDeadline {
         /// The operation's action.
         action: &'static str,
-        /// How long the call would have had to wait.
+        /// How long the call would have had to wait, at the least.
         wait: Duration,
         /// How long was left until the deadline.
         left: Duration,
     },
 }
 
-/// Theoretical arrival times per key, in this process.
+/// Theoretical arrival times and held permits per key, in this process.
 #[derive(Debug, Default)]
 struct Schedule {
     next: Mutex<HashMap<Key, Instant>>,
+    permits: Permits,
 }
 
 impl Schedule {
@@ -281,11 +276,13 @@ impl RateLimiter {
     }
 
     /// Waits until a request for `op`, made with `access_key_id`, stays within the limit,
-    /// and returns how long it waited.
+    /// and returns its [`Ticket`]: hold it until the request's answer arrives (or it
+    /// fails), then [`end`](Ticket::end) or drop it.
     ///
     /// The slot is reserved before waiting, so concurrent callers queue in arrival order.
     /// A caller that gives up while waiting (its future is dropped) still uses up its slot,
-    /// which errs on the side of sending less.
+    /// which errs on the side of sending less. A ticket never ended counts as in flight
+    /// for the default attempt timeout.
     ///
     /// # Errors
     ///
@@ -295,37 +292,45 @@ impl RateLimiter {
         &self,
         op: &'static Operation,
         access_key_id: &str,
-    ) -> Result<Duration, LimiterError> {
+    ) -> Result<Ticket, LimiterError> {
         self.acquire_until(op, access_key_id, None).await
     }
 
     /// Like [`acquire`](Self::acquire), for a call that must be sent by `deadline`: when
-    /// the next slot starts later, it fails at once with
-    /// [`LimiterError::NoSlotBeforeDeadline`] instead of waiting for a slot it could not
-    /// use (and, with this process's schedule, without taking it from other callers).
+    /// it is known that no grant can come by then (the next slot starts later, or earlier
+    /// requests' answers, even if they arrived now, would free a permit too late), it fails
+    /// at once with [`LimiterError::NoSlotBeforeDeadline`] instead of waiting for a grant
+    /// it could not use (and, with this process's schedule, without taking the slot from
+    /// other callers).
     pub async fn acquire_until(
         &self,
         op: &'static Operation,
         access_key_id: &str,
         deadline: Option<Instant>,
-    ) -> Result<Duration, LimiterError> {
-        Ok(self.grant_until(op, access_key_id, deadline).await?.waited)
+    ) -> Result<Ticket, LimiterError> {
+        self.grant(op, access_key_id, deadline, DEFAULT_ATTEMPT_TIMEOUT)
+            .await
     }
 
-    /// [`acquire_until`](Self::acquire_until), also telling when the slot started.
-    pub(crate) async fn grant_until(
+    /// [`acquire_until`](Self::acquire_until) for an attempt that times out after
+    /// `attempt_timeout`: a ticket that never ends counts as in flight that long (plus a
+    /// second).
+    pub(crate) async fn grant(
         &self,
         op: &'static Operation,
         access_key_id: &str,
         deadline: Option<Instant>,
-    ) -> Result<Grant, LimiterError> {
+        attempt_timeout: Duration,
+    ) -> Result<Ticket, LimiterError> {
         let Some(limit) = self.limit_for(op) else {
-            return Ok(Grant {
-                waited: Duration::ZERO,
-                slot: None,
-            });
+            return Ok(Ticket::unlimited());
         };
         let pace = self.pace(limit);
+        let hold = Hold {
+            limit: limit.limit,
+            per: limit.per,
+            cap: attempt_timeout.saturating_add(permits::CAP_SLACK),
+        };
         let key = Key {
             service: op.service.code,
             action: op.action,
@@ -334,54 +339,98 @@ impl RateLimiter {
                 QpsScope::Api => None,
             },
         };
-        let late_limit = self.margin / 2;
+        let too_late = |earliest: Instant| {
+            let now = Instant::now();
+            LimiterError::NoSlotBeforeDeadline {
+                action: op.action,
+                wait: earliest.saturating_duration_since(now),
+                left: deadline.map_or(Duration::ZERO, |d| d.saturating_duration_since(now)),
+            }
+        };
         let started = Instant::now();
-        let mut requeues = 0;
+        // First the GCRA slot, which keeps grants evenly spaced ...
+        let (slot, mut permit) = match self.reserve(&key, pace, hold, deadline).await? {
+            Ok(reserved) => reserved,
+            Err(send_at) => return Err(too_late(send_at)),
+        };
+        // A timer, even for an instant already past, waits for the next tick (~1 ms).
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
+        // ... then a permit, which keeps arrivals apart whatever the jitter.
         loop {
-            let send_at = match self.reserve(&key, pace, deadline).await? {
-                Ok(send_at) => send_at,
-                Err(send_at) => {
-                    let now = Instant::now();
-                    return Err(LimiterError::NoSlotBeforeDeadline {
-                        action: op.action,
-                        wait: send_at.saturating_duration_since(now),
-                        left: deadline.map_or(Duration::ZERO, |d| d.saturating_duration_since(now)),
-                    });
+            if let Some(permit) = permit {
+                return Ok(Ticket::granted(started.elapsed(), slot, permit));
+            }
+            match self.take(&key, hold).await? {
+                Ok(taken) => permit = Some(taken),
+                Err(busy) if deadline.is_some_and(|d| busy.lower > d) => {
+                    return Err(too_late(busy.lower));
                 }
-            };
-            // A timer, even for an instant already past, waits for the next tick (~1 ms).
-            if send_at > Instant::now() {
-                tokio::time::sleep_until(send_at).await;
+                Err(busy) => {
+                    tracing::debug!(
+                        earliest_ms = busy
+                            .lower
+                            .saturating_duration_since(Instant::now())
+                            .as_millis(),
+                        "waiting for earlier requests' answers"
+                    );
+                    // Never spin, even when the store's estimate lies in the past.
+                    let at = busy.lower.max(Instant::now() + Duration::from_millis(1));
+                    tokio::time::sleep_until(at).await;
+                }
             }
-            let late = Instant::now().saturating_duration_since(send_at);
-            // Sending this late could put it in one window with the next `limit` grants.
-            if late <= late_limit || self.margin.is_zero() || requeues == MAX_REQUEUES {
-                return Ok(Grant {
-                    waited: started.elapsed(),
-                    slot: Some(send_at),
-                });
-            }
-            requeues += 1;
-            tracing::debug!(late_ms = late.as_millis(), "woke up late; queueing again");
         }
     }
 
-    /// Reserves a slot in the store and returns when it starts, as a local instant, or
-    /// (inner `Err`) when the next one would start, if that is after `not_after`.
+    /// Reserves a slot in the store and returns when it starts, as a local instant, with
+    /// the permit when the store could take it at once; or (inner `Err`) when the next
+    /// slot would start, if that is after `not_after`.
+    #[cfg_attr(not(feature = "redis"), expect(unused_variables))]
     async fn reserve(
         &self,
         key: &Key,
         pace: Pace,
+        hold: Hold,
         not_after: Option<Instant>,
-    ) -> Result<Result<Instant, Instant>, LimiterError> {
+    ) -> Result<Result<(Instant, Option<Permit>), Instant>, LimiterError> {
+        let local = |schedule: &Arc<Schedule>| {
+            schedule
+                .reserve(key, pace, not_after)
+                .map(|send_at| (send_at, None))
+        };
         match &self.store {
-            Store::Local(schedule) => Ok(schedule.reserve(key, pace, not_after)),
+            Store::Local(schedule) => Ok(local(schedule)),
             #[cfg(feature = "redis")]
-            Store::Redis { redis, fallback } => match redis.reserve(key, pace).await {
-                // The script has reserved already; a slot past the deadline is given up.
-                Ok(send_at) if not_after.is_some_and(|limit| send_at > limit) => Ok(Err(send_at)),
-                Ok(send_at) => Ok(Ok(send_at)),
-                Err(redis::Down::FallBack) => Ok(fallback.reserve(key, pace, not_after)),
+            Store::Redis { redis, fallback } => match redis.reserve(key, pace, hold).await {
+                // The script has reserved already; a slot past the deadline is given up
+                // (and a permit taken with it is ended as the ticket drops).
+                Ok((send_at, _)) if not_after.is_some_and(|limit| send_at > limit) => {
+                    Ok(Err(send_at))
+                }
+                Ok((send_at, permit)) => Ok(Ok((send_at, permit))),
+                Err(redis::Down::FallBack) => Ok(local(fallback)),
+                Err(redis::Down::Fail(error)) => Err(error),
+            },
+        }
+    }
+
+    /// Takes a permit from the store now, or says when one may free up.
+    async fn take(&self, key: &Key, hold: Hold) -> Result<Result<Permit, Busy>, LimiterError> {
+        let local = |schedule: &Arc<Schedule>| {
+            schedule.permits.take(key, hold).map(|id| Permit::Local {
+                schedule: Arc::clone(schedule),
+                key: key.clone(),
+                id,
+                per: hold.per,
+            })
+        };
+        match &self.store {
+            Store::Local(schedule) => Ok(local(schedule)),
+            #[cfg(feature = "redis")]
+            Store::Redis { redis, fallback } => match redis.take(key, hold).await {
+                Ok(taken) => Ok(taken),
+                Err(redis::Down::FallBack) => Ok(local(fallback)),
                 Err(redis::Down::Fail(error)) => Err(error),
             },
         }
