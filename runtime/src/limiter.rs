@@ -7,20 +7,32 @@
 //! # The guarantee
 //!
 //! The service's counting window is not documented: it may be fixed or sliding, with any
-//! phase. So the limiter promises the strongest thing a window can ask for: **no more than
-//! `limit` requests are granted in any interval of length `per`**, and in fact every
-//! `limit + 1` consecutive grants span at least `per + margin`. The margin
-//! ([`DEFAULT_LIMITER_MARGIN`], configurable) absorbs timer and network jitter: a request
-//! that reaches the service up to `margin` later than its neighbours still leaves every
-//! window of `per` with at most `limit` requests.
+//! phase. So the limiter promises the strongest thing a window can ask for: **no interval
+//! of length `per` holds more than `limit` of the requests' arrivals at the service**,
+//! however late a request reaches the service after its grant. Two rules give it:
 //!
-//! The algorithm is GCRA (the generic cell rate algorithm, as in go-redis/redis_rate and
-//! redis-cell): per key it keeps one instant, the theoretical arrival time of the next
-//! request. With a burst of `b` the emission interval is `(per + margin) / (limit - b + 1)`
-//! and the tolerance `(b - 1)` intervals, which is exactly what keeps `limit + 1` grants
-//! `per + margin` apart. A caller that wakes up later than its slot by more than half the
-//! margin (an overloaded machine, a paused process) gives the slot up and queues again, so
-//! lateness cannot squeeze two groups of grants together.
+//! - **Slots** (GCRA, the generic cell rate algorithm, as in go-redis/redis_rate and
+//!   redis-cell) spread grants evenly: every `limit + 1` consecutive slots span at least
+//!   `per + margin`. Per key it keeps one instant, the theoretical arrival time of the
+//!   next request. With a burst of `b` the emission interval is
+//!   `(per + margin) / (limit - b + 1)` and the tolerance `(b - 1)` intervals. The margin
+//!   ([`DEFAULT_LIMITER_MARGIN`], configurable) keeps the next rule from binding when
+//!   answers come quickly, so grants stay evenly spaced.
+//! - **Permits** (`permits.rs`) pace on answers: at most `limit` permits per key are held
+//!   at once, and a grant holds one from the moment it is given until `per` after its
+//!   attempt ends: its answer arrived, it failed, or its [`Ticket`] was dropped (a
+//!   cancelled call). A request arrives after its grant and before its answer, so
+//!   request `j` arrives more than `per` after any request whose permit it waited for;
+//!   `permits.rs` has the proof that no `per` then holds `limit + 1` arrivals. A ticket
+//!   whose end never comes (a process that died) counts as in flight until its attempt
+//!   timeout (plus a second) has passed.
+//!
+//! A caller waits for its slot, then for a permit. With answers faster than the margin
+//! the permit is always free at the slot and the sustained rate is the slots' one
+//! (`limit / (per + margin)`, 9.7/s at 10 per second); a slow or delayed answer holds back
+//! the request `limit` grants later until `per` after it. A caller with a deadline fails
+//! at once when it is known that no grant can come in time: its slot starts later, or a
+//! permit could not free up earlier even if every request in flight were answered now.
 //!
 //! # Burst
 //!
@@ -39,9 +51,11 @@
 //!   in it shares an account's budget, not only clones;
 //! - [`LimiterStore::Client`]: a schedule of the client's own (and its clones');
 //! - [`LimiterStore::Redis`] (feature `redis`): one schedule in Redis for a whole fleet of
-//!   processes and hosts. The reservation is one atomic Lua script on the Redis server's
-//!   clock; when Redis is unreachable or slower than its timeout, the limiter warns once
-//!   and falls back to the process schedule (or fails, if so configured).
+//!   processes and hosts. Slots and permits are kept by atomic Lua scripts on the Redis
+//!   server's clock (a slot and, when it is now, the permit in one round trip; a permit
+//!   after a wait in a second; an attempt's end in a third); when Redis is unreachable or
+//!   slower than its timeout, the limiter warns once and falls back to the process
+//!   schedule (or fails, if so configured).
 
 #[cfg(feature = "test-util")]
 pub mod handover;

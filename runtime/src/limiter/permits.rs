@@ -52,10 +52,20 @@ struct Held {
     in_flight: bool,
 }
 
+/// A key's held permits, and the length at which to drop the released ones.
+#[derive(Debug, Default)]
+struct KeyPermits {
+    held: Vec<Held>,
+    prune_at: usize,
+}
+
+/// Below this many, released permits are dropped only when the limit is reached.
+const MIN_PRUNE_AT: usize = 64;
+
 /// The permits held in this process, per key.
 #[derive(Debug, Default)]
 pub(super) struct Permits {
-    held: Mutex<HashMap<Key, Vec<Held>>>,
+    held: Mutex<HashMap<Key, KeyPermits>>,
     next_id: AtomicU64,
 }
 
@@ -67,13 +77,19 @@ impl Permits {
         // Released permits carry nothing; drop them everywhere now and then, so keys
         // that are no longer used do not pile up.
         if all.len() >= super::PRUNE_THRESHOLD {
-            all.retain(|_, held| {
-                held.retain(|h| h.release > now);
-                !held.is_empty()
+            all.retain(|_, permits| {
+                permits.held.retain(|h| h.release > now);
+                !permits.held.is_empty()
             });
         }
-        let held = all.entry(key.clone()).or_default();
-        held.retain(|h| h.release > now);
+        let KeyPermits { held, prune_at } = all.entry(key.clone()).or_default();
+        // Pruning is needed to decide only at the limit; below it, pruning when the list
+        // has doubled since the last time keeps a huge limit's list at most twice what it
+        // holds, at O(1) a take on average.
+        if held.len() >= hold.limit as usize || held.len() >= *prune_at {
+            held.retain(|h| h.release > now);
+            *prune_at = (2 * held.len()).max(MIN_PRUNE_AT);
+        }
         if held.len() < hold.limit as usize {
             let id = self.next_id.fetch_add(1, Ordering::Relaxed);
             held.push(Held {
@@ -91,10 +107,13 @@ impl Permits {
     /// `per` from now.
     pub(super) fn end(&self, key: &Key, id: u64, per: Duration) {
         let mut all = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(held) = all
-            .get_mut(key)
-            .and_then(|held| held.iter_mut().find(|h| h.id == id && h.in_flight))
-        {
+        if let Some(held) = all.get_mut(key).and_then(|permits| {
+            permits
+                .held
+                .iter_mut()
+                .rev()
+                .find(|h| h.id == id && h.in_flight)
+        }) {
             held.release = Instant::now() + per;
             held.in_flight = false;
         }

@@ -1,14 +1,19 @@
 //! The fleet-wide schedule in Redis (feature `redis`).
 //!
-//! One key per limiter key holds the theoretical arrival time (GCRA, as the local
-//! schedule), in microseconds of the Redis server's clock. A Lua script reads the server's
-//! `TIME`, reserves the next slot and answers how long until it starts; scripts run
-//! atomically, so processes on any host, with any clock skew, queue on one timeline. The
-//! key expires once its time has passed, when it carries no information.
+//! Per limiter key, one Redis key holds the theoretical arrival time (GCRA, as the local
+//! schedule) and a sorted set (`…:held`) the permits held, by release time, all in
+//! microseconds of the Redis server's clock. [`ACQUIRE`] reads the server's `TIME`,
+//! reserves the next slot and, when it starts now, takes a permit (else the client
+//! sleeps until the slot and runs it again to take the permit only); [`END`] records an
+//! attempt's end. Scripts run atomically, so processes on any host, with any clock skew,
+//! queue on one timeline. Keys expire once their times have passed, when they carry no
+//! information; a permit whose process died before recording its end frees up at its
+//! cap, like any other.
 //!
-//! Every reservation (connecting included) runs under the configured timeout. When it
-//! fails, the limiter warns once, answers "fall back" (or fails) and does not try Redis
-//! again for [`RETRY_AFTER`], so a dead server costs one timeout, not one per call.
+//! Every script (connecting included) runs under the configured timeout. When one fails,
+//! the limiter warns once, answers "fall back" (or fails) and does not try Redis again
+//! for [`RETRY_AFTER`], so a dead server costs one timeout, not one per call. A permit
+//! taken in Redis is ended in Redis; one taken after a fallback, in the process.
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -65,16 +70,15 @@ if ARGV[7] == 'reserve' then
   if send_at > now then return {send_at - now, 0, 0, 0} end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local held = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
-local n = #held / 2
+local n = redis.call('ZCARD', KEYS[2])
 if n < limit then
   local release = now + tonumber(ARGV[5]) + per
   redis.call('ZADD', KEYS[2], string.format('%.0f', release), 'f:' .. ARGV[6])
-  local last = release
-  if n > 0 and tonumber(held[#held]) > last then last = tonumber(held[#held]) end
-  redis.call('PEXPIRE', KEYS[2], math.ceil((last - now) / 1000) + 1000)
+  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[2], math.ceil((tonumber(last[2]) - now) / 1000) + 1000)
   return {0, 1, 0, 0}
 end
+local held = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
 local k = n - limit + 1
 local lows = {}
 for i = 1, n do
