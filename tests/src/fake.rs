@@ -34,9 +34,7 @@ pub mod catalog {
     /// The catalog of [`DEFAULT_PRODUCTS`](super::DEFAULT_PRODUCTS).
     pub fn catalog() -> &'static Catalog {
         static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
-        CATALOG.get_or_init(|| {
-            Catalog::new(super::DEFAULT_PRODUCTS).expect("Live has operations")
-        })
+        CATALOG.get_or_init(|| Catalog::new(super::DEFAULT_PRODUCTS).expect("Live has operations"))
     }
 }
 

@@ -82,7 +82,10 @@ async fn every_paginated_operation_lists_every_item_through_the_fake() {
         "the generated crate has {} paginated operations",
         outcomes.len()
     );
-    assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()), "{summary}");
+    assert!(
+        outcomes.iter().all(|(_, outcome)| outcome.is_ok()),
+        "{summary}"
+    );
 }
 
 #[tokio::test]

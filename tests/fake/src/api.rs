@@ -346,7 +346,17 @@ fn answer(
     }
     for spec in catalog.params(action) {
         let value = param(params, spec.name).filter(|value| !value.is_empty());
+        // A list or object sent flattened (`Filter.1.Key=…`) is there too.
+        let flattened = || {
+            let prefix = format!("{}.", spec.name);
+            params
+                .iter()
+                .any(|(name, value)| name.starts_with(&prefix) && !value.is_empty())
+        };
         let Some(value) = value else {
+            if spec.required && flattened() {
+                continue;
+            }
             if spec.required {
                 // The gateway's per-parameter form of MissingParameter.
                 return error_reply(
@@ -444,7 +454,9 @@ mod tests {
     #[test]
     fn documented_errors_use_the_spec() {
         let catalog = super::super::catalog::tests::catalog();
-        let stop = catalog.operation("StopLivePullToPush").expect("Live has it");
+        let stop = catalog
+            .operation("StopLivePullToPush")
+            .expect("Live has it");
         let reply = documented(stop, "CodeTaskNotExist", None);
         assert_eq!(reply.status, 400);
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");

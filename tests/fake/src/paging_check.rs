@@ -44,13 +44,20 @@ pub fn filler(shape: &Shape) -> Value {
             let count = list.min_items.unwrap_or(1).max(1) as usize;
             Value::Array(vec![filler(&list.item); count])
         }
-        Shape::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .filter(|f| f.required)
-                .map(|f| (f.name.to_owned(), filler(&f.shape)))
-                .collect(),
-        ),
+        // The required fields; when none is, the first field, so that the object is sent
+        // at all (a `RepeatList` of empty objects encodes to nothing).
+        Shape::Object(fields) => {
+            let mut chosen: Vec<_> = fields.iter().filter(|f| f.required).collect();
+            if chosen.is_empty() {
+                chosen.extend(fields.first());
+            }
+            Value::Object(
+                chosen
+                    .into_iter()
+                    .map(|f| (f.name.to_owned(), filler(&f.shape)))
+                    .collect(),
+            )
+        }
         Shape::Map(_) => json!({}),
         Shape::Any => json!("x"),
     }
@@ -77,7 +84,8 @@ pub fn page_size(op: &Operation) -> i64 {
     }
 }
 
-/// The smallest valid input of `op`, with [`page_size`] when it takes a size.
+/// The smallest valid input of `op`, with [`page_size`] when it takes a size, and page 1
+/// when its page number is required (a filler would not be a page number).
 pub fn input(op: &Operation) -> Value {
     let mut input: Map<String, Value> = op
         .params
@@ -85,14 +93,22 @@ pub fn input(op: &Operation) -> Value {
         .filter(|p| p.required)
         .map(|p| (p.name.to_owned(), filler(&p.shape)))
         .collect();
-    if let Some(size) = op.pagination.and_then(|p| p.size_param) {
-        // Some metadata types the page size as a string (Live's `DescribeLiveAIProduceRules`):
-        // the input must match the parameter's own type, as a caller's would.
-        let value = match op.param(size).map(|p| p.shape) {
-            Some(Shape::String { .. }) => json!(page_size(op).to_string()),
-            _ => json!(page_size(op)),
-        };
-        input.insert(size.to_owned(), value);
+    // Some metadata types the page size or number as a string (Live's
+    // `DescribeLiveAIProduceRules`, PCDN's `GetDomains`): the input must match the
+    // parameter's own type, as a caller's would.
+    let number = |name: &str, value: i64| match op.param(name).map(|p| p.shape) {
+        Some(Shape::String { .. }) => json!(value.to_string()),
+        _ => json!(value),
+    };
+    if let Some(pagination) = op.pagination {
+        if let Some(size) = pagination.size_param {
+            input.insert(size.to_owned(), number(size, page_size(op)));
+        }
+        if let livegen_runtime::PageStyle::PageNumber { page_param, .. } = pagination.style
+            && input.contains_key(page_param)
+        {
+            input.insert(page_param.to_owned(), number(page_param, 1));
+        }
     }
     Value::Object(input)
 }
@@ -227,7 +243,10 @@ pub fn summary(label: &str, outcomes: &[(&'static str, Result<(), String>)]) -> 
         .filter_map(|(action, outcome)| outcome.as_ref().err().map(|e| format!("  {action}: {e}")))
         .collect();
     let mut text = if failed.is_empty() {
-        format!("{label}: {} paginated operations, all listed", outcomes.len())
+        format!(
+            "{label}: {} paginated operations, all listed",
+            outcomes.len()
+        )
     } else {
         format!(
             "{label}: {} paginated operations, {} listed, {} failed",
@@ -241,4 +260,102 @@ pub fn summary(label: &str, outcomes: &[(&'static str, Result<(), String>)]) -> 
         text.push_str(&line);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use livegen_runtime::{
+        FieldInfo, HttpMethod, ListShape, PageStyle, Pagination, ParamInfo, RamAuthorization,
+        Service,
+    };
+
+    use super::*;
+
+    static SERVICE: Service = Service {
+        code: "demo",
+        version: "2020-01-01",
+        default_endpoint: "demo.aliyuncs.com",
+        endpoint_pattern: "demo.{regionId}.aliyuncs.com",
+        regional_endpoints: &[],
+    };
+    static FIELDS: &[FieldInfo] = &[
+        FieldInfo::new("Key", Shape::STRING),
+        FieldInfo::new("Value", Shape::STRING),
+    ];
+    /// A page number and size typed as required strings (PCDN's `GetDomains`), and a
+    /// required list of objects none of whose fields is required (ECS's `DescribeHaVips`).
+    static GET_THINGS: Operation = Operation {
+        service: &SERVICE,
+        action: "GetThings",
+        summary: "",
+        path: "/",
+        methods: &[HttpMethod::Get],
+        qps: None,
+        ram: RamAuthorization {
+            action: None,
+            access_level: Some("read"),
+            resources: &[],
+            condition_keys: &[],
+            dependent_actions: &[],
+        },
+        params: &[
+            ParamInfo::query("Page", Shape::STRING).required(),
+            ParamInfo::query("PageSize", Shape::STRING).required(),
+            ParamInfo::query(
+                "Filter",
+                Shape::List(&ListShape {
+                    item: Shape::Object(FIELDS),
+                    min_items: None,
+                    max_items: None,
+                }),
+            )
+            .required()
+            .style(livegen_runtime::ParamStyle::RepeatList),
+        ],
+        errors: &[],
+        pagination: Some(Pagination {
+            style: PageStyle::PageNumber {
+                page_param: "Page",
+                total: Some("Total"),
+            },
+            size_param: Some("PageSize"),
+            items: Some("Things"),
+        }),
+        deprecated: false,
+        idempotency_token: None,
+    };
+
+    #[test]
+    fn inputs_start_at_page_one_in_the_parameter_s_own_type() {
+        assert_eq!(
+            input(&GET_THINGS),
+            json!({"Page": "1", "PageSize": "2", "Filter": [{"Key": "x"}]})
+        );
+    }
+
+    #[test]
+    fn summaries_name_every_failed_operation() {
+        let outcomes = [
+            ("A", Ok(())),
+            ("B", Err("3 requests, expected 2".to_owned())),
+            ("C", Err("boom".to_owned())),
+        ];
+        assert_eq!(
+            summary("demo", &outcomes),
+            "demo: 3 paginated operations, 1 listed, 2 failed\n  B: 3 requests, expected 2\n  C: boom"
+        );
+        assert_eq!(
+            summary("demo", &outcomes[..1]),
+            "demo: 1 paginated operations, all listed"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_product_of_its_own_is_checked_through_the_fake() {
+        static PRODUCT: &[&Operation] = &[&GET_THINGS];
+        let outcomes = check_product(PRODUCT).await;
+        assert_eq!(outcomes.len(), 1);
+        assert_eq!(outcomes[0].0, "GetThings");
+        assert_eq!(outcomes[0].1, Ok(()), "a flattened Filter.1.Key is present");
+    }
 }

@@ -65,8 +65,7 @@ pub(crate) fn check_params(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<(), Reply> {
-    let invalid =
-        |message: String| Err(error_reply(op.service, 400, "InvalidParameter", &message));
+    let invalid = |message: String| Err(error_reply(op.service, 400, "InvalidParameter", &message));
     let mut takes_body = false;
     for param in op.params {
         let present = match param.location {
@@ -194,12 +193,7 @@ pub(crate) fn answer(
 fn documented(op: &Operation, code: &str) -> Reply {
     let service = op.service;
     let reply = match op.error(code) {
-        Some(error) => error_reply(
-            service,
-            error.http_status,
-            code,
-            &fill(error.message, code),
-        ),
+        Some(error) => error_reply(service, error.http_status, code, &fill(error.message, code)),
         None if code == "ErrorClusterNotFound" => {
             error_reply(service, 404, code, "The specified cluster does not exist.")
         }

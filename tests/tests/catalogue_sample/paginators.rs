@@ -42,7 +42,11 @@ pub fn typed_paginators(api: &livegen_generator::model::Api) -> Vec<(String, Str
         .iter()
         .filter_map(|op| {
             let paginator = op.paginator.as_ref()?;
-            Some((op.fn_name.clone(), op.input.clone(), paginator.method.clone()))
+            Some((
+                op.fn_name.clone(),
+                op.input.clone(),
+                paginator.method.clone(),
+            ))
         })
         .collect()
 }
