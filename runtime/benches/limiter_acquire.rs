@@ -8,9 +8,10 @@
 //! ```
 //!
 //! The limit is overridden to 10⁹ per second with no margin, so no acquisition ever has
-//! to wait for its slot: what is timed is the bookkeeping (a mutex and a map for the
-//! process schedule; one `EVAL` round trip for Redis), one acquisition after another on
-//! a current-thread tokio runtime, after 100 warm-up acquisitions.
+//! to wait for its slot or permit: what is timed is the bookkeeping of an acquisition and
+//! its ticket's end (mutexes and maps for the process schedule; two `EVAL` round trips for
+//! Redis, one for the slot and permit, one for the end), one after another on a
+//! current-thread tokio runtime, after 100 warm-up ones.
 
 #[path = "../tests/support/stop.rs"]
 mod stop;
@@ -42,7 +43,9 @@ async fn measure(limiter: &RateLimiter, key: &str, n: usize) -> Result<serde_jso
         limiter
             .acquire(&STOP, key)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?
+            .end()
+            .await;
     }
     let mut samples = Vec::with_capacity(n);
     for _ in 0..n {
@@ -50,7 +53,9 @@ async fn measure(limiter: &RateLimiter, key: &str, n: usize) -> Result<serde_jso
         limiter
             .acquire(&STOP, key)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?
+            .end()
+            .await;
         samples.push(started.elapsed());
     }
     samples.sort();

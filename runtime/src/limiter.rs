@@ -7,20 +7,32 @@
 //! # The guarantee
 //!
 //! The service's counting window is not documented: it may be fixed or sliding, with any
-//! phase. So the limiter promises the strongest thing a window can ask for: **no more than
-//! `limit` requests are granted in any interval of length `per`**, and in fact every
-//! `limit + 1` consecutive grants span at least `per + margin`. The margin
-//! ([`DEFAULT_LIMITER_MARGIN`], configurable) absorbs timer and network jitter: a request
-//! that reaches the service up to `margin` later than its neighbours still leaves every
-//! window of `per` with at most `limit` requests.
+//! phase. So the limiter promises the strongest thing a window can ask for: **no interval
+//! of length `per` holds more than `limit` of the requests' arrivals at the service**,
+//! however late a request reaches the service after its grant. Two rules give it:
 //!
-//! The algorithm is GCRA (the generic cell rate algorithm, as in go-redis/redis_rate and
-//! redis-cell): per key it keeps one instant, the theoretical arrival time of the next
-//! request. With a burst of `b` the emission interval is `(per + margin) / (limit - b + 1)`
-//! and the tolerance `(b - 1)` intervals, which is exactly what keeps `limit + 1` grants
-//! `per + margin` apart. A caller that wakes up later than its slot by more than half the
-//! margin (an overloaded machine, a paused process) gives the slot up and queues again, so
-//! lateness cannot squeeze two groups of grants together.
+//! - **Slots** (GCRA, the generic cell rate algorithm, as in go-redis/redis_rate and
+//!   redis-cell) spread grants evenly: every `limit + 1` consecutive slots span at least
+//!   `per + margin`. Per key it keeps one instant, the theoretical arrival time of the
+//!   next request. With a burst of `b` the emission interval is
+//!   `(per + margin) / (limit - b + 1)` and the tolerance `(b - 1)` intervals. The margin
+//!   ([`DEFAULT_LIMITER_MARGIN`], configurable) keeps the next rule from binding when
+//!   answers come quickly, so grants stay evenly spaced.
+//! - **Permits** (`permits.rs`) pace on answers: at most `limit` permits per key are held
+//!   at once, and a grant holds one from the moment it is given until `per` after its
+//!   attempt ends: its answer arrived, it failed, or its [`Ticket`] was dropped (a
+//!   cancelled call). A request arrives after its grant and before its answer, so
+//!   request `j` arrives more than `per` after any request whose permit it waited for;
+//!   `permits.rs` has the proof that no `per` then holds `limit + 1` arrivals. A ticket
+//!   whose end never comes (a process that died) counts as in flight until its attempt
+//!   timeout (plus a second) has passed.
+//!
+//! A caller waits for its slot, then for a permit. With answers faster than the margin
+//! the permit is always free at the slot and the sustained rate is the slots' one
+//! (`limit / (per + margin)`, 9.7/s at 10 per second); a slow or delayed answer holds back
+//! the request `limit` grants later until `per` after it. A caller with a deadline fails
+//! at once when it is known that no grant can come in time: its slot starts later, or a
+//! permit could not free up earlier even if every request in flight were answered now.
 //!
 //! # Burst
 //!
@@ -39,15 +51,19 @@
 //!   in it shares an account's budget, not only clones;
 //! - [`LimiterStore::Client`]: a schedule of the client's own (and its clones');
 //! - [`LimiterStore::Redis`] (feature `redis`): one schedule in Redis for a whole fleet of
-//!   processes and hosts. The reservation is one atomic Lua script on the Redis server's
-//!   clock; when Redis is unreachable or slower than its timeout, the limiter warns once
-//!   and falls back to the process schedule (or fails, if so configured).
+//!   processes and hosts. Slots and permits are kept by atomic Lua scripts on the Redis
+//!   server's clock (a slot and, when it is now, the permit in one round trip; a permit
+//!   after a wait in a second; an attempt's end in a third); when Redis is unreachable or
+//!   slower than its timeout, the limiter warns once and falls back to the process
+//!   schedule (or fails, if so configured).
 
 #[cfg(feature = "test-util")]
 pub mod handover;
+mod permits;
 #[cfg(feature = "redis")]
 mod redis;
 pub mod store;
+mod ticket;
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -57,30 +73,20 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use self::permits::{Busy, Hold, Permits};
 pub use self::store::{
     DEFAULT_LIMITER_MARGIN, DEFAULT_LIMITER_TIMEOUT, LimiterStore, RateLimit, RedisLimiter,
     Unavailable,
 };
-use crate::config::Config;
+use self::ticket::Permit;
+pub use self::ticket::Ticket;
+use crate::config::{Config, DEFAULT_ATTEMPT_TIMEOUT};
 use crate::operation::{Operation, QpsLimit, QpsScope};
 
 /// Past this many keys, entries whose schedule lies in the past are dropped: they carry
 /// no information (a fresh entry would behave the same), and the map must not grow
 /// without bound when many AccessKeys pass through one client.
 const PRUNE_THRESHOLD: usize = 1024;
-
-/// A late caller queues again at most this many times, then goes: an overloaded machine
-/// must not starve a call.
-const MAX_REQUEUES: u32 = 3;
-
-/// A rate-limit slot a caller got.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Grant {
-    /// How long the caller waited for it.
-    pub(crate) waited: Duration,
-    /// When the slot started; `None` when the operation is not limited.
-    pub(crate) slot: Option<Instant>,
-}
 
 /// What a schedule is kept for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -106,26 +112,29 @@ pub enum LimiterError {
         /// What went wrong.
         reason: String,
     },
-    /// The next slot starts after the caller's deadline; nothing was reserved (with a
-    /// Redis store the slot is taken, which errs on the side of sending less).
+    /// The next slot starts after the caller's deadline, or earlier requests' answers
+    /// cannot free a permit before it; nothing was sent. When the slot was the reason,
+    /// nothing was reserved (with a Redis store the slot is taken, which errs on the side
+    /// of sending less).
     #[error(
         "no rate-limit slot for {action} before the call's deadline: the next one is in \
-         {wait:?}, the deadline in {left:?}; nothing was sent"
+         {wait:?} at the earliest, the deadline in {left:?}; nothing was sent"
     )]
     NoSlotBeforeDeadline {
         /// The operation's action.
         action: &'static str,
-        /// How long the call would have had to wait.
+        /// How long the call would have had to wait, at the least.
         wait: Duration,
         /// How long was left until the deadline.
         left: Duration,
     },
 }
 
-/// Theoretical arrival times per key, in this process.
+/// Theoretical arrival times and held permits per key, in this process.
 #[derive(Debug, Default)]
 struct Schedule {
     next: Mutex<HashMap<Key, Instant>>,
+    permits: Permits,
 }
 
 impl Schedule {
@@ -281,11 +290,13 @@ impl RateLimiter {
     }
 
     /// Waits until a request for `op`, made with `access_key_id`, stays within the limit,
-    /// and returns how long it waited.
+    /// and returns its [`Ticket`]: hold it until the request's answer arrives (or it
+    /// fails), then [`end`](Ticket::end) or drop it.
     ///
     /// The slot is reserved before waiting, so concurrent callers queue in arrival order.
     /// A caller that gives up while waiting (its future is dropped) still uses up its slot,
-    /// which errs on the side of sending less.
+    /// which errs on the side of sending less. A ticket never ended counts as in flight
+    /// for the default attempt timeout.
     ///
     /// # Errors
     ///
@@ -295,37 +306,45 @@ impl RateLimiter {
         &self,
         op: &'static Operation,
         access_key_id: &str,
-    ) -> Result<Duration, LimiterError> {
+    ) -> Result<Ticket, LimiterError> {
         self.acquire_until(op, access_key_id, None).await
     }
 
     /// Like [`acquire`](Self::acquire), for a call that must be sent by `deadline`: when
-    /// the next slot starts later, it fails at once with
-    /// [`LimiterError::NoSlotBeforeDeadline`] instead of waiting for a slot it could not
-    /// use (and, with this process's schedule, without taking it from other callers).
+    /// it is known that no grant can come by then (the next slot starts later, or earlier
+    /// requests' answers, even if they arrived now, would free a permit too late), it fails
+    /// at once with [`LimiterError::NoSlotBeforeDeadline`] instead of waiting for a grant
+    /// it could not use (and, with this process's schedule, without taking the slot from
+    /// other callers).
     pub async fn acquire_until(
         &self,
         op: &'static Operation,
         access_key_id: &str,
         deadline: Option<Instant>,
-    ) -> Result<Duration, LimiterError> {
-        Ok(self.grant_until(op, access_key_id, deadline).await?.waited)
+    ) -> Result<Ticket, LimiterError> {
+        self.grant(op, access_key_id, deadline, DEFAULT_ATTEMPT_TIMEOUT)
+            .await
     }
 
-    /// [`acquire_until`](Self::acquire_until), also telling when the slot started.
-    pub(crate) async fn grant_until(
+    /// [`acquire_until`](Self::acquire_until) for an attempt that times out after
+    /// `attempt_timeout`: a ticket that never ends counts as in flight that long (plus a
+    /// second).
+    pub(crate) async fn grant(
         &self,
         op: &'static Operation,
         access_key_id: &str,
         deadline: Option<Instant>,
-    ) -> Result<Grant, LimiterError> {
+        attempt_timeout: Duration,
+    ) -> Result<Ticket, LimiterError> {
         let Some(limit) = self.limit_for(op) else {
-            return Ok(Grant {
-                waited: Duration::ZERO,
-                slot: None,
-            });
+            return Ok(Ticket::unlimited());
         };
         let pace = self.pace(limit);
+        let hold = Hold {
+            limit: limit.limit,
+            per: limit.per,
+            cap: attempt_timeout.saturating_add(permits::CAP_SLACK),
+        };
         let key = Key {
             service: op.service.code,
             action: op.action,
@@ -334,54 +353,98 @@ impl RateLimiter {
                 QpsScope::Api => None,
             },
         };
-        let late_limit = self.margin / 2;
+        let too_late = |earliest: Instant| {
+            let now = Instant::now();
+            LimiterError::NoSlotBeforeDeadline {
+                action: op.action,
+                wait: earliest.saturating_duration_since(now),
+                left: deadline.map_or(Duration::ZERO, |d| d.saturating_duration_since(now)),
+            }
+        };
         let started = Instant::now();
-        let mut requeues = 0;
+        // First the GCRA slot, which keeps grants evenly spaced ...
+        let (slot, mut permit) = match self.reserve(&key, pace, hold, deadline).await? {
+            Ok(reserved) => reserved,
+            Err(send_at) => return Err(too_late(send_at)),
+        };
+        // A timer, even for an instant already past, waits for the next tick (~1 ms).
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
+        // ... then a permit, which keeps arrivals apart whatever the jitter.
         loop {
-            let send_at = match self.reserve(&key, pace, deadline).await? {
-                Ok(send_at) => send_at,
-                Err(send_at) => {
-                    let now = Instant::now();
-                    return Err(LimiterError::NoSlotBeforeDeadline {
-                        action: op.action,
-                        wait: send_at.saturating_duration_since(now),
-                        left: deadline.map_or(Duration::ZERO, |d| d.saturating_duration_since(now)),
-                    });
+            if let Some(permit) = permit {
+                return Ok(Ticket::granted(started.elapsed(), slot, permit));
+            }
+            match self.take(&key, hold).await? {
+                Ok(taken) => permit = Some(taken),
+                Err(busy) if deadline.is_some_and(|d| busy.lower > d) => {
+                    return Err(too_late(busy.lower));
                 }
-            };
-            // A timer, even for an instant already past, waits for the next tick (~1 ms).
-            if send_at > Instant::now() {
-                tokio::time::sleep_until(send_at).await;
+                Err(busy) => {
+                    tracing::debug!(
+                        earliest_ms = busy
+                            .lower
+                            .saturating_duration_since(Instant::now())
+                            .as_millis(),
+                        "waiting for earlier requests' answers"
+                    );
+                    // Never spin, even when the store's estimate lies in the past.
+                    let at = busy.lower.max(Instant::now() + Duration::from_millis(1));
+                    tokio::time::sleep_until(at).await;
+                }
             }
-            let late = Instant::now().saturating_duration_since(send_at);
-            // Sending this late could put it in one window with the next `limit` grants.
-            if late <= late_limit || self.margin.is_zero() || requeues == MAX_REQUEUES {
-                return Ok(Grant {
-                    waited: started.elapsed(),
-                    slot: Some(send_at),
-                });
-            }
-            requeues += 1;
-            tracing::debug!(late_ms = late.as_millis(), "woke up late; queueing again");
         }
     }
 
-    /// Reserves a slot in the store and returns when it starts, as a local instant, or
-    /// (inner `Err`) when the next one would start, if that is after `not_after`.
+    /// Reserves a slot in the store and returns when it starts, as a local instant, with
+    /// the permit when the store could take it at once; or (inner `Err`) when the next
+    /// slot would start, if that is after `not_after`.
+    #[cfg_attr(not(feature = "redis"), expect(unused_variables))]
     async fn reserve(
         &self,
         key: &Key,
         pace: Pace,
+        hold: Hold,
         not_after: Option<Instant>,
-    ) -> Result<Result<Instant, Instant>, LimiterError> {
+    ) -> Result<Result<(Instant, Option<Permit>), Instant>, LimiterError> {
+        let local = |schedule: &Arc<Schedule>| {
+            schedule
+                .reserve(key, pace, not_after)
+                .map(|send_at| (send_at, None))
+        };
         match &self.store {
-            Store::Local(schedule) => Ok(schedule.reserve(key, pace, not_after)),
+            Store::Local(schedule) => Ok(local(schedule)),
             #[cfg(feature = "redis")]
-            Store::Redis { redis, fallback } => match redis.reserve(key, pace).await {
-                // The script has reserved already; a slot past the deadline is given up.
-                Ok(send_at) if not_after.is_some_and(|limit| send_at > limit) => Ok(Err(send_at)),
-                Ok(send_at) => Ok(Ok(send_at)),
-                Err(redis::Down::FallBack) => Ok(fallback.reserve(key, pace, not_after)),
+            Store::Redis { redis, fallback } => match redis.reserve(key, pace, hold).await {
+                // The script has reserved already; a slot past the deadline is given up
+                // (and a permit taken with it is ended as the ticket drops).
+                Ok((send_at, _)) if not_after.is_some_and(|limit| send_at > limit) => {
+                    Ok(Err(send_at))
+                }
+                Ok((send_at, permit)) => Ok(Ok((send_at, permit))),
+                Err(redis::Down::FallBack) => Ok(local(fallback)),
+                Err(redis::Down::Fail(error)) => Err(error),
+            },
+        }
+    }
+
+    /// Takes a permit from the store now, or says when one may free up.
+    async fn take(&self, key: &Key, hold: Hold) -> Result<Result<Permit, Busy>, LimiterError> {
+        let local = |schedule: &Arc<Schedule>| {
+            schedule.permits.take(key, hold).map(|id| Permit::Local {
+                schedule: Arc::clone(schedule),
+                key: key.clone(),
+                id,
+                per: hold.per,
+            })
+        };
+        match &self.store {
+            Store::Local(schedule) => Ok(local(schedule)),
+            #[cfg(feature = "redis")]
+            Store::Redis { redis, fallback } => match redis.take(key, hold).await {
+                Ok(taken) => Ok(taken),
+                Err(redis::Down::FallBack) => Ok(local(fallback)),
                 Err(redis::Down::Fail(error)) => Err(error),
             },
         }
@@ -409,52 +472,4 @@ fn warn_once(flag: &AtomicBool, message: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn limit(n: u32) -> QpsLimit {
-        QpsLimit {
-            limit: n,
-            per: Duration::from_secs(1),
-            scope: QpsScope::Api,
-        }
-    }
-
-    #[test]
-    fn interval_covers_the_window_plus_margin() {
-        let exact = RateLimiter::new(RateLimit::FromSpec).with_margin(Duration::ZERO);
-        assert_eq!(exact.interval_for(limit(10)), Duration::from_millis(100));
-        assert_eq!(
-            exact.interval_for(limit(3)),
-            Duration::from_nanos(333_333_334)
-        );
-        let default = RateLimiter::new(RateLimit::FromSpec);
-        assert_eq!(default.interval_for(limit(10)), Duration::from_millis(103));
-    }
-
-    #[cfg(not(feature = "redis"))]
-    #[test]
-    fn without_the_feature_a_redis_store_is_the_process_schedule() {
-        let config = Config::builder()
-            .rate_limit_url("redis://127.0.0.1:6379/0")
-            .build()
-            .expect("valid");
-        let limiter = RateLimiter::for_config(&config);
-        // Without the feature the only store is local.
-        let Store::Local(schedule) = &limiter.store;
-        assert!(Arc::ptr_eq(schedule, &process_schedule()));
-    }
-
-    #[test]
-    fn a_burst_stretches_the_interval() {
-        let burst = NonZeroU32::new(3).expect("non-zero");
-        let limiter = RateLimiter::with_burst(RateLimit::FromSpec, burst);
-        let pace = limiter.pace(limit(10));
-        // 11 grants: 3 at once, then 8 intervals; they must span 1.03 s.
-        assert_eq!(pace.interval, Duration::from_micros(128_750));
-        assert_eq!(pace.tolerance, 2 * pace.interval);
-        // A burst above the limit is the limit.
-        let huge = RateLimiter::with_burst(RateLimit::FromSpec, NonZeroU32::MAX);
-        assert_eq!(huge.pace(limit(10)).interval, Duration::from_millis(1030));
-    }
-}
+mod tests;

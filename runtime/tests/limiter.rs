@@ -1,12 +1,13 @@
 //! The rate limiter on a paused clock: bursts are spread to the limit, no window of the
-//! published length ever holds more than the limit, keys are separate, clones and the
-//! process share, and the configured mode is honoured. No wall-clock sleeps.
+//! published length ever holds more than the limit, a slow answer holds back the
+//! requests after it, keys are separate, clones and the process share, and the configured
+//! mode is honoured. No wall-clock sleeps.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use livegen_runtime::config::RateLimit;
-use livegen_runtime::limiter::{DEFAULT_LIMITER_MARGIN, RateLimiter};
+use livegen_runtime::limiter::{DEFAULT_LIMITER_MARGIN, LimiterError, RateLimiter};
 use livegen_runtime::{Operation, QpsLimit, QpsScope};
 use support::stop::STOP;
 use tokio::time::Instant;
@@ -50,10 +51,13 @@ async fn grants(
 ) -> Vec<Instant> {
     let mut times = Vec::with_capacity(count);
     for _ in 0..count {
-        limiter
-            .acquire(op, key)
-            .await
-            .expect("a local limiter never fails");
+        // The answer comes at once: the ticket ends as it drops.
+        drop(
+            limiter
+                .acquire(op, key)
+                .await
+                .expect("a local limiter never fails"),
+        );
         times.push(Instant::now());
     }
     times
@@ -98,7 +102,7 @@ async fn concurrent_callers_queue_in_order() {
         .map(|_| {
             let limiter = limiter.clone();
             tokio::spawn(async move {
-                limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local");
+                drop(limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local"));
                 Instant::now()
             })
         })
@@ -277,7 +281,7 @@ async fn no_window_of_any_phase_holds_more_than_the_limit() {
             tokio::spawn(async move {
                 let idle = if i < 40 { 0 } else { 3000 + (i - 40) * 37 };
                 tokio::time::sleep(Duration::from_millis(idle)).await;
-                limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local");
+                drop(limiter.acquire(&STOP, "LTAI-fake-a").await.expect("local"));
                 Instant::now()
             })
         })
@@ -331,4 +335,51 @@ async fn separate_limiters_of_one_process_share_its_schedule() {
     assert!(shared[9] - start >= 9 * INTERVAL);
     // A limiter with a schedule of its own does not queue behind the process.
     assert!(about(z[4] - start, 4 * INTERVAL));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_waits_until_per_after_the_answers_of_those_before_it() {
+    // Two per second, no margin: slots every 500 ms.
+    let limiter = RateLimiter::new(RateLimit::Override(QpsLimit {
+        limit: 2,
+        per: Duration::from_secs(1),
+        scope: QpsScope::Account,
+    }))
+    .with_margin(Duration::ZERO);
+    let key = "LTAI-fake-a";
+    let start = Instant::now();
+    let at = |ms| start + Duration::from_millis(ms);
+
+    // The first request's answer is slow; the second's comes at once.
+    let slow = limiter.acquire(&STOP, key).await.expect("local");
+    drop(limiter.acquire(&STOP, key).await.expect("local"));
+    assert_eq!(Instant::now(), at(500));
+    // The third's slot is at 1 s, but two permits are held until 1.5 s (the second's
+    // answer + 1 s) and the slow answer: it goes at 1.5 s, when the second's frees up.
+    drop(limiter.acquire(&STOP, key).await.expect("local"));
+    assert_eq!(Instant::now(), at(1500));
+
+    // A call that must be sent within 200 ms cannot be: the earliest a permit frees up is
+    // 2.5 s (the third's). It fails at once, without waiting.
+    let refused = limiter
+        .acquire_until(&STOP, key, Some(at(1700)))
+        .await
+        .expect_err("no permit before the deadline");
+    assert!(
+        matches!(refused, LimiterError::NoSlotBeforeDeadline { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(Instant::now(), at(1500));
+    assert!(
+        refused.to_string().contains("1s at the earliest"),
+        "{refused}"
+    );
+
+    // The slow answer arrives at 2 s: its permit goes at 3 s; the third's at 2.5 s.
+    tokio::time::sleep_until(at(2000)).await;
+    slow.end().await;
+    drop(limiter.acquire(&STOP, key).await.expect("local"));
+    assert_eq!(Instant::now(), at(2500));
+    drop(limiter.acquire(&STOP, key).await.expect("local"));
+    assert_eq!(Instant::now(), at(3000));
 }

@@ -307,22 +307,13 @@ async fn fleet_table() {
         if seen.requests != row.calls || !seen.other.is_empty() {
             failures.push(format!("{}: {seen:?}", row.setup));
         }
-        // The promise, judged on arrival times: no 1 s window holds more than the limit.
-        // KNOWN ISSUE (open): one refusal per row is tolerated and printed. Root cause,
-        // measured by `jitter` below (slot → fake arrival of the in-process rows, matched
-        // by signature nonce): on a loaded machine a request can reach the fake 70 ms
-        // after its slot (p99 14 ms), almost all of it after the request is handed to the
-        // HTTP stack (client connection task, loopback, the fake's thread getting the
-        // CPU), while the limiter's margin is 30 ms (15 ms of it for waking up late). A
-        // request that late lands in one second with the next ten, and the fake refuses
-        // the eleventh. No margin small enough to keep 9.5/s covers that on a loaded
-        // machine; a fix that holds is pacing slot `j` after the answer to request
-        // `j - limit` (arrival ≤ answer), in the process and the Redis schedules alike.
+        // The promise, judged on arrival times: no 1 s window holds more than the limit,
+        // so the fake refuses nothing, however late a request reaches it after its grant.
         let promise_kept =
             seen.max_per_second <= 10 && seen.min_span_us.is_none_or(|us| us > 1_000_000);
         if row.guaranteed
             && (!promise_kept
-                || seen.throttled > 1
+                || seen.throttled > 0
                 || seen.ok + seen.throttled != row.calls
                 || seen.rate < 9.5)
         {

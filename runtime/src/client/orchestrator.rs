@@ -214,19 +214,24 @@ async fn try_attempt(
 ) -> Attempted {
     let span = tracing::Span::current();
     span.record("attempt", attempt);
-    // Per attempt, not per call: the service counts every request, retries included.
+    // Per attempt, not per call: the service counts every request, retries included. The
+    // ticket is ended when the answer (or the failure) comes, or as it drops.
     let limited = client
         .inner
         .limiter
-        .grant_until(op, setup.credentials.access_key_id(), clock.at())
+        .grant(
+            op,
+            setup.credentials.access_key_id(),
+            clock.at(),
+            client.attempt_timeout(),
+        )
         .await;
-    #[cfg_attr(not(feature = "test-util"), allow(unused_variables))]
-    let slot = match limited {
-        Ok(grant) => {
-            if !grant.waited.is_zero() {
-                tracing::debug!(waited_ms = grant.waited.as_millis(), "rate limited");
+    let ticket = match limited {
+        Ok(ticket) => {
+            if !ticket.waited().is_zero() {
+                tracing::debug!(waited_ms = ticket.waited().as_millis(), "rate limited");
             }
-            grant.slot
+            ticket
         }
         Err(e @ LimiterError::NoSlotBeforeDeadline { .. }) => {
             return Attempted::OutOfTime(e.to_string());
@@ -256,7 +261,9 @@ async fn try_attempt(
         #[cfg(feature = "test-doubles")]
         Sender::Mock(mock) => {
             let recorded = setup.record(op, prepared);
-            match mock.respond(op, recorded) {
+            let answer = mock.respond(op, recorded);
+            ticket.end().await;
+            match answer {
                 Ok(answer) => return answered(&span, from_mock(answer)),
                 Err(message) => return Attempted::NotSent(message),
             }
@@ -264,10 +271,12 @@ async fn try_attempt(
     };
 
     #[cfg(feature = "test-util")]
-    if let Some(slot) = slot {
+    if let Some(slot) = ticket.slot() {
         crate::limiter::handover::record(&prepared.nonce(), slot.into_std());
     }
-    let answer = match tokio::time::timeout(timeout, transport::send(http, http_request)).await {
+    let answer = tokio::time::timeout(timeout, transport::send(http, http_request)).await;
+    ticket.end().await;
+    let answer = match answer {
         Err(_elapsed) => return Attempted::Failed(Failure::Timeout),
         Ok(Err(e)) => {
             let message = match &setup.resolution {

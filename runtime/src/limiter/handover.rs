@@ -1,5 +1,6 @@
 //! (Feature `test-util`.) When each attempt's rate-limit slot started and when its signed
-//! request was handed to the HTTP stack, keyed by the signature nonce, so a test can set
+//! request was handed to the HTTP stack (after its permit, which may come later than the
+//! slot when earlier answers were late), keyed by the signature nonce, so a test can set
 //! both beside the moment the service saw the request and measure where the time between
 //! a grant and an arrival goes. Off until [`start`] is called; generated crates never
 //! turn the feature on.

@@ -1,14 +1,19 @@
 //! The fleet-wide schedule in Redis (feature `redis`).
 //!
-//! One key per limiter key holds the theoretical arrival time (GCRA, as the local
-//! schedule), in microseconds of the Redis server's clock. A Lua script reads the server's
-//! `TIME`, reserves the next slot and answers how long until it starts; scripts run
-//! atomically, so processes on any host, with any clock skew, queue on one timeline. The
-//! key expires once its time has passed, when it carries no information.
+//! Per limiter key, one Redis key holds the theoretical arrival time (GCRA, as the local
+//! schedule) and a sorted set (`…:held`) the permits held, by release time, all in
+//! microseconds of the Redis server's clock. [`ACQUIRE`] reads the server's `TIME`,
+//! reserves the next slot and, when it starts now, takes a permit (else the client
+//! sleeps until the slot and runs it again to take the permit only); [`END`] records an
+//! attempt's end. Scripts run atomically, so processes on any host, with any clock skew,
+//! queue on one timeline. Keys expire once their times have passed, when they carry no
+//! information; a permit whose process died before recording its end frees up at its
+//! cap, like any other.
 //!
-//! Every reservation (connecting included) runs under the configured timeout. When it
-//! fails, the limiter warns once, answers "fall back" (or fails) and does not try Redis
-//! again for [`RETRY_AFTER`], so a dead server costs one timeout, not one per call.
+//! Every script (connecting included) runs under the configured timeout. When one fails,
+//! the limiter warns once, answers "fall back" (or fails) and does not try Redis again
+//! for [`RETRY_AFTER`], so a dead server costs one timeout, not one per call. A permit
+//! taken in Redis is ended in Redis; one taken after a fallback, in the process.
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -18,6 +23,8 @@ use std::time::Duration;
 use redis::aio::MultiplexedConnection;
 use tokio::time::Instant;
 
+use super::permits::{Busy, Hold};
+use super::ticket::Permit;
 use super::{Key, LimiterError, Pace, warn_once};
 use crate::config::{RedisLimiter, Unavailable};
 
@@ -27,9 +34,14 @@ const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// Every key this runtime writes starts with this.
 const KEY_PREFIX: &str = "livegen:rate";
 
-/// GCRA reservation on the server's clock. KEYS[1]: the schedule; ARGV[1]: emission
-/// interval, ARGV[2]: tolerance, both in microseconds. Returns the microseconds until the
-/// reserved slot starts (0: now).
+/// GCRA reservation, then (when the slot is now) a permit, on the server's clock. KEYS[1]:
+/// the schedule, KEYS[2]: the held permits (a sorted set of ticket ids by release time,
+/// `f:` for attempts in flight, `e:` for ended ones). ARGV: emission interval, tolerance,
+/// limit, `per`, cap (times in microseconds), the ticket's id, and `reserve` (slot, then
+/// permit if the slot is now) or `take` (the permit only). Answers `{slot wait, taken,
+/// upper, lower}`: the microseconds until the slot starts; 1 when the permit was taken;
+/// else, if the slot is now, the microseconds until a permit may free up at the latest
+/// and at the earliest (if every attempt in flight ended now).
 ///
 /// Sent with `EVAL` every time rather than `EVALSHA`: one round trip always (EVALSHA costs
 /// three when the server does not know the script yet), which keeps the round trip the
@@ -37,22 +49,62 @@ const KEY_PREFIX: &str = "livegen:rate";
 ///
 /// Times are kept below 2^53 µs (year 2255), so Lua's doubles hold them exactly; they are
 /// written with `%.0f` because Lua's default number format keeps only 14 digits.
-const RESERVE: &str = r"
+const ACQUIRE: &str = r"
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
-local interval = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
-local next = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-if next < now then next = now end
-local send_at = next - tolerance
-if send_at < now then send_at = now end
-local after = next
-if send_at > after then after = send_at end
-after = after + interval
-local ttl_ms = math.ceil((after - now) / 1000) + 1000
-redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', ttl_ms)
-return send_at - now
+local limit = tonumber(ARGV[3])
+local per = tonumber(ARGV[4])
+if ARGV[7] == 'reserve' then
+  local interval = tonumber(ARGV[1])
+  local tolerance = tonumber(ARGV[2])
+  local next = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+  if next < now then next = now end
+  local send_at = next - tolerance
+  if send_at < now then send_at = now end
+  local after = next
+  if send_at > after then after = send_at end
+  after = after + interval
+  local ttl_ms = math.ceil((after - now) / 1000) + 1000
+  redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', ttl_ms)
+  if send_at > now then return {send_at - now, 0, 0, 0} end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local n = redis.call('ZCARD', KEYS[2])
+if n < limit then
+  local release = now + tonumber(ARGV[5]) + per
+  redis.call('ZADD', KEYS[2], string.format('%.0f', release), 'f:' .. ARGV[6])
+  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[2], math.ceil((tonumber(last[2]) - now) / 1000) + 1000)
+  return {0, 1, 0, 0}
+end
+local held = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+local k = n - limit + 1
+local lows = {}
+for i = 1, n do
+  local at = tonumber(held[2 * i])
+  if string.sub(held[2 * i - 1], 1, 2) == 'f:' and at > now + per then at = now + per end
+  lows[i] = at
+end
+table.sort(lows)
+return {0, 0, tonumber(held[2 * k]) - now, lows[k] - now}
+";
+
+/// Records an attempt's end on the server's clock: its permit (KEYS[1], member `f:` +
+/// ARGV[1]) now frees up `per` (ARGV[2], µs) from now. A ticket already past its cap is
+/// gone and stays gone.
+const END: &str = r"
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local per = tonumber(ARGV[2])
+if redis.call('ZREM', KEYS[1], 'f:' .. ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now + per), 'e:' .. ARGV[1])
+  local ttl = redis.call('PTTL', KEYS[1])
+  local needed = math.ceil(per / 1000) + 1000
+  if ttl < needed then redis.call('PEXPIRE', KEYS[1], needed) end
+end
+return 0
 ";
 
 /// Why a reservation did not come from Redis.
@@ -113,8 +165,82 @@ impl RedisSchedule {
         }
     }
 
-    /// Reserves the next slot for `key`, returning when it starts as a local instant.
-    pub(super) async fn reserve(&self, key: &Key, pace: Pace) -> Result<Instant, Down> {
+    /// Reserves the next slot for `key`, returning when it starts as a local instant, and
+    /// the permit when the slot is now and one was free.
+    pub(super) async fn reserve(
+        self: &Arc<Self>,
+        key: &Key,
+        pace: Pace,
+        hold: Hold,
+    ) -> Result<(Instant, Option<Permit>), Down> {
+        let id = ticket_id();
+        let (answer, at) = self.acquire(key, hold, &id, Some(pace)).await?;
+        let slot = at(answer[0]);
+        Ok((slot, (answer[1] == 1).then(|| self.permit(key, id, hold))))
+    }
+
+    /// Takes a permit for `key` now, or says when one may free up.
+    pub(super) async fn take(
+        self: &Arc<Self>,
+        key: &Key,
+        hold: Hold,
+    ) -> Result<Result<Permit, Busy>, Down> {
+        let id = ticket_id();
+        let (answer, at) = self.acquire(key, hold, &id, None).await?;
+        if answer[1] == 1 {
+            return Ok(Ok(self.permit(key, id, hold)));
+        }
+        Ok(Err(Busy {
+            upper: at(answer[2]),
+            lower: at(answer[3]),
+        }))
+    }
+
+    /// Records that ticket `id`'s attempt ended. A failure is only logged: the permit then
+    /// frees up at its cap, which errs on the side of sending less.
+    pub(super) async fn end(&self, key: &Key, id: &str, per: Duration) {
+        let resting = *self
+            .resting_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if resting.is_some_and(|until| Instant::now() < until) {
+            return;
+        }
+        let mut end = redis::cmd("EVAL");
+        end.arg(END)
+            .arg(1)
+            .arg(held_key(key))
+            .arg(id)
+            .arg(micros(per));
+        let timeout = self.settings.timeout_duration();
+        let reason = match tokio::time::timeout(timeout, self.run::<i64>(&end)).await {
+            Ok(Ok(_)) => return,
+            Ok(Err(reason)) => reason,
+            Err(_) => format!("no answer within {timeout:?}"),
+        };
+        tracing::debug!(%reason, "could not record a request's end");
+        // Rest (and warn) as for a failed reservation; the next call falls back at once.
+        let _ = self.failed(reason);
+    }
+
+    fn permit(self: &Arc<Self>, key: &Key, id: String, hold: Hold) -> Permit {
+        Permit::Redis {
+            redis: Arc::clone(self),
+            key: key.clone(),
+            id,
+            per: hold.per,
+        }
+    }
+
+    /// Runs [`ACQUIRE`] (`reserve` with `pace`, `take` without) under the timeout. Returns
+    /// its answer and how to turn one of its microsecond waits into a local instant.
+    async fn acquire(
+        &self,
+        key: &Key,
+        hold: Hold,
+        id: &str,
+        pace: Option<Pace>,
+    ) -> Result<(Vec<i64>, impl Fn(i64) -> Instant + use<>), Down> {
         let resting = *self
             .resting_until
             .lock()
@@ -122,15 +248,31 @@ impl RedisSchedule {
         if resting.is_some_and(|until| Instant::now() < until) {
             return Err(self.down("it failed less than a second ago".to_owned()));
         }
+        let mut acquire = redis::cmd("EVAL");
+        acquire
+            .arg(ACQUIRE)
+            .arg(2)
+            .arg(redis_key(key))
+            .arg(held_key(key))
+            .arg(pace.map_or(0, |p| micros(p.interval)))
+            .arg(pace.map_or(0, |p| micros(p.tolerance)))
+            .arg(hold.limit)
+            .arg(micros(hold.per))
+            .arg(micros(hold.cap))
+            .arg(id)
+            .arg(if pace.is_some() { "reserve" } else { "take" });
         let timeout = self.settings.timeout_duration();
-        let answer = tokio::time::timeout(timeout, self.run(key, pace)).await;
-        let (wait_us, asked, answered) = match answer {
-            Ok(Ok(answer)) => answer,
-            Ok(Err(reason)) => return Err(self.failed(reason)),
-            Err(_) => {
-                return Err(self.failed(format!("no answer within {timeout:?}")));
-            }
-        };
+        let (answer, asked, answered) =
+            match tokio::time::timeout(timeout, self.run::<Vec<i64>>(&acquire)).await {
+                Ok(Ok(answer)) => answer,
+                Ok(Err(reason)) => return Err(self.failed(reason)),
+                Err(_) => {
+                    return Err(self.failed(format!("no answer within {timeout:?}")));
+                }
+            };
+        if answer.len() != 4 {
+            return Err(self.failed(format!("unexpected answer {answer:?}")));
+        }
         if self
             .resting_until
             .lock()
@@ -145,16 +287,24 @@ impl RedisSchedule {
         }
         // The server read its clock somewhere in the script's round trip (connecting not
         // included); the middle is the best guess, off by at most half a round trip.
+        // (Permits need no such guess: one is taken on the server's clock before its
+        // answer leaves, so before the request does.)
         let half_trip = (answered - asked) / 2;
-        let wait = Duration::from_micros(u64::try_from(wait_us).unwrap_or(0));
-        Ok((answered + wait).checked_sub(half_trip).unwrap_or(answered))
+        let at = move |wait_us: i64| {
+            let wait = Duration::from_micros(u64::try_from(wait_us).unwrap_or(0));
+            (answered + wait).checked_sub(half_trip).unwrap_or(answered)
+        };
+        Ok((answer, at))
     }
 
-    /// Connects if needed and runs the script, returning its answer and when the script's
+    /// Connects if needed and runs `script`, returning its answer and when the script's
     /// request went out and its answer came back. A cached connection that fails is
     /// replaced once (the server may have restarted, or the runtime that drove it may be
     /// gone).
-    async fn run(&self, key: &Key, pace: Pace) -> Result<(i64, Instant, Instant), String> {
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        script: &redis::Cmd,
+    ) -> Result<(T, Instant, Instant), String> {
         let mut slot = self.connection.lock().await;
         let (mut connection, cached) = match slot.as_ref() {
             Some(connection) => (connection.clone(), true),
@@ -162,26 +312,19 @@ impl RedisSchedule {
         };
         *slot = Some(connection.clone());
         drop(slot);
-        let mut reserve = redis::cmd("EVAL");
-        reserve
-            .arg(RESERVE)
-            .arg(1)
-            .arg(redis_key(key))
-            .arg(micros(pace.interval))
-            .arg(micros(pace.tolerance));
         let asked = Instant::now();
-        match reserve.query_async::<i64>(&mut connection).await {
-            Ok(wait) => Ok((wait, asked, Instant::now())),
+        match script.query_async::<T>(&mut connection).await {
+            Ok(answer) => Ok((answer, asked, Instant::now())),
             Err(e) if !cached => Err(self.describe(&e)),
             Err(_) => {
                 let mut connection = self.connect().await?;
                 *self.connection.lock().await = Some(connection.clone());
                 let asked = Instant::now();
-                let wait = reserve
-                    .query_async::<i64>(&mut connection)
+                let answer = script
+                    .query_async::<T>(&mut connection)
                     .await
                     .map_err(|e| self.describe(&e))?;
-                Ok((wait, asked, Instant::now()))
+                Ok((answer, asked, Instant::now()))
             }
         }
     }
@@ -237,6 +380,16 @@ impl RedisSchedule {
 
 fn micros(duration: Duration) -> u64 {
     u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// A ticket id no other process picks: 128 random bits.
+fn ticket_id() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+/// The sorted set of `key`'s held permits: its schedule's key with `:held`.
+fn held_key(key: &Key) -> String {
+    format!("{}:held", redis_key(key))
 }
 
 /// `livegen:rate:{service}:{action}:id:{AccessKey id}`, or `…:{action}:api` for limits

@@ -1,6 +1,7 @@
 //! Where the time between a rate-limit grant and the fake's arrival goes, for the
 //! requests this process sent (the in-process rows): slot → hand-over to the HTTP stack
-//! (waking up, signing) and hand-over → arrival (client HTTP stack, loopback, the fake's
+//! (waking up, waiting for a permit when earlier answers were late, signing) and
+//! hand-over → arrival (client HTTP stack, loopback, the fake's
 //! accept and parse), matched by signature nonce.
 
 use std::collections::HashMap;
@@ -75,7 +76,7 @@ impl fmt::Display for Jitter {
             self.matched
         )?;
         for (name, s) in [
-            ("slot → hand-over (wake, sign)", &self.pre),
+            ("slot → hand-over (wake, permit, sign)", &self.pre),
             ("hand-over → fake arrival", &self.post),
             ("slot → fake arrival", &self.total),
         ] {

@@ -53,11 +53,12 @@ fn acquire_latency(ctx: &Ctx, report: &mut Report) -> Result<()> {
     let local_p50 = result["local"]["p50_us"].as_f64().unwrap_or(f64::NAN);
     smoke_check(ctx, local_p50.is_finite(), "no local acquisition timing")?;
     report.line(format!(
-        "One `RateLimiter::acquire` after another ({n}, after 100 warm-up ones) with the limit \
-         overridden to 10⁹/s and no margin, so none waits for its slot: the time is the \
-         bookkeeping alone — a mutex and a map for the process schedule, one `EVAL` round \
-         trip to a `redis-server` on loopback for the shared one. Release build, \
-         current-thread tokio. Binary: `runtime/benches/limiter_acquire.rs`."
+        "One `RateLimiter::acquire` and its ticket's `end` after another ({n}, after 100 \
+         warm-up ones) with the limit overridden to 10⁹/s and no margin, so none waits for \
+         its slot or permit: the time is the bookkeeping alone — mutexes and maps for the \
+         process schedule, two `EVAL` round trips (slot and permit; end) to a \
+         `redis-server` on loopback for the shared one. Release build, current-thread \
+         tokio. Binary: `runtime/benches/limiter_acquire.rs`."
     ));
     report.line("");
     if result["redis"].is_null() {
