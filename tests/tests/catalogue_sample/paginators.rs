@@ -56,7 +56,7 @@ pub fn typed_paginators(api: &livegen_generator::model::Api) -> Vec<(String, Str
 pub fn write_member(workspace: &Path, products: &[Product]) -> String {
     let fake = scratch::repo().join("tests/fake");
     let mut manifest = format!(
-        "[package]\nname = \"{MEMBER}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[dependencies]\nlivegen-fake = {{ path = {:?} }}\nlivegen-runtime = {{ workspace = true }}\nserde_json = {{ workspace = true }}\ntokio = {{ workspace = true }}\n",
+        "[package]\nname = \"{MEMBER}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[dependencies]\nlivegen-fake = {{ path = {:?} }}\nserde_json = {{ workspace = true }}\ntokio = {{ workspace = true }}\n",
         fake.display().to_string()
     );
     for product in products {
@@ -113,6 +113,9 @@ fn main_source(products: &[Product]) -> String {
     format!(
         r#"//! Written by `tests/tests/catalogue_sample/paginators.rs`: every paginator of the
 //! catalogue sample against the local fake.
+
+// Operations the service deprecated are paginated too, and checked like the others.
+#![allow(deprecated)]
 
 use livegen_fake::paging_check;
 
