@@ -255,7 +255,7 @@ impl RateLimiter {
         Self { store, ..limiter }
     }
 
-    /// Sets the margin every `limit + 1` grants keep beyond `per` (see the
+    /// Sets the margin every `limit + 1` slots keep beyond `per` (see the
     /// [module docs](self)).
     pub fn with_margin(mut self, margin: Duration) -> Self {
         self.margin = margin;

@@ -19,7 +19,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use livegen_runtime::signing::{self, ReceivedRequest};
 
-use crate::loopback::{ServerThread, accept_until};
+use livegen_fake::loopback::{ServerThread, accept_until};
 
 /// The RAM role the fake metadata service lists.
 pub const ROLE: &str = "test-role";

@@ -11,11 +11,12 @@ use aliyun_live::operations::list_live_message_group_users::{
     ListLiveMessageGroupUsersOutputUserListItem, ListLiveMessageGroupUsersSortType,
 };
 use aliyun_live::{DescribeLiveUserDomainsInput, ListLiveMessageGroupUsersInput, SdkError};
-use livegen_runtime::{Operation, ServiceError, Shape};
-use livegen_tests::fake::pages::{DEFAULT_PAGE_SIZE, Listing, Quirk, item};
+use livegen_runtime::{Operation, ServiceError};
+use livegen_tests::fake::pages::{Listing, Quirk};
+use livegen_tests::fake::paging_check::{self, expected, ids, input};
 use livegen_tests::fake::{DEFAULT_KEY_ID, DEFAULT_KEY_SECRET, Fake, FakeConfig, Fault};
 use livegen_tests::harness::default_client;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 const DOMAINS: &str = "DescribeLiveUserDomains";
 const USERS: &str = "ListLiveMessageGroupUsers";
@@ -26,93 +27,6 @@ fn fake(config: FakeConfig) -> Fake {
         ..config
     })
     .expect("the fake starts on loopback")
-}
-
-/// A value of `shape` the fake accepts (for required parameters of any operation).
-fn filler(shape: &Shape) -> Value {
-    match shape {
-        Shape::String {
-            values, min_length, ..
-        } => match values.first() {
-            Some(value) => json!(value),
-            None => json!("x".repeat(min_length.unwrap_or(1).max(1) as usize)),
-        },
-        Shape::Integer {
-            values,
-            minimum,
-            maximum,
-        } => json!(values.first().copied().unwrap_or_else(|| {
-            let low = minimum.unwrap_or(1);
-            maximum.map_or(low, |high| low.min(high))
-        })),
-        Shape::Number => json!(1.0),
-        Shape::Boolean => json!(true),
-        Shape::List(list) => {
-            let count = list.min_items.unwrap_or(1).max(1) as usize;
-            Value::Array(vec![filler(&list.item); count])
-        }
-        Shape::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .filter(|f| f.required)
-                .map(|f| (f.name.to_owned(), filler(&f.shape)))
-                .collect(),
-        ),
-        Shape::Map(_) => json!({}),
-        Shape::Any => json!("x"),
-    }
-}
-
-/// The page size a test asks `op` for: 2, or the nearest its bounds allow; the fake's
-/// default when `op` takes none.
-fn page_size(op: &Operation) -> i64 {
-    let Some(param) = op
-        .pagination
-        .and_then(|p| p.size_param)
-        .and_then(|n| op.param(n))
-    else {
-        return i64::from(DEFAULT_PAGE_SIZE);
-    };
-    match param.shape {
-        Shape::Integer {
-            minimum, maximum, ..
-        } => {
-            let size = minimum.unwrap_or(2).max(2);
-            maximum.map_or(size, |high| size.min(high))
-        }
-        _ => 2,
-    }
-}
-
-/// The smallest valid input of `op`, with [`page_size`] when it takes a size.
-fn input(op: &Operation) -> Value {
-    let mut input: Map<String, Value> = op
-        .params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| (p.name.to_owned(), filler(&p.shape)))
-        .collect();
-    if let Some(size) = op.pagination.and_then(|p| p.size_param) {
-        // Some metadata types the page size as a string (Live's `DescribeLiveAIProduceRules`):
-        // the input must match the parameter's own type, as a caller's would.
-        let value = match op.param(size).map(|p| p.shape) {
-            Some(Shape::String { .. }) => json!(page_size(op).to_string()),
-            _ => json!(page_size(op)),
-        };
-        input.insert(size.to_owned(), value);
-    }
-    Value::Object(input)
-}
-
-fn ids(items: &[Value]) -> Vec<String> {
-    items
-        .iter()
-        .map(|i| i["FakeItemId"].as_str().unwrap_or("?").to_owned())
-        .collect()
-}
-
-fn expected(action: &str, count: u32) -> Vec<String> {
-    ids(&(0..count).map(|i| item(action, i)).collect::<Vec<_>>())
 }
 
 async fn collect(
@@ -155,27 +69,23 @@ fn sent(fake: &Fake, name: &str) -> Vec<Option<String>> {
         .collect()
 }
 
+/// The check the catalogue sample runs for each of its products
+/// (`livegen_fake::paging_check`): one full page plus one item, every item in order, in
+/// exactly two requests, for each paginated operation.
 #[tokio::test]
 async fn every_paginated_operation_lists_every_item_through_the_fake() {
-    let paginated: Vec<&'static Operation> = ALL
-        .iter()
-        .copied()
-        .filter(|op| op.pagination.is_some())
-        .collect();
+    let outcomes = paging_check::check_product(ALL).await;
+    let summary = paging_check::summary("live", &outcomes);
+    eprintln!("{summary}");
     assert!(
-        paginated.len() >= 2,
+        outcomes.len() >= 2,
         "the generated crate has {} paginated operations",
-        paginated.len()
+        outcomes.len()
     );
-    for op in paginated {
-        // One full page and one item more: two requests, whatever the page size.
-        let count = u32::try_from(page_size(op)).expect("small") + 1;
-        let fake = fake(FakeConfig::default().listing(op.action, Listing::new(count)));
-        let (items, error) = collect(&fake, op, &input(op)).await;
-        assert!(error.is_none(), "{}: {error:?}", op.action);
-        assert_eq!(ids(&items), expected(op.action, count), "{}", op.action);
-        assert_eq!(fake.request_count(), 2, "{}", op.action);
-    }
+    assert!(
+        outcomes.iter().all(|(_, outcome)| outcome.is_ok()),
+        "{summary}"
+    );
 }
 
 #[tokio::test]

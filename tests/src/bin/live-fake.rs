@@ -90,6 +90,8 @@ fn main() -> ExitCode {
         })
         .collect();
     let config = FakeConfig {
+        // None named: `livegen_tests::fake::Fake::start` serves Live and the ACK sample.
+        products: Vec::new(),
         port: args.port,
         keys,
         tasks: args.tasks,

@@ -11,6 +11,10 @@
 //! so no product is generated or built twice. Adding a product is copying its file into
 //! the folder (and a README row).
 //!
+//! Every paginated operation of every product is also paged through against the local
+//! fake ([`paginators`]): the runtime's paginator for all of them, the generated typed
+//! paginators for ECS and ACK.
+//!
 //! The builds are `#[ignore]`d for quick local runs; CI runs them (`--include-ignored`).
 //! The comparisons need `LIVEGEN_PYTHON` (the shared venv of `cargo xtask test`, which
 //! installs the SDKs pinned in `tests/python/requirements.txt`); without it they are
@@ -18,6 +22,7 @@
 
 mod ack;
 mod ecs;
+mod paginators;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -70,6 +75,8 @@ pub struct Sample {
     pub dir: PathBuf,
     /// File stem (`ecs__2014-05-26`) → member.
     pub members: Vec<(String, Member)>,
+    /// Set once [`Sample::binaries`] has built them.
+    built: OnceLock<PathBuf>,
 }
 
 impl Sample {
@@ -82,28 +89,41 @@ impl Sample {
             .unwrap_or_else(|| panic!("{stem} is not in the sample"))
     }
 
-    /// Builds `stem`'s `wire-dump` binary and returns its path. Without debug info and
-    /// incremental state for the generated crate (a binary run once on one machine needs
-    /// neither), which makes ECS's debug build markedly cheaper; its dependencies are
-    /// built as always (`[profile.dev.package."*"]` has no debug info anyway).
+    /// Builds `stem`'s `wire-dump` binary (with every other binary of the sample,
+    /// [`Sample::binaries`]) and returns its path.
     pub fn wire_dump(&self, stem: &str) -> PathBuf {
         let member = self.member(stem);
         let bin = member.wire_dump.as_deref().expect("a conformance product");
-        scratch::cargo(
-            &self.dir,
-            &[
-                "build",
-                "--offline",
-                "-p",
-                &member.package,
-                "--features",
-                "deserialize-inputs",
-                "--bin",
-                bin,
-            ],
-            &[("CARGO_INCREMENTAL", "0"), ("CARGO_PROFILE_DEV_DEBUG", "0")],
-        );
-        scratch::target_dir().join("debug").join(bin)
+        self.binaries().join(bin)
+    }
+
+    /// Builds the sample's binaries once, in one cargo run: the `wire-dump` of each
+    /// conformance product and [`paginators::MEMBER`]. One run, so the products and their
+    /// dependencies compile once with one feature set (the conformance products with
+    /// `deserialize-inputs`, the runtime with the fake's `test-util`), whichever test asks
+    /// first. Without debug info and incremental state for the generated crates (binaries
+    /// run once on one machine need neither), which makes ECS's debug build markedly
+    /// cheaper; their dependencies are built as always (`[profile.dev.package."*"]` has no
+    /// debug info anyway). Returns the folder the binaries are in.
+    pub fn binaries(&self) -> &Path {
+        self.built.get_or_init(|| {
+            let mut args = vec!["build", "--offline", "--bins", "-p", paginators::MEMBER];
+            let mut features = Vec::new();
+            for (_, member) in &self.members {
+                if member.wire_dump.is_some() {
+                    args.extend(["-p", member.package.as_str()]);
+                    features.push(format!("{}/deserialize-inputs", member.package));
+                }
+            }
+            let features = features.join(",");
+            args.extend(["--features", features.as_str()]);
+            scratch::cargo(
+                &self.dir,
+                &args,
+                &[("CARGO_INCREMENTAL", "0"), ("CARGO_PROFILE_DEV_DEBUG", "0")],
+            );
+            scratch::target_dir().join("debug")
+        })
     }
 }
 
@@ -133,6 +153,7 @@ fn generate() -> Sample {
     let dir = scratch::crate_dir("catalogue-sample");
     let mut members = Vec::new();
     let mut names = Vec::new();
+    let mut paged = Vec::new();
     let mut table = String::from("product                              ops  gen skip  codegen\n");
     for path in sample_files() {
         let stem = stem(&path);
@@ -166,12 +187,24 @@ fn generate() -> Sample {
         );
         let package = product.package.expect("a generated crate has a package");
         let skipped = product.skipped.iter().map(|s| s.action.clone()).collect();
-        let wire_dump = CONFORMANCE.contains(&stem.as_str()).then(|| {
+        let conformance = CONFORMANCE.contains(&stem.as_str());
+        // Module and type names as the generator decided them, for every operation it kept.
+        let api = conformance.then(|| {
+            livegen_generator::check(&spec_path, &product.spec)
+                .expect("the spec was just generated")
+        });
+        let wire_dump = api.as_ref().map(|api| {
             let bin = format!("{package}-wire-dump");
-            add_wire_dump(&mut files, &package, &bin, &spec_path, &product.spec);
+            add_wire_dump(&mut files, &package, &bin, api);
             bin
         });
         let name = member_name(&stem);
+        paged.push(paginators::Product {
+            label: paginators::product_label(&stem),
+            package: package.clone(),
+            member: name.clone(),
+            typed: api.as_ref().map(paginators::typed_paginators),
+        });
         scratch::write_crate(&dir.join(&name), &files);
         names.push(name);
         members.push((
@@ -185,8 +218,13 @@ fn generate() -> Sample {
         ));
     }
     eprint!("{table}");
+    names.push(paginators::write_member(&dir, &paged));
     scratch::workspace(&dir, &names);
-    Sample { dir, members }
+    Sample {
+        dir,
+        members,
+        built: OnceLock::new(),
+    }
 }
 
 /// Adds the `wire-dump` binary `bin` to the files of the generated crate `package`. It
@@ -197,13 +235,10 @@ fn add_wire_dump(
     files: &mut livegen_generator::Files,
     package: &str,
     bin: &str,
-    spec_path: &str,
-    spec: &str,
+    api: &livegen_generator::model::Api,
 ) {
     let manifest = files[Path::new("Cargo.toml")].clone();
-    // Module and type names as the generator decided them, for every operation it kept;
-    // an operation missing here shows up as a difference ("no such operation").
-    let api = livegen_generator::check(spec_path, spec).expect("the spec was just generated");
+    // An operation missing from `api` shows up as a difference ("no such operation").
     let actions: Vec<(String, String, String)> = api
         .operations
         .iter()

@@ -1,5 +1,5 @@
 //! A server on a loopback port, on a thread with a tokio runtime of its own, stopped when
-//! dropped: what the Live fake and the credentials fake share. A thread of its own lets a
+//! dropped: what the API fake and the credentials fake (in `livegen-tests`) share. A thread of its own lets a
 //! fake run the same under any test (sync or async, any tokio flavour) and never wait on
 //! the caller.
 
@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 
 /// A running server thread. Dropping it stops the server and closes its connections.
 #[derive(Debug)]
-pub(crate) struct ServerThread {
+pub struct ServerThread {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -26,7 +26,7 @@ impl ServerThread {
     /// # Errors
     ///
     /// When the port cannot be bound or the thread or its runtime cannot start.
-    pub(crate) fn start<F, Fut>(port: u16, name: &str, serve: F) -> std::io::Result<Self>
+    pub fn start<F, Fut>(port: u16, name: &str, serve: F) -> std::io::Result<Self>
     where
         F: FnOnce(TcpListener, oneshot::Receiver<()>) -> Fut + Send + 'static,
         Fut: Future<Output = ()>,
@@ -56,13 +56,13 @@ impl ServerThread {
     }
 
     /// The address it listens on.
-    pub(crate) fn addr(&self) -> SocketAddr {
+    pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// Blocks until the server stops, which for a server nobody drops means until the
     /// process is killed.
-    pub(crate) fn wait(mut self) {
+    pub fn wait(mut self) {
         // Keeping the sender alive keeps the server running.
         let _shutdown = self.shutdown.take();
         if let Some(thread) = self.thread.take() {
@@ -84,7 +84,7 @@ impl Drop for ServerThread {
 
 /// Accepts connections until `stopped` fires (or its sender is dropped), spawning
 /// `connection` for each.
-pub(crate) async fn accept_until<C, Fut>(
+pub async fn accept_until<C, Fut>(
     listener: TcpListener,
     mut stopped: oneshot::Receiver<()>,
     mut connection: C,

@@ -2,8 +2,8 @@
 //! which API is called, who signed it, whether it is fresh, whether the caller is over
 //! the QPS limit, whether the parameters are valid, and finally the action itself.
 //!
-//! Codes and statuses the API documentation lists come from the generated crate (see
-//! [`catalog`](super::catalog)); the gateway's shared codes below are what Alibaba
+//! Codes and statuses the API documentation lists come from the operation tables the fake
+//! serves (see [`catalog`](super::catalog)); the gateway's shared codes below are what Alibaba
 //! Cloud's RPC gateway answers (tests/README.md lists them and which ones are guesses).
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -11,7 +11,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use livegen_runtime::signing::encode::decode_query;
 use livegen_runtime::signing::{self, ReceivedRequest, Verified, VerifyError};
 
-use super::catalog::{catalog, fill};
+use livegen_runtime::{Operation, Service};
+
+use super::catalog::fill;
 use super::state::{Fault, REPLAY_WINDOW, RequestRecord, Shared};
 
 /// A received HTTP request, body read in full.
@@ -84,10 +86,9 @@ pub(crate) fn new_request_id() -> String {
     )
 }
 
-/// The error envelope `{RequestId, HostId, Code, Message, Recommend}`.
-pub(crate) fn error_reply(status: u16, code: &str, message: &str) -> Reply {
+/// The error envelope `{RequestId, HostId, Code, Message, Recommend}` of `service`.
+pub(crate) fn error_reply(service: &Service, status: u16, code: &str, message: &str) -> Reply {
     let request_id = new_request_id();
-    let service = aliyun_live::service::SERVICE;
     let body = serde_json::json!({
         "RequestId": request_id,
         "HostId": service.default_endpoint,
@@ -102,7 +103,7 @@ pub(crate) fn error_reply(status: u16, code: &str, message: &str) -> Reply {
 }
 
 /// The answer to an injected fault other than `reset` and `slow`.
-pub(crate) fn fault_reply(fault: Fault) -> Reply {
+pub(crate) fn fault_reply(service: &Service, fault: Fault) -> Reply {
     let raw = |content_type, body: &str| Reply {
         status: 200,
         content_type,
@@ -111,16 +112,18 @@ pub(crate) fn fault_reply(fault: Fault) -> Reply {
     };
     match fault {
         Fault::Http500 => error_reply(
+            service,
             500,
             "InternalError",
             "The request processing has failed due to some unknown error, exception or failure.",
         ),
         Fault::Http503 => error_reply(
+            service,
             503,
             "ServiceUnavailable",
             "The request has failed due to a temporary failure of the server.",
         ),
-        Fault::Throttle => throttled(),
+        Fault::Throttle => throttled(service),
         Fault::InvalidJson => raw(
             JSON,
             r#"{"RequestId": "5E3C1B0A-0000-4000-8000-0000000000", "TaskId": "#,
@@ -136,8 +139,9 @@ pub(crate) fn fault_reply(fault: Fault) -> Reply {
     }
 }
 
-fn throttled() -> Reply {
+fn throttled(service: &Service) -> Reply {
     error_reply(
+        service,
         400,
         "Throttling.User",
         "Request was denied due to user flow control.",
@@ -208,7 +212,7 @@ pub(crate) fn process(shared: &Shared, req: &Incoming) -> (Reply, RequestRecord)
     // Once the operation is known to be ROA, its errors take the ROA shape.
     let roa = action
         .as_deref()
-        .and_then(|a| catalog().operation(a))
+        .and_then(|a| shared.catalog.operation(a))
         .is_some_and(|op| op.is_roa() && super::roa::route(op, &req.path).is_some());
     if roa && reply.status >= 300 {
         reply = super::roa::roa_shape(reply);
@@ -224,8 +228,9 @@ pub(crate) fn param(params: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, value)| value.clone())
 }
 
-fn missing(name: &str) -> Reply {
+fn missing(service: &Service, name: &str) -> Reply {
     error_reply(
+        service,
         400,
         "MissingParameter",
         &format!(
@@ -241,12 +246,13 @@ fn answer(
     action: Option<&str>,
     record: &mut RequestRecord,
 ) -> Reply {
+    let catalog = &shared.catalog;
     let Some(action) = action else {
-        return missing("Action");
+        return missing(catalog.service(), "Action");
     };
-    let catalog = catalog();
     let not_found = || {
         error_reply(
+            catalog.service(),
             404,
             "InvalidAction.NotFound",
             "Specified api is not found, please check your url and method.",
@@ -268,9 +274,10 @@ fn answer(
         .map(str::to_owned)
         .or_else(|| param(params, "Version"));
     match version {
-        None => return missing("Version"),
+        None => return missing(op.service, "Version"),
         Some(version) if version != op.service.version => {
             return error_reply(
+                op.service,
                 400,
                 "InvalidVersion",
                 "Specified parameter Version is not valid.",
@@ -281,7 +288,7 @@ fn answer(
 
     let verified = match signing::verify(&req.received(), |id| shared.keys.get(id).cloned()) {
         Ok(verified) => verified,
-        Err(error) => return signature_error(&error),
+        Err(error) => return signature_error(op.service, &error),
     };
     let (version_name, access_key_id) = match &verified {
         Verified::V3 { access_key_id, .. } => ("V3", access_key_id.clone()),
@@ -294,6 +301,7 @@ fn answer(
     if let Some((timestamp, nonce)) = req.received().timestamp_and_nonce() {
         if !is_fresh(&timestamp) {
             return error_reply(
+                op.service,
                 400,
                 "InvalidTimeStamp.Expired",
                 &format!(
@@ -307,6 +315,7 @@ fn answer(
             .first_use_of_nonce(&access_key_id, &nonce, now)
         {
             return error_reply(
+                op.service,
                 400,
                 "SignatureNonceUsed",
                 "Specified signature nonce was used already.",
@@ -324,23 +333,34 @@ fn answer(
             .lock()
             .admit(&key, qps.limit, qps.per, shared.started, now)
         {
-            return throttled();
+            return throttled(op.service);
         }
     }
 
     if op.is_roa() {
         let query = decode_query(&req.query).unwrap_or_default();
         return match super::roa::check_params(op, &query, &req.headers, &req.body) {
-            Ok(()) => super::roa::answer(shared, op, &path_values),
+            Ok(()) => super::roa::answer(shared, op, &path_values, &query),
             Err(reply) => reply,
         };
     }
     for spec in catalog.params(action) {
         let value = param(params, spec.name).filter(|value| !value.is_empty());
+        // A list or object sent flattened (`Filter.1.Key=…`) is there too.
+        let flattened = || {
+            let prefix = format!("{}.", spec.name);
+            params
+                .iter()
+                .any(|(name, value)| name.starts_with(&prefix) && !value.is_empty())
+        };
         let Some(value) = value else {
+            if spec.required && flattened() {
+                continue;
+            }
             if spec.required {
                 // The gateway's per-parameter form of MissingParameter.
                 return error_reply(
+                    op.service,
                     400,
                     &format!("Missing{}", spec.name),
                     &format!("{} is mandatory for this action.", spec.name),
@@ -353,7 +373,7 @@ fn answer(
             && !values.contains(&value.as_str())
         {
             return documented(
-                action,
+                op,
                 "InvalidParameter",
                 Some(&format!(
                     "The value `{value}` of parameter {} is not valid; valid values: {}",
@@ -380,7 +400,7 @@ fn is_fresh(timestamp: &str) -> bool {
     (now - then).abs() <= window
 }
 
-fn signature_error(error: &VerifyError) -> Reply {
+fn signature_error(service: &Service, error: &VerifyError) -> Reply {
     let code = error.service_code();
     let message = match error {
         // The SDKs compare the string to sign after `:` with their own; the V1 SDK then
@@ -396,19 +416,25 @@ fn signature_error(error: &VerifyError) -> Reply {
         }
         other => format!("The request signature does not conform to Aliyun standards: {other}."),
     };
-    error_reply(error.http_status(), code, &message)
+    error_reply(service, error.http_status(), code, &message)
 }
 
-/// The documented error `code` of `action`, with its status and spec message; a code the
+/// The documented error `code` of `op`, with its status and spec message; a code the
 /// documentation does not list (injected to test unknown codes) answers HTTP 400.
-pub(crate) fn documented(action: &str, code: &str, detail: Option<&str>) -> Reply {
-    match catalog().error(action, code) {
+pub(crate) fn documented(op: &Operation, code: &str, detail: Option<&str>) -> Reply {
+    match op.error(code) {
         Some(error) => error_reply(
+            op.service,
             error.http_status,
             code,
             &fill(error.message, detail.unwrap_or(code)),
         ),
-        None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
+        None => error_reply(
+            op.service,
+            400,
+            code,
+            &format!("{code} (injected by live-fake)."),
+        ),
     }
 }
 
@@ -427,12 +453,16 @@ mod tests {
 
     #[test]
     fn documented_errors_use_the_spec() {
-        let reply = documented("StopLivePullToPush", "CodeTaskNotExist", None);
+        let catalog = super::super::catalog::tests::catalog();
+        let stop = catalog
+            .operation("StopLivePullToPush")
+            .expect("Live has it");
+        let reply = documented(stop, "CodeTaskNotExist", None);
         assert_eq!(reply.status, 400);
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
         assert_eq!(body["Message"], "Task does not exist.");
         assert_eq!(body["HostId"], "live.aliyuncs.com");
-        let reply = documented("StopLivePullToPush", "InternalError", None);
+        let reply = documented(stop, "InternalError", None);
         assert_eq!(reply.status, 500);
         let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
         // The template `%s.` is filled with the code when there is no detail.

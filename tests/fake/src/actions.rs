@@ -47,7 +47,7 @@ fn act(
     params: &[(String, String)],
 ) -> Reply {
     match action {
-        "StopLivePullToPush" => stop(shared, action, params),
+        "StopLivePullToPush" => stop(shared, op, params),
         _ if op.pagination.is_some() => paged(shared, op, params),
         _ => Reply::json(
             200,
@@ -57,7 +57,8 @@ fn act(
     }
 }
 
-fn paged(
+/// One page of the paginated `op`'s listing for the request `params` (query and form).
+pub(crate) fn paged(
     shared: &Shared,
     op: &'static livegen_runtime::Operation,
     params: &[(String, String)],
@@ -70,32 +71,32 @@ fn paged(
     let request_id = new_request_id();
     match page(op, params, listing, request_id) {
         Ok(answer) => Reply::json(200, &answer, None),
-        Err(detail) => error_reply(400, "InvalidParameter", &detail),
+        Err(detail) => error_reply(op.service, 400, "InvalidParameter", &detail),
     }
 }
 
 /// Magic task ids: `fail:<Code>` always answers that code.
 const FAIL_PREFIX: &str = "fail:";
 
-fn stop(shared: &Shared, action: &str, params: &[(String, String)]) -> Reply {
+fn stop(shared: &Shared, op: &livegen_runtime::Operation, params: &[(String, String)]) -> Reply {
     let task_id = param(params, "TaskId").unwrap_or_default();
     let mut inner = shared.lock();
     if let Some(code) = inner.next_errors.pop_front() {
         drop(inner);
-        return documented(action, &code, None);
+        return documented(op, &code, None);
     }
     if let Some(code) = task_id.strip_prefix(FAIL_PREFIX) {
         drop(inner);
-        return documented(action, code, None);
+        return documented(op, code, None);
     }
     match inner.tasks.get_mut(&task_id) {
         None => {
             drop(inner);
-            documented(action, "CodeTaskNotExist", None)
+            documented(op, "CodeTaskNotExist", None)
         }
         Some(TaskState::Stopped) => {
             drop(inner);
-            documented(action, "CodeTaskHasStopped", None)
+            documented(op, "CodeTaskHasStopped", None)
         }
         Some(state) => {
             *state = TaskState::Stopped;

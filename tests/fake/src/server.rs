@@ -80,6 +80,7 @@ async fn handle(
         Ok(collected) => collected.to_bytes().to_vec(),
         Err(_) => {
             return Ok(to_response(api::error_reply(
+                shared.catalog.service(),
                 413,
                 "RequestEntityTooLarge",
                 "The request body is too large.",
@@ -135,7 +136,12 @@ async fn handle(
         }
         Some(other) => {
             let (_, mut record) = api::describe(&incoming);
-            let reply = api::fault_reply(other);
+            let service = record
+                .action
+                .as_deref()
+                .and_then(|action| shared.catalog.operation(action))
+                .map_or(shared.catalog.service(), |op| op.service);
+            let reply = api::fault_reply(service, other);
             api::settle(&mut record, &reply);
             record.fault = Some(other.name());
             (reply, record)

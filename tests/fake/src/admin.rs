@@ -9,7 +9,6 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::api::{Incoming, Reply};
-use super::catalog::catalog;
 use super::state::{Fault, Shared, TaskState};
 
 fn ok(value: &Value) -> Reply {
@@ -100,9 +99,7 @@ pub(crate) fn handle(shared: &Shared, req: &Incoming) -> Reply {
             Ok(next) if next.code.is_empty() => bad(400, "`code` is empty"),
             Ok(next) => {
                 shared.lock().add_next_error(&next.code, next.count);
-                let documented = aliyun_live::operations::ALL
-                    .iter()
-                    .any(|op| catalog().error(op.action, &next.code).is_some());
+                let documented = shared.catalog.documents(&next.code);
                 ok(&json!({ "code": next.code, "count": next.count, "documented": documented }))
             }
             Err(reply) => reply,

@@ -1,10 +1,14 @@
-//! A local fake of the ApsaraVideo Live API and of the ACK sample (ROA, `generated-ack/`),
-//! for end-to-end and interop tests.
+//! A local fake of an Alibaba Cloud service, for end-to-end and interop tests: it serves
+//! whatever operation tables it is started with ([`FakeConfig::product`], a generated
+//! crate's `operations::ALL`), RPC and ROA alike, and names no product itself.
+//! `livegen-tests` re-exports it as `livegen_tests::fake`, serving the ApsaraVideo Live API
+//! and the ACK sample (ROA, `generated-ack/`) unless told otherwise; the catalogue sample's
+//! scratch workspace links this crate alone, without building `aliyun-live`.
 //!
 //! It listens on loopback only and behaves like the real service where a client can tell:
 //! it verifies V3 and V1 signatures with the runtime's own verifier, refuses replayed
 //! nonces and stale timestamps, validates action, version and parameters against the
-//! generated crate, enforces each operation's QPS limit per AccessKey (in a strict sliding
+//! operation tables, enforces each operation's QPS limit per AccessKey (in a strict sliding
 //! window, or fixed windows: [`ThrottleWindow`]), keeps task state, acts once per
 //! idempotency token (`ClientToken`),
 //! and answers with the service's error envelope. ROA operations ([`roa`]) are routed by
@@ -13,9 +17,12 @@
 //! slow or garbage answers) and any documented error on demand.
 //!
 //! ```no_run
-//! use livegen_tests::fake::{Fake, FakeConfig};
+//! use livegen_fake::{Fake, FakeConfig};
+//! # let operations: livegen_fake::catalog::Operations = &[];
 //!
-//! let fake = Fake::start(FakeConfig::default().task("t-1")).expect("fake starts");
+//! // `operations` is a generated crate's `operations::ALL`.
+//! let fake = Fake::start(FakeConfig::default().product(operations).task("t-1"))
+//!     .expect("fake starts");
 //! println!("call {}", fake.url());
 //! // Dropping the handle stops the server.
 //! ```
@@ -24,7 +31,9 @@ mod actions;
 mod admin;
 mod api;
 pub mod catalog;
+pub mod loopback;
 pub mod pages;
+pub mod paging_check;
 mod roa;
 mod server;
 mod state;
@@ -39,6 +48,7 @@ pub use state::{
 };
 
 use crate::loopback::ServerThread;
+use catalog::{Catalog, Operations};
 use pages::Listing;
 use state::{Inner, Shared};
 
@@ -50,6 +60,9 @@ pub const DEFAULT_KEY_SECRET: &str = "testsecret";
 /// How a fake starts.
 #[derive(Debug, Clone)]
 pub struct FakeConfig {
+    /// The products served: each a generated crate's `operations::ALL`. An action two
+    /// products share is served by the first. At least one operation is needed.
+    pub products: Vec<Operations>,
     /// The loopback port; 0 picks a free one.
     pub port: u16,
     /// Accepted `(AccessKey id, secret)` pairs.
@@ -69,10 +82,11 @@ pub struct FakeConfig {
 }
 
 impl Default for FakeConfig {
-    /// Port 0, the key `testid:testsecret`, no tasks, no faults, logging on, sliding
-    /// windows.
+    /// No products yet (add them with [`FakeConfig::product`]), port 0, the key
+    /// `testid:testsecret`, no tasks, no faults, logging on, sliding windows.
     fn default() -> Self {
         FakeConfig {
+            products: Vec::new(),
             port: 0,
             keys: vec![(DEFAULT_KEY_ID.to_owned(), DEFAULT_KEY_SECRET.to_owned())],
             tasks: Vec::new(),
@@ -86,6 +100,12 @@ impl Default for FakeConfig {
 }
 
 impl FakeConfig {
+    /// Serves `operations` (a generated crate's `operations::ALL`) too.
+    pub fn product(mut self, operations: Operations) -> Self {
+        self.products.push(operations);
+        self
+    }
+
     /// Adds a running task.
     pub fn task(mut self, id: impl Into<String>) -> Self {
         self.tasks.push(id.into());
@@ -137,8 +157,16 @@ impl Fake {
     ///
     /// # Errors
     ///
-    /// When the port cannot be bound or the thread or its runtime cannot start.
+    /// When the configuration names no operation (`InvalidInput`), the port cannot be
+    /// bound, or the thread or its runtime cannot start.
     pub fn start(config: FakeConfig) -> std::io::Result<Fake> {
+        let catalog = Catalog::new(&config.products).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "FakeConfig::products is empty: a fake serves at least one operation \
+                 (add a generated crate's `operations::ALL` with FakeConfig::product)",
+            )
+        })?;
         let mut inner = Inner {
             window: config.window,
             ..Inner::default()
@@ -152,7 +180,7 @@ impl Fake {
         }
         inner.listings.extend(config.listings);
         let keys: HashMap<String, String> = config.keys.into_iter().collect();
-        let shared = Arc::new(Shared::new(keys, config.log, inner));
+        let shared = Arc::new(Shared::new(catalog, keys, config.log, inner));
 
         let serving = Arc::clone(&shared);
         let server = ServerThread::start(config.port, "live-fake", move |listener, stopped| {
@@ -169,6 +197,11 @@ impl Fake {
     /// Its base URL, e.g. `http://127.0.0.1:41234`, for `Config::endpoint_url`.
     pub fn url(&self) -> String {
         format!("http://{}", self.server.addr())
+    }
+
+    /// The operations it serves.
+    pub fn catalog(&self) -> &Catalog {
+        &self.shared.catalog
     }
 
     /// Adds a task (or sets an existing one) in the given state.

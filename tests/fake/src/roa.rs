@@ -8,7 +8,7 @@ use livegen_runtime::{Operation, ParamLocation};
 use serde_json::{Value, json};
 
 use super::api::{Reply, error_reply, new_request_id};
-use super::catalog::{catalog, fill};
+use super::catalog::fill;
 use super::state::Shared;
 
 /// The decoded values of the `{Name}` segments when `path` (as received, percent-encoded)
@@ -65,7 +65,7 @@ pub(crate) fn check_params(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<(), Reply> {
-    let invalid = |message: String| Err(error_reply(400, "InvalidParameter", &message));
+    let invalid = |message: String| Err(error_reply(op.service, 400, "InvalidParameter", &message));
     let mut takes_body = false;
     for param in op.params {
         let present = match param.location {
@@ -82,6 +82,7 @@ pub(crate) fn check_params(
         if !present {
             if param.required {
                 return Err(error_reply(
+                    op.service,
                     400,
                     &format!("Missing{}", param.name),
                     &format!("{} is mandatory for this action.", param.name),
@@ -126,9 +127,22 @@ pub(crate) fn roa_shape(reply: Reply) -> Reply {
 /// Magic cluster ids: `fail:<Code>` always answers that code.
 const FAIL_PREFIX: &str = "fail:";
 
-/// Answers a ROA operation that passed every check. The ACK sample's cluster operations
-/// keep the fake's clusters; any other operation answers `{"request_id": …}`.
-pub(crate) fn answer(shared: &Shared, op: &Operation, path: &[(String, String)]) -> Reply {
+/// Answers a ROA operation that passed every check (`query`: its decoded query). A
+/// paginated operation pages through its listing as an RPC one does; the ACK sample's
+/// cluster operations keep the fake's clusters; any other operation answers
+/// `{"request_id": …}`.
+pub(crate) fn answer(
+    shared: &Shared,
+    op: &'static Operation,
+    path: &[(String, String)],
+    query: &[(String, String)],
+) -> Reply {
+    if op.pagination.is_some() {
+        if let Some(code) = shared.lock().next_errors.pop_front() {
+            return documented(op, &code);
+        }
+        return roa_shape(super::actions::paged(shared, op, query));
+    }
     let cluster = path
         .iter()
         .find(|(name, _)| name == "ClusterId")
@@ -177,12 +191,18 @@ pub(crate) fn answer(shared: &Shared, op: &Operation, path: &[(String, String)])
 /// The documented error `code` of `op` (its status and message from the table), else a
 /// 404 for a missing cluster or a 400, in the ROA shape.
 fn documented(op: &Operation, code: &str) -> Reply {
-    let reply = match catalog().error(op.action, code) {
-        Some(error) => error_reply(error.http_status, code, &fill(error.message, code)),
+    let service = op.service;
+    let reply = match op.error(code) {
+        Some(error) => error_reply(service, error.http_status, code, &fill(error.message, code)),
         None if code == "ErrorClusterNotFound" => {
-            error_reply(404, code, "The specified cluster does not exist.")
+            error_reply(service, 404, code, "The specified cluster does not exist.")
         }
-        None => error_reply(400, code, &format!("{code} (injected by live-fake).")),
+        None => error_reply(
+            service,
+            400,
+            code,
+            &format!("{code} (injected by live-fake)."),
+        ),
     };
     roa_shape(reply)
 }
@@ -192,7 +212,9 @@ mod tests {
     use super::*;
 
     fn op(action: &str) -> &'static Operation {
-        catalog().operation(action).expect("in the ACK sample")
+        super::super::catalog::tests::catalog()
+            .operation(action)
+            .expect("in the ACK sample")
     }
 
     #[test]

@@ -216,6 +216,8 @@ pub(crate) struct Inner {
 /// Configuration and state shared by every connection.
 #[derive(Debug)]
 pub(crate) struct Shared {
+    /// The operations served.
+    pub(crate) catalog: super::catalog::Catalog,
     pub(crate) keys: HashMap<String, String>,
     pub(crate) log: bool,
     /// When the fake started: the origin of fixed windows and of `received_us`.
@@ -224,8 +226,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(keys: HashMap<String, String>, log: bool, inner: Inner) -> Shared {
+    pub(crate) fn new(
+        catalog: super::catalog::Catalog,
+        keys: HashMap<String, String>,
+        log: bool,
+        inner: Inner,
+    ) -> Shared {
         Shared {
+            catalog,
             keys,
             log,
             started: Instant::now(),
