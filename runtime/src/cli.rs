@@ -2,9 +2,9 @@
 //! (feature `cli`).
 //!
 //! A generated CLI is one line, `livegen_runtime::cli::main(&aliyun_live::CLI)`: [`run`]
-//! builds a clap [`Command`] with one subcommand per [`Operation`] (named as the action) and
-//! one `--{WireName}` flag per parameter, turns the flags into a JSON input keyed by wire
-//! names, and hands it to [`Client::call_value`]. Nothing is compiled per operation.
+//! builds a clap [`Command`](clap::Command) with one subcommand per [`Operation`] (named as
+//! the action) and one `--{WireName}` flag per parameter, turns the flags into a JSON
+//! input keyed by wire names, and hands it to [`Client::call_value`]. Nothing is compiled per operation.
 //!
 //! Flags by shape: strings as given (an enumeration's known values are listed in the help,
 //! others still accepted, as the service may add values); integers parsed and bounds

@@ -10,7 +10,7 @@
 //! - [`credentials`]: the official default credentials chain (environment, OIDC,
 //!   aliyun CLI profiles, INI file, ECS RAM role, credentials URI, STS), cached and
 //!   refreshed before expiry,
-//! - [`env`]: the one injectable reader of environment variables,
+//! - [`env`](mod@env): the one injectable reader of environment variables,
 //! - [`endpoint`]: region → host resolution from the spec's endpoint table,
 //! - [`limiter`]: client-side QPS limiting from each operation's published limit, per
 //!   process or, with the `redis` feature, for a whole fleet,

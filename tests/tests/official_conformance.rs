@@ -3,16 +3,15 @@
 //! - 2025-12: the checked-in `aliyun-live` *is* that metadata's wire facts (`spec/live.yaml`
 //!   is merged from it, see spec/README.md), so this test builds nothing new: it prepares
 //!   each request in-process from the crate's operation tables
-//!   ([`livegen_tests::wire_tables`], the path the generated CLI takes) and runs rustdoc
-//!   (`-D warnings`) on the checked-in crate, which the workspace's clippy run does not
-//!   cover.
+//!   ([`livegen_tests::wire_tables`], the path the generated CLI takes).
 //! - 2024-06: imports every operation into a spec, generates the crate into
 //!   `<target>/livegen-scratch/official-2024-06/` (one shared scratch target directory
 //!   for all scratch builds), builds it with the CLI, lints it without features (`clippy
 //!   --all-targets -D warnings`), runs the CLI's `--help`, and feeds the inputs to the
 //!   typed client through a `wire-dump` binary this test adds to the crate. Clippy with
-//!   the features and rustdoc run on the checked-in crate instead (workspace clippy, the
-//!   2025-12 test), which carries this copy's prose and typed outputs.
+//!   the features and rustdoc run on the checked-in crate instead (`cargo xtask test`'s
+//!   workspace clippy and rustdoc steps), which carries this copy's prose and typed
+//!   outputs.
 //!
 //! Both then let `tests/python/wire_capture.py` record what the official Python SDK sends
 //! for derived inputs and compare the method and the decoded query and form pairs
@@ -29,7 +28,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
 use livegen_tests::conformance::{self, Capture, Ours, run};
@@ -68,20 +66,6 @@ fn official_2025_12_is_wire_identical_to_sdk_3_0_2() {
     let metadata_path = scratch::repo()
         .join("tests/fixtures/official")
         .join("live-2016-11-01.2025-12.json");
-    // rustdoc on the checked-in crate, in the workspace's own target dir (its
-    // dependencies are built there already).
-    let doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["doc", "--offline", "--no-deps", "-p", "aliyun-live"])
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", workspace_target())
-        .current_dir(scratch::repo())
-        .output()
-        .expect("cargo runs");
-    assert!(
-        doc.status.success(),
-        "rustdoc -D warnings on the checked-in aliyun-live:\n{}",
-        String::from_utf8_lossy(&doc.stderr)
-    );
     let Some(python) = run::python("LIVEGEN_PYTHON") else {
         return;
     };
@@ -227,13 +211,6 @@ fn handwritten_actions() -> Vec<String> {
         }
     }
     found
-}
-
-/// The workspace's own target dir (`CARGO_TARGET_TMPDIR` is `<target>/tmp`), where the
-/// checked-in crate's dependencies are built already.
-fn workspace_target() -> PathBuf {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().unwrap_or(tmp).to_path_buf()
 }
 
 /// Compares and fails with the table of differences.

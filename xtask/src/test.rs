@@ -32,6 +32,14 @@ pub fn run(ws: &crate::Workspace, args: &Args) -> Result<bool> {
             "warnings",
         ]),
     )?;
+    // rustdoc on every crate, `aliyun-live` included: public items' docs and their
+    // intra-doc links are part of the API.
+    step(
+        "rustdoc",
+        cargo()
+            .args(["doc", "--workspace", "--no-deps", "--all-features"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
     println!("==> codegen --check");
     for (spec, out) in crate::codegen::CHECKED_IN {
         let files = crate::codegen::generate(root, std::path::Path::new(spec))?;

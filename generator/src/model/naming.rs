@@ -67,7 +67,8 @@ const PRELUDE_TYPES: &[&str] = &[
 pub enum Case {
     /// `UpperCamelCase`: enum variants.
     Type,
-    /// `UpperCamelCase` for a generated type: also steers clear of [`PRELUDE_TYPES`].
+    /// `UpperCamelCase` for a generated type: also steers clear of the prelude types a
+    /// generated file names (`Option`, `String`, `Vec` …).
     TypeDef,
     /// `snake_case`: fields, functions, modules.
     Snake,

@@ -1,45 +1,45 @@
-//! Per-call options: a call can override the client's per-attempt timeout, retry policy
-//! and endpoint, and set an overall deadline, without building a second client.
-//!
-//! [`Client::with_options`](super::Client::with_options) returns a view of the client (the
-//! same connection pool, limiter and credentials, a few words of settings) whose calls use
-//! the options, in the spirit of smithy-rs's `customize()` and google-cloud-rust's
-//! `RequestOptions`:
-//!
-//! ```no_run
-//! # async fn demo(client: livegen_runtime::Client, op: &'static livegen_runtime::Operation) {
-//! use std::time::Duration;
-//! use livegen_runtime::client::CallOptions;
-//!
-//! let quick = client.with_options(
-//!     CallOptions::new()
-//!         .attempt_timeout(Duration::from_secs(2))
-//!         .deadline(Duration::from_secs(5)),
-//! );
-//! let answer = quick.call_value(op, &serde_json::json!({})).await;
-//! # }
-//! ```
-//!
-//! # The deadline
-//!
-//! A deadline bounds the whole call, measured from when it starts: resolving credentials,
-//! every wait for the rate limiter, every attempt and every backoff between attempts.
-//! Each attempt's timeout is cut to what is left. A call whose next rate-limit slot lies
-//! past its deadline fails at once, before sending, instead of waiting for a slot it
-//! could not use ([`SdkError::DeadlineExceeded`](crate::SdkError::DeadlineExceeded)); so
-//! does a retry whose backoff would end past it. When the deadline cuts an attempt short,
-//! a write without an idempotency token is reported as
-//! [`MayHaveBeenApplied`](crate::SdkError::MayHaveBeenApplied) around the deadline error,
-//! as for any timeout. Without a deadline (the default) a call may wait for the limiter
-//! as long as the queue is.
+//! Per-call options: [`CallOptions`], a call's overrides of the client's configuration.
 
 use std::time::Duration;
 
 use crate::endpoint::Endpoint;
 use crate::retry::RetryConfig;
 
-/// Settings for the calls of one [`Client::with_options`](super::Client::with_options)
-/// view; each one left unset keeps the client's configuration.
+/// Per-call settings: a call can override the client's per-attempt timeout, retry policy
+/// and endpoint, and set an overall deadline, without building a second client. Each one
+/// left unset keeps the client's configuration.
+///
+/// [`Client::with_options`](super::Client::with_options) returns a view of the client (the
+/// same connection pool, limiter and credentials, a few words of settings) whose calls use
+/// the options, in the spirit of smithy-rs's `customize()` and google-cloud-rust's
+/// `RequestOptions`:
+///
+/// ```no_run
+/// # async fn demo(client: livegen_runtime::Client, op: &'static livegen_runtime::Operation) {
+/// use std::time::Duration;
+/// use livegen_runtime::client::CallOptions;
+///
+/// let quick = client.with_options(
+///     CallOptions::new()
+///         .attempt_timeout(Duration::from_secs(2))
+///         .deadline(Duration::from_secs(5)),
+/// );
+/// let answer = quick.call_value(op, &serde_json::json!({})).await;
+/// # }
+/// ```
+///
+/// # The deadline
+///
+/// A deadline bounds the whole call, measured from when it starts: resolving credentials,
+/// every wait for the rate limiter, every attempt and every backoff between attempts.
+/// Each attempt's timeout is cut to what is left. A call whose next rate-limit slot lies
+/// past its deadline fails at once, before sending, instead of waiting for a slot it
+/// could not use ([`SdkError::DeadlineExceeded`](crate::SdkError::DeadlineExceeded)); so
+/// does a retry whose backoff would end past it. When the deadline cuts an attempt short,
+/// a write without an idempotency token is reported as
+/// [`MayHaveBeenApplied`](crate::SdkError::MayHaveBeenApplied) around the deadline error,
+/// as for any timeout. Without a deadline (the default) a call may wait for the limiter
+/// as long as the queue is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     attempt_timeout: Option<Duration>,
@@ -75,7 +75,7 @@ impl CallOptions {
     }
 
     /// The longest a call may take in all, from its start to its answer: limiter waits,
-    /// attempts and backoffs included (see the [module docs](self)).
+    /// attempts and backoffs included (see [the deadline](CallOptions#the-deadline)).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::operation::QpsLimit;
 
-/// The environment variable [`Config::from_env`] reads a shared rate limiter's URL from,
-/// e.g. `redis://redis.internal:6379/0` (see [`LimiterStore::Redis`]).
+/// The environment variable [`Config::from_env`](crate::config::Config::from_env) reads a
+/// shared rate limiter's URL from, e.g. `redis://redis.internal:6379/0` (see
+/// [`LimiterStore::Redis`]).
 pub const RATE_LIMIT_URL_ENV: &str = "LIVEGEN_RATE_LIMIT_URL";
 
 /// How much longer than the published window the limiter makes every `limit` requests

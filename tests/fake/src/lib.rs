@@ -10,11 +10,11 @@
 //! nonces and stale timestamps, validates action, version and parameters against the
 //! operation tables, enforces each operation's QPS limit per AccessKey (in a strict sliding
 //! window, or fixed windows: [`ThrottleWindow`]), keeps task state, acts once per
-//! idempotency token (`ClientToken`),
-//! and answers with the service's error envelope. ROA operations ([`roa`]) are routed by
-//! their path templates, their JSON bodies checked against the table, and their errors
-//! answered in the ROA shape (`code`, `message`, `requestId`). On top it injects faults (5xx, resets,
-//! slow or garbage answers) and any documented error on demand.
+//! idempotency token (`ClientToken`), and answers with the service's error envelope. ROA
+//! operations are routed by their path templates, their JSON bodies checked against the
+//! table, and their errors answered in the ROA shape (`code`, `message`, `requestId`). On
+//! top it injects faults (5xx, resets, slow or garbage answers) and any documented error
+//! on demand.
 //!
 //! ```no_run
 //! use livegen_fake::{Fake, FakeConfig};

@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::calls::{Fake, fake_binary, json_line, tasks};
 use super::{Ctx, Report, client, smoke_check};
 
-/// The one `redis-server` launcher, shared with the fleet tests (`tests/src/redis.rs`);
-/// the benchmark uses part of it.
+// The one `redis-server` launcher, shared with the fleet tests (`tests/src/redis.rs`);
+// the benchmark uses part of it.
 #[path = "../../../tests/src/redis.rs"]
 #[allow(dead_code)]
 mod redis;
