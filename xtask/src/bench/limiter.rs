@@ -38,6 +38,11 @@ fn acquire_latency(ctx: &Ctx, report: &mut Report) -> Result<()> {
     }
     println!("bench: {n} limiter acquisitions, process schedule vs Redis on loopback");
     let result = json_line(&mut cmd, "the limiter_acquire bench")?;
+    // The peer, against the same server in the same run: one bare round trip.
+    let raw = match &redis {
+        Some(redis) => raw_round_trip(redis.port(), n)?,
+        None => None,
+    };
     drop(redis);
     println!("bench:   {result}");
     let row = |name: &str, r: &Value| {
@@ -77,7 +82,66 @@ fn acquire_latency(ctx: &Ctx, report: &mut Report) -> Result<()> {
         redis_p50 - local_p50,
         redis_p99 - result["local"]["p99_us"].as_f64().unwrap_or(f64::NAN)
     ));
+    match raw {
+        Some(raw) => report.note(format!(
+            "Peer, same server, same run: one bare `PING` round trip \
+             (`redis-benchmark -c 1 -t ping_mbulk`, C client) takes {:.1} µs at the median, \
+             {:.1} µs at p99; an acquisition and its end cost {:.1}× that at the median.",
+            raw.p50_us,
+            raw.p99_us,
+            redis_p50 / raw.p50_us
+        )),
+        None => report.note(
+            "redis-benchmark is not installed: no bare round trip to compare with \
+             (it comes with Debian's redis-tools, which redis-server depends on).",
+        ),
+    }
     Ok(())
+}
+
+/// A bare round trip's latency, from `redis-benchmark`'s CSV line.
+struct RawRoundTrip {
+    p50_us: f64,
+    p99_us: f64,
+}
+
+/// `n` `PING`s, one at a time, from `redis-benchmark` to the server on `port`; `None` when
+/// `redis-benchmark` is not installed.
+fn raw_round_trip(port: u16, n: usize) -> Result<Option<RawRoundTrip>> {
+    let output = match Command::new("redis-benchmark")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-c", "1"])
+        .args(["-n", &n.to_string(), "-t", "ping_mbulk", "--csv"])
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).context("cannot run redis-benchmark"),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    parse_benchmark_csv(&stdout)
+        .map(Some)
+        .with_context(|| format!("unexpected redis-benchmark output:\n{stdout}"))
+}
+
+/// Reads `p50_latency_ms` and `p99_latency_ms` from `redis-benchmark --csv` (header line,
+/// then one line per test).
+fn parse_benchmark_csv(csv: &str) -> Option<RawRoundTrip> {
+    let fields = |line: &str| -> Vec<String> {
+        line.split(',')
+            .map(|f| f.trim().trim_matches('"').to_owned())
+            .collect()
+    };
+    let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
+    let header = fields(lines.next()?);
+    let values = fields(lines.next()?);
+    let ms = |name: &str| -> Option<f64> {
+        let at = header.iter().position(|h| h == name)?;
+        values.get(at)?.parse().ok()
+    };
+    Some(RawRoundTrip {
+        p50_us: ms("p50_latency_ms")? * 1000.0,
+        p99_us: ms("p99_latency_ms")? * 1000.0,
+    })
 }
 
 pub fn limiter(ctx: &Ctx, report: &mut Report) -> Result<()> {
@@ -129,4 +193,22 @@ pub fn limiter(ctx: &Ctx, report: &mut Report) -> Result<()> {
     );
     report.heading("4b. Fleet limiter: latency of one acquisition");
     acquire_latency(ctx, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_benchmark_csv;
+
+    #[test]
+    fn reads_redis_benchmark_csv() {
+        let csv = "\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\",\
+                   \"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n\
+                   \"PING_MBULK\",\"16129.03\",\"0.057\",\"0.016\",\"0.063\",\"0.095\",\
+                   \"0.127\",\"0.263\"\n";
+        let raw = parse_benchmark_csv(csv).expect("parsed");
+        assert!((raw.p50_us - 63.0).abs() < 1e-9);
+        assert!((raw.p99_us - 127.0).abs() < 1e-9);
+        assert!(parse_benchmark_csv("\"test\",\"rps\"\n\"PING\",\"1\"\n").is_none());
+        assert!(parse_benchmark_csv("").is_none());
+    }
 }
