@@ -166,21 +166,49 @@ impl<'a> Lower<'a> {
         // One name serves as the client method and the module file, so two actions that
         // differ only in case (`ABTest`, `AbTest`) are a spec error, never an overwrite.
         let fn_name = methods.name(&op.action, Case::Snake, &op.pointer, &mut self.diags)?;
-        let paginator = op.pagination.as_ref().and_then(|pagination| {
-            let method = format!("{fn_name}_paginator");
-            let label = format!("the paginator method of `{}`", op.action);
-            methods
-                .claim(&method, &label, &pagination.pointer, &mut self.diags)
-                .then(|| Paginator {
-                    method,
-                    pagination: pagination.clone(),
-                })
-        });
+        let paginator = Self::paginator_name(op, &fn_name, methods, &mut self.diags);
         // Named from the whole word, so action `Self` gives `SelfInput`, not `Self_Input`.
         let [input, output, error] = ["Input", "Output", "Error"].map(|s| {
             ident(&format!("{}{s}", op.action), Case::TypeDef)
                 .unwrap_or_else(|_| format!("{base}{s}"))
         });
+        let named = self.claim_type_names(op, [&input, &output, &error]);
+        named.then_some(OperationNames {
+            base,
+            fn_name,
+            input,
+            output,
+            error,
+            paginator,
+        })
+    }
+
+    /// The paginator method of a paginated operation, claimed in the client's method scope.
+    fn paginator_name(
+        op: &spec::Operation,
+        fn_name: &str,
+        methods: &mut Scope<'_>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Paginator> {
+        let pagination = op.pagination.as_ref()?;
+        let method = format!("{fn_name}_paginator");
+        let label = format!("the paginator method of `{}`", op.action);
+        methods
+            .claim(&method, &label, &pagination.pointer, diags)
+            .then(|| Paginator {
+                method,
+                pagination: pagination.clone(),
+            })
+    }
+
+    /// Claims an operation's input, output and error type names (and its required-arguments
+    /// struct when the constructor would take too many) in the crate's type scope; false
+    /// when any clashes, each clash reported.
+    fn claim_type_names(
+        &mut self,
+        op: &spec::Operation,
+        [input, output, error]: [&String; 3],
+    ) -> bool {
         let required = op
             .params
             .iter()
@@ -188,9 +216,9 @@ impl<'a> Lower<'a> {
             .count();
         let required_struct = format!("{}Required", input.trim_end_matches("Input"));
         let mut claimed = vec![
-            (&input, "the input type"),
-            (&output, "the output type"),
-            (&error, "the error type"),
+            (input, "the input type"),
+            (output, "the output type"),
+            (error, "the error type"),
         ];
         if required > crate::emit::MAX_NEW_ARGS {
             claimed.push((&required_struct, "the required-arguments type"));
@@ -202,14 +230,7 @@ impl<'a> Lower<'a> {
                 .type_scope
                 .claim(name, &label, &op.pointer, &mut self.diags);
         }
-        named.then_some(OperationNames {
-            base,
-            fn_name,
-            input,
-            output,
-            error,
-            paginator,
-        })
+        named
     }
 
     /// The input fields of `op`, named in one scope; a form-body parameter of an action
