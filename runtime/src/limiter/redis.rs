@@ -199,11 +199,7 @@ impl RedisSchedule {
     /// Records that ticket `id`'s attempt ended. A failure is only logged: the permit then
     /// frees up at its cap, which errs on the side of sending less.
     pub(super) async fn end(&self, key: &Key, id: &str, per: Duration) {
-        let resting = *self
-            .resting_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if resting.is_some_and(|until| Instant::now() < until) {
+        if self.resting() {
             return;
         }
         let mut end = redis::cmd("EVAL");
@@ -212,11 +208,8 @@ impl RedisSchedule {
             .arg(held_key(key))
             .arg(id)
             .arg(micros(per));
-        let timeout = self.settings.timeout_duration();
-        let reason = match tokio::time::timeout(timeout, self.run::<i64>(&end)).await {
-            Ok(Ok(_)) => return,
-            Ok(Err(reason)) => reason,
-            Err(_) => format!("no answer within {timeout:?}"),
+        let Err(reason) = self.run::<i64>(&end).await else {
+            return;
         };
         tracing::debug!(%reason, "could not record a request's end");
         // Rest (and warn) as for a failed reservation; the next call falls back at once.
@@ -241,11 +234,7 @@ impl RedisSchedule {
         id: &str,
         pace: Option<Pace>,
     ) -> Result<(Vec<i64>, impl Fn(i64) -> Instant + use<>), Down> {
-        let resting = *self
-            .resting_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if resting.is_some_and(|until| Instant::now() < until) {
+        if self.resting() {
             return Err(self.down("it failed less than a second ago".to_owned()));
         }
         let mut acquire = redis::cmd("EVAL");
@@ -261,15 +250,10 @@ impl RedisSchedule {
             .arg(micros(hold.cap))
             .arg(id)
             .arg(if pace.is_some() { "reserve" } else { "take" });
-        let timeout = self.settings.timeout_duration();
-        let (answer, asked, answered) =
-            match tokio::time::timeout(timeout, self.run::<Vec<i64>>(&acquire)).await {
-                Ok(Ok(answer)) => answer,
-                Ok(Err(reason)) => return Err(self.failed(reason)),
-                Err(_) => {
-                    return Err(self.failed(format!("no answer within {timeout:?}")));
-                }
-            };
+        let (answer, asked, answered) = self
+            .run::<Vec<i64>>(&acquire)
+            .await
+            .map_err(|reason| self.failed(reason))?;
         if answer.len() != 4 {
             return Err(self.failed(format!("unexpected answer {answer:?}")));
         }
@@ -297,11 +281,31 @@ impl RedisSchedule {
         Ok((answer, at))
     }
 
+    /// Whether Redis failed less than [`RETRY_AFTER`] ago, so it is not tried now.
+    fn resting(&self) -> bool {
+        let resting = *self
+            .resting_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        resting.is_some_and(|until| Instant::now() < until)
+    }
+
+    /// [`run_once`](Self::run_once) under the configured timeout (connecting included).
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        script: &redis::Cmd,
+    ) -> Result<(T, Instant, Instant), String> {
+        let timeout = self.settings.timeout_duration();
+        tokio::time::timeout(timeout, self.run_once(script))
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer within {timeout:?}")))
+    }
+
     /// Connects if needed and runs `script`, returning its answer and when the script's
     /// request went out and its answer came back. A cached connection that fails is
     /// replaced once (the server may have restarted, or the runtime that drove it may be
     /// gone).
-    async fn run<T: redis::FromRedisValue>(
+    async fn run_once<T: redis::FromRedisValue>(
         &self,
         script: &redis::Cmd,
     ) -> Result<(T, Instant, Instant), String> {
